@@ -1,0 +1,5 @@
+//! gouji (勾稽): cross-checks the figures of published reports.
+#![warn(missing_docs)]
+
+pub mod number;
+pub mod source;
