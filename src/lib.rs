@@ -1,5 +1,22 @@
 //! gouji (勾稽): cross-checks the figures of published reports.
+//!
+//! One path, each stage a pure function of its input:
+//!
+//! ```text
+//! file bytes ─source::read─▶ Document ─extract─▶ Facts ─check─▶ Findings ─report─▶ output
+//! ```
+//!
+//! Rule packs (TOML, `rules/`) say where facts live and which relations must hold; see
+//! [`rules`]. Files are checked independently and in parallel; output order is deterministic.
 #![warn(missing_docs)]
 
+pub mod check;
+pub mod cli;
+pub mod extract;
+pub mod finding;
 pub mod number;
+pub mod pipeline;
+pub mod report;
+pub mod rules;
 pub mod source;
+pub mod walk;

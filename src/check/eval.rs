@@ -1,0 +1,254 @@
+//! Expression evaluation over facts, keeping every operand's provenance.
+
+use crate::extract::{fact_name, Fact, FactValue, TableInstance};
+use crate::rules::expr::{ArithOp, Expr, NameRef};
+use crate::rules::pack::{ForEach, TableDef};
+use rust_decimal::Decimal;
+
+/// Where a rule is being evaluated: the table, and the current column/row/cell binding.
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    /// Table definition.
+    pub def: &'a TableDef,
+    /// Extracted table.
+    pub table: &'a TableInstance,
+    /// Iteration mode.
+    pub mode: ForEach,
+    /// Current column key (mode Column).
+    pub column: Option<&'a str>,
+    /// Current row key (mode Row).
+    pub row: Option<&'a str>,
+    /// Current fact (mode Cell).
+    pub cell: Option<&'a Fact>,
+}
+
+/// Why an expression has no value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoValue {
+    /// A fact it needs was not found in the report.
+    Missing(String),
+    /// Arithmetic impossible (division by zero, overflow).
+    Undefined,
+}
+
+/// A value with the facts it came from.
+#[derive(Debug, Clone)]
+pub struct Value<'a> {
+    /// The number (blank cells count as 0).
+    pub num: Decimal,
+    /// The facts that made it, in order.
+    pub facts: Vec<&'a Fact>,
+    /// The arithmetic with values substituted.
+    pub text: String,
+    /// Precedence of the outermost operator in `text` (for parentheses).
+    prec: u8,
+}
+
+impl Value<'_> {
+    /// True if the value rests on facts and every one of them is blank.
+    pub fn all_blank(&self) -> bool {
+        !self.facts.is_empty()
+            && self
+                .facts
+                .iter()
+                .all(|f| !matches!(f.value, FactValue::Number(_)))
+    }
+
+    /// True if the value is exactly one fact.
+    pub fn is_single_fact(&self) -> bool {
+        self.facts.len() == 1 && self.prec == 100
+    }
+}
+
+fn fact_num(f: &Fact) -> Decimal {
+    match &f.value {
+        FactValue::Number(q) => q.value,
+        FactValue::Blank | FactValue::NotApplicable => Decimal::ZERO,
+    }
+}
+
+fn fact_text(f: &Fact) -> String {
+    match &f.value {
+        FactValue::Number(q) => q.value.normalize().to_string(),
+        FactValue::Blank | FactValue::NotApplicable => "0".into(),
+    }
+}
+
+fn leaf<'a>(f: &'a Fact) -> Value<'a> {
+    Value {
+        num: fact_num(f),
+        facts: vec![f],
+        text: fact_text(f),
+        prec: 100,
+    }
+}
+
+/// Resolve a (non-glob) name to (row key, column key) in this scope.
+fn resolve(scope: &Scope, n: &NameRef) -> (String, String) {
+    if let Some(c) = &n.column {
+        return (n.name.clone(), c.clone());
+    }
+    match scope.mode {
+        ForEach::Column => (n.name.clone(), scope.column.unwrap_or("").to_string()),
+        ForEach::Row => (scope.row.unwrap_or("").to_string(), n.name.clone()),
+        ForEach::Cell | ForEach::Once => {
+            let unlabeled_col = scope.def.column(&n.name).is_some()
+                && scope.def.rows.iter().any(|r| r.key.is_empty());
+            if unlabeled_col && !scope.def.rows.iter().any(|r| r.key == n.name) {
+                (String::new(), n.name.clone())
+            } else {
+                let col = scope
+                    .def
+                    .columns
+                    .first()
+                    .map(|c| c.key.clone())
+                    .unwrap_or_default();
+                (n.name.clone(), col)
+            }
+        }
+    }
+}
+
+fn lookup<'a>(scope: &Scope<'a>, row: &str, col: &str, depth: usize) -> Result<Value<'a>, NoValue> {
+    if let Some(v) = scope.def.virtuals.iter().find(|v| v.key == row) {
+        if depth > 16 {
+            return Err(NoValue::Undefined);
+        }
+        let inner = Scope {
+            mode: ForEach::Column,
+            column: scope.def.column(col).map(|c| c.key.as_str()),
+            row: None,
+            cell: None,
+            ..*scope
+        };
+        let mut val = eval(&inner, &v.expr, depth + 1)?;
+        if val.prec < 100 && val.facts.len() > 1 {
+            val.text = format!("({})", val.text);
+            val.prec = 100;
+        }
+        return Ok(val);
+    }
+    scope
+        .table
+        .fact(row, col)
+        .map(leaf)
+        .ok_or_else(|| NoValue::Missing(fact_name(row, col)))
+}
+
+fn combine<'a>(a: Value<'a>, b: Value<'a>, op: ArithOp) -> Result<Value<'a>, NoValue> {
+    let (num, sym, prec) = match op {
+        ArithOp::Add => (a.num.checked_add(b.num), "+", 1),
+        ArithOp::Sub => (a.num.checked_sub(b.num), "-", 1),
+        ArithOp::Mul => (a.num.checked_mul(b.num), "×", 2),
+        ArithOp::Div => (a.num.checked_div(b.num), "÷", 2),
+    };
+    let num = num.ok_or(NoValue::Undefined)?;
+    let wrap = |v: &Value, min: u8| {
+        if v.prec < min {
+            format!("({})", v.text)
+        } else {
+            v.text.clone()
+        }
+    };
+    let left = wrap(&a, prec);
+    let right = wrap(
+        &b,
+        prec + u8::from(matches!(op, ArithOp::Sub | ArithOp::Div)),
+    );
+    let mut facts = a.facts;
+    facts.extend(b.facts);
+    Ok(Value {
+        num,
+        facts,
+        text: format!("{left} {sym} {right}"),
+        prec,
+    })
+}
+
+/// Evaluate an arithmetic expression in a scope.
+pub fn eval<'a>(scope: &Scope<'a>, e: &Expr, depth: usize) -> Result<Value<'a>, NoValue> {
+    match e {
+        Expr::Num(n) => Ok(Value {
+            num: *n,
+            facts: vec![],
+            text: n.normalize().to_string(),
+            prec: 100,
+        }),
+        Expr::Name(n) if n.name == "value" && scope.mode == ForEach::Cell && n.column.is_none() => {
+            scope.cell.map(leaf).ok_or(NoValue::Missing("value".into()))
+        }
+        Expr::Name(n) if n.glob => {
+            // Every declared row under the prefix must have been found.
+            let prefix = format!("{}.", n.name);
+            let (_, col) = resolve(
+                scope,
+                &NameRef {
+                    glob: false,
+                    ..n.clone()
+                },
+            );
+            let mut acc: Option<Value> = None;
+            for row in scope.def.rows.iter().filter(|r| r.key.starts_with(&prefix)) {
+                let v = lookup(scope, &row.key, &col, depth)?;
+                acc = Some(match acc {
+                    None => v,
+                    Some(a) => combine(a, v, ArithOp::Add)?,
+                });
+            }
+            acc.ok_or_else(|| NoValue::Missing(format!("{}.*", n.name)))
+        }
+        Expr::Name(n) => {
+            let (row, col) = resolve(scope, n);
+            lookup(scope, &row, &col, depth)
+        }
+        Expr::Sum(args) => {
+            let mut acc: Option<Value> = None;
+            for a in args {
+                let v = eval(scope, a, depth + 1)?;
+                acc = Some(match acc {
+                    None => v,
+                    Some(x) => combine(x, v, ArithOp::Add)?,
+                });
+            }
+            Ok(acc.unwrap_or(Value {
+                num: Decimal::ZERO,
+                facts: vec![],
+                text: "0".into(),
+                prec: 100,
+            }))
+        }
+        Expr::Neg(x) => {
+            let v = eval(scope, x, depth + 1)?;
+            Ok(Value {
+                num: -v.num,
+                text: if v.prec < 100 {
+                    format!("-({})", v.text)
+                } else {
+                    format!("-{}", v.text)
+                },
+                facts: v.facts,
+                prec: 3,
+            })
+        }
+        Expr::Arith(op, a, b) => {
+            let a = eval(scope, a, depth + 1)?;
+            let b = eval(scope, b, depth + 1)?;
+            combine(a, b, *op)
+        }
+        Expr::Cmp(..) | Expr::And(..) | Expr::Or(..) => Err(NoValue::Undefined),
+    }
+}
+
+/// Evaluate a condition (`when`): comparisons joined by `and` / `or`.
+pub fn condition(scope: &Scope, e: &Expr) -> Result<bool, NoValue> {
+    match e {
+        Expr::Cmp(op, a, b) => {
+            let a = eval(scope, a, 0)?;
+            let b = eval(scope, b, 0)?;
+            Ok(op.holds(a.num, b.num))
+        }
+        Expr::And(a, b) => Ok(condition(scope, a)? && condition(scope, b)?),
+        Expr::Or(a, b) => Ok(condition(scope, a)? || condition(scope, b)?),
+        other => Ok(eval(scope, other, 0)?.num != Decimal::ZERO),
+    }
+}

@@ -1,0 +1,260 @@
+//! Check: [`Facts`] + packs → [`Finding`]s. Pure: no I/O, no text re-reading.
+//!
+//! Each rule is evaluated on every table instance of its table, once per binding (`for_each`).
+//! An evaluation has one of four outcomes: it holds, it fails (a finding), it is *not
+//! applicable* (a fact it needs is not in the report) or *not checkable* (one side is entirely
+//! blank: the report left it unfilled). Only failures become findings.
+
+pub mod eval;
+
+use crate::extract::{Fact, Facts, TableInstance};
+use crate::finding::{Finding, Operand, Relation, Side, Term};
+use crate::rules::expr::Expr;
+use crate::rules::pack::{ForEach, Rule, TableDef};
+use crate::rules::Registry;
+use crate::source::Document;
+use eval::{condition, eval, NoValue, Scope, Value};
+
+/// Counts of rule evaluations for one file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RuleStats {
+    /// Evaluations that could be decided (passed or failed).
+    pub evaluated: usize,
+    /// Evaluations that failed.
+    pub failed: usize,
+    /// Evaluations skipped because a fact was missing.
+    pub not_applicable: usize,
+    /// Evaluations skipped because one side was entirely blank.
+    pub not_checkable: usize,
+}
+
+/// Result of checking one document.
+#[derive(Debug, Clone, Default)]
+pub struct CheckResult {
+    /// Findings, in document order.
+    pub findings: Vec<Finding>,
+    /// Evaluation counts.
+    pub stats: RuleStats,
+}
+
+/// Which rules to run.
+pub trait RuleFilter: Sync {
+    /// Should this rule run?
+    fn enabled(&self, rule: &Rule) -> bool;
+}
+
+/// Runs every rule.
+pub struct AllRules;
+
+impl RuleFilter for AllRules {
+    fn enabled(&self, _rule: &Rule) -> bool {
+        true
+    }
+}
+
+/// Check the facts of `doc` with the registry's rules.
+pub fn check(
+    doc: &Document,
+    facts: &Facts,
+    registry: &Registry,
+    filter: &dyn RuleFilter,
+) -> CheckResult {
+    let mut out = CheckResult::default();
+    for inst in &facts.tables {
+        let pack = &registry.packs[inst.pack];
+        let def = &pack.tables[inst.table];
+        for rule in pack
+            .rules
+            .iter()
+            .filter(|r| r.table.as_deref() == Some(def.id.as_str()))
+        {
+            if filter.enabled(rule) {
+                check_rule(doc, rule, def, inst, &mut out);
+            }
+        }
+    }
+    out.findings
+        .sort_by(|a, b| (a.span.start, &a.rule).cmp(&(b.span.start, &b.rule)));
+    out
+}
+
+/// Does a row key pass a rule's `rows` globs (`x.*`, `*`, `!x.*` excludes)?
+fn row_selected(rule: &Rule, key: &str) -> bool {
+    let Some(globs) = &rule.rows else { return true };
+    let hit = |g: &str| {
+        g == "*"
+            || g == key
+            || g.strip_suffix(".*")
+                .is_some_and(|p| key.starts_with(p) && key[p.len()..].starts_with('.'))
+    };
+    let (neg, pos): (Vec<&String>, Vec<&String>) = globs.iter().partition(|g| g.starts_with('!'));
+    (pos.is_empty() || pos.iter().any(|g| hit(g))) && !neg.iter().any(|g| hit(&g[1..]))
+}
+
+fn check_rule(
+    doc: &Document,
+    rule: &Rule,
+    def: &TableDef,
+    inst: &TableInstance,
+    out: &mut CheckResult,
+) {
+    let base = Scope {
+        def,
+        table: inst,
+        mode: rule.for_each,
+        column: None,
+        row: None,
+        cell: None,
+    };
+    match rule.for_each {
+        ForEach::Once => run(doc, rule, base, None, out),
+        ForEach::Column => {
+            for col in &def.columns {
+                if rule.columns.as_ref().is_some_and(|c| !c.contains(&col.key)) {
+                    continue;
+                }
+                let scope = Scope {
+                    column: Some(&col.key),
+                    ..base
+                };
+                run(doc, rule, scope, Some(col.label.clone()), out);
+            }
+        }
+        ForEach::Row => {
+            for row in &def.rows {
+                if !row_selected(rule, &row.key) || !inst.facts.iter().any(|f| f.row == row.key) {
+                    continue;
+                }
+                let scope = Scope {
+                    row: Some(&row.key),
+                    ..base
+                };
+                run(doc, rule, scope, Some(row.label.clone()), out);
+            }
+        }
+        ForEach::Cell => {
+            for fact in inst.facts.iter().filter(|f| row_selected(rule, &f.row)) {
+                let scope = Scope {
+                    cell: Some(fact),
+                    ..base
+                };
+                run(doc, rule, scope, Some(cell_label(fact)), out);
+            }
+        }
+    }
+}
+
+fn cell_label(f: &Fact) -> String {
+    match (
+        f.provenance.row_label.is_empty(),
+        f.provenance.column_label.is_empty(),
+    ) {
+        (false, false) => format!("{} · {}", f.provenance.row_label, f.provenance.column_label),
+        (false, true) => f.provenance.row_label.clone(),
+        _ => f.provenance.column_label.clone(),
+    }
+}
+
+fn run(doc: &Document, rule: &Rule, scope: Scope, binding: Option<String>, out: &mut CheckResult) {
+    if let Some(w) = &rule.when {
+        match condition(&scope, w) {
+            Ok(true) => {}
+            Ok(false) | Err(_) => {
+                out.stats.not_applicable += 1;
+                return;
+            }
+        }
+    }
+    let Expr::Cmp(op, l, r) = &rule.expr else {
+        out.stats.not_applicable += 1;
+        return;
+    };
+    let (left, right) = match (eval(&scope, l, 0), eval(&scope, r, 0)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(NoValue::Missing(_)), _)
+        | (_, Err(NoValue::Missing(_)))
+        | (Err(_), _)
+        | (_, Err(_)) => {
+            out.stats.not_applicable += 1;
+            return;
+        }
+    };
+    if left.all_blank() || right.all_blank() {
+        out.stats.not_checkable += 1;
+        return;
+    }
+    out.stats.evaluated += 1;
+    if op.holds(left.num, right.num) {
+        return;
+    }
+    out.stats.failed += 1;
+    out.findings
+        .push(finding(doc, rule, scope.def, binding, *op, &left, &right));
+}
+
+fn term(v: &Value) -> Term {
+    Term {
+        arithmetic: v.text.clone(),
+        value: v.num.normalize(),
+        single: v.is_single_fact().then(|| cell_label(v.facts[0])),
+    }
+}
+
+fn finding(
+    doc: &Document,
+    rule: &Rule,
+    def: &TableDef,
+    binding: Option<String>,
+    op: crate::rules::expr::CmpOp,
+    left: &Value,
+    right: &Value,
+) -> Finding {
+    let mut operands: Vec<Operand> = Vec::new();
+    for (side, v) in [(Side::Left, left), (Side::Right, right)] {
+        for f in &v.facts {
+            if operands
+                .iter()
+                .any(|o| o.span == f.provenance.span && o.key == f.name())
+            {
+                continue;
+            }
+            operands.push(Operand {
+                key: f.name(),
+                label: cell_label(f),
+                value: match &f.value {
+                    crate::extract::FactValue::Number(q) => q.value.normalize(),
+                    _ => rust_decimal::Decimal::ZERO,
+                },
+                blank: !matches!(f.value, crate::extract::FactValue::Number(_)),
+                text: f.provenance.text.clone(),
+                span: f.provenance.span.clone(),
+                position: doc.line_col(f.provenance.span.start),
+                locator: f.provenance.locator.clone(),
+                side,
+            });
+        }
+    }
+    let primary = operands
+        .first()
+        .map(|o| (o.span.clone(), o.locator.clone()))
+        .unwrap_or((0..0, None));
+    Finding {
+        rule: rule.id.clone(),
+        rule_name: rule.name.clone(),
+        severity: rule.severity,
+        message_zh: rule.message_zh.clone(),
+        message_en: rule.message_en.clone(),
+        table: def.title.clone(),
+        scope: binding.filter(|b| !b.is_empty()),
+        position: doc.line_col(primary.0.start),
+        span: primary.0,
+        locator: primary.1,
+        relation: Relation {
+            left: term(left),
+            op,
+            right: term(right),
+        },
+        operands,
+        suggestion: None,
+    }
+}

@@ -1,0 +1,123 @@
+//! Extract: [`Document`] + packs → [`Facts`].
+//!
+//! Tables are assigned to the pack tables whose signatures they carry (each table separately:
+//! one file may hold several reports in several formats), then every declared row is found by its
+//! normalised label and its value cells become facts with full provenance. Nothing here judges
+//! whether figures agree; that is `check`.
+
+pub mod label;
+pub mod table;
+
+use crate::number::Quantity;
+use crate::rules::Registry;
+use crate::source::{Document, Span};
+
+/// The value of a fact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FactValue {
+    /// A printed number.
+    Number(Quantity),
+    /// An empty cell.
+    Blank,
+    /// `—`, `/`, `无`: not applicable.
+    NotApplicable,
+}
+
+/// Where a fact came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// Byte span of the figure in the document view.
+    pub span: Span,
+    /// Row label as the pack names it.
+    pub row_label: String,
+    /// Column label as the pack names it (empty for single-column tables).
+    pub column_label: String,
+    /// Locator in the original document (`第2张表 第5行 第3列`), when the view is a rendering.
+    pub locator: Option<String>,
+    /// Cell text as printed.
+    pub text: String,
+}
+
+/// One figure of a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    /// Row key (`apply.new`; empty for an unlabeled row).
+    pub row: String,
+    /// Column key (`total`; empty for a single unnamed column).
+    pub column: String,
+    /// The value.
+    pub value: FactValue,
+    /// Provenance.
+    pub provenance: Provenance,
+}
+
+impl Fact {
+    /// The fact's name as used in rule expressions and output: `row[column]`, `row` or `column`.
+    pub fn name(&self) -> String {
+        fact_name(&self.row, &self.column)
+    }
+}
+
+/// Name of a fact from its row and column keys.
+pub fn fact_name(row: &str, column: &str) -> String {
+    match (row.is_empty(), column.is_empty()) {
+        (_, true) => row.to_string(),
+        (true, false) => column.to_string(),
+        (false, false) => format!("{row}[{column}]"),
+    }
+}
+
+/// One table of the document read with one pack table definition.
+#[derive(Debug, Clone)]
+pub struct TableInstance {
+    /// Index of the pack in the registry.
+    pub pack: usize,
+    /// Index of the table definition in the pack.
+    pub table: usize,
+    /// 1-based number of the table in the document.
+    pub table_number: usize,
+    /// Span of the table in the view.
+    pub span: Span,
+    /// Facts found.
+    pub facts: Vec<Fact>,
+}
+
+impl TableInstance {
+    /// Find a fact by row and column key.
+    pub fn fact(&self, row: &str, column: &str) -> Option<&Fact> {
+        self.facts
+            .iter()
+            .find(|f| f.row == row && f.column == column)
+    }
+}
+
+/// Everything extracted from one document.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// Table instances, in document order.
+    pub tables: Vec<TableInstance>,
+}
+
+impl Facts {
+    /// Total number of facts.
+    pub fn count(&self) -> usize {
+        self.tables.iter().map(|t| t.facts.len()).sum()
+    }
+
+    /// Ids of the packs (formats) that matched at least one table, in first-seen order.
+    pub fn formats(&self, registry: &Registry) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for t in &self.tables {
+            let id = &registry.packs[t.pack].id;
+            if !out.contains(id) {
+                out.push(id.clone());
+            }
+        }
+        out
+    }
+}
+
+/// Extract the facts of a document with every pack of the registry.
+pub fn extract(doc: &Document, registry: &Registry) -> Facts {
+    table::extract_tables(doc, registry)
+}

@@ -1,0 +1,188 @@
+//! Table facts: assign document tables to pack tables, find rows by label, map value cells to
+//! columns.
+
+use super::label::{fold, normalize};
+use super::{Fact, FactValue, Facts, Provenance, TableInstance};
+use crate::number::{parse_cell, CellValue};
+use crate::rules::pack::{Align, TableDef};
+use crate::rules::Registry;
+use crate::source::{Cell, Document, Table};
+use std::collections::HashSet;
+
+/// A table row split into label cells and value cells.
+struct RowView<'a> {
+    /// Normalised texts of the label cells (deduplicated by origin).
+    labels: Vec<String>,
+    /// Value cells with their parsed values.
+    values: Vec<(&'a Cell, CellValue)>,
+}
+
+impl RowView<'_> {
+    fn has_number(&self) -> bool {
+        self.values
+            .iter()
+            .any(|(_, v)| matches!(v, CellValue::Number(_)))
+    }
+}
+
+fn row_view(cells: &[Cell]) -> RowView<'_> {
+    let parsed: Vec<CellValue> = cells.iter().map(|c| parse_cell(&c.text)).collect();
+    // Value cells: the longest suffix of cells that are not text.
+    let split = parsed
+        .iter()
+        .rposition(|v| matches!(v, CellValue::Text))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let mut seen = HashSet::new();
+    let labels = cells[..split]
+        .iter()
+        .filter(|c| seen.insert(c.origin))
+        .map(|c| normalize(&c.text))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let values = cells[split..]
+        .iter()
+        .zip(parsed[split..].iter().cloned())
+        .collect();
+    RowView { labels, values }
+}
+
+/// Folded text of a table (cells separated so signatures never match across cells).
+fn table_text(table: &Table) -> String {
+    let mut seen = HashSet::new();
+    let mut out = String::new();
+    for cell in table.rows.iter().flat_map(|r| r.cells.iter()) {
+        if seen.insert(cell.origin) {
+            out.push_str(&fold(&cell.text));
+            out.push('\u{1}');
+        }
+    }
+    out
+}
+
+/// Extract every table of `doc` with the registry's packs.
+pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
+    let doc_text = fold(&doc.view);
+    let pack_signed: Vec<bool> = registry
+        .packs
+        .iter()
+        .map(|p| p.detect.matches(&doc_text))
+        .collect();
+    let mut facts = Facts::default();
+    for (number, table) in doc.tables().enumerate() {
+        let text = table_text(table);
+        // Candidates: (pack, table def) whose signatures match, grouped by table id.
+        let mut candidates: Vec<(usize, usize)> = Vec::new();
+        for (pi, pack) in registry.packs.iter().enumerate() {
+            for (ti, def) in pack.tables.iter().enumerate() {
+                if def.detect.matches(&text) {
+                    candidates.push((pi, ti));
+                }
+            }
+        }
+        let mut ids: Vec<&str> = Vec::new();
+        for &(pi, ti) in &candidates {
+            let id = registry.packs[pi].tables[ti].id.as_str();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        let views: Vec<RowView> = table.rows.iter().map(|r| row_view(&r.cells)).collect();
+        for id in ids {
+            let group: Vec<(usize, usize)> = candidates
+                .iter()
+                .copied()
+                .filter(|&(pi, ti)| registry.packs[pi].tables[ti].id == id)
+                .collect();
+            let signed: Vec<(usize, usize)> = group
+                .iter()
+                .copied()
+                .filter(|&(pi, _)| pack_signed[pi])
+                .collect();
+            let pool = if signed.is_empty() { &group } else { &signed };
+            let Some(&(pi, ti)) = pool
+                .iter()
+                .rev()
+                .max_by_key(|&&(pi, _)| registry.packs[pi].priority)
+            else {
+                continue;
+            };
+            let def = &registry.packs[pi].tables[ti];
+            let found = read_rows(def, &views);
+            facts.tables.push(TableInstance {
+                pack: pi,
+                table: ti,
+                table_number: number + 1,
+                span: table.span.clone(),
+                facts: found,
+            });
+        }
+    }
+    facts
+}
+
+/// Find each declared row and turn its value cells into facts.
+fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
+    let mut matched: Vec<Option<usize>> = vec![None; def.rows.len()];
+    let mut taken = vec![false; views.len()];
+    for (ri, row) in def.rows.iter().enumerate() {
+        let start = match row.after {
+            Some(a) => match matched[a] {
+                Some(i) => i + 1,
+                None => continue,
+            },
+            None => 0,
+        };
+        let hit = (start..views.len()).find(|&i| {
+            let v = &views[i];
+            if taken[i] || v.values.is_empty() {
+                return false;
+            }
+            if row.unlabeled {
+                v.labels.is_empty() && v.values.len() >= def.columns.len() && v.has_number()
+            } else {
+                v.labels.iter().any(|l| row.match_labels.contains(l))
+                    || (v.labels.len() > 1
+                        && row.match_labels.contains(&normalize(&v.labels.concat())))
+            }
+        });
+        if let Some(i) = hit {
+            matched[ri] = Some(i);
+            taken[i] = true;
+        }
+    }
+    let mut facts = Vec::new();
+    for (ri, row) in def.rows.iter().enumerate() {
+        let Some(vi) = matched[ri] else { continue };
+        let values = &views[vi].values;
+        let n = def.columns.len();
+        for (ci, col) in def.columns.iter().enumerate() {
+            let idx = match def.align {
+                Align::Left => Some(ci),
+                Align::Right => (values.len() + ci).checked_sub(n),
+            };
+            let Some((cell, value)) = idx.and_then(|i| values.get(i)) else {
+                continue;
+            };
+            let value = match value {
+                CellValue::Number(q) => FactValue::Number(q.clone()),
+                CellValue::Blank => FactValue::Blank,
+                CellValue::NotApplicable => FactValue::NotApplicable,
+                CellValue::Text => continue,
+            };
+            facts.push(Fact {
+                row: row.key.clone(),
+                column: col.key.clone(),
+                value,
+                provenance: Provenance {
+                    span: cell.span.clone(),
+                    row_label: row.label.clone(),
+                    column_label: col.label.clone(),
+                    locator: cell.locator.clone(),
+                    text: cell.text.clone(),
+                },
+            });
+        }
+    }
+    facts
+}

@@ -1,0 +1,163 @@
+//! The one diagnostic model: a [`Finding`] is what every renderer prints.
+//!
+//! A finding is data, not text: the relation that failed, both sides' values, and every operand
+//! with its provenance. Messages are made at render time, in the language asked for.
+
+use crate::rules::expr::CmpOp;
+use crate::rules::Severity;
+use crate::source::{LineCol, Span};
+use rust_decimal::Decimal;
+
+/// One number taking part in a failed relation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operand {
+    /// Fact name (`apply.new[total]`).
+    pub key: String,
+    /// Human label (`本年新收政府信息公开申请数量 · 总计`).
+    pub label: String,
+    /// Value used in the arithmetic (blank cells count as 0).
+    pub value: Decimal,
+    /// True if the cell was blank or not applicable.
+    pub blank: bool,
+    /// Cell text as printed.
+    pub text: String,
+    /// Byte span in the document view.
+    pub span: Span,
+    /// Line and column in the view.
+    pub position: LineCol,
+    /// Locator in the original document, when the view is a rendering.
+    pub locator: Option<String>,
+    /// Which side of the relation it is on.
+    pub side: Side,
+}
+
+/// Side of a relation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    /// Left of the comparison (usually the total).
+    Left,
+    /// Right of the comparison (usually the parts).
+    Right,
+}
+
+/// One side of a relation, written out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// The arithmetic with values substituted (`5 + 1 + 2`).
+    pub arithmetic: String,
+    /// Its value.
+    pub value: Decimal,
+    /// When the side is a single fact: its label (so messages can say "总计 says 19").
+    pub single: Option<String>,
+}
+
+/// The failed relation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relation {
+    /// Left side.
+    pub left: Term,
+    /// The comparison that should hold.
+    pub op: CmpOp,
+    /// Right side.
+    pub right: Term,
+}
+
+/// A problem found in a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Rule id (`F2019-T3-BAL`).
+    pub rule: String,
+    /// Rule name (`applications-do-not-balance`).
+    pub rule_name: String,
+    /// Severity after overrides.
+    pub severity: Severity,
+    /// Message in Chinese.
+    pub message_zh: String,
+    /// Message in English.
+    pub message_en: String,
+    /// Table title or other scope (`收到和处理政府信息公开申请情况`).
+    pub table: String,
+    /// The column or row the rule was applied to (`自然人`), if it iterates.
+    pub scope: Option<String>,
+    /// Primary span (the total, or the first operand).
+    pub span: Span,
+    /// Position of the primary span.
+    pub position: LineCol,
+    /// Locator of the primary span.
+    pub locator: Option<String>,
+    /// The relation with values.
+    pub relation: Relation,
+    /// Every number involved.
+    pub operands: Vec<Operand>,
+    /// A likely single-cell fix, when one cell explains every failure of its table.
+    pub suggestion: Option<String>,
+}
+
+impl Finding {
+    /// The arithmetic written out in English (`17 + 1 = 18, but 总计 says 19`).
+    pub fn arithmetic_en(&self) -> String {
+        arithmetic(&self.relation, Lang::En)
+    }
+
+    /// The arithmetic written out in Chinese.
+    pub fn arithmetic_zh(&self) -> String {
+        arithmetic(&self.relation, Lang::Zh)
+    }
+
+    /// Message in the given language.
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.message_zh,
+            Lang::En => &self.message_en,
+        }
+    }
+
+    /// Arithmetic in the given language.
+    pub fn arithmetic(&self, lang: Lang) -> String {
+        arithmetic(&self.relation, lang)
+    }
+}
+
+/// Output language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Chinese.
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+fn side_text(t: &Term) -> String {
+    if t.single.is_some() || t.arithmetic == t.value.to_string() {
+        t.value.to_string()
+    } else {
+        format!("{} = {}", t.arithmetic, t.value)
+    }
+}
+
+fn arithmetic(r: &Relation, lang: Lang) -> String {
+    let neg = r.op.negated_symbol();
+    match (&r.left.single, r.op, lang) {
+        (Some(label), crate::rules::expr::CmpOp::Eq, Lang::En) => {
+            format!(
+                "{}, but {} says {}",
+                side_text(&r.right),
+                label,
+                r.left.value
+            )
+        }
+        (Some(label), crate::rules::expr::CmpOp::Eq, Lang::Zh) => {
+            format!("{}，但{}为 {}", side_text(&r.right), label, r.left.value)
+        }
+        _ => {
+            let l = side_text(&r.left);
+            let rt = side_text(&r.right);
+            match lang {
+                Lang::En => format!("{l} {neg} {rt} (expected {})", r.op.symbol()),
+                Lang::Zh => format!("{l} {neg} {rt}（应为 {}）", r.op.symbol()),
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! The per-file pipeline: read → extract → check, with every failure turned into a result.
+
+use crate::check::{check, RuleFilter, RuleStats};
+use crate::extract::extract;
+use crate::finding::Finding;
+use crate::rules::Registry;
+use crate::source::{self, Document, InputFormat};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Everything gouji learned about one file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// Path as given.
+    pub path: String,
+    /// Input format, if the file could be read.
+    pub input_format: Option<InputFormat>,
+    /// Encoding, for text formats.
+    pub encoding: Option<String>,
+    /// Report formats (pack ids) detected.
+    pub formats: Vec<String>,
+    /// Number of facts extracted.
+    pub facts: usize,
+    /// Rule evaluation counts.
+    pub stats: RuleStats,
+    /// Findings, in document order.
+    pub findings: Vec<Finding>,
+    /// Why the file could not be checked.
+    pub error: Option<String>,
+    /// The document view (kept for renderers that show source text).
+    pub view: Option<Arc<String>>,
+}
+
+impl FileReport {
+    fn failed(path: &str, error: String) -> Self {
+        FileReport {
+            path: path.to_string(),
+            input_format: None,
+            encoding: None,
+            formats: Vec::new(),
+            facts: 0,
+            stats: RuleStats::default(),
+            findings: Vec::new(),
+            error: Some(error),
+            view: None,
+        }
+    }
+}
+
+/// Check an already-read document.
+pub fn check_document(doc: &Document, registry: &Registry, filter: &dyn RuleFilter) -> FileReport {
+    let facts = extract(doc, registry);
+    let result = check(doc, &facts, registry, filter);
+    FileReport {
+        path: doc.path.clone(),
+        input_format: Some(doc.format),
+        encoding: doc.encoding.clone(),
+        formats: facts.formats(registry),
+        facts: facts.count(),
+        stats: result.stats,
+        findings: result.findings,
+        error: None,
+        view: Some(Arc::new(doc.view.clone())),
+    }
+}
+
+/// Read and check one file. Never panics: a panic inside becomes an error naming the file.
+pub fn check_file(path: &Path, registry: &Registry, filter: &dyn RuleFilter) -> FileReport {
+    let name = path.display().to_string();
+    let outcome = catch_unwind(AssertUnwindSafe(|| match source::read(path) {
+        Ok(doc) => check_document(&doc, registry, filter),
+        Err(e) => FileReport::failed(&name, e.to_string()),
+    }));
+    outcome.unwrap_or_else(|_| {
+        FileReport::failed(
+            &name,
+            "internal error while checking this file (a bug in gouji; please report it)".into(),
+        )
+    })
+}

@@ -1,0 +1,223 @@
+//! Human output through miette: every operand labelled at its own position, the arithmetic
+//! written out in the help line.
+//!
+//! miette's snippet header counts columns in bytes; [`CharColumns`] wraps the source so the
+//! header shows character columns like every other gouji output.
+
+use super::RenderOptions;
+use crate::finding::{Finding, Lang};
+use crate::pipeline::FileReport;
+use crate::rules::Severity;
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, NarratableReportHandler, SourceCode, SourceSpan, SpanContents,
+};
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+/// A document view whose spans report character columns.
+#[derive(Debug)]
+pub struct CharColumns {
+    name: String,
+    text: Arc<String>,
+}
+
+impl CharColumns {
+    /// Wrap a view with the name to show.
+    pub fn new(name: impl Into<String>, text: Arc<String>) -> Self {
+        CharColumns {
+            name: name.into(),
+            text,
+        }
+    }
+}
+
+impl SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner =
+            self.text
+                .as_str()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        let start = inner.span().offset();
+        let line_start = self.text[..start.min(self.text.len())]
+            .rfind('\n')
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        let column = self
+            .text
+            .get(line_start..start)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+/// A finding bound to its source, for miette.
+struct FindingDiagnostic<'a> {
+    finding: &'a Finding,
+    source: &'a CharColumns,
+    lang: Lang,
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FindingDiagnostic")
+            .field("rule", &self.finding.rule)
+            .finish()
+    }
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let fd = self.finding;
+        write!(f, "{}", fd.message(self.lang))?;
+        let mut scope = fd.table.clone();
+        if let Some(s) = &fd.scope {
+            if !scope.is_empty() {
+                scope.push_str(" · ");
+            }
+            scope.push_str(s);
+        }
+        if !scope.is_empty() {
+            match self.lang {
+                Lang::Zh => write!(f, "（{scope}）")?,
+                Lang::En => write!(f, " ({scope})")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(format!(
+            "{}({})",
+            self.finding.rule, self.finding.rule_name
+        )))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let mut text = self.finding.arithmetic(self.lang);
+        if let Some(s) = &self.finding.suggestion {
+            text.push('\n');
+            text.push_str(s);
+        }
+        Some(Box::new(text))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let fd = self.finding;
+        let scope = fd.scope.clone().unwrap_or_default();
+        let labels = fd.operands.iter().enumerate().map(move |(i, o)| {
+            let mut label = o.label.clone();
+            if !scope.is_empty() {
+                label = label
+                    .replace(&format!(" · {scope}"), "")
+                    .replace(&format!("{scope} · "), "");
+            }
+            let value = if o.blank {
+                match self.lang {
+                    Lang::Zh => "空（按 0 计）".to_string(),
+                    Lang::En => "blank (counted as 0)".to_string(),
+                }
+            } else {
+                o.value.to_string()
+            };
+            let mut text = format!("{label} = {value}");
+            if let Some(loc) = &o.locator {
+                text.push_str(&format!(" [{loc}]"));
+            }
+            let len = o.span.end.saturating_sub(o.span.start);
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(Some(text), (o.span.start, len))
+            } else {
+                LabeledSpan::new_with_span(Some(text), (o.span.start, len))
+            }
+        });
+        Some(Box::new(labels))
+    }
+}
+
+/// Render findings of every file.
+pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let graphical = GraphicalReportHandler::new_themed(theme)
+        .with_width(opts.width)
+        .with_context_lines(1)
+        .with_links(false);
+    let narrated = NarratableReportHandler::new().with_context_lines(1);
+    for rep in reports {
+        let Some(view) = &rep.view else { continue };
+        if rep.findings.is_empty() {
+            continue;
+        }
+        let source = CharColumns::new(rep.path.clone(), view.clone());
+        for finding in &rep.findings {
+            let diag = FindingDiagnostic {
+                finding,
+                source: &source,
+                lang: opts.lang,
+            };
+            let mut buf = String::new();
+            let res = if opts.plain {
+                narrated.render_report(&mut buf, &diag)
+            } else {
+                graphical.render_report(&mut buf, &diag)
+            };
+            if res.is_err() {
+                buf = format!(
+                    "{}: {}: {}\n",
+                    rep.path,
+                    finding.rule,
+                    finding.message(opts.lang)
+                );
+            }
+            if opts.plain {
+                // Narrated output lacks the file position in its header; add one line that has it.
+                writeln!(
+                    out,
+                    "{}:{}:{}: {} {}",
+                    rep.path,
+                    finding.position.line,
+                    finding.position.column,
+                    finding.severity.name(),
+                    finding.rule
+                )?;
+            }
+            out.write_all(buf.as_bytes())?;
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}

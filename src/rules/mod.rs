@@ -1,0 +1,11 @@
+//! The rule-pack model: TOML packs → [`CompiledPack`]s, and the registry of loaded packs.
+//!
+//! Packs are data (files in the top-level `rules/` folder); this module only reads, validates and
+//! compiles them. Evaluating rules is `check`'s job.
+
+pub mod expr;
+pub mod pack;
+pub mod registry;
+
+pub use pack::{CompiledPack, PackError, Rule, Severity};
+pub use registry::Registry;
