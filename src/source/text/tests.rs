@@ -40,7 +40,7 @@ fn check_invariants(d: &Document) {
 }
 
 /// The table whose first line is 1-based line `line`.
-fn table_at<'a>(d: &'a Document, line: usize) -> &'a Table {
+fn table_at(d: &Document, line: usize) -> &Table {
     d.tables()
         .find(|t| d.line_col(t.span.start).line == line)
         .unwrap_or_else(|| panic!("no table at line {line}"))
@@ -340,4 +340,58 @@ fn kinds() {
         assert_eq!(Kind::of(l), Kind::Label, "{l}");
     }
     assert_eq!(Kind::of(""), Kind::Blank);
+}
+
+#[test]
+fn encodings_of_an_excerpt_read_alike() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats");
+    let reference = crate::source::read(&dir.join("excerpt_002.utf8.txt")).unwrap();
+    assert_eq!(reference.encoding.as_deref(), Some("UTF-8"));
+    let shape = |d: &Document| -> Vec<Vec<String>> {
+        d.tables()
+            .flat_map(|t| &t.rows)
+            .map(|r| r.cells.iter().map(|c| c.text.clone()).collect())
+            .collect()
+    };
+    assert_eq!(shape(&reference).len(), 18 + 26 + 4);
+    for (file, encoding) in [
+        ("excerpt_002.utf8bom.txt", "UTF-8"),
+        ("excerpt_002.gbk.txt", "GBK"),
+        ("excerpt_002.utf16le.txt", "UTF-16LE"),
+    ] {
+        let d = crate::source::read(&dir.join(file)).unwrap();
+        assert_eq!(d.format, InputFormat::Text, "{file}");
+        assert_eq!(d.encoding.as_deref(), Some(encoding), "{file}");
+        assert_eq!(d.view, reference.view, "{file}");
+        assert_eq!(d.line_count(), reference.line_count(), "{file}");
+        assert_eq!(shape(&d), shape(&reference), "{file}");
+        check_invariants(&d);
+    }
+}
+
+#[test]
+fn read_errors_through_the_pipeline() {
+    use crate::source::{read_bytes, ReadError};
+    let hint = std::path::Path::new("report.txt");
+    assert!(matches!(read_bytes("e", b"", hint), Err(ReadError::Empty)));
+    assert!(matches!(
+        read_bytes("b", b"\x7FELF\x02\x01\x01\x00\x00\x00", hint),
+        Err(ReadError::Binary { .. })
+    ));
+    assert!(matches!(
+        read_bytes("n", "统计数 |\n\0\0\0\0".as_bytes(), hint),
+        Err(ReadError::Binary { what: "NUL bytes" })
+    ));
+    let mut bad = b"\xEF\xBB\xBF".to_vec();
+    bad.extend(std::iter::repeat_n(0xFEu8, 40));
+    assert!(matches!(
+        read_bytes("d", &bad, hint),
+        Err(ReadError::Decode {
+            encoding: "UTF-8",
+            ..
+        })
+    ));
+    let d = read_bytes("s", SEED_000.as_bytes(), hint).unwrap();
+    assert_eq!(d.format, InputFormat::Text);
+    assert_eq!(d.tables().count(), 2);
 }
