@@ -323,7 +323,11 @@ pub fn read_bytes(name: &str, bytes: &[u8], hint: &Path) -> Result<Document, Rea
         InputFormat::Xlsx => xlsx::read(name, bytes),
         InputFormat::Pdf => pdf::read(name, bytes),
         fmt @ (InputFormat::Text | InputFormat::Markdown | InputFormat::Html) => {
-            let decoded = decode::decode(bytes)?;
+            let decoded = if fmt == InputFormat::Html {
+                decode::decode_html(bytes)?
+            } else {
+                decode::decode(bytes)?
+            };
             match fmt {
                 InputFormat::Html => Ok(html::parse(name, decoded.text, decoded.encoding)),
                 InputFormat::Markdown => Ok(text::parse(
