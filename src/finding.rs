@@ -39,6 +39,8 @@ pub enum Side {
     Left,
     /// Right of the comparison (usually the parts).
     Right,
+    /// Read by the rule's precondition (`when`), shown for context.
+    Condition,
 }
 
 /// One side of a relation, written out.

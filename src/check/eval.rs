@@ -252,3 +252,20 @@ pub fn condition(scope: &Scope, e: &Expr) -> Result<bool, NoValue> {
         other => Ok(eval(scope, other, 0)?.num != Decimal::ZERO),
     }
 }
+
+/// The facts a condition reads (for showing them beside a failed rule).
+pub fn condition_facts<'a>(scope: &Scope<'a>, e: &Expr) -> Vec<&'a Fact> {
+    match e {
+        Expr::And(a, b) | Expr::Or(a, b) => {
+            let mut v = condition_facts(scope, a);
+            v.extend(condition_facts(scope, b));
+            v
+        }
+        Expr::Cmp(_, a, b) => [a, b]
+            .into_iter()
+            .filter_map(|x| eval(scope, x, 0).ok())
+            .flat_map(|v| v.facts)
+            .collect(),
+        other => eval(scope, other, 0).map(|v| v.facts).unwrap_or_default(),
+    }
+}

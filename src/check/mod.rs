@@ -13,7 +13,7 @@ use crate::rules::expr::Expr;
 use crate::rules::pack::{ForEach, Rule, TableDef};
 use crate::rules::Registry;
 use crate::source::Document;
-use eval::{condition, eval, NoValue, Scope, Value};
+use eval::{condition, condition_facts, eval, NoValue, Scope, Value};
 
 /// Counts of rule evaluations for one file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -133,7 +133,11 @@ fn check_rule(
             }
         }
         ForEach::Cell => {
-            for fact in inst.facts.iter().filter(|f| row_selected(rule, &f.row)) {
+            let cells = inst.facts.iter().filter(|f| {
+                row_selected(rule, &f.row)
+                    && rule.columns.as_ref().is_none_or(|c| c.contains(&f.column))
+            });
+            for fact in cells {
                 let scope = Scope {
                     cell: Some(fact),
                     ..base
@@ -188,8 +192,20 @@ fn run(doc: &Document, rule: &Rule, scope: Scope, binding: Option<String>, out: 
         return;
     }
     out.stats.failed += 1;
-    out.findings
-        .push(finding(doc, rule, scope.def, binding, *op, &left, &right));
+    let context = rule
+        .when
+        .as_ref()
+        .map(|w| condition_facts(&scope, w))
+        .unwrap_or_default();
+    out.findings.push(finding(
+        doc,
+        rule,
+        scope.def,
+        binding,
+        *op,
+        (&left, &right),
+        &context,
+    ));
 }
 
 fn term(v: &Value) -> Term {
@@ -206,12 +222,17 @@ fn finding(
     def: &TableDef,
     binding: Option<String>,
     op: crate::rules::expr::CmpOp,
-    left: &Value,
-    right: &Value,
+    (left, right): (&Value, &Value),
+    context: &[&Fact],
 ) -> Finding {
     let mut operands: Vec<Operand> = Vec::new();
-    for (side, v) in [(Side::Left, left), (Side::Right, right)] {
-        for f in &v.facts {
+    let sides = [
+        (Side::Left, left.facts.as_slice()),
+        (Side::Right, right.facts.as_slice()),
+        (Side::Condition, context),
+    ];
+    for (side, facts) in sides {
+        for f in facts {
             if operands
                 .iter()
                 .any(|o| o.span == f.provenance.span && o.key == f.name())

@@ -668,8 +668,8 @@ fn check_names(p: &mut Problems, value: &Spanned<String>, e: &Expr, def: &TableD
             (_, Some(c)) => col_ok(c) && row_known(def, n),
             (ForEach::Column, None) => row_known(def, n),
             (ForEach::Row, None) => col_ok(&n.name),
-            (ForEach::Cell, None) => n.name == "value",
-            (ForEach::Once, None) => {
+            (ForEach::Cell | ForEach::Once, None) if n.name == "value" => mode == ForEach::Cell,
+            (ForEach::Cell | ForEach::Once, None) => {
                 row_known(def, n)
                     && def.columns.len() == 1
                     // A column-only name of an unlabeled row.

@@ -5,7 +5,12 @@ use super::pack::{compile, CompiledPack, PackError, Rule};
 use std::collections::HashMap;
 
 /// The packs compiled into the binary: (file name, TOML text).
-pub const BUILTIN: &[(&str, &str)] = &[];
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("f2021.toml", include_str!("../../rules/f2021.toml")),
+    ("f2019.toml", include_str!("../../rules/f2019.toml")),
+    ("f2014.toml", include_str!("../../rules/f2014.toml")),
+    ("zj2013.toml", include_str!("../../rules/zj2013.toml")),
+];
 
 /// All loaded packs.
 #[derive(Debug, Clone, Default)]
