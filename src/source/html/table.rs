@@ -163,8 +163,8 @@ impl RawTable {
 }
 
 /// Expands spans into a grid: every row gets one cell per grid column; copies of a spanning cell
-/// share `origin`. Rows covered by nothing are dropped; short rows are padded with blank cells.
-/// `None` when no cell is left.
+/// share `origin`. Short rows are padded with blank cells; rows without any text are dropped.
+/// `None` when no row is left.
 fn build_grid(rows: Vec<RawRow>, next_origin: &mut usize) -> Option<Vec<Row>> {
     let nrows = rows.len();
     let mut slots: Vec<Vec<Option<usize>>> = vec![Vec::new(); nrows];
@@ -210,9 +210,6 @@ fn build_grid(rows: Vec<RawRow>, next_origin: &mut usize) -> Option<Vec<Row>> {
     }
     let mut out = Vec::new();
     for (line, row_start) in slots.into_iter().zip(row_starts) {
-        if line.iter().all(Option::is_none) {
-            continue;
-        }
         let mut row = Row::default();
         for col in 0..width {
             match line.get(col).copied().flatten().and_then(|i| cells.get(i)) {
@@ -224,9 +221,12 @@ fn build_grid(rows: Vec<RawRow>, next_origin: &mut usize) -> Option<Vec<Row>> {
                 }
             }
         }
-        out.push(row);
+        // Rows with no text at all (Word's `<tr height=0>` ghost rows, spacer rows) carry nothing.
+        if row.cells.iter().any(|c| !c.text.is_empty()) {
+            out.push(row);
+        }
     }
-    Some(out)
+    (!out.is_empty()).then_some(out)
 }
 
 #[cfg(test)]

@@ -206,6 +206,30 @@ fn layout_table_with_nested_data_table() {
 }
 
 #[test]
+fn word_exported_table() {
+    let html = "<table class=MsoNormalTable border=1>\n\
+        <tr style='height:20.0pt'>\n\
+         <td width=120 rowspan=2 style='border:solid windowtext 1.0pt'>\n\
+          <p class=MsoNormal><span style='font-family:宋体'>行政许可<o:p></o:p></span></p>\n\
+         </td>\n\
+         <td><p class=MsoNormal><span lang=EN-US>1</span><span lang=EN-US>2<o:p></o:p></span></p></td>\n\
+        </tr>\n\
+        <tr><td><p class=MsoNormal><span lang=EN-US>&nbsp;<o:p></o:p></span></p></td></tr>\n\
+        <![if !supportMisalignedColumns]>\n\
+        <tr height=0><td width=120 style='border:none'></td><td width=60 style='border:none'></td></tr>\n\
+        <![endif]>\n\
+        </table>";
+    let d = doc(html);
+    let t = tables(&d)[0];
+    assert_eq!(texts(t), [["行政许可", "12"], ["行政许可", ""]]);
+    assert_eq!(
+        d.slice(&t.rows[0].cells[1].span),
+        "1</span><span lang=EN-US>2"
+    );
+    assert_spans_cover_text(&d);
+}
+
+#[test]
 fn tag_soup_implied_end_tags() {
     let html = "<table><tr><th>项目<th>数量<tr><td>申请<td>12<tr><td>答复<td>10</table>";
     let d = doc(html);
