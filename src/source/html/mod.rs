@@ -7,10 +7,16 @@
 //! (`script`, `style`, `nav`, `header`, `footer`, form controls…) is skipped. A layout table whose
 //! cells hold data tables (or long prose, or a single column) is not a data table: its nested
 //! tables are emitted as tables of their own and its other text as paragraphs.
+//!
+//! Paragraph spans cover markup between their first and last characters of text; use
+//! [`visible_text`] to get a paragraph's text with a map back to the view.
 
 mod flow;
 mod table;
 mod text;
+mod visible;
+
+pub use self::visible::{visible_text, VisibleText};
 
 use std::collections::HashMap;
 
@@ -23,7 +29,7 @@ use super::{Block, Document, InputFormat};
 
 /// Elements whose content is never report text. They are skipped only when a matching end tag
 /// follows, so an unclosed `<nav>` cannot swallow the rest of the page.
-const SKIPPED: [&str; 12] = [
+pub(super) const SKIPPED: [&str; 12] = [
     "script", "style", "noscript", "template", "nav", "header", "footer", "select", "option",
     "button", "textarea", "iframe",
 ];
@@ -94,7 +100,7 @@ fn build_blocks(view: &str) -> Vec<Block> {
 }
 
 /// For each skipped element name, the index of its last end tag.
-fn last_end_tags(tokens: &[Token<usize>]) -> HashMap<&'static str, usize> {
+pub(super) fn last_end_tags(tokens: &[Token<usize>]) -> HashMap<&'static str, usize> {
     let mut last = HashMap::new();
     for (i, token) in tokens.iter().enumerate() {
         if let Token::EndTag(tag) = token {
