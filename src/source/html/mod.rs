@@ -20,6 +20,7 @@ pub use self::visible::{visible_text, VisibleText};
 
 use std::collections::HashMap;
 
+use aho_corasick::AhoCorasick;
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 
 use self::flow::Item;
@@ -34,47 +35,50 @@ pub(super) const SKIPPED: [&str; 12] = [
     "button", "textarea", "iframe",
 ];
 
-/// Elements that start or end a paragraph.
-const BLOCK_ELEMENTS: [&str; 38] = [
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "body",
-    "br",
-    "caption",
-    "center",
-    "dd",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "hr",
-    "html",
-    "legend",
-    "li",
-    "main",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "title",
-    "ul",
-    "td",
-    "th",
-    "tr",
-    "table",
-];
+/// True for elements that start or end a paragraph.
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "body"
+            | "br"
+            | "caption"
+            | "center"
+            | "dd"
+            | "div"
+            | "dl"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "head"
+            | "hr"
+            | "html"
+            | "legend"
+            | "li"
+            | "main"
+            | "ol"
+            | "p"
+            | "pre"
+            | "section"
+            | "title"
+            | "ul"
+            | "td"
+            | "th"
+            | "tr"
+            | "table"
+    )
+}
 
 /// Parse decoded HTML into a document. `text` is the decoded file; it becomes the view unchanged.
 /// Tables get the locator `第N张表` (N counts the data tables in document order); paragraphs and
@@ -88,33 +92,39 @@ pub fn parse(name: &str, text: String, encoding: Option<String>) -> Document {
 fn build_blocks(view: &str) -> Vec<Block> {
     let mut emitter = DefaultEmitter::<usize>::new_with_span();
     emitter.naively_switch_states(true);
-    let tokens: Vec<Token<usize>> = Tokenizer::new_with_emitter(view, emitter)
-        .filter_map(Result::ok)
-        .filter(|t| !matches!(t, Token::Error(_) | Token::Comment(_) | Token::Doctype(_)))
-        .collect();
-    let mut builder = Builder::new(view, last_end_tags(&tokens));
-    for (index, token) in tokens.into_iter().enumerate() {
-        builder.token(index, token);
+    let mut builder = Builder::new(view, last_end_tags(view));
+    for token in Tokenizer::new_with_emitter(view, emitter).filter_map(Result::ok) {
+        builder.token(token);
     }
     builder.finish()
 }
 
-/// For each skipped element name, the index of its last end tag.
-pub(super) fn last_end_tags(tokens: &[Token<usize>]) -> HashMap<&'static str, usize> {
+/// For each skipped element name, the byte offset of the last `</name` in `source` (ASCII case
+/// insensitive). A skipped element is only skipped when its end tag comes later.
+pub(super) fn last_end_tags(source: &str) -> HashMap<&'static str, usize> {
     let mut last = HashMap::new();
-    for (i, token) in tokens.iter().enumerate() {
-        if let Token::EndTag(tag) = token {
-            if let Some(name) = SKIPPED.iter().find(|n| n.as_bytes() == &tag.name[..]) {
-                last.insert(*name, i);
-            }
+    let patterns = SKIPPED.map(|n| format!("</{n}"));
+    let Ok(finder) = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&patterns)
+    else {
+        return last;
+    };
+    let bytes = source.as_bytes();
+    for m in finder.find_iter(source) {
+        let ends_name = bytes
+            .get(m.end())
+            .is_none_or(|b| !b.is_ascii_alphanumeric() && *b != b'-');
+        if ends_name {
+            last.insert(SKIPPED[m.pattern().as_usize()], m.start());
         }
     }
     last
 }
 
-/// Lower-case tag name as a string (html5gum already lower-cases ASCII names).
-fn tag_name(name: &[u8]) -> String {
-    String::from_utf8_lossy(name).to_ascii_lowercase()
+/// Tag name as a string (html5gum lower-cases ASCII names; a non-UTF-8 name matches nothing).
+fn tag_name(name: &[u8]) -> &str {
+    std::str::from_utf8(name).unwrap_or("")
 }
 
 /// Builds blocks from tokens.
@@ -126,7 +136,7 @@ struct Builder<'a> {
     tables: Vec<RawTable>,
     /// Open skipped elements, innermost last.
     skipping: Vec<&'static str>,
-    /// Index of the last end tag of each skipped element name.
+    /// Byte offset of the last end tag of each skipped element name.
     last_end: HashMap<&'static str, usize>,
     /// Next cell origin (unique in the document).
     next_origin: usize,
@@ -156,12 +166,16 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn token(&mut self, index: usize, token: Token<usize>) {
+    fn token(&mut self, token: Token<usize>) {
         match token {
             Token::StartTag(tag) => {
                 let name = tag_name(&tag.name);
                 if let Some(&skip) = SKIPPED.iter().find(|n| **n == name) {
-                    if self.last_end.get(skip).is_some_and(|&end| end > index) {
+                    if self
+                        .last_end
+                        .get(skip)
+                        .is_some_and(|&end| end > tag.span.start)
+                    {
                         self.skipping.push(skip);
                     }
                     return;
@@ -175,7 +189,7 @@ impl<'a> Builder<'a> {
                         .and_then(|v| parse_span_attr(&String::from_utf8_lossy(&v.value)))
                 };
                 let start = tag.span.start;
-                match name.as_str() {
+                match name {
                     "table" => {
                         let nested = self.tables.last().is_some_and(RawTable::has_open_cell);
                         if !nested {
@@ -203,7 +217,7 @@ impl<'a> Builder<'a> {
                         }
                         self.flow().push(Item::Break);
                     }
-                    _ if BLOCK_ELEMENTS.contains(&name.as_str()) => self.flow().push(Item::Break),
+                    _ if is_block(name) => self.flow().push(Item::Break),
                     _ => {}
                 }
             }
@@ -215,7 +229,7 @@ impl<'a> Builder<'a> {
                     }
                     return;
                 }
-                match name.as_str() {
+                match name {
                     "table" => self.close_table(tag.span.end),
                     "td" | "th" => {
                         if let Some(t) = self.tables.last_mut() {
@@ -227,7 +241,7 @@ impl<'a> Builder<'a> {
                             t.close_row();
                         }
                     }
-                    _ if BLOCK_ELEMENTS.contains(&name.as_str()) => self.flow().push(Item::Break),
+                    _ if is_block(name) => self.flow().push(Item::Break),
                     _ => {}
                 }
             }

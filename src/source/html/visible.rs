@@ -46,17 +46,14 @@ pub fn visible_text(view: &str, span: &Span) -> VisibleText {
     };
     let mut emitter = DefaultEmitter::<usize>::new_with_span();
     emitter.naively_switch_states(true);
-    let tokens: Vec<Token<usize>> = Tokenizer::new_with_emitter(source, emitter)
-        .filter_map(Result::ok)
-        .collect();
-    let last_end = last_end_tags(&tokens);
+    let last_end = last_end_tags(source);
     let mut skipping: Vec<&str> = Vec::new();
     let mut pending_space: Option<Span> = None;
-    for (i, token) in tokens.iter().enumerate() {
+    for token in Tokenizer::new_with_emitter(source, emitter).filter_map(Result::ok) {
         match token {
             Token::StartTag(tag) => {
                 if let Some(&skip) = SKIPPED.iter().find(|n| n.as_bytes() == &tag.name[..]) {
-                    if last_end.get(skip).is_some_and(|&end| end > i) {
+                    if last_end.get(skip).is_some_and(|&end| end > tag.span.start) {
                         skipping.push(skip);
                     }
                 }
