@@ -374,7 +374,10 @@ fn paragraph_visible_text_maps_back() {
     let Some(v) = p else {
         panic!("paragraph not found");
     };
-    assert_eq!(v.text, "2020年，本县共收到政府信息公开申请 12 件，全部按时答复。");
+    assert_eq!(
+        v.text,
+        "2020年，本县共收到政府信息公开申请 12 件，全部按时答复。"
+    );
     let at = v.text.find("12").unwrap_or(0);
     let span = v.source_span(at..at + 2);
     assert_eq!(d.slice(&span), "12");
