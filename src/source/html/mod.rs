@@ -1,0 +1,286 @@
+//! HTML reader: html5gum tokens → paragraphs and grid tables.
+//!
+//! The view is the decoded HTML file itself, so every span points into the file's own lines.
+//! html5gum is only a tokenizer; this module builds the structure: `<table>` rows and cells with
+//! implied end tags and `rowspan`/`colspan` expanded into a regular grid ([`table`]), and
+//! paragraphs of the text outside tables, split at block elements ([`flow`]). Page chrome
+//! (`script`, `style`, `nav`, `header`, `footer`, form controls…) is skipped. A layout table whose
+//! cells hold data tables (or long prose, or a single column) is not a data table: its nested
+//! tables are emitted as tables of their own and its other text as paragraphs.
+//!
+//! Paragraph spans cover markup between their first and last characters of text; use
+//! [`visible_text`] to get a paragraph's text with a map back to the view.
+
+mod flow;
+mod table;
+mod text;
+mod visible;
+
+pub use self::visible::{visible_text, VisibleText};
+
+use std::collections::HashMap;
+
+use aho_corasick::AhoCorasick;
+use html5gum::{DefaultEmitter, Token, Tokenizer};
+
+use self::flow::Item;
+use self::table::RawTable;
+use self::text::parse_span_attr;
+use super::{Block, Document, InputFormat};
+
+/// Elements whose content is never report text. They are skipped only when a matching end tag
+/// follows, so an unclosed `<nav>` cannot swallow the rest of the page.
+pub(super) const SKIPPED: [&str; 12] = [
+    "script", "style", "noscript", "template", "nav", "header", "footer", "select", "option",
+    "button", "textarea", "iframe",
+];
+
+/// True for elements that start or end a paragraph.
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "body"
+            | "br"
+            | "caption"
+            | "center"
+            | "dd"
+            | "div"
+            | "dl"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "head"
+            | "hr"
+            | "html"
+            | "legend"
+            | "li"
+            | "main"
+            | "ol"
+            | "p"
+            | "pre"
+            | "section"
+            | "title"
+            | "ul"
+            | "td"
+            | "th"
+            | "tr"
+            | "table"
+    )
+}
+
+/// Parse decoded HTML into a document. `text` is the decoded file; it becomes the view unchanged.
+/// Tables get the locator `第N张表` (N counts the data tables in document order); paragraphs and
+/// cells have none, since line and column in the file locate them.
+pub fn parse(name: &str, text: String, encoding: Option<String>) -> Document {
+    let blocks = build_blocks(&text);
+    Document::new(name, InputFormat::Html, encoding, text, blocks)
+}
+
+/// Tokenizes `view` and builds its blocks.
+fn build_blocks(view: &str) -> Vec<Block> {
+    let mut emitter = DefaultEmitter::<usize>::new_with_span();
+    emitter.naively_switch_states(true);
+    let mut builder = Builder::new(view, last_end_tags(view));
+    for token in Tokenizer::new_with_emitter(view, emitter).filter_map(Result::ok) {
+        builder.token(token);
+    }
+    builder.finish()
+}
+
+/// For each skipped element name, the byte offset of the last `</name` in `source` (ASCII case
+/// insensitive). A skipped element is only skipped when its end tag comes later.
+pub(super) fn last_end_tags(source: &str) -> HashMap<&'static str, usize> {
+    let mut last = HashMap::new();
+    let patterns = SKIPPED.map(|n| format!("</{n}"));
+    let Ok(finder) = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&patterns)
+    else {
+        return last;
+    };
+    let bytes = source.as_bytes();
+    for m in finder.find_iter(source) {
+        let ends_name = bytes
+            .get(m.end())
+            .is_none_or(|b| !b.is_ascii_alphanumeric() && *b != b'-');
+        if ends_name {
+            last.insert(SKIPPED[m.pattern().as_usize()], m.start());
+        }
+    }
+    last
+}
+
+/// Tag name as a string (html5gum lower-cases ASCII names; a non-UTF-8 name matches nothing).
+fn tag_name(name: &[u8]) -> &str {
+    std::str::from_utf8(name).unwrap_or("")
+}
+
+/// Builds blocks from tokens.
+struct Builder<'a> {
+    view: &'a str,
+    /// Flow of the document outside any table.
+    doc: Vec<Item>,
+    /// Open tables, innermost last.
+    tables: Vec<RawTable>,
+    /// Open skipped elements, innermost last.
+    skipping: Vec<&'static str>,
+    /// Byte offset of the last end tag of each skipped element name.
+    last_end: HashMap<&'static str, usize>,
+    /// Next cell origin (unique in the document).
+    next_origin: usize,
+}
+
+impl<'a> Builder<'a> {
+    fn new(view: &'a str, last_end: HashMap<&'static str, usize>) -> Self {
+        Builder {
+            view,
+            doc: Vec::new(),
+            tables: Vec::new(),
+            skipping: Vec::new(),
+            last_end,
+            next_origin: 0,
+        }
+    }
+
+    /// The flow that text goes to now: the innermost open cell, else the document (text inside
+    /// a table but outside its cells is put before the table, as browsers do).
+    fn flow(&mut self) -> &mut Vec<Item> {
+        match self.tables.iter().rposition(RawTable::has_open_cell) {
+            Some(i) => match self.tables[i].cell_flow() {
+                Some(flow) => flow,
+                None => &mut self.doc,
+            },
+            None => &mut self.doc,
+        }
+    }
+
+    fn token(&mut self, token: Token<usize>) {
+        match token {
+            Token::StartTag(tag) => {
+                let name = tag_name(&tag.name);
+                if let Some(&skip) = SKIPPED.iter().find(|n| **n == name) {
+                    if self
+                        .last_end
+                        .get(skip)
+                        .is_some_and(|&end| end > tag.span.start)
+                    {
+                        self.skipping.push(skip);
+                    }
+                    return;
+                }
+                if !self.skipping.is_empty() {
+                    return;
+                }
+                let attr = |key: &str| {
+                    tag.attributes
+                        .get(key.as_bytes())
+                        .and_then(|v| parse_span_attr(&String::from_utf8_lossy(&v.value)))
+                };
+                let start = tag.span.start;
+                match name {
+                    "table" => {
+                        let nested = self.tables.last().is_some_and(RawTable::has_open_cell);
+                        if !nested {
+                            // `<table>` directly inside a table (no open cell) closes it.
+                            self.close_table(start);
+                        }
+                        self.flow().push(Item::Break);
+                        self.tables.push(RawTable::new(start));
+                    }
+                    "td" | "th" => match self.tables.last_mut() {
+                        Some(t) => t.open_cell(
+                            start,
+                            attr("rowspan").unwrap_or(1),
+                            attr("colspan").unwrap_or(1),
+                        ),
+                        None => self.doc.push(Item::Break),
+                    },
+                    "tr" => match self.tables.last_mut() {
+                        Some(t) => t.open_row(start),
+                        None => self.doc.push(Item::Break),
+                    },
+                    "thead" | "tbody" | "tfoot" | "caption" => {
+                        if let Some(t) = self.tables.last_mut() {
+                            t.close_row();
+                        }
+                        self.flow().push(Item::Break);
+                    }
+                    _ if is_block(name) => self.flow().push(Item::Break),
+                    _ => {}
+                }
+            }
+            Token::EndTag(tag) => {
+                let name = tag_name(&tag.name);
+                if !self.skipping.is_empty() {
+                    if let Some(pos) = self.skipping.iter().rposition(|n| *n == name) {
+                        self.skipping.truncate(pos);
+                    }
+                    return;
+                }
+                match name {
+                    "table" => self.close_table(tag.span.end),
+                    "td" | "th" => {
+                        if let Some(t) = self.tables.last_mut() {
+                            t.close_cell();
+                        }
+                    }
+                    "tr" | "thead" | "tbody" | "tfoot" => {
+                        if let Some(t) = self.tables.last_mut() {
+                            t.close_row();
+                        }
+                    }
+                    _ if is_block(name) => self.flow().push(Item::Break),
+                    _ => {}
+                }
+            }
+            Token::String(s) => {
+                if self.skipping.is_empty() {
+                    let text = String::from_utf8_lossy(&s.value).into_owned();
+                    let item = Item::text(self.view, text, s.span.start..s.span.end);
+                    self.flow().push(item);
+                }
+            }
+            Token::Comment(_) | Token::Doctype(_) | Token::Error(_) => {}
+        }
+    }
+
+    /// Closes the innermost open table at byte offset `end`, if there is one.
+    fn close_table(&mut self, end: usize) {
+        if let Some(table) = self.tables.pop() {
+            let items = table.finish(end, &mut self.next_origin);
+            self.flow().extend(items);
+        }
+    }
+
+    /// Closes what is still open and returns the blocks, tables numbered in order.
+    fn finish(mut self) -> Vec<Block> {
+        while !self.tables.is_empty() {
+            self.close_table(self.view.len());
+        }
+        let mut blocks = Vec::new();
+        flow::into_blocks(std::mem::take(&mut self.doc), &mut blocks);
+        let mut n = 0;
+        for block in &mut blocks {
+            if let Block::Table(t) = block {
+                n += 1;
+                t.locator = Some(format!("第{n}张表"));
+            }
+        }
+        blocks
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,142 @@
+//! Text helpers for the HTML reader: source-span trimming, whitespace collapsing and attribute
+//! number parsing.
+
+use crate::source::Span;
+
+/// Character references that decode to whitespace; trimmed off the ends of a text span so that
+/// spans start and end at visible text. Matched case-insensitively.
+const WHITESPACE_ENTITIES: [&str; 10] = [
+    "&nbsp;", "&#160;", "&#xa0;", "&ensp;", "&emsp;", "&thinsp;", "&#12288;", "&#x3000;", "&#32;",
+    "&nbsp",
+];
+
+/// True for characters that count as blank in cell and paragraph text.
+pub(super) fn is_blank_char(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}')
+}
+
+/// True when the decoded text holds nothing visible.
+pub(super) fn is_blank(text: &str) -> bool {
+    text.chars().all(is_blank_char)
+}
+
+/// Length of a whitespace entity at the start of `s`, if any.
+fn entity_prefix(s: &str) -> Option<usize> {
+    WHITESPACE_ENTITIES.iter().find_map(|e| {
+        s.get(..e.len())
+            .filter(|head| head.eq_ignore_ascii_case(e))
+            .map(|_| e.len())
+    })
+}
+
+/// Length of a whitespace entity at the end of `s`, if any.
+fn entity_suffix(s: &str) -> Option<usize> {
+    WHITESPACE_ENTITIES.iter().find_map(|e| {
+        let cut = s.len().checked_sub(e.len())?;
+        s.get(cut..)
+            .filter(|tail| tail.eq_ignore_ascii_case(e))
+            .map(|_| e.len())
+    })
+}
+
+/// The part of `raw` (a byte range of `view`) left after trimming blank characters and
+/// whitespace entities from both ends. `None` when the range is invalid or nothing is left.
+pub(super) fn trimmed_span(view: &str, raw: Span) -> Option<Span> {
+    let s = view.get(raw.clone())?;
+    let mut a = 0;
+    let mut b = s.len();
+    while a < b {
+        let rest = &s[a..b];
+        if let Some(c) = rest.chars().next().filter(|&c| is_blank_char(c)) {
+            a += c.len_utf8();
+        } else if let Some(n) = entity_prefix(rest) {
+            a += n;
+        } else {
+            break;
+        }
+    }
+    while a < b {
+        let rest = &s[a..b];
+        if let Some(c) = rest.chars().next_back().filter(|&c| is_blank_char(c)) {
+            b -= c.len_utf8();
+        } else if let Some(n) = entity_suffix(rest) {
+            b -= n;
+        } else {
+            break;
+        }
+    }
+    (a < b).then(|| raw.start + a..raw.start + b)
+}
+
+/// Appends `text` to `out`, collapsing every run of blank characters into one space and never
+/// starting `out` with a space. Call [`finish`] at the end to drop a trailing space.
+pub(super) fn push_collapsed(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if is_blank_char(c) {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// Drops the trailing space [`push_collapsed`] may leave.
+pub(super) fn finish(mut out: String) -> String {
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// Parses a `rowspan`/`colspan` value the way browsers do: leading whitespace, then digits
+/// (anything after them is ignored). `None` when there are no digits.
+pub(super) fn parse_span_attr(value: &str) -> Option<usize> {
+    let digits: String = value
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .take(9)
+        .collect();
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_whitespace_and_entities() {
+        let view = "x \n&nbsp;&#160;项目 8&NBSP;\t y";
+        let start = 1;
+        let end = view.len() - 2;
+        let span = trimmed_span(view, start..end).unwrap();
+        assert_eq!(&view[span], "项目 8");
+    }
+
+    #[test]
+    fn blank_ranges_have_no_span() {
+        assert_eq!(trimmed_span(" &nbsp; \u{3000}", 0..13), None);
+        assert_eq!(trimmed_span("abc", 2..9), None);
+        assert_eq!(trimmed_span("项目", 1..3), None);
+    }
+
+    #[test]
+    fn collapses_runs() {
+        let mut s = String::new();
+        push_collapsed(&mut s, "  a \n\u{a0} b");
+        push_collapsed(&mut s, " ");
+        push_collapsed(&mut s, "c\u{200b} ");
+        assert_eq!(finish(s), "a b c");
+    }
+
+    #[test]
+    fn span_attributes() {
+        assert_eq!(parse_span_attr(" 3px"), Some(3));
+        assert_eq!(parse_span_attr("2"), Some(2));
+        assert_eq!(parse_span_attr("x"), None);
+        assert_eq!(parse_span_attr(""), None);
+        assert_eq!(parse_span_attr("99999999999999999999"), Some(999_999_999));
+    }
+}
