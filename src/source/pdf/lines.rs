@@ -222,7 +222,10 @@ fn classify_tokens(view: &str, toks: Vec<Token>) -> Kind {
         }
         return Kind::Text(chunks);
     }
-    let values = values.iter().filter_map(|t| to_chunk(std::slice::from_ref(t))).collect();
+    let values = values
+        .iter()
+        .filter_map(|t| to_chunk(std::slice::from_ref(t)))
+        .collect();
     Kind::Row { labels, values }
 }
 
@@ -251,7 +254,14 @@ mod tests {
 
     #[test]
     fn footers() {
-        for f in ["-3-", "  - 12 -", "— 4 —", "第3页", "第 2 页 共 5 页", "3/5"] {
+        for f in [
+            "-3-",
+            "  - 12 -",
+            "— 4 —",
+            "第3页",
+            "第 2 页 共 5 页",
+            "3/5",
+        ] {
             assert!(is_footer(f), "{f}");
         }
         for f in ["-", "第二十条", "3", "a/b", "1.属于"] {
@@ -265,7 +275,10 @@ mod tests {
         let Kind::Row { labels, values } = kind(s) else {
             panic!("not a row")
         };
-        assert_eq!(texts(s, &labels), ["（四）无法提供", "1.本机关不掌握相关政府信息"]);
+        assert_eq!(
+            texts(s, &labels),
+            ["（四）无法提供", "1.本机关不掌握相关政府信息"]
+        );
         assert_eq!(texts(s, &values), ["31", "0", "0", "1"]);
         assert_eq!(labels[0].x, 2);
     }

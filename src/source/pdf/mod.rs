@@ -34,8 +34,7 @@ pub fn read_with(
     binary: &std::path::Path,
     limits: Limits,
 ) -> Result<Document, ReadError> {
-    if !bytes.starts_with(b"%PDF-") && !bytes.get(..1024).is_some_and(|h| contains(h, b"%PDF-"))
-    {
+    if !bytes.starts_with(b"%PDF-") && !bytes.get(..1024).is_some_and(|h| contains(h, b"%PDF-")) {
         return Err(corrupt("no `%PDF-` header: this is not a PDF file"));
     }
     let out = tool::run(binary, bytes, limits)?;
@@ -75,12 +74,13 @@ fn tool_failure(code: Option<i32>, stderr: &str) -> ReadError {
     let detail = stderr
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .next_back()
+        .rfind(|l| !l.is_empty())
         .unwrap_or("no error message");
     match code {
         Some(1) => corrupt(format!("pdftotext cannot open it: {detail}")),
-        Some(3) => corrupt(format!("copying text is not permitted by the PDF: {detail}")),
+        Some(3) => corrupt(format!(
+            "copying text is not permitted by the PDF: {detail}"
+        )),
         Some(c) => ReadError::Tool {
             tool: tool::TOOL,
             reason: format!("pdftotext failed (exit code {c}): {detail}"),

@@ -61,7 +61,7 @@ pub fn paragraphs(view: &str, lines: &[Line], in_table: &[bool]) -> Vec<Paragrap
             let wide = typical.get(p.page).copied().unwrap_or(0);
             p.page != l.page
                 || p_text.ends_with(CLOSERS)
-                || p.right() * 10 < wide * 7
+                || p.right() * 10 < wide * 8
                 || l.indent() > p.indent() + 1
         });
         if breaks {

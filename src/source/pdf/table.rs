@@ -175,8 +175,8 @@ enum Piece {
 fn build(view: &str, lines: &[Line], head: usize, rows: &[usize], origin: &mut usize) -> Table {
     let mut pieces: Vec<Piece> = Vec::new();
     let first = rows.first().copied().unwrap_or(head);
-    for i in head..first {
-        if matches!(lines[i].kind, Kind::Text(_)) {
+    for (i, line) in lines.iter().enumerate().take(first).skip(head) {
+        if matches!(line.kind, Kind::Text(_)) {
             pieces.push(Piece::Header(i));
         }
     }
@@ -438,7 +438,9 @@ fn column_templates(
             .filter(|&&j| value_count(&lines[j]) > n)
             .max_by_key(|&&j| value_count(&lines[j]));
         // Only fill blanks when both neighbours (where present) agree on the wider width.
-        let agree = neighbours.iter().all(|&j| best.is_some_and(|&b| value_count(&lines[j]) == value_count(&lines[b])));
+        let agree = neighbours
+            .iter()
+            .all(|&j| best.is_some_and(|&b| value_count(&lines[j]) == value_count(&lines[b])));
         if let (Some(&b), true) = (best, agree) {
             if let Kind::Row { values, .. } = &lines[b].kind {
                 out.insert(r, values.iter().map(|c| c.x + c.end_x).collect());

@@ -15,7 +15,8 @@ pub const TOOL: &str = "pdftotext (poppler-utils)";
 pub const ENV_BINARY: &str = "GOUJI_PDFTOTEXT";
 
 /// How to install the tool, appended to "not found" errors.
-const INSTALL_HINT: &str = "install poppler (Debian/Ubuntu: `apt-get install poppler-utils poppler-data`; \
+const INSTALL_HINT: &str =
+    "install poppler (Debian/Ubuntu: `apt-get install poppler-utils poppler-data`; \
 macOS: `brew install poppler`) or point GOUJI_PDFTOTEXT at the pdftotext binary";
 
 /// Limits for one run of the tool.
