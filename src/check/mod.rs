@@ -35,6 +35,29 @@ pub struct CheckResult {
     pub findings: Vec<Finding>,
     /// Evaluation counts.
     pub stats: RuleStats,
+    /// Every decided evaluation (only filled by [`check_traced`]).
+    pub trace: Vec<Evaluation>,
+}
+
+/// One decided evaluation of a rule, for tests and debugging.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// Rule id.
+    pub rule: String,
+    /// Rule severity.
+    pub severity: crate::rules::Severity,
+    /// The comparison.
+    pub op: crate::rules::expr::CmpOp,
+    /// Left value.
+    pub left: rust_decimal::Decimal,
+    /// Right value.
+    pub right: rust_decimal::Decimal,
+    /// Spans of the left side's facts, with whether the cell held a number.
+    pub left_spans: Vec<(crate::source::Span, bool)>,
+    /// Spans of the right side's facts, with whether the cell held a number.
+    pub right_spans: Vec<(crate::source::Span, bool)>,
+    /// Did it hold?
+    pub holds: bool,
 }
 
 /// Which rules to run.
@@ -59,7 +82,28 @@ pub fn check(
     registry: &Registry,
     filter: &dyn RuleFilter,
 ) -> CheckResult {
+    check_inner(doc, facts, registry, filter, false)
+}
+
+/// Like [`check`], also recording every decided evaluation in [`CheckResult::trace`].
+pub fn check_traced(
+    doc: &Document,
+    facts: &Facts,
+    registry: &Registry,
+    filter: &dyn RuleFilter,
+) -> CheckResult {
+    check_inner(doc, facts, registry, filter, true)
+}
+
+fn check_inner(
+    doc: &Document,
+    facts: &Facts,
+    registry: &Registry,
+    filter: &dyn RuleFilter,
+    trace: bool,
+) -> CheckResult {
     let mut out = CheckResult::default();
+    let mut tracing = if trace { Some(Vec::new()) } else { None };
     for inst in &facts.tables {
         let pack = &registry.packs[inst.pack];
         let def = &pack.tables[inst.table];
@@ -69,10 +113,11 @@ pub fn check(
             .filter(|r| r.table.as_deref() == Some(def.id.as_str()))
         {
             if filter.enabled(rule) {
-                check_rule(doc, rule, def, inst, &mut out);
+                check_rule(doc, rule, def, inst, &mut out, &mut tracing);
             }
         }
     }
+    out.trace = tracing.unwrap_or_default();
     out.findings
         .sort_by(|a, b| (a.span.start, &a.rule).cmp(&(b.span.start, &b.rule)));
     out
@@ -97,6 +142,7 @@ fn check_rule(
     def: &TableDef,
     inst: &TableInstance,
     out: &mut CheckResult,
+    trace: &mut Option<Vec<Evaluation>>,
 ) {
     let base = Scope {
         def,
@@ -107,7 +153,7 @@ fn check_rule(
         cell: None,
     };
     match rule.for_each {
-        ForEach::Once => run(doc, rule, base, None, out),
+        ForEach::Once => run(doc, rule, base, None, out, trace),
         ForEach::Column => {
             for col in &def.columns {
                 if rule.columns.as_ref().is_some_and(|c| !c.contains(&col.key)) {
@@ -117,7 +163,7 @@ fn check_rule(
                     column: Some(&col.key),
                     ..base
                 };
-                run(doc, rule, scope, Some(col.label.clone()), out);
+                run(doc, rule, scope, Some(col.label.clone()), out, trace);
             }
         }
         ForEach::Row => {
@@ -129,7 +175,7 @@ fn check_rule(
                     row: Some(&row.key),
                     ..base
                 };
-                run(doc, rule, scope, Some(row.label.clone()), out);
+                run(doc, rule, scope, Some(row.label.clone()), out, trace);
             }
         }
         ForEach::Cell => {
@@ -142,7 +188,7 @@ fn check_rule(
                     cell: Some(fact),
                     ..base
                 };
-                run(doc, rule, scope, Some(cell_label(fact)), out);
+                run(doc, rule, scope, Some(cell_label(fact)), out, trace);
             }
         }
     }
@@ -159,7 +205,14 @@ fn cell_label(f: &Fact) -> String {
     }
 }
 
-fn run(doc: &Document, rule: &Rule, scope: Scope, binding: Option<String>, out: &mut CheckResult) {
+fn run(
+    doc: &Document,
+    rule: &Rule,
+    scope: Scope,
+    binding: Option<String>,
+    out: &mut CheckResult,
+    trace: &mut Option<Vec<Evaluation>>,
+) {
     if let Some(w) = &rule.when {
         match condition(&scope, w) {
             Ok(true) => {}
@@ -188,7 +241,31 @@ fn run(doc: &Document, rule: &Rule, scope: Scope, binding: Option<String>, out: 
         return;
     }
     out.stats.evaluated += 1;
-    if op.holds(left.num, right.num) {
+    let holds = op.holds(left.num, right.num);
+    if let Some(t) = trace {
+        let spans = |v: &Value| {
+            v.facts
+                .iter()
+                .map(|f| {
+                    (
+                        f.provenance.span.clone(),
+                        matches!(f.value, crate::extract::FactValue::Number(_)),
+                    )
+                })
+                .collect()
+        };
+        t.push(Evaluation {
+            rule: rule.id.clone(),
+            severity: rule.severity,
+            op: *op,
+            left: left.num,
+            right: right.num,
+            left_spans: spans(&left),
+            right_spans: spans(&right),
+            holds,
+        });
+    }
+    if holds {
         return;
     }
     out.stats.failed += 1;
