@@ -170,14 +170,14 @@ impl Quantity {
         let ilo = if lo == Decimal::MIN {
             lo
         } else if lo_open {
-            lo.floor() + Decimal::ONE
+            lo.floor().checked_add(Decimal::ONE).unwrap_or(Decimal::MAX)
         } else {
             lo.ceil()
         };
         let ihi = if hi == Decimal::MAX {
             hi
         } else if hi_open {
-            hi.ceil() - Decimal::ONE
+            hi.ceil().checked_sub(Decimal::ONE).unwrap_or(Decimal::MIN)
         } else {
             hi.floor()
         };
@@ -378,6 +378,14 @@ mod tests {
         assert!(!q("6件").is_rounded());
         assert!(q("6万").is_rounded());
         assert_eq!(Quantity::integer(6), q("6"));
+        // Extreme values stay panic-free.
+        let mut huge = q("7.9亿");
+        huge.value = Decimal::MAX;
+        let _ = (huge.interval(), huge.integer_interval(), huge.step());
+        huge.value = Decimal::MIN;
+        huge.approx = Approx::About;
+        let _ = (huge.interval(), huge.integer_interval(), huge.step());
+        assert!(!matches_rounded(Decimal::MAX, &huge));
         assert_eq!(q("50万人次").printed_unit().as_deref(), Some("万人次"));
     }
 }

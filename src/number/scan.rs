@@ -29,8 +29,10 @@ const EXCLUDE_PATTERNS: &[&str] = &[
     // Dates: 2017年1月1日, 2020年02月17日, 12月31日, 2017年, 2017年度, 1月, 31日, 2017-01-01.
     r"D{2,4}\s*年\s*D{1,2}\s*月(?:\s*D{1,2}\s*[日号])?",
     r"D{1,2}\s*月\s*D{1,2}\s*[日号]",
-    r"D{2,4}\s*年",
-    r"D{1,2}\s*月",
+    r"D+\s*年",
+    r"D+\s*月",
+    // Date ranges 1—7月, 4-5月份, 1至15日.
+    r"D{1,2}\s*[—\-–~～至到]\s*D{1,2}\s*[月日号]",
     // Days and every `N号` (document numbers 18号, house numbers 606号, 国令第711号).
     r"D+\s*[日号]",
     r"D{4}[./\-]D{1,2}[./\-]D{1,2}",
@@ -50,6 +52,8 @@ const EXCLUDE_PATTERNS: &[&str] = &[
     r"第\s*(?:D+|[零〇一二两三四五六七八九十百千]+)",
     r"(?m)(?:^|[。；;：:!！?？])[ \t\x{3000}]*(?:D{1,2}|[一二三四五六七八九十]{1,3})\s*[、．.](?:[^0-9０-９]|$)",
     r"[（(]\s*(?:D{1,3}|[一二三四五六七八九十]{1,3})\s*[)）]",
+    // Page markers `- 1 -`.
+    r"[-—–－][ \t]+D{1,4}[ \t]+[-—–－]",
     // Copyright years.
     r"(?i)(?:copyright\s*(?:\(c\)|©)?|©)\s*D{4}(?:\s*[-–]\s*D{4})?",
     // Section numbers 1.2.3 and clock times 8:30.
@@ -270,8 +274,9 @@ fn push(
     });
 }
 
-/// Unitless integers that are codes, not counts: leading zeros (`017010`), mobile numbers, and
-/// dates with their separators lost (`20183` = 2018年3月, `20171231`).
+/// Unitless integers that are codes, not counts: leading zeros (`017010`), mobile numbers,
+/// bare years (`2014中国政府网站绩效评估`, 1949–2050) and dates with their separators lost
+/// (`20183` = 2018年3月, `20171231`).
 fn looks_like_code(cs: &[char], i: usize, core: &Core) -> bool {
     if core.precision > 0 || core.grouped {
         return false;
@@ -282,6 +287,13 @@ fn looks_like_code(cs: &[char], i: usize, core: &Core) -> bool {
         return true;
     }
     if n == 11 && digits.starts_with('1') {
+        return true;
+    }
+    if n == 4
+        && digits
+            .parse::<u32>()
+            .is_ok_and(|y| (1949..=2050).contains(&y))
+    {
         return true;
     }
     (5..=8).contains(&n) && glued_date(&digits)
