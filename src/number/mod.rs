@@ -24,11 +24,12 @@ use rust_decimal::{Decimal, RoundingStrategy};
 pub enum Approx {
     /// An exact figure.
     Exact,
-    /// 约, 近, 左右: about this value (rounded at the printed precision).
+    /// 约, 大约, 近, 接近, 将近, 左右, 上下: about this value (rounded at the printed precision).
+    /// Conflicting markers (`近千余`) also give `About`.
     About,
-    /// 余, 多, 以上, 超过, 不低于: at least this value.
+    /// 余, 多, 以上, 超过, 逾, 不低于, 不少于: at least this value.
     AtLeast,
-    /// 不到, 不足, 以下: at most this value.
+    /// 不到, 不足, 以下, 以内: at most this value.
     AtMost,
 }
 
@@ -241,7 +242,7 @@ fn scale_word(scale: Decimal) -> Option<&'static str> {
 pub enum CellValue {
     /// Nothing printed.
     Blank,
-    /// `—`, `——`, `-`, `/`, `无`: not applicable.
+    /// `—`, `——`, `-`, `－`, `/`, `无`, `不适用`: not applicable.
     NotApplicable,
     /// A number.
     Number(Quantity),
