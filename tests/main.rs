@@ -1,1 +1,7 @@
-//! Integration tests (one binary).
+//! Integration tests (one binary, one module per topic).
+
+mod cli;
+mod corpus;
+mod mutation;
+mod rule_fixtures;
+mod support;
