@@ -30,4 +30,4 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Document, ReadError> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -300,7 +300,7 @@ fn malformed_xml_is_corrupt() {
 /// A raw deflate stream of `1 + 258 * repeats` bytes `b'0'`, written with fixed Huffman codes
 /// (one literal, then "repeat 258 bytes at distance 1"): about 13 bits per 258 bytes, built
 /// without running a compressor.
-fn deflate_bomb(repeats: usize) -> Vec<u8> {
+pub(crate) fn deflate_bomb(repeats: usize) -> Vec<u8> {
     struct Bits {
         out: Vec<u8>,
         acc: u32,
@@ -340,7 +340,7 @@ fn deflate_bomb(repeats: usize) -> Vec<u8> {
 }
 
 /// A zip with one deflated entry whose headers declare `declared` uncompressed bytes.
-fn zip_with_raw_deflate(name: &str, data: &[u8], declared: u32) -> Vec<u8> {
+pub(crate) fn zip_with_raw_deflate(name: &str, data: &[u8], declared: u32) -> Vec<u8> {
     let mut z = Vec::new();
     let le16 = |z: &mut Vec<u8>, v: u16| z.extend_from_slice(&v.to_le_bytes());
     let le32 = |z: &mut Vec<u8>, v: u32| z.extend_from_slice(&v.to_le_bytes());
