@@ -5,7 +5,9 @@
 //! table numbers counting every `w:tbl` in document order (nested ones included), row and column
 //! in grid coordinates (a cell spanning columns 3–5 is written by any of 3, 4, 5; the first key
 //! in column order wins). Writing into a cell replaces its whole content with one paragraph that
-//! keeps the first paragraph's and first run's formatting. Only `word/document.xml` is rewritten;
+//! keeps the first paragraph's and first run's formatting (a nested table in that cell is dropped;
+//! writing into a `w:vMerge` continuation cell is pointless, as readers show the merge's first
+//! cell). Only `word/document.xml` is rewritten;
 //! every other part of the package is copied byte for byte. The output is deterministic.
 
 use std::collections::HashMap;

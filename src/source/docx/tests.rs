@@ -458,3 +458,41 @@ fn huge_grid_span_is_clamped_not_exploded() {
 fn dump_template_view() {
     print!("{}", template().view);
 }
+
+/// Deterministic pseudo-random numbers for mutation tests.
+fn lcg(seed: &mut u64) -> usize {
+    *seed = seed
+        .wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(1_442_695_040_888_963_407);
+    (*seed >> 33) as usize
+}
+
+#[test]
+fn mutated_and_truncated_documents_never_panic() {
+    // Byte damage anywhere in the container.
+    let mut seed = 7u64;
+    for _ in 0..50 {
+        let mut bytes = TEMPLATE.to_vec();
+        for _ in 0..1 + lcg(&mut seed) % 8 {
+            let at = lcg(&mut seed) % bytes.len();
+            bytes[at] = lcg(&mut seed) as u8;
+        }
+        let _ = read("m.docx", &bytes);
+    }
+    // Damage inside a well-formed container: document.xml cut or spliced at random points.
+    let mut archive = zip::ZipArchive::new(Cursor::new(TEMPLATE)).unwrap();
+    let mut xml = Vec::new();
+    std::io::Read::read_to_end(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    for _ in 0..8 {
+        let cut = lcg(&mut seed) % xml.len();
+        let mut damaged = xml[..cut].to_vec();
+        let from = lcg(&mut seed) % xml.len();
+        damaged.extend_from_slice(&xml[from..]);
+        let bytes = zip_of(&[("word/document.xml", &damaged)]);
+        let _ = read("x.docx", &bytes);
+        let _ = fill_template(&bytes, &CellTexts::new());
+        let res = read("t.docx", &zip_of(&[("word/document.xml", &xml[..cut])]));
+        assert!(res.is_err(), "document.xml cut at {cut} read without error");
+    }
+}
