@@ -16,7 +16,9 @@ pub fn registry() -> &'static Registry {
 
 /// Path of a fixture.
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
 }
 
 /// The text reports that carry tables, used by the table-rule tests.

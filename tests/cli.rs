@@ -1,0 +1,215 @@
+//! The command line: exit codes, output streams, formats, bad input.
+
+use crate::support::fixture;
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::io::Write;
+
+fn gouji() -> Command {
+    let mut c = Command::cargo_bin("gouji").unwrap();
+    c.env_remove("GOUJI_FORMAT").env("LANG", "C.UTF-8");
+    c
+}
+
+fn temp_with(name: &str, bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(bytes)
+        .unwrap();
+    (dir, path)
+}
+
+#[test]
+fn clean_report_exits_zero() {
+    gouji()
+        .arg("check")
+        .arg(fixture("formats/seed_002.txt"))
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 个错误"));
+}
+
+#[test]
+fn warnings_fail_only_with_fail_on_warning() {
+    let f = fixture("formats/seed_001.txt");
+    gouji()
+        .args(["check", "--format", "json"])
+        .arg(&f)
+        .assert()
+        .code(0);
+    gouji()
+        .args(["check", "--fail-on", "warning", "--format", "json"])
+        .arg(&f)
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn a_broken_cell_exits_one_with_the_arithmetic() {
+    let text = std::fs::read_to_string(fixture("formats/seed_002.txt")).unwrap();
+    // 新收 自然人 17 → 16: the row total 18 and the balance both break.
+    let broken = text.replacen(
+        "一、本年新收政府信息公开申请数量 | 17 |",
+        "一、本年新收政府信息公开申请数量 | 16 |",
+        1,
+    );
+    let (_d, path) = temp_with("draft.txt", broken.as_bytes());
+    let out = gouji()
+        .args(["check", "--lang", "en", "--color", "never"])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("F2019-T3-ROW"), "{out}");
+    assert!(out.contains("16 + 1 + 0 + 0 + 0 + 0 = 17, but"), "{out}");
+    assert!(out.contains("draft.txt:37:"), "{out}");
+}
+
+#[test]
+fn json_output_has_the_documented_keys() {
+    let text = std::fs::read_to_string(fixture("formats/seed_002.txt")).unwrap();
+    let broken = text.replacen("(七)总计 | 17 |", "(七)总计 | 19 |", 1);
+    let (_d, path) = temp_with("r.txt", broken.as_bytes());
+    let out = gouji()
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["version"], 1);
+    let file = &v["files"][0];
+    assert_eq!(file["formats"][0], "F2019");
+    assert!(file["facts"].as_u64().unwrap() > 150);
+    for k in ["evaluated", "failed", "not_applicable"] {
+        assert!(file["rules"][k].is_u64(), "{k}");
+    }
+    let f = &v["findings"][0];
+    for k in ["rule", "severity", "path", "line", "column", "message"] {
+        assert!(!f[k].is_null(), "{k}");
+    }
+    let op = &f["operands"][0];
+    for k in ["key", "value", "line", "column"] {
+        assert!(!op[k].is_null(), "{k}");
+    }
+    // Columns count characters: `(七)总计 | ` is 8 characters before the value.
+    let cell = f["operands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["value"] == "19")
+        .unwrap();
+    assert_eq!(cell["line"], 58);
+    assert_eq!(cell["column"], 9);
+}
+
+#[test]
+fn unreadable_files_are_named_and_the_rest_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("empty.txt"), b"").unwrap();
+    std::fs::write(
+        dir.path().join("binary.txt"),
+        b"\x7fELF\x02\x01\x01\0\0\0\0\0",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("broken.docx"), b"PK\x03\x04garbage").unwrap();
+    std::fs::copy(fixture("formats/seed_002.txt"), dir.path().join("good.txt")).unwrap();
+    let out = gouji()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("empty.txt"))
+        .stderr(predicate::str::contains("binary.txt"))
+        .stderr(predicate::str::contains("broken.docx"))
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let good = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("good.txt"))
+        .unwrap();
+    assert!(good["rules"]["evaluated"].as_u64().unwrap() > 30);
+}
+
+#[test]
+fn missing_path_is_an_error() {
+    gouji()
+        .args(["check", "/nonexistent/report.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/nonexistent/report.txt"));
+}
+
+#[test]
+fn malformed_pack_names_file_line_and_column() {
+    let (_d, path) = temp_with(
+        "bad.toml",
+        b"[pack]\nid = \"X\"\nname = \"x\"\n\n[[table]]\nid = \"t\"\ntitle = \"t\"\ndetect = { any = [\"a\"] }\nbogus = 1\n",
+    );
+    gouji()
+        .args(["check", "--pack"])
+        .arg(&path)
+        .arg(fixture("formats/seed_002.txt"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.toml:9:1"));
+}
+
+#[test]
+fn select_and_ignore_choose_rules() {
+    let f = fixture("formats/seed_001.txt");
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = gouji()
+            .args(["check", "--format", "json"])
+            .args(args)
+            .arg(&f)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let only = json(&["--select", "F2014-H-TRAIN"]);
+    assert_eq!(only["findings"].as_array().unwrap().len(), 1);
+    let none = json(&["--ignore", "F2014-H"]);
+    assert_eq!(none["findings"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn thread_count_does_not_change_output() {
+    let run = |j: &str| {
+        gouji()
+            .args(["check", "--format", "json", "-j", j])
+            .arg(fixture("formats"))
+            .arg(fixture("reports"))
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert_eq!(run("1"), run("4"));
+}
+
+#[test]
+fn rules_and_explain() {
+    gouji()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("F2019-T3-BAL"));
+    gouji()
+        .args(["explain", "f2019-t3-bal", "--lang", "en"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("## What it checks"))
+        .stdout(predicate::str::contains("## Example"));
+    gouji().args(["explain", "NOPE-1"]).assert().code(2);
+}
