@@ -93,7 +93,39 @@ pub struct Finding {
     /// Every number involved.
     pub operands: Vec<Operand>,
     /// A likely single-cell fix, when one cell explains every failure of its table.
-    pub suggestion: Option<String>,
+    pub suggestion: Option<Suggestion>,
+}
+
+/// "This cell is probably X, not Y": the one cell whose change repairs every failed identity of
+/// its table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// Label of the cell.
+    pub label: String,
+    /// Fact name.
+    pub key: String,
+    /// Where it is.
+    pub position: LineCol,
+    /// Value printed.
+    pub current: Decimal,
+    /// Value that would satisfy every identity.
+    pub proposed: Decimal,
+}
+
+impl Suggestion {
+    /// The suggestion as a sentence.
+    pub fn text(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!(
+                "第{}行「{}」可能应为 {}，而不是 {}（改这一格即可使本表所有不成立的等式成立）",
+                self.position.line, self.label, self.proposed, self.current
+            ),
+            Lang::En => format!(
+                "line {}: {} is probably {}, not {} (changing this one cell satisfies every failed identity of the table)",
+                self.position.line, self.label, self.proposed, self.current
+            ),
+        }
+    }
 }
 
 impl Finding {

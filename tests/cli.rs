@@ -213,3 +213,28 @@ fn rules_and_explain() {
         .stdout(predicate::str::contains("## Example"));
     gouji().args(["explain", "NOPE-1"]).assert().code(2);
 }
+
+#[test]
+fn the_one_wrong_cell_is_named() {
+    let out = gouji()
+        .args(["check", "--format", "json"])
+        .arg(fixture("examples/huaiyin-2020-draft.txt"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2, "a row and a column identity fail");
+    for f in findings {
+        let s = &f["suggestion"];
+        assert_eq!(s["line"], 45);
+        assert_eq!(s["current"], "3");
+        assert_eq!(s["proposed"], "2");
+        assert_eq!(
+            s["key"],
+            "apply.result.denied.internal_affairs[natural_person]"
+        );
+    }
+}

@@ -6,6 +6,7 @@
 //! blank: the report left it unfilled). Only failures become findings.
 
 pub mod eval;
+pub mod locate;
 
 use crate::extract::{Fact, Facts, TableInstance};
 use crate::finding::{Finding, Operand, Relation, Side, Term};
@@ -103,8 +104,10 @@ fn check_inner(
     trace: bool,
 ) -> CheckResult {
     let mut out = CheckResult::default();
-    let mut tracing = if trace { Some(Vec::new()) } else { None };
+    let mut all_trace = Vec::new();
     for inst in &facts.tables {
+        let first_finding = out.findings.len();
+        let mut tracing = Some(Vec::new());
         let pack = &registry.packs[inst.pack];
         let def = &pack.tables[inst.table];
         for rule in pack
@@ -116,11 +119,50 @@ fn check_inner(
                 check_rule(doc, rule, def, inst, &mut out, &mut tracing);
             }
         }
+        let fix = tracing
+            .as_deref()
+            .and_then(|t| locate::single_cell_fix(t, |s| cell_value(inst, s)));
+        if let Some(fix) = fix {
+            suggest(doc, inst, &fix, &mut out.findings[first_finding..]);
+        }
+        if trace {
+            all_trace.extend(tracing.take().unwrap_or_default());
+        }
     }
-    out.trace = tracing.unwrap_or_default();
+    out.trace = all_trace;
     out.findings
         .sort_by(|a, b| (a.span.start, &a.rule).cmp(&(b.span.start, &b.rule)));
     out
+}
+
+fn cell_value(inst: &TableInstance, span: &crate::source::Span) -> Option<rust_decimal::Decimal> {
+    inst.facts
+        .iter()
+        .find(|f| &f.provenance.span == span)
+        .map(|f| match &f.value {
+            crate::extract::FactValue::Number(q) => q.value,
+            _ => rust_decimal::Decimal::ZERO,
+        })
+}
+
+fn suggest(doc: &Document, inst: &TableInstance, fix: &locate::CellFix, findings: &mut [Finding]) {
+    let Some(fact) = inst.facts.iter().find(|f| f.provenance.span == fix.span) else {
+        return;
+    };
+    let suggestion = crate::finding::Suggestion {
+        label: cell_label(fact),
+        key: fact.name(),
+        position: doc.line_col(fix.span.start),
+        current: cell_value(inst, &fix.span).unwrap_or_default().normalize(),
+        proposed: fix.proposed.normalize(),
+    };
+    for f in findings.iter_mut() {
+        if f.severity == crate::rules::Severity::Error
+            && f.operands.iter().any(|o| o.span == fix.span)
+        {
+            f.suggestion = Some(suggestion.clone());
+        }
+    }
 }
 
 /// Does a row key pass a rule's `rows` globs (`x.*`, `*`, `!x.*` excludes)?

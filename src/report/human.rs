@@ -123,7 +123,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
         let mut text = self.finding.arithmetic(self.lang);
         if let Some(s) = &self.finding.suggestion {
             text.push('\n');
-            text.push_str(s);
+            text.push_str(&s.text(self.lang));
         }
         Some(Box::new(text))
     }

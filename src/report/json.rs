@@ -75,7 +75,11 @@ pub fn finding_json(path: &str, f: &Finding, lang: Lang) -> Value {
             "column": o.position.column,
             "locator": o.locator,
         })).collect::<Vec<_>>(),
-        "suggestion": f.suggestion,
+        "suggestion": f.suggestion.as_ref().map(|s| json!({
+            "key": s.key, "label": s.label, "line": s.position.line, "column": s.position.column,
+            "current": s.current.to_string(), "proposed": s.proposed.to_string(),
+            "text": s.text(lang),
+        })),
     })
 }
 

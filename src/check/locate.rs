@@ -1,0 +1,132 @@
+//! Beyond single rules: when several identities of one table fail, find the one cell that, if
+//! changed, would make all of them hold (and break none that holds now).
+
+use super::Evaluation;
+use crate::rules::expr::CmpOp;
+use crate::rules::Severity;
+use crate::source::Span;
+use rust_decimal::Decimal;
+
+/// A proposed correction of one cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellFix {
+    /// The cell.
+    pub span: Span,
+    /// The value it would need.
+    pub proposed: Decimal,
+    /// How much it would change.
+    pub delta: Decimal,
+}
+
+fn coefficient(e: &Evaluation, span: &Span) -> i64 {
+    let count = |v: &[(Span, bool)]| v.iter().filter(|(s, _)| s == span).count() as i64;
+    count(&e.left_spans) - count(&e.right_spans)
+}
+
+/// The single cell whose change repairs every failed error identity of a table, if exactly one
+/// such cell exists. `current` gives a cell's printed value.
+pub fn single_cell_fix(
+    evaluations: &[Evaluation],
+    current: impl Fn(&Span) -> Option<Decimal>,
+) -> Option<CellFix> {
+    let identities: Vec<&Evaluation> = evaluations
+        .iter()
+        .filter(|e| e.severity == Severity::Error && e.op == CmpOp::Eq)
+        .collect();
+    let failing: Vec<&&Evaluation> = identities.iter().filter(|e| !e.holds).collect();
+    let first = failing.first()?;
+    let mut fixes = Vec::new();
+    let mut seen: Vec<&Span> = Vec::new();
+    for (span, _) in first.left_spans.iter().chain(first.right_spans.iter()) {
+        if seen.contains(&span) {
+            continue;
+        }
+        seen.push(span);
+        let mut delta: Option<Decimal> = None;
+        let explains_all = failing.iter().all(|e| {
+            let c = coefficient(e, span);
+            if c == 0 {
+                return false;
+            }
+            // c · delta = right − left
+            let Some(d) = (e.right - e.left).checked_div(Decimal::from(c)) else {
+                return false;
+            };
+            match delta {
+                None => {
+                    delta = Some(d);
+                    true
+                }
+                Some(x) => x == d,
+            }
+        });
+        let Some(delta) = delta.filter(|_| explains_all) else {
+            continue;
+        };
+        let breaks_a_holding_one = identities
+            .iter()
+            .any(|e| e.holds && coefficient(e, span) != 0);
+        if breaks_a_holding_one || delta.fract() != Decimal::ZERO {
+            continue;
+        }
+        let Some(value) = current(span) else { continue };
+        let proposed = value + delta;
+        if proposed < Decimal::ZERO {
+            continue;
+        }
+        fixes.push(CellFix {
+            span: span.clone(),
+            proposed,
+            delta,
+        });
+    }
+    (fixes.len() == 1).then(|| fixes.remove(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eval(left: i64, right: i64, l: &[usize], r: &[usize]) -> Evaluation {
+        let spans = |v: &[usize]| v.iter().map(|&s| (s..s + 1, true)).collect();
+        Evaluation {
+            rule: "X".into(),
+            severity: Severity::Error,
+            op: CmpOp::Eq,
+            left: left.into(),
+            right: right.into(),
+            left_spans: spans(l),
+            right_spans: spans(r),
+            holds: left == right,
+        }
+    }
+
+    #[test]
+    fn finds_the_cell_shared_by_a_row_and_a_column_failure() {
+        // Row: total(10) = a(20) + b(30); column: total(40) = a(20) + c(50).
+        // a was printed 3 instead of 2: both fail by one.
+        let evals = vec![
+            eval(2, 3, &[10], &[20, 30]),
+            eval(17, 18, &[40], &[20, 50]),
+            eval(5, 5, &[60], &[30, 70]),
+        ];
+        let value = |s: &Span| Some(Decimal::from(if s.start == 20 { 3 } else { 0 }));
+        let fix = single_cell_fix(&evals, value).unwrap();
+        assert_eq!(fix.span, 20..21);
+        assert_eq!(fix.proposed, Decimal::from(2));
+    }
+
+    #[test]
+    fn no_fix_when_the_cell_also_sits_in_a_holding_identity() {
+        let evals = vec![eval(2, 3, &[10], &[20, 30]), eval(5, 5, &[60], &[20, 70])];
+        let fix = single_cell_fix(&evals, |_| Some(Decimal::from(3)));
+        // 20 would break the holding one; 10 (left) explains the failure alone.
+        assert_eq!(fix.map(|f| f.span), Some(10..11));
+    }
+
+    #[test]
+    fn no_fix_when_failures_disagree() {
+        let evals = vec![eval(2, 3, &[10], &[20]), eval(2, 5, &[40], &[20])];
+        assert!(single_cell_fix(&evals, |_| Some(Decimal::ONE)).is_none());
+    }
+}
