@@ -167,3 +167,35 @@ fn blank_template_is_recognised_and_not_checkable() {
     assert_eq!(rep.stats.evaluated, 0);
     assert!(rep.stats.not_checkable >= 39, "{:?}", rep.stats);
 }
+
+#[test]
+fn corpus_pdfs_yield_every_table_fact_and_evaluate_every_identity() {
+    // (fixture, facts: table 2 (6 + 4) + table 3 (rows × 7) + table 4 (15), table-3 rows)
+    let cases = [
+        ("pdf/hongze-2024.pdf", 6 + 4 + 23 * 7 + 15, 23),
+        ("pdf/huaian-2024.pdf", 6 + 4 + 25 * 7 + 15, 25),
+    ];
+    for (rel, facts_expected, t3_rows) in cases {
+        let c = check_fixture(rel);
+        let facts = gouji::extract::extract(&c.doc, registry());
+        assert_eq!(facts.count(), facts_expected, "{rel}");
+        let rows = evaluated(rel)
+            .iter()
+            .filter(|(k, _)| k.ends_with("-T3-ROW"))
+            .map(|(_, n)| *n)
+            .sum::<usize>();
+        assert_eq!(rows, t3_rows, "{rel}: T3 row identities");
+        let rep = gouji::pipeline::check_document(&c.doc, registry(), &gouji::check::AllRules);
+        assert_eq!(rep.stats.not_applicable, 0, "{rel}: {:?}", rep.stats);
+        assert_eq!(rep.stats.failed, 0, "{rel}");
+        // Sum identities per column and the balance, table 4's three totals.
+        for fam in ["-T3-SUM", "-T3-BAL"] {
+            let n: usize = evaluated(rel)
+                .iter()
+                .filter(|(k, _)| k.ends_with(fam))
+                .map(|(_, n)| *n)
+                .sum();
+            assert_eq!(n, 7, "{rel} {fam}");
+        }
+    }
+}

@@ -118,7 +118,10 @@ mod tests {
 
     #[test]
     fn no_fix_when_the_cell_also_sits_in_a_holding_identity() {
-        let evals = vec![eval(2, 3, &[10], &[20, 30]), eval(5, 5, &[60], &[20, 30, 70])];
+        let evals = vec![
+            eval(2, 3, &[10], &[20, 30]),
+            eval(5, 5, &[60], &[20, 30, 70]),
+        ];
         let fix = single_cell_fix(&evals, |_| Some(Decimal::from(3)));
         // 20 and 30 would break the holding one; only 10 (the total) is left.
         assert_eq!(fix.map(|f| f.span), Some(10..11));

@@ -151,6 +151,7 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
             taken[i] = true;
         }
     }
+    match_dropped_glyphs(def, views, &mut matched, &mut taken);
     let mut facts = Vec::new();
     for (ri, row) in def.rows.iter().enumerate() {
         let Some(vi) = matched[ri] else { continue };
@@ -185,4 +186,70 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
         }
     }
     facts
+}
+
+/// Is `short` what is left of `long` after a few glyphs were dropped (a subsequence keeping at
+/// least 70% of it, and at least 3 characters)?
+fn is_dropped_glyph_form(short: &str, long: &str) -> bool {
+    let (ns, nl) = (short.chars().count(), long.chars().count());
+    if ns < 3 || ns >= nl || ns * 10 < nl * 7 {
+        return false;
+    }
+    let mut rest = long.chars();
+    short.chars().all(|c| rest.any(|l| l == c))
+}
+
+/// Second pass for rows whose label was printed with dropped glyphs (`其他法律行政止公开`,
+/// `政许可`, spec §6): accept a row between the matches of its neighbours in the form's order,
+/// whose label is a dropped-glyph form of the expected one, if it is the only such row.
+fn match_dropped_glyphs(
+    def: &TableDef,
+    views: &[RowView],
+    matched: &mut [Option<usize>],
+    taken: &mut [bool],
+) {
+    for ri in 0..def.rows.len() {
+        let row = &def.rows[ri];
+        if matched[ri].is_some() || row.unlabeled || row.after.is_some() {
+            continue;
+        }
+        let lo = matched[..ri].iter().rev().find_map(|m| *m);
+        let hi = matched[ri + 1..].iter().find_map(|m| *m);
+        let (Some(lo), Some(hi)) = (lo, hi) else {
+            continue;
+        };
+        let candidates: Vec<usize> = (lo + 1..hi)
+            .filter(|&i| {
+                !taken[i]
+                    && !views[i].values.is_empty()
+                    && views[i].labels.iter().any(|l| {
+                        row.match_labels
+                            .iter()
+                            .any(|want| is_dropped_glyph_form(l, want))
+                    })
+            })
+            .collect();
+        if let [i] = candidates[..] {
+            matched[ri] = Some(i);
+            taken[i] = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_dropped_glyph_form;
+
+    #[test]
+    fn dropped_glyph_forms() {
+        assert!(is_dropped_glyph_form(
+            "其他法律行政止公开",
+            "其他法律行政法规禁止公开"
+        ));
+        assert!(is_dropped_glyph_form("政许可", "行政许可"));
+        assert!(is_dropped_glyph_form("现行有效件", "现行有效件数"));
+        assert!(!is_dropped_glyph_form("其他", "其他处理"));
+        assert!(!is_dropped_glyph_form("重复申请", "重复申请"));
+        assert!(!is_dropped_glyph_form("处罚行政", "行政处罚"));
+    }
 }
