@@ -133,13 +133,19 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
             },
             None => 0,
         };
+        let unlabeled_fits =
+            |v: &RowView| v.labels.is_empty() && v.values.len() >= def.columns.len();
+        // An unlabeled row: the first one with figures, else (an unfilled form) the first blank one.
+        let blank_unlabeled = row.unlabeled
+            && !(start..views.len())
+                .any(|i| !taken[i] && unlabeled_fits(&views[i]) && views[i].has_number());
         let hit = (start..views.len()).find(|&i| {
             let v = &views[i];
             if taken[i] || v.values.is_empty() {
                 return false;
             }
             if row.unlabeled {
-                v.labels.is_empty() && v.values.len() >= def.columns.len() && v.has_number()
+                unlabeled_fits(v) && (v.has_number() || blank_unlabeled)
             } else {
                 v.labels.iter().any(|l| row.match_labels.contains(l))
                     || (v.labels.len() > 1
