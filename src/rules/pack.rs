@@ -435,7 +435,7 @@ impl PackProblem {
         PackProblem {
             message: message.into(),
             location: format!("{name}:{line}:{col}"),
-            src: NamedSource::new(name.to_string(), src.clone()),
+            src: NamedSource::new(name, src.clone()),
             span: (start, span.end.saturating_sub(start)).into(),
         }
     }
