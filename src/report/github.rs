@@ -69,7 +69,7 @@ fn message(f: &Finding, lang: Lang) -> String {
 /// Render one workflow command per finding (and one per unreadable file).
 pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     for rep in reports {
-        let file = escape_property(&rep.path);
+        let file = escape_property(rep.path.strip_prefix("./").unwrap_or(&rep.path));
         if let Some(e) = &rep.error {
             writeln!(
                 out,
