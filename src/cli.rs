@@ -1,16 +1,22 @@
 //! Command line: clap types and the commands they run. `main.rs` only calls [`main`].
 
-use crate::check::RuleFilter;
+use crate::baseline::{self, Baseline, BaselineOutcome};
+use crate::config::{self, Config};
+use crate::export;
 use crate::finding::Lang;
 use crate::pipeline::{check_file, FileReport};
+pub use crate::policy::FailOn;
+use crate::policy::{pattern_matches, Policy};
 use crate::report::{self, OutputFormat, RenderOptions, Summary};
-use crate::rules::{Registry, Rule, Severity};
+use crate::rules::Registry;
 use crate::walk::{inputs, Input};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// gouji (勾稽): cross-check the figures of published reports.
 #[derive(Debug, Parser)]
@@ -26,23 +32,23 @@ pub struct Cli {
 pub enum Command {
     /// Check reports (files or directories; default: the current directory).
     Check(CheckArgs),
+    /// Write the facts of reports as data: one row per fact (CSV or JSON).
+    Extract(ExtractArgs),
     /// List the rule packs and their rules.
     Rules(RulesArgs),
     /// Explain a rule: what it checks, why, an example and where the relation comes from.
     Explain(ExplainArgs),
-}
-
-/// Minimum severity that makes the exit code 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    /// Fail on errors only.
-    Error,
-    /// Fail on warnings and errors.
-    Warning,
-    /// Fail on any finding.
-    Info,
-    /// Never fail because of findings.
-    Never,
+    /// Write a commented starter gouji.toml into the current directory.
+    Init,
+    /// Print shell completions.
+    #[command(hide = true)]
+    Completions {
+        /// Shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    #[command(hide = true)]
+    Man,
 }
 
 /// Message language.
@@ -68,15 +74,26 @@ pub enum ColorChoice {
 /// Options shared by commands that print.
 #[derive(Debug, clap::Args)]
 pub struct OutputArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human, env = "GOUJI_FORMAT")]
-    pub format: OutputFormat,
-    /// Message language (default: from LANG; Chinese unless it says English).
+    /// Output format (default: from gouji.toml, else `human` on a terminal and `plain` otherwise).
+    #[arg(long, value_enum, env = "GOUJI_FORMAT")]
+    pub format: Option<OutputFormat>,
+    /// Message language (default: from gouji.toml, else LANG; Chinese unless it says English).
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
-    /// When to use colour.
+    /// When to use colour (NO_COLOR turns `auto` off).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// Where configuration comes from.
+#[derive(Debug, clap::Args)]
+pub struct ConfigArgs {
+    /// Use this configuration file instead of the gouji.toml found upward from here.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore gouji.toml files.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 /// `gouji check`.
@@ -88,24 +105,59 @@ pub struct CheckArgs {
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Configuration file options.
+    #[command(flatten)]
+    pub config: ConfigArgs,
     /// Only run these rules (ids or id prefixes, comma-separated; e.g. F2019,F2014-RECV).
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
     /// Do not run these rules (ids or id prefixes, comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// Exit with 1 when a finding at or above this severity is reported.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// Exit with 1 when a finding at or above this severity is reported [default: error].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// Extra rule pack files to load (TOML).
     #[arg(long = "pack", value_name = "FILE")]
     pub packs: Vec<PathBuf>,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (and print nothing else).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Number of threads (default: all cores).
     #[arg(short = 'j', long)]
     pub jobs: Option<usize>,
-    /// Print nothing but findings (no summary line).
+    /// Print nothing but findings (no summary line, no progress bar).
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Format of `gouji extract`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExtractFormat {
+    /// Comma-separated values with a header line.
+    Csv,
+    /// A JSON array of row objects.
+    Json,
+}
+
+/// `gouji extract`.
+#[derive(Debug, clap::Args)]
+pub struct ExtractArgs {
+    /// Files or directories.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExtractFormat::Csv)]
+    pub format: ExtractFormat,
+    /// Extra rule pack files to load (TOML).
+    #[arg(long = "pack", value_name = "FILE")]
+    pub packs: Vec<PathBuf>,
+    /// Configuration file options (only `packs` is used).
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 /// `gouji rules`.
@@ -146,10 +198,15 @@ pub mod exit {
 }
 
 fn lang(arg: Option<LangArg>) -> Lang {
-    match arg {
-        Some(LangArg::Zh) => Lang::Zh,
-        Some(LangArg::En) => Lang::En,
-        None => {
+    lang_or(arg, None)
+}
+
+fn lang_or(arg: Option<LangArg>, configured: Option<Lang>) -> Lang {
+    match (arg, configured) {
+        (Some(LangArg::Zh), _) => Lang::Zh,
+        (Some(LangArg::En), _) => Lang::En,
+        (None, Some(l)) => l,
+        (None, None) => {
             let env = ["LC_ALL", "LC_MESSAGES", "LANG"]
                 .iter()
                 .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
@@ -163,61 +220,42 @@ fn lang(arg: Option<LangArg>) -> Lang {
     }
 }
 
+fn no_color_env() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
 fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
-        }
+        ColorChoice::Auto => !no_color_env() && io::stdout().is_terminal(),
     }
 }
 
-/// `--select` / `--ignore` by id or id prefix (case-insensitive).
-pub struct Selection {
-    select: Vec<String>,
-    ignore: Vec<String>,
+fn trouble(e: impl miette::Diagnostic + Send + Sync + 'static) -> ExitCode {
+    eprintln!("{:?}", miette::Report::new(e));
+    ExitCode::from(exit::TROUBLE)
 }
 
-impl Selection {
-    /// Build from the lists given on the command line.
-    pub fn new(select: &[String], ignore: &[String]) -> Self {
-        let norm = |v: &[String]| {
-            v.iter()
-                .map(|s| s.trim().to_ascii_uppercase())
-                .filter(|s| !s.is_empty())
-                .collect()
-        };
-        Selection {
-            select: norm(select),
-            ignore: norm(ignore),
-        }
+/// The configuration in force: `--config`, else gouji.toml found upward, unless `--no-config`.
+fn load_config(args: &ConfigArgs) -> Result<Option<Config>, ExitCode> {
+    if args.no_config {
+        return Ok(None);
     }
-
-    fn matches(pattern: &str, rule: &Rule) -> bool {
-        let id = rule.id.to_ascii_uppercase();
-        id == pattern
-            || id.starts_with(&format!("{pattern}-"))
-            || rule.name.eq_ignore_ascii_case(pattern)
-            || pattern == "ALL"
-    }
-}
-
-impl RuleFilter for Selection {
-    fn enabled(&self, rule: &Rule) -> bool {
-        (self.select.is_empty() || self.select.iter().any(|p| Self::matches(p, rule)))
-            && !self.ignore.iter().any(|p| Self::matches(p, rule))
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|d| config::discover(&d)),
+    };
+    match path {
+        None => Ok(None),
+        Some(p) => Config::load(&p).map(Some).map_err(trouble),
     }
 }
 
 fn load_registry(packs: &[PathBuf]) -> Result<Registry, ExitCode> {
-    let mut reg = match Registry::builtin() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("{:?}", miette::Report::new(e));
-            return Err(ExitCode::from(exit::TROUBLE));
-        }
-    };
+    let mut reg = Registry::builtin().map_err(trouble)?;
     let mut failed = false;
     for p in packs {
         if let Err(e) = reg.load_file(p) {
@@ -232,35 +270,57 @@ fn load_registry(packs: &[PathBuf]) -> Result<Registry, ExitCode> {
     }
 }
 
-/// Run `gouji check`.
-pub fn check(args: CheckArgs) -> ExitCode {
-    let registry = match load_registry(&args.packs) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    let selection = Selection::new(&args.select, &args.ignore);
-    for pat in selection.select.iter().chain(selection.ignore.iter()) {
-        if pat != "ALL" && !registry.rules().any(|(_, r)| Selection::matches(pat, r)) {
-            eprintln!("gouji: warning: no rule matches `{pat}` (see `gouji rules`)");
-        }
+/// Built-in packs, then the config's packs, then `--pack` files; config rule names checked.
+fn registry_for(config: Option<&Config>, cli_packs: &[PathBuf]) -> Result<Registry, ExitCode> {
+    let mut packs: Vec<PathBuf> = config.map(|c| c.packs.clone()).unwrap_or_default();
+    packs.extend(cli_packs.iter().cloned());
+    let registry = load_registry(&packs)?;
+    if let Some(c) = config {
+        c.check_rules(&registry).map_err(trouble)?;
     }
-    let files = inputs(&args.paths);
+    Ok(registry)
+}
+
+fn failed_report(path: &str, cause: &str) -> FileReport {
+    FileReport {
+        path: path.to_string(),
+        input_format: None,
+        encoding: None,
+        formats: vec![],
+        facts: 0,
+        stats: Default::default(),
+        findings: vec![],
+        error: Some(cause.to_string()),
+        view: None,
+    }
+}
+
+/// A progress bar on stderr, only on a terminal, for more than a few files.
+fn progress(files: usize, quiet: bool) -> ProgressBar {
+    if quiet || files <= 4 || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(files as u64);
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed} {wide_msg}") {
+        pb.set_style(style);
+    }
+    pb
+}
+
+fn run_checks(
+    files: &[Input],
+    registry: &Registry,
+    policy: &Policy,
+    args: &CheckArgs,
+) -> Vec<FileReport> {
+    let pb = progress(files.len(), args.quiet);
     let run = || -> Vec<FileReport> {
         files
             .par_iter()
+            .progress_with(pb.clone())
             .map(|input| match input {
-                Input::File(p) => check_file(p, &registry, &selection),
-                Input::Error(path, cause) => FileReport {
-                    path: path.clone(),
-                    input_format: None,
-                    encoding: None,
-                    formats: vec![],
-                    facts: 0,
-                    stats: Default::default(),
-                    findings: vec![],
-                    error: Some(cause.clone()),
-                    view: None,
-                },
+                Input::File(p) => check_file(p, registry, policy),
+                Input::Error(path, cause) => failed_report(path, cause),
             })
             .collect()
     };
@@ -271,28 +331,104 @@ pub fn check(args: CheckArgs) -> ExitCode {
         },
         _ => run(),
     };
+    pb.finish_and_clear();
+    reports
+}
+
+fn report_stale(b: &BaselineOutcome) {
+    for e in &b.stale {
+        eprintln!(
+            "gouji: baseline {}: stale entry {} {} {}(line {} when recorded) no longer occurs; prune it with --write-baseline",
+            b.file,
+            e.path,
+            e.rule,
+            e.scope.as_deref().map(|s| format!("[{s}] ")).unwrap_or_default(),
+            e.line
+        );
+    }
+}
+
+/// Run `gouji check`.
+pub fn check(args: CheckArgs) -> ExitCode {
+    let config = match load_config(&args.config) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let registry = match registry_for(config.as_ref(), &args.packs) {
+        Ok(r) => Arc::new(r),
+        Err(code) => return code,
+    };
+    let policy = Policy::new(&args.select, &args.ignore, config.as_ref());
+    for pat in args.select.iter().chain(args.ignore.iter()) {
+        if !registry
+            .rules()
+            .any(|(_, r)| pattern_matches(pat, &r.id, &r.name))
+        {
+            eprintln!("gouji: warning: no rule matches `{pat}` (see `gouji rules`)");
+        }
+    }
+    let baseline_path = args
+        .baseline
+        .clone()
+        .or_else(|| config.as_ref().and_then(|c| c.baseline.clone()));
+    let baseline = match (&args.write_baseline, &baseline_path) {
+        (None, Some(p)) => match Baseline::load(p) {
+            Ok(b) => Some(b),
+            Err(e) => return trouble(e),
+        },
+        _ => None,
+    };
+    let files = inputs(&args.paths);
+    let mut reports = run_checks(&files, &registry, &policy, &args);
     for r in &reports {
         if let Some(e) = &r.error {
             eprintln!("gouji: {}: {}", r.path, e);
         }
     }
-    let opts = RenderOptions {
-        lang: lang(args.output.lang),
-        color: use_color(args.output.color),
-        plain: false,
-        width: 100,
-    };
-    let format = match args.output.format {
-        OutputFormat::Human
-            if !io::stdout().is_terminal() && args.output.color != ColorChoice::Always =>
-        {
-            OutputFormat::Human
+    if files.is_empty() {
+        eprintln!("gouji: no report files found");
+    }
+    // The one chokepoint: selection, per-path ignores, severity overrides, baseline.
+    let outcome = policy.apply(&mut reports, baseline.as_ref());
+    let summary = Summary::of(&reports);
+    if let Some(path) = &args.write_baseline {
+        return match baseline::write(path, &reports) {
+            Ok(n) => {
+                if !args.quiet {
+                    eprintln!("gouji: wrote {n} baseline entries to {}", path.display());
+                }
+                ExitCode::from(if summary.unreadable > 0 {
+                    exit::TROUBLE
+                } else {
+                    exit::CLEAN
+                })
+            }
+            Err(e) => trouble(e),
+        };
+    }
+    if let Some(b) = &outcome {
+        if !args.quiet {
+            report_stale(b);
         }
-        f => f,
+    }
+    let lang = lang_or(args.output.lang, config.as_ref().and_then(|c| c.lang));
+    let opts = RenderOptions {
+        color: use_color(args.output.color),
+        registry: Some(registry.clone()),
+        baseline: outcome,
+        ..RenderOptions::new(lang)
     };
+    let format = args
+        .output
+        .format
+        .or_else(|| config.as_ref().and_then(|c| c.format))
+        .unwrap_or(if io::stdout().is_terminal() {
+            OutputFormat::Human
+        } else {
+            OutputFormat::Plain
+        });
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let summary = Summary::of(&reports);
     let mut result = report::render(format, &reports, &opts, &mut out);
     if result.is_ok() && matches!(format, OutputFormat::Human | OutputFormat::Plain) && !args.quiet
     {
@@ -304,25 +440,130 @@ pub fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(exit::TROUBLE);
         }
     }
-    if files.is_empty() {
-        eprintln!("gouji: no report files found");
+    if format == OutputFormat::Github {
+        if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+            if let Err(e) = append(
+                Path::new(&path),
+                &report::github::summary_markdown(&reports, &opts),
+            ) {
+                eprintln!("gouji: cannot write the step summary: {e}");
+            }
+        }
     }
     if summary.unreadable > 0 {
         return ExitCode::from(exit::TROUBLE);
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
-    let failing = threshold.is_some_and(|t| {
+    let fail_on = args
+        .fail_on
+        .or_else(|| config.as_ref().and_then(|c| c.fail_on))
+        .unwrap_or(FailOn::Error);
+    let failing = fail_on.threshold().is_some_and(|t| {
         reports
             .iter()
             .flat_map(|r| r.findings.iter())
             .any(|f| f.severity >= t)
     });
     ExitCode::from(if failing { exit::FINDINGS } else { exit::CLEAN })
+}
+
+fn append(path: &Path, text: &str) -> io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    f.write_all(text.as_bytes())
+}
+
+/// Run `gouji extract`.
+pub fn extract(args: ExtractArgs) -> ExitCode {
+    let config = match load_config(&args.config) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let registry = match registry_for(config.as_ref(), &args.packs) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let files = inputs(&args.paths);
+    let results: Vec<Result<Vec<export::FactRow>, (String, String)>> = files
+        .par_iter()
+        .map(|input| match input {
+            Input::File(p) => crate::source::read(p)
+                .map(|doc| export::rows(&doc, &registry))
+                .map_err(|e| (p.display().to_string(), e.to_string())),
+            Input::Error(path, cause) => Err((path.clone(), cause.clone())),
+        })
+        .collect();
+    let mut errored = false;
+    let mut rows = Vec::new();
+    for r in results {
+        match r {
+            Ok(mut v) => rows.append(&mut v),
+            Err((path, cause)) => {
+                eprintln!("gouji: {path}: {cause}");
+                errored = true;
+            }
+        }
+    }
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let res = match args.format {
+        ExtractFormat::Csv => {
+            export::write_csv_header(&mut out).and_then(|_| export::write_csv_rows(&rows, &mut out))
+        }
+        ExtractFormat::Json => serde_json::to_writer_pretty(&mut out, &rows)
+            .map_err(io::Error::from)
+            .and_then(|_| writeln!(out)),
+    };
+    match res.and_then(|_| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            eprintln!("gouji: cannot write output: {e}");
+            ExitCode::from(exit::TROUBLE)
+        }
+        _ if errored => ExitCode::from(exit::TROUBLE),
+        _ => ExitCode::from(exit::CLEAN),
+    }
+}
+
+/// Run `gouji init`.
+pub fn init() -> ExitCode {
+    let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    match config::init(&dir) {
+        Ok(p) => {
+            eprintln!("gouji: wrote {}", p.display());
+            ExitCode::from(exit::CLEAN)
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            eprintln!(
+                "gouji: {} already exists; not overwriting it",
+                dir.join(config::FILE_NAME).display()
+            );
+            ExitCode::from(exit::TROUBLE)
+        }
+        Err(e) => {
+            eprintln!("gouji: cannot write {}: {e}", config::FILE_NAME);
+            ExitCode::from(exit::TROUBLE)
+        }
+    }
+}
+
+fn completions(shell: clap_complete::Shell) -> ExitCode {
+    let mut cmd = Cli::command();
+    clap_complete::generate(shell, &mut cmd, "gouji", &mut io::stdout());
+    ExitCode::from(exit::CLEAN)
+}
+
+fn man() -> ExitCode {
+    let page = clap_mangen::Man::new(Cli::command());
+    let mut out = io::stdout().lock();
+    match page.render(&mut out) {
+        Ok(()) => ExitCode::from(exit::CLEAN),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(exit::CLEAN),
+        Err(e) => {
+            eprintln!("gouji: {e}");
+            ExitCode::from(exit::TROUBLE)
+        }
+    }
 }
 
 fn write_summary(out: &mut dyn Write, s: &Summary, lang: Lang) -> io::Result<()> {
@@ -505,7 +746,11 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(a) => check(a),
+        Command::Extract(a) => extract(a),
         Command::Rules(a) => rules(a),
         Command::Explain(a) => explain(a),
+        Command::Init => init(),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man(),
     }
 }

@@ -10,12 +10,16 @@
 //! [`rules`]. Files are checked independently and in parallel; output order is deterministic.
 #![warn(missing_docs)]
 
+pub mod baseline;
 pub mod check;
 pub mod cli;
+pub mod config;
+pub mod export;
 pub mod extract;
 pub mod finding;
 pub mod number;
 pub mod pipeline;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -3,5 +3,6 @@
 mod cli;
 mod corpus;
 mod mutation;
+mod outputs;
 mod rule_fixtures;
 mod support;

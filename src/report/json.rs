@@ -29,6 +29,10 @@
 //! }
 //! ```
 //!
+//! When a baseline was applied (`--baseline`), a `"baseline"` object is added:
+//! `{"file": "gouji-baseline.json", "suppressed": 3, "stale": [{"fingerprint", "path", "rule",
+//! "scope", "line", "message"}]}`; `stale` lists entries for checked files that no longer occur.
+//!
 //! Lines and columns are 1-based; columns count Unicode characters (code points), not bytes.
 //! Values are decimal strings (exact, never floats). `message` is in the language chosen with
 //! `--lang`; `message_zh` and `message_en` are both always present. Fields may be added in later
@@ -108,7 +112,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
                 .map(move |f| finding_json(&r.path, f, opts.lang))
         })
         .collect();
-    let doc = json!({
+    let mut doc = json!({
         "version": SCHEMA_VERSION,
         "tool": {"name": "gouji", "version": env!("CARGO_PKG_VERSION")},
         "summary": {
@@ -121,6 +125,16 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
         "files": files,
         "findings": findings,
     });
+    if let Some(b) = &opts.baseline {
+        doc["baseline"] = json!({
+            "file": b.file,
+            "suppressed": b.suppressed,
+            "stale": b.stale.iter().map(|e| json!({
+                "fingerprint": e.fingerprint, "path": e.path, "rule": e.rule,
+                "scope": e.scope, "line": e.line, "message": e.message,
+            })).collect::<Vec<_>>(),
+        });
+    }
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

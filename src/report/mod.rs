@@ -1,12 +1,19 @@
 //! Render: findings → bytes. One file per format; the format is chosen in one `match`.
 
+pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
-use crate::finding::Lang;
+use crate::baseline::BaselineOutcome;
+use crate::finding::{Finding, Lang};
 use crate::pipeline::FileReport;
-use crate::rules::Severity;
+use crate::rules::{Registry, Severity};
+use crate::source::LineCol;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -17,6 +24,14 @@ pub enum OutputFormat {
     Plain,
     /// Machine-readable JSON (documented schema).
     Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations), plus a step summary.
+    Github,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// One self-contained HTML page with the findings highlighted in the report text.
+    Html,
 }
 
 /// Options shared by renderers.
@@ -30,6 +45,24 @@ pub struct RenderOptions {
     pub plain: bool,
     /// Wrap width for human output.
     pub width: usize,
+    /// The rules that were loaded (SARIF lists them with their help text).
+    pub registry: Option<Arc<Registry>>,
+    /// What the baseline did, when one was applied.
+    pub baseline: Option<BaselineOutcome>,
+}
+
+impl RenderOptions {
+    /// Options with the given language and everything else off.
+    pub fn new(lang: Lang) -> Self {
+        RenderOptions {
+            lang,
+            color: false,
+            plain: false,
+            width: 100,
+            registry: None,
+            baseline: None,
+        }
+    }
 }
 
 /// Counts over a run.
@@ -89,5 +122,65 @@ pub fn render(
             out,
         ),
         OutputFormat::Json => json::render(reports, opts, out),
+        OutputFormat::Sarif => sarif::render(reports, opts, out),
+        OutputFormat::Github => github::render(reports, opts, out),
+        OutputFormat::Junit => junit::render(reports, opts, out),
+        OutputFormat::Html => html::render(reports, opts, out),
+    }
+}
+
+/// Line starts of a view, to turn byte offsets into 1-based lines and character columns.
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Index a view.
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// Line and character column of a byte offset (clamped to the text).
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let idx = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.starts.get(idx).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        LineCol {
+            line: idx + 1,
+            column,
+        }
+    }
+}
+
+/// The end position of a span (exclusive column, as SARIF's `endColumn`), via `index` when the
+/// view is known; otherwise the start position advanced over `text`.
+pub fn end_of(index: Option<&LineIndex>, span_end: usize, start: LineCol, text: &str) -> LineCol {
+    match index {
+        Some(ix) => ix.line_col(span_end),
+        None => LineCol {
+            line: start.line,
+            column: start.column + text.chars().count(),
+        },
+    }
+}
+
+/// The text of a finding's scope: `table · scope`.
+pub fn scope_text(f: &Finding) -> String {
+    match (&f.scope, f.table.is_empty()) {
+        (Some(s), false) => format!("{} · {}", f.table, s),
+        (Some(s), true) => s.clone(),
+        (None, _) => f.table.clone(),
     }
 }

@@ -373,7 +373,7 @@ impl CompiledPack {
 // ---------------------------------------------------------------------------------------------
 // Errors.
 
-/// One problem in a pack file, pointing at its position.
+/// One problem in a TOML file (a rule pack or `gouji.toml`), pointing at its position.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{location}: {message}")]
 pub struct PackProblem {
@@ -419,18 +419,32 @@ struct Problems {
     list: Vec<PackProblem>,
 }
 
-impl Problems {
-    fn push(&mut self, span: Range<usize>, message: impl Into<String>) {
-        let start = span.start.min(self.src.len());
-        let prefix = self.src.get(..start).unwrap_or("");
+impl PackProblem {
+    /// A problem at byte `span` of the TOML file `name` with text `src`; the location names the
+    /// 1-based line and the 1-based column in characters. Shared by packs and `gouji.toml`.
+    pub fn at(
+        name: &str,
+        src: &Arc<String>,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        let start = span.start.min(src.len());
+        let prefix = src.get(..start).unwrap_or("");
         let line = prefix.matches('\n').count() + 1;
         let col = prefix.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-        self.list.push(PackProblem {
+        PackProblem {
             message: message.into(),
-            location: format!("{}:{}:{}", self.name, line, col),
-            src: NamedSource::new(self.name.clone(), self.src.clone()),
+            location: format!("{name}:{line}:{col}"),
+            src: NamedSource::new(name, src.clone()),
             span: (start, span.end.saturating_sub(start)).into(),
-        });
+        }
+    }
+}
+
+impl Problems {
+    fn push(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.list
+            .push(PackProblem::at(&self.name, &self.src, span, message));
     }
 
     fn line_of(&self, offset: usize) -> usize {

@@ -1,0 +1,456 @@
+//! `gouji.toml`: discovery upward from the working directory and a two-phase load.
+//!
+//! Phase one deserialises the file into spanned raw structs (`deny_unknown_fields`: a typo is an
+//! error with its line and column). Phase two validates every value and collects *all* problems
+//! before giving up; rule references are checked later against the loaded registry
+//! ([`Config::check_rules`]), because extra packs named in the file may define them. Positions are
+//! made by [`PackProblem::at`], the helper rule packs use too. This module only reads the file: the
+//! settings are applied to findings in one place, [`crate::policy`].
+
+use crate::finding::Lang;
+use crate::policy::{pattern_matches, FailOn};
+use crate::report::OutputFormat;
+use crate::rules::pack::PackProblem;
+use crate::rules::{Registry, Severity};
+use clap::ValueEnum;
+use globset::{GlobBuilder, GlobMatcher};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use toml::Spanned;
+
+/// The configuration file name looked for.
+pub const FILE_NAME: &str = "gouji.toml";
+
+/// The commented starter file written by `gouji init`.
+pub const STARTER: &str = include_str!("config_starter.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    select: Vec<Spanned<String>>,
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    #[serde(default)]
+    severity: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    per_path_ignores: Vec<RawPerPath>,
+    #[serde(default)]
+    packs: Vec<Spanned<String>>,
+    #[serde(default)]
+    fail_on: Option<Spanned<String>>,
+    #[serde(default)]
+    format: Option<Spanned<String>>,
+    #[serde(default)]
+    lang: Option<Spanned<String>>,
+    #[serde(default)]
+    baseline: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPerPath {
+    path: Spanned<String>,
+    rules: Vec<Spanned<String>>,
+}
+
+/// A rule pattern (id, id prefix, rule name or `ALL`) with its byte span in the file.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    /// The pattern as written.
+    pub text: String,
+    /// Where it is written.
+    pub span: Range<usize>,
+}
+
+/// One `[[per-path-ignores]]` entry.
+#[derive(Debug, Clone)]
+pub struct PerPathIgnore {
+    /// The glob as written.
+    pub glob: String,
+    /// The compiled glob.
+    pub matcher: GlobMatcher,
+    /// Rules ignored for matching paths.
+    pub rules: Vec<Pattern>,
+}
+
+/// A validated `gouji.toml`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file's name as shown in messages.
+    pub name: String,
+    /// The directory holding the file (relative paths in it are resolved against it).
+    pub dir: PathBuf,
+    /// `select`.
+    pub select: Vec<Pattern>,
+    /// `ignore`.
+    pub ignore: Vec<Pattern>,
+    /// `[severity]` overrides.
+    pub severity: Vec<(Pattern, Severity)>,
+    /// `[[per-path-ignores]]`.
+    pub per_path_ignores: Vec<PerPathIgnore>,
+    /// Extra packs, resolved against [`Config::dir`].
+    pub packs: Vec<PathBuf>,
+    /// `fail-on`.
+    pub fail_on: Option<FailOn>,
+    /// `format`.
+    pub format: Option<OutputFormat>,
+    /// `lang`.
+    pub lang: Option<Lang>,
+    /// `baseline`, resolved against [`Config::dir`].
+    pub baseline: Option<PathBuf>,
+    src: Arc<String>,
+}
+
+/// A configuration file that could not be used.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read configuration {path}: {source}")]
+    Io {
+        /// Path.
+        path: String,
+        /// Cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file has problems (all of them are listed).
+    #[error("configuration {path} is invalid: {}", .problems.first().map(|p| p.to_string()).unwrap_or_default())]
+    #[diagnostic(help("run `gouji init` in an empty folder to see a commented example"))]
+    Invalid {
+        /// Path.
+        path: String,
+        /// Every problem found.
+        #[related]
+        problems: Vec<PackProblem>,
+    },
+}
+
+/// Write the starter file into `dir`, refusing to overwrite an existing one.
+pub fn init(dir: &Path) -> std::io::Result<PathBuf> {
+    let path = dir.join(FILE_NAME);
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
+    std::io::Write::write_all(&mut f, STARTER.as_bytes())?;
+    Ok(path)
+}
+
+/// Find `gouji.toml` in `start` or the nearest ancestor that has one.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+fn variants<T: ValueEnum>() -> String {
+    T::value_variants()
+        .iter()
+        .filter_map(|v| v.to_possible_value())
+        .map(|v| v.get_name().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+struct Problems {
+    name: String,
+    src: Arc<String>,
+    list: Vec<PackProblem>,
+}
+
+impl Problems {
+    fn push(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.list
+            .push(PackProblem::at(&self.name, &self.src, span, message));
+    }
+
+    fn value_enum<T: ValueEnum>(&mut self, key: &str, v: &Option<Spanned<String>>) -> Option<T> {
+        let v = v.as_ref()?;
+        match T::from_str(v.get_ref(), true) {
+            Ok(x) => Some(x),
+            Err(_) => {
+                self.push(
+                    v.span(),
+                    format!(
+                        "unknown {key} `{}`; expected one of: {}",
+                        v.get_ref(),
+                        variants::<T>()
+                    ),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn patterns(list: &[Spanned<String>]) -> Vec<Pattern> {
+    list.iter()
+        .map(|s| Pattern {
+            text: s.get_ref().trim().to_string(),
+            span: s.span(),
+        })
+        .filter(|p| !p.text.is_empty())
+        .collect()
+}
+
+impl Config {
+    /// Read and validate the file at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: name.clone(),
+            source,
+        })?;
+        let dir = path
+            .parent()
+            .map(|d| {
+                if d.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    d.to_path_buf()
+                }
+            })
+            .unwrap_or_else(|| PathBuf::from("."));
+        Config::parse(&name, &text, &dir)
+    }
+
+    /// Validate configuration text; `name` appears in every message, `dir` resolves paths.
+    pub fn parse(name: &str, text: &str, dir: &Path) -> Result<Config, ConfigError> {
+        let src = Arc::new(text.to_string());
+        let mut p = Problems {
+            name: name.to_string(),
+            src: src.clone(),
+            list: Vec::new(),
+        };
+        let raw: RawConfig = match toml::from_str(text) {
+            Ok(r) => r,
+            Err(e) => {
+                p.push(e.span().unwrap_or(0..0), e.message().to_string());
+                return Err(ConfigError::Invalid {
+                    path: name.to_string(),
+                    problems: p.list,
+                });
+            }
+        };
+        let mut severity = Vec::new();
+        for (k, v) in &raw.severity {
+            match Severity::parse(v.get_ref()) {
+                Some(s) => severity.push((
+                    Pattern {
+                        text: k.get_ref().trim().to_string(),
+                        span: k.span(),
+                    },
+                    s,
+                )),
+                None => p.push(
+                    v.span(),
+                    format!(
+                        "unknown severity `{}`; expected one of: error, warning, info",
+                        v.get_ref()
+                    ),
+                ),
+            }
+        }
+        let mut per_path_ignores = Vec::new();
+        for e in &raw.per_path_ignores {
+            match GlobBuilder::new(e.path.get_ref())
+                .literal_separator(false)
+                .build()
+            {
+                Ok(g) => per_path_ignores.push(PerPathIgnore {
+                    glob: e.path.get_ref().clone(),
+                    matcher: g.compile_matcher(),
+                    rules: patterns(&e.rules),
+                }),
+                Err(err) => p.push(e.path.span(), format!("invalid glob: {}", err.kind())),
+            }
+        }
+        let fail_on = p.value_enum::<FailOn>("fail-on", &raw.fail_on);
+        let format = p.value_enum::<OutputFormat>("format", &raw.format);
+        let lang = match &raw.lang {
+            None => None,
+            Some(l) => match l.get_ref().as_str() {
+                "zh" => Some(Lang::Zh),
+                "en" => Some(Lang::En),
+                other => {
+                    p.push(
+                        l.span(),
+                        format!("unknown lang `{other}`; expected one of: zh, en"),
+                    );
+                    None
+                }
+            },
+        };
+        if !p.list.is_empty() {
+            return Err(ConfigError::Invalid {
+                path: name.to_string(),
+                problems: p.list,
+            });
+        }
+        Ok(Config {
+            name: name.to_string(),
+            dir: dir.to_path_buf(),
+            select: patterns(&raw.select),
+            ignore: patterns(&raw.ignore),
+            severity,
+            per_path_ignores,
+            packs: raw.packs.iter().map(|s| dir.join(s.get_ref())).collect(),
+            fail_on,
+            format,
+            lang,
+            baseline: raw.baseline.as_ref().map(|b| dir.join(b.get_ref())),
+            src,
+        })
+    }
+
+    /// Check that every rule pattern in the file names at least one rule of `registry`.
+    pub fn check_rules(&self, registry: &Registry) -> Result<(), ConfigError> {
+        let mut p = Problems {
+            name: self.name.clone(),
+            src: self.src.clone(),
+            list: Vec::new(),
+        };
+        let all = self
+            .select
+            .iter()
+            .chain(&self.ignore)
+            .chain(self.severity.iter().map(|(k, _)| k))
+            .chain(self.per_path_ignores.iter().flat_map(|e| e.rules.iter()));
+        for pat in all {
+            if !registry
+                .rules()
+                .any(|(_, r)| pattern_matches(&pat.text, &r.id, &r.name))
+            {
+                p.push(
+                    pat.span.clone(),
+                    format!("no rule matches `{}` (see `gouji rules`)", pat.text),
+                );
+            }
+        }
+        if p.list.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError::Invalid {
+                path: self.name.clone(),
+                problems: p.list,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse("gouji.toml", text, Path::new("/proj"))
+    }
+
+    fn locations(e: ConfigError) -> Vec<String> {
+        match e {
+            ConfigError::Invalid { problems, .. } => {
+                problems.into_iter().map(|p| p.location).collect()
+            }
+            ConfigError::Io { .. } => vec![],
+        }
+    }
+
+    #[test]
+    fn reads_every_key() {
+        let c = parse(
+            r#"
+select = ["F2019", "F2014"]
+ignore = ["F2014-H"]
+packs = ["packs/local.toml"]
+fail-on = "warning"
+format = "sarif"
+lang = "en"
+baseline = "gouji-baseline.json"
+
+[severity]
+"F2014-H-TRAIN" = "info"
+
+[[per-path-ignores]]
+path = "archive/**"
+rules = ["F2014"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.select.len(), 2);
+        assert_eq!(c.ignore[0].text, "F2014-H");
+        assert_eq!(c.severity[0].0.text, "F2014-H-TRAIN");
+        assert_eq!(c.severity[0].1, Severity::Info);
+        assert_eq!(c.packs, vec![PathBuf::from("/proj/packs/local.toml")]);
+        assert_eq!(c.fail_on, Some(FailOn::Warning));
+        assert_eq!(c.format, Some(OutputFormat::Sarif));
+        assert_eq!(c.lang, Some(Lang::En));
+        assert_eq!(c.baseline, Some(PathBuf::from("/proj/gouji-baseline.json")));
+        assert!(c.per_path_ignores[0].matcher.is_match("archive/2019/a.txt"));
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_column() {
+        let e = parse("select = []\n  selcet = [\"F2019\"]\n").unwrap_err();
+        assert_eq!(locations(e), vec!["gouji.toml:2:3"]);
+    }
+
+    #[test]
+    fn reports_every_bad_value_at_once() {
+        let e = parse(
+            "fail-on = \"sometimes\"\nformat = \"pdf\"\n[severity]\n\"F2019-T3-BAL\" = \"fatal\"\n",
+        )
+        .unwrap_err();
+        let locs = locations(e);
+        assert_eq!(locs.len(), 3, "{locs:?}");
+        assert!(locs.contains(&"gouji.toml:1:11".to_string()));
+        assert!(locs.contains(&"gouji.toml:4:18".to_string()));
+    }
+
+    #[test]
+    fn character_columns_after_chinese_text() {
+        let e = parse("# 注释\nselect = [\"a\"] ; x = 1\n").unwrap_err();
+        assert_eq!(locations(e).len(), 1);
+        let e = parse("ignore = [\"甲\", 3]\n").unwrap_err();
+        assert_eq!(locations(e), vec!["gouji.toml:1:16"]);
+    }
+
+    #[test]
+    fn unknown_rule_references_are_errors() {
+        let reg = Registry::builtin().unwrap();
+        let c = parse("select = [\"F2019\"]\n[severity]\n\"NOPE-1\" = \"info\"\n").unwrap();
+        assert_eq!(
+            locations(c.check_rules(&reg).unwrap_err()),
+            vec!["gouji.toml:3:1"]
+        );
+    }
+
+    #[test]
+    fn starter_file_is_valid() {
+        let c = parse(STARTER).unwrap();
+        c.check_rules(&Registry::builtin().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn init_refuses_to_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = init(dir.path()).unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), STARTER);
+        let e = init(dir.path()).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
+    }
+
+    #[test]
+    fn discovers_upward() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("a/b");
+        std::fs::create_dir_all(&sub).unwrap();
+        assert_eq!(discover(&sub), None);
+        std::fs::write(dir.path().join(FILE_NAME), "").unwrap();
+        assert_eq!(discover(&sub), Some(dir.path().join(FILE_NAME)));
+    }
+}

@@ -1,0 +1,233 @@
+//! `gouji extract`: the facts of reports as data, one row per fact (CSV or JSON).
+//!
+//! Rows come from the extraction stage ([`crate::extract::extract`]); nothing is re-parsed. The
+//! issuer and year of a report are guessed modestly from its first lines (a title such as
+//! `某某人民政府2019年政府信息公开工作年度报告`, `由某某人民政府编制`, or the statistics period);
+//! they are left blank when not found.
+
+use crate::extract::{extract, FactValue};
+use crate::rules::Registry;
+use crate::source::Document;
+use regex::Regex;
+use serde::Serialize;
+use std::borrow::Cow;
+use std::io::{self, Write};
+use std::sync::LazyLock;
+
+/// How many lines from the top are searched for the issuer and year.
+const HEAD_LINES: usize = 40;
+
+static TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*([^\s\d，。,、：:；;（）()《》“”]{2,40}?)\s*(\d{4})\s*年度?\s*(?:[^\s\d，。,]{0,12}?)政府信息公开(?:工作)?年度?报告\s*$")
+        .expect("static regex")
+});
+static YEAR_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{4})\s*年度?[^。\n\d]{0,12}?政府信息公开(?:工作)?年度?报告")
+        .expect("static regex")
+});
+static YEAR_IN_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:统计期限|统计期)[^。\n]{0,8}?(\d{4})\s*年\s*1\s*月\s*1\s*日")
+        .expect("static regex")
+});
+static ISSUER_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"由\s*([^\s\d，。,、：:；;（）()《》“”]{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公厅|办公室|委员会|管理局|局|厅|委))")
+        .expect("static regex")
+});
+
+/// Issuer and year of a report, when its first lines say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportMeta {
+    /// Issuing body (`北京市密云区古北口镇人民政府`).
+    pub issuer: Option<String>,
+    /// Reporting year.
+    pub year: Option<u32>,
+}
+
+/// Guess issuer and year from the first lines of a view.
+pub fn report_meta(view: &str) -> ReportMeta {
+    let mut meta = ReportMeta::default();
+    let head: Vec<&str> = view.lines().take(HEAD_LINES).collect();
+    for line in &head {
+        if let Some(c) = TITLE.captures(line) {
+            meta.issuer = Some(c[1].to_string());
+            meta.year = c[2].parse().ok();
+            return meta;
+        }
+    }
+    let text = head.join("\n");
+    meta.year = YEAR_IN_TITLE
+        .captures(&text)
+        .or_else(|| YEAR_IN_PERIOD.captures(&text))
+        .and_then(|c| c[1].parse().ok());
+    meta.issuer = ISSUER_BY.captures(&text).map(|c| c[1].to_string());
+    meta
+}
+
+/// One fact of one report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FactRow {
+    /// File path as given.
+    pub file: String,
+    /// Issuer, when found.
+    pub issuer: Option<String>,
+    /// Year, when found.
+    pub year: Option<u32>,
+    /// Pack (report format) id.
+    pub pack: String,
+    /// Table id in the pack.
+    pub table_id: String,
+    /// 1-based number of the table in the document.
+    pub table_number: usize,
+    /// Row key.
+    pub row_key: String,
+    /// Row label.
+    pub row_label: String,
+    /// Column key.
+    pub column_key: String,
+    /// Column label.
+    pub column_label: String,
+    /// Exact decimal value; empty for blank and not-applicable cells.
+    pub value: String,
+    /// Unit as printed, if any.
+    pub unit: Option<String>,
+    /// 1-based line in the view.
+    pub line: usize,
+    /// 1-based character column in the view.
+    pub column: usize,
+    /// Locator in the original document, if the view is a rendering.
+    pub locator: Option<String>,
+}
+
+/// The CSV header, matching [`FactRow`]'s fields.
+pub const CSV_HEADER: &[&str] = &[
+    "file",
+    "issuer",
+    "year",
+    "pack",
+    "table_id",
+    "table_number",
+    "row_key",
+    "row_label",
+    "column_key",
+    "column_label",
+    "value",
+    "unit",
+    "line",
+    "column",
+    "locator",
+];
+
+/// Every fact of a document as rows.
+pub fn rows(doc: &Document, registry: &Registry) -> Vec<FactRow> {
+    let meta = report_meta(&doc.view);
+    let facts = extract(doc, registry);
+    let mut out = Vec::new();
+    for t in &facts.tables {
+        let pack = &registry.packs[t.pack];
+        let def = &pack.tables[t.table];
+        for f in &t.facts {
+            let pos = doc.line_col(f.provenance.span.start);
+            let (value, unit) = match &f.value {
+                FactValue::Number(q) => (q.value.to_string(), q.unit.clone()),
+                FactValue::Blank | FactValue::NotApplicable => (String::new(), None),
+            };
+            out.push(FactRow {
+                file: doc.path.clone(),
+                issuer: meta.issuer.clone(),
+                year: meta.year,
+                pack: pack.id.clone(),
+                table_id: def.id.clone(),
+                table_number: t.table_number,
+                row_key: f.row.clone(),
+                row_label: f.provenance.row_label.clone(),
+                column_key: f.column.clone(),
+                column_label: f.provenance.column_label.clone(),
+                value,
+                unit,
+                line: pos.line,
+                column: pos.column,
+                locator: f.provenance.locator.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Quote a CSV field when it holds a comma, quote or line break (RFC 4180).
+pub fn csv_field(s: &str) -> Cow<'_, str> {
+    if s.contains([',', '"', '\n', '\r']) {
+        Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// Write the header line.
+pub fn write_csv_header(out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{}", CSV_HEADER.join(","))
+}
+
+/// Write rows as CSV lines (no header).
+pub fn write_csv_rows(rows: &[FactRow], out: &mut dyn Write) -> io::Result<()> {
+    for r in rows {
+        let year = r.year.map(|y| y.to_string()).unwrap_or_default();
+        let fields: [&str; 15] = [
+            &r.file,
+            r.issuer.as_deref().unwrap_or(""),
+            &year,
+            &r.pack,
+            &r.table_id,
+            &r.table_number.to_string(),
+            &r.row_key,
+            &r.row_label,
+            &r.column_key,
+            &r.column_label,
+            &r.value,
+            r.unit.as_deref().unwrap_or(""),
+            &r.line.to_string(),
+            &r.column.to_string(),
+            r.locator.as_deref().unwrap_or(""),
+        ];
+        let line: Vec<Cow<str>> = fields.iter().map(|f| csv_field(f)).collect();
+        writeln!(out, "{}", line.join(","))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_only_when_needed() {
+        assert_eq!(csv_field("abc"), "abc");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"x\""), "\"say \"\"x\"\"\"");
+        assert_eq!(csv_field("a\nb"), "\"a\nb\"");
+    }
+
+    #[test]
+    fn meta_from_a_title_line() {
+        let m = report_meta("目录\n北京市朝阳区人民政府2019年政府信息公开工作年度报告\n正文");
+        assert_eq!(m.issuer.as_deref(), Some("北京市朝阳区人民政府"));
+        assert_eq!(m.year, Some(2019));
+    }
+
+    #[test]
+    fn meta_from_prose() {
+        let m = report_meta("本报告是根据《条例》要求,由北京市密云区古北口镇人民政府编制的2017年度政府信息公开工作年度报告。");
+        assert_eq!(m.issuer.as_deref(), Some("北京市密云区古北口镇人民政府"));
+        assert_eq!(m.year, Some(2017));
+        let m = report_meta("本报告由淮阴区人民政府办公室根据《条例》规定编制。报告所列统计期限自2020年1月1日至2020年12月31日。");
+        assert_eq!(m.issuer.as_deref(), Some("淮阴区人民政府办公室"));
+        assert_eq!(m.year, Some(2020));
+    }
+
+    #[test]
+    fn meta_absent_stays_blank() {
+        assert_eq!(
+            report_meta("选择特殊符号\n请输入搜索"),
+            ReportMeta::default()
+        );
+    }
+}

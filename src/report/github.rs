@@ -1,0 +1,196 @@
+//! GitHub Actions output: one workflow command per finding, and a Markdown step summary.
+//!
+//! ```text
+//! ::error file=reports/a.txt,line=37,col=5,title=F2019-T3-BAL (applications-do-not-balance)::message%0Aarithmetic
+//! ```
+//!
+//! GitHub shows only ten annotations of each kind per step, so [`summary_markdown`] renders every
+//! finding as a table; the CLI appends it to the file named by `$GITHUB_STEP_SUMMARY`.
+//! Escaping follows the runner's rules: in data `%`, `\r`, `\n` become `%25`, `%0D`, `%0A`; in
+//! properties additionally `:` and `,` become `%3A` and `%2C`.
+
+use super::{scope_text, RenderOptions, Summary};
+use crate::finding::{Finding, Lang};
+use crate::pipeline::FileReport;
+use crate::rules::Severity;
+use std::io::{self, Write};
+
+/// Escape workflow-command data (the message).
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a workflow-command property value.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn command(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    }
+}
+
+fn message(f: &Finding, lang: Lang) -> String {
+    let scope = scope_text(f);
+    let mut m = f.message(lang).to_string();
+    if !scope.is_empty() {
+        match lang {
+            Lang::Zh => m.push_str(&format!("（{scope}）")),
+            Lang::En => m.push_str(&format!(" ({scope})")),
+        }
+    }
+    m.push('\n');
+    m.push_str(&f.arithmetic(lang));
+    for o in &f.operands {
+        m.push_str(&format!(
+            "\n  {} = {} (line {}, column {})",
+            o.label,
+            if o.blank {
+                "blank".to_string()
+            } else {
+                o.value.to_string()
+            },
+            o.position.line,
+            o.position.column
+        ));
+    }
+    if let Some(s) = &f.suggestion {
+        m.push('\n');
+        m.push_str(&s.text(lang));
+    }
+    m
+}
+
+/// Render one workflow command per finding (and one per unreadable file).
+pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    for rep in reports {
+        let file = escape_property(rep.path.strip_prefix("./").unwrap_or(&rep.path));
+        if let Some(e) = &rep.error {
+            writeln!(
+                out,
+                "::error file={file},title={}::{}",
+                escape_property("gouji: unreadable file"),
+                escape_data(e)
+            )?;
+        }
+        for f in &rep.findings {
+            writeln!(
+                out,
+                "::{} file={file},line={},col={},title={}::{}",
+                command(f.severity),
+                f.position.line,
+                f.position.column,
+                escape_property(&format!("{} ({})", f.rule, f.rule_name)),
+                escape_data(&message(f, opts.lang))
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Escape text for a Markdown table cell.
+fn cell(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+}
+
+/// A Markdown summary of the run: counts, then one table row per finding.
+pub fn summary_markdown(reports: &[FileReport], opts: &RenderOptions) -> String {
+    let s = Summary::of(reports);
+    let en = opts.lang == Lang::En;
+    let mut md = String::from("## gouji\n\n");
+    md.push_str(&if en {
+        format!(
+            "Checked {} files: **{} errors**, {} warnings, {} infos{}.\n\n",
+            s.files,
+            s.errors,
+            s.warnings,
+            s.infos,
+            if s.unreadable > 0 {
+                format!(", {} unreadable", s.unreadable)
+            } else {
+                String::new()
+            }
+        )
+    } else {
+        format!(
+            "检查了 {} 个文件：**{} 个错误**，{} 个警告，{} 个提示{}。\n\n",
+            s.files,
+            s.errors,
+            s.warnings,
+            s.infos,
+            if s.unreadable > 0 {
+                format!("，{} 个文件无法读取", s.unreadable)
+            } else {
+                String::new()
+            }
+        )
+    });
+    if let Some(b) = &opts.baseline {
+        md.push_str(&format!(
+            "Baseline `{}`: {} accepted, {} stale.\n\n",
+            cell(&b.file),
+            b.suppressed,
+            b.stale.len()
+        ));
+    }
+    let rows: Vec<String> = reports
+        .iter()
+        .flat_map(|r| {
+            r.findings.iter().map(move |f| {
+                format!(
+                    "| {}:{}:{} | {} | `{}` | {} | {} |\n",
+                    cell(&r.path),
+                    f.position.line,
+                    f.position.column,
+                    f.severity.name(),
+                    f.rule,
+                    cell(&format!("{} ({})", f.message(opts.lang), scope_text(f))),
+                    cell(&f.arithmetic(opts.lang))
+                )
+            })
+        })
+        .collect();
+    if !rows.is_empty() {
+        md.push_str(if en {
+            "| Location | Severity | Rule | Message | Arithmetic |\n"
+        } else {
+            "| 位置 | 级别 | 规则 | 说明 | 算式 |\n"
+        });
+        md.push_str("|---|---|---|---|---|\n");
+        for r in rows {
+            md.push_str(&r);
+        }
+    }
+    for r in reports {
+        if let Some(e) = &r.error {
+            md.push_str(&format!("\n- `{}`: {}", cell(&r.path), cell(e)));
+        }
+    }
+    md.push('\n');
+    md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_data_and_properties() {
+        assert_eq!(escape_data("a%b\r\nc"), "a%25b%0D%0Ac");
+        assert_eq!(escape_property("F: a,b%"), "F%3A a%2Cb%25");
+    }
+
+    #[test]
+    fn markdown_cells_cannot_break_the_table() {
+        assert_eq!(cell("a|b\nc<d>"), "a\\|b c&lt;d&gt;");
+    }
+}

@@ -1,0 +1,284 @@
+//! One self-contained HTML page: an overview of the files, then per file with findings a summary
+//! table and the report's text with every operand highlighted (`<mark>`; its tooltip shows the
+//! arithmetic, a click opens the details). CSS and JS are inline (`html_template.html`); the page
+//! loads nothing from the network. Every piece of report text is escaped.
+
+use super::{scope_text, RenderOptions, Summary};
+use crate::finding::{Finding, Lang};
+use crate::pipeline::FileReport;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+const TEMPLATE: &str = include_str!("html_template.html");
+const BODY_MARKER: &str = "<!--GOUJI:BODY-->";
+
+/// Escape text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+struct Words {
+    severity: &'static str,
+    rule: &'static str,
+    location: &'static str,
+    message: &'static str,
+    arithmetic: &'static str,
+    file: &'static str,
+    findings: &'static str,
+    no_findings: &'static str,
+    blank: &'static str,
+}
+
+fn words(lang: Lang) -> Words {
+    match lang {
+        Lang::Zh => Words {
+            severity: "级别",
+            rule: "规则",
+            location: "位置",
+            message: "说明",
+            arithmetic: "算式",
+            file: "文件",
+            findings: "问题",
+            no_findings: "未发现问题",
+            blank: "空（按 0 计）",
+        },
+        Lang::En => Words {
+            severity: "Severity",
+            rule: "Rule",
+            location: "Location",
+            message: "Message",
+            arithmetic: "Arithmetic",
+            file: "File",
+            findings: "Findings",
+            no_findings: "no findings",
+            blank: "blank (counted as 0)",
+        },
+    }
+}
+
+fn detail(id: &str, f: &Finding, w: &Words, lang: Lang) -> String {
+    let mut s = format!(
+        "<div class=\"details\" id=\"{id}\"><div class=\"detail\"><h3>{} <code>{}</code> {}</h3><p>{}</p><p><strong>{}</strong></p><ul>",
+        escape(f.severity.name()),
+        escape(&f.rule),
+        escape(&f.rule_name),
+        escape(&format!("{} ({})", f.message(lang), scope_text(f))),
+        escape(&f.arithmetic(lang)),
+    );
+    for o in &f.operands {
+        let value = if o.blank {
+            w.blank.to_string()
+        } else {
+            o.value.to_string()
+        };
+        let _ = write!(
+            s,
+            "<li>{} = {} <span class=\"muted\">({}:{}{}, <code>{}</code>)</span></li>",
+            escape(&o.label),
+            escape(&value),
+            o.position.line,
+            o.position.column,
+            o.locator
+                .as_deref()
+                .map(|l| format!(", {}", escape(l)))
+                .unwrap_or_default(),
+            escape(&o.key)
+        );
+    }
+    s.push_str("</ul>");
+    if let Some(sg) = &f.suggestion {
+        let _ = write!(s, "<p>{}</p>", escape(&sg.text(lang)));
+    }
+    s.push_str("</div></div>\n");
+    s
+}
+
+/// Finding ids, tooltip lines and the worst severity of one highlighted span.
+type Mark = (Vec<String>, Vec<String>, crate::rules::Severity);
+
+/// The report view with every operand span wrapped in a `<mark>`; identical spans share one mark,
+/// overlapping ones are merged into the earlier mark.
+fn marked_view(view: &str, file_no: usize, rep: &FileReport, lang: Lang) -> String {
+    // span → (finding ids, tooltip lines, worst severity)
+    let mut marks: BTreeMap<(usize, usize), Mark> = BTreeMap::new();
+    for (i, f) in rep.findings.iter().enumerate() {
+        let id = format!("d{file_no}-{i}");
+        for o in &f.operands {
+            if o.span.start >= o.span.end || view.get(o.span.clone()).is_none() {
+                continue;
+            }
+            let e = marks
+                .entry((o.span.start, o.span.end))
+                .or_insert_with(|| (Vec::new(), Vec::new(), f.severity));
+            if !e.0.contains(&id) {
+                e.0.push(id.clone());
+                e.1.push(format!("{} {}: {}", f.rule, o.label, f.arithmetic(lang)));
+            }
+            e.2 = e.2.max(f.severity);
+        }
+    }
+    let mut out = String::with_capacity(view.len() + marks.len() * 120);
+    let mut cursor = 0;
+    for ((start, end), (ids, tips, sev)) in marks {
+        if start < cursor {
+            continue;
+        }
+        let (Some(before), Some(inner)) = (view.get(cursor..start), view.get(start..end)) else {
+            continue;
+        };
+        out.push_str(&escape(before));
+        let _ = write!(
+            out,
+            "<mark class=\"sev-{}\" data-f=\"{}\" title=\"{}\" tabindex=\"0\">{}</mark>",
+            sev.name(),
+            ids.join(" "),
+            escape(&tips.join("\n")),
+            escape(inner)
+        );
+        cursor = end;
+    }
+    out.push_str(&escape(view.get(cursor..).unwrap_or("")));
+    out
+}
+
+/// Render the run as one HTML page.
+pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let w = words(opts.lang);
+    let summary = Summary::of(reports);
+    let mut body = String::new();
+    let _ = writeln!(
+        body,
+        "<header><h1>gouji {}</h1><p class=\"muted\">{}</p></header>\n<main>",
+        env!("CARGO_PKG_VERSION"),
+        escape(&match opts.lang {
+            Lang::Zh => format!(
+                "检查了 {} 个文件：{} 个错误，{} 个警告，{} 个提示，{} 个文件无法读取",
+                summary.files, summary.errors, summary.warnings, summary.infos, summary.unreadable
+            ),
+            Lang::En => format!(
+                "Checked {} files: {} errors, {} warnings, {} infos, {} unreadable",
+                summary.files, summary.errors, summary.warnings, summary.infos, summary.unreadable
+            ),
+        })
+    );
+    if let Some(b) = &opts.baseline {
+        let _ = writeln!(
+            body,
+            "<p class=\"muted\">baseline {}: {} accepted, {} stale</p>",
+            escape(&b.file),
+            b.suppressed,
+            b.stale.len()
+        );
+    }
+    let _ = writeln!(
+        body,
+        "<table class=\"overview\"><thead><tr><th>{}</th><th>formats</th><th>facts</th><th>{}</th></tr></thead><tbody>",
+        w.file, w.findings
+    );
+    for (n, rep) in reports.iter().enumerate() {
+        let link = if rep.findings.is_empty() && rep.error.is_none() {
+            escape(&rep.path)
+        } else {
+            format!("<a href=\"#file-{n}\">{}</a>", escape(&rep.path))
+        };
+        let _ = writeln!(
+            body,
+            "<tr><td>{link}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&rep.formats.join(", ")),
+            rep.facts,
+            match &rep.error {
+                Some(e) => escape(e),
+                None if rep.findings.is_empty() => w.no_findings.to_string(),
+                None => rep.findings.len().to_string(),
+            }
+        );
+    }
+    body.push_str("</tbody></table>\n");
+    for (n, rep) in reports.iter().enumerate() {
+        if rep.findings.is_empty() && rep.error.is_none() {
+            continue;
+        }
+        let _ = writeln!(
+            body,
+            "<section class=\"file\" id=\"file-{n}\"><h2>{}</h2>",
+            escape(&rep.path)
+        );
+        if let Some(e) = &rep.error {
+            let _ = writeln!(
+                body,
+                "<p class=\"sev-error\"><span class=\"sev\">error</span> {}</p>",
+                escape(e)
+            );
+        }
+        if !rep.findings.is_empty() {
+            let _ = writeln!(
+                body,
+                "<table class=\"summary\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+                w.severity, w.rule, w.location, w.message, w.arithmetic
+            );
+            for (i, f) in rep.findings.iter().enumerate() {
+                let _ = writeln!(
+                    body,
+                    "<tr class=\"finding sev-{sev}\" data-f=\"d{n}-{i}\"><td class=\"sev\">{sev}</td><td><code>{}</code><br><span class=\"muted\">{}</span></td><td>{}:{}</td><td>{}</td><td>{}</td></tr>",
+                    escape(&f.rule),
+                    escape(&f.rule_name),
+                    f.position.line,
+                    f.position.column,
+                    escape(&format!("{} ({})", f.message(opts.lang), scope_text(f))),
+                    escape(&f.arithmetic(opts.lang)),
+                    sev = f.severity.name(),
+                );
+            }
+            body.push_str("</tbody></table>\n");
+            for (i, f) in rep.findings.iter().enumerate() {
+                body.push_str(&detail(&format!("d{n}-{i}"), f, &w, opts.lang));
+            }
+        }
+        if let Some(view) = &rep.view {
+            if !rep.findings.is_empty() {
+                let _ = writeln!(
+                    body,
+                    "<pre class=\"view\">{}</pre>",
+                    marked_view(view, n, rep, opts.lang)
+                );
+            }
+        }
+        body.push_str("</section>\n");
+    }
+    body.push_str("</main>\n");
+    let (head, tail) = TEMPLATE.split_once(BODY_MARKER).unwrap_or((TEMPLATE, ""));
+    out.write_all(head.as_bytes())?;
+    out.write_all(body.as_bytes())?;
+    out.write_all(tail.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            escape("<a href='x'>&\""),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;"
+        );
+    }
+
+    #[test]
+    fn template_has_the_body_marker_and_no_network_resources() {
+        assert!(TEMPLATE.contains(BODY_MARKER));
+        assert!(!TEMPLATE.contains("http://") && !TEMPLATE.contains("https://"));
+    }
+}

@@ -1,0 +1,122 @@
+//! JUnit XML output, for CI systems that show test reports.
+//!
+//! One `<testsuite>` per file; one `<testcase>` per rule that failed in it (classname = the file,
+//! name = the rule id), whose `<failure>` lists every finding of that rule. A file without
+//! findings gets one passing testcase named `gouji`; an unreadable file one testcase with an
+//! `<error>`. The `tests`, `failures` and `errors` attributes count exactly these elements.
+
+use super::{scope_text, RenderOptions};
+use crate::finding::Finding;
+use crate::pipeline::FileReport;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+/// Escape text for XML content and attribute values (also drops characters XML 1.0 forbids).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escape text for element content (keeps line breaks readable).
+fn escape_text(s: &str) -> String {
+    escape(s)
+        .replace("&#10;", "\n")
+        .replace("&#9;", "\t")
+        .replace("&#13;", "")
+}
+
+fn suite(rep: &FileReport, opts: &RenderOptions) -> (String, usize, usize, usize) {
+    let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in &rep.findings {
+        by_rule.entry(f.rule.as_str()).or_default().push(f);
+    }
+    let path = escape(&rep.path);
+    let mut body = String::new();
+    let (mut tests, mut failures, mut errors) = (0, 0, 0);
+    if let Some(e) = &rep.error {
+        tests += 1;
+        errors += 1;
+        let _ = writeln!(
+            body,
+            "    <testcase classname=\"{path}\" name=\"read\">\n      <error message=\"{}\" type=\"unreadable\"/>\n    </testcase>",
+            escape(e)
+        );
+    } else if by_rule.is_empty() {
+        tests += 1;
+        let _ = writeln!(body, "    <testcase classname=\"{path}\" name=\"gouji\"/>");
+    }
+    for (rule, findings) in &by_rule {
+        tests += 1;
+        failures += 1;
+        let first = findings[0];
+        let mut text = String::new();
+        for f in findings {
+            let _ = writeln!(
+                text,
+                "{}:{}:{}: {} {} [{}]: {}",
+                rep.path,
+                f.position.line,
+                f.position.column,
+                f.severity.name(),
+                f.message(opts.lang),
+                scope_text(f),
+                f.arithmetic(opts.lang)
+            );
+        }
+        let _ = writeln!(
+            body,
+            "    <testcase classname=\"{path}\" name=\"{}\">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
+            escape(rule),
+            escape(&format!("{} ({} findings)", first.message(opts.lang), findings.len())),
+            first.severity.name(),
+            escape_text(&text)
+        );
+    }
+    let xml = format!(
+        "  <testsuite name=\"{path}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n{body}  </testsuite>\n"
+    );
+    (xml, tests, failures, errors)
+}
+
+/// Render the run as one `<testsuites>` document.
+pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let (mut tests, mut failures, mut errors) = (0, 0, 0);
+    let mut suites = String::new();
+    for rep in reports {
+        let (xml, t, f, e) = suite(rep, opts);
+        suites.push_str(&xml);
+        tests += t;
+        failures += f;
+        errors += e;
+    }
+    write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gouji\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n{suites}</testsuites>\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_control_characters() {
+        assert_eq!(escape("a<b>&\"'\u{1}"), "a&lt;b&gt;&amp;&quot;&apos;");
+        assert_eq!(escape_text("x\ny"), "x\ny");
+    }
+}

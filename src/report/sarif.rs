@@ -1,0 +1,330 @@
+//! SARIF 2.1.0 output, for code-scanning tools (GitHub code scanning, VS Code SARIF viewer).
+//!
+//! Our own serde structs for the subset we emit: one run; `tool.driver.rules` lists every loaded
+//! rule with its explanation as help text; each result has the rule, level, message (with the
+//! arithmetic), the primary location and one related location per operand. Columns count Unicode
+//! code points (`run.columnKind = "unicodeCodePoints"`); `endColumn` is exclusive. URIs are the
+//! paths as given, with `/` separators (relative when the user gave relative paths).
+
+use super::{end_of, scope_text, LineIndex, RenderOptions};
+use crate::finding::{Finding, Lang};
+use crate::pipeline::FileReport;
+use crate::rules::Severity;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+/// The schema URI written into the log.
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'a str,
+    version: &'a str,
+    runs: Vec<Run>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run {
+    tool: Tool,
+    column_kind: &'static str,
+    results: Vec<SarifResult>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    invocations: Vec<Invocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Message,
+    locations: Vec<Location>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    rules: Vec<ReportingDescriptor>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportingDescriptor {
+    id: String,
+    name: String,
+    short_description: Message,
+    full_description: Message,
+    help: Message,
+    default_configuration: Configuration,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: Message,
+    locations: Vec<Location>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location>,
+    partial_fingerprints: HashMap<&'static str, String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Message>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+/// SARIF level of a severity.
+pub fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A path as a relative URI reference: `/` separators, spaces and `%` escaped.
+fn uri(path: &str) -> String {
+    let p = path.replace('\\', "/");
+    let p = p.strip_prefix("./").unwrap_or(&p);
+    let mut out = String::with_capacity(p.len());
+    for c in p.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            ' ' => out.push_str("%20"),
+            '#' => out.push_str("%23"),
+            '?' => out.push_str("%3F"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn result(
+    path: &str,
+    f: &Finding,
+    index: Option<&LineIndex>,
+    opts: &RenderOptions,
+    rule_index: Option<usize>,
+) -> SarifResult {
+    let region = |span: &std::ops::Range<usize>, start: crate::source::LineCol, text: &str| {
+        let end = end_of(index, span.end, start, text);
+        Region {
+            start_line: start.line.max(1),
+            start_column: start.column.max(1),
+            end_line: end.line.max(start.line.max(1)),
+            end_column: end.column.max(1),
+        }
+    };
+    let primary_text = f
+        .operands
+        .first()
+        .map(|o| o.text.as_str())
+        .unwrap_or_default();
+    let related = f
+        .operands
+        .iter()
+        .enumerate()
+        .map(|(i, o)| Location {
+            id: Some(i + 1),
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation { uri: uri(path) },
+                region: Some(region(&o.span, o.position, &o.text)),
+            },
+            message: Some(Message {
+                text: format!(
+                    "{} = {}",
+                    o.label,
+                    if o.blank {
+                        match opts.lang {
+                            Lang::Zh => "空（按 0 计）".to_string(),
+                            Lang::En => "blank (counted as 0)".to_string(),
+                        }
+                    } else {
+                        o.value.to_string()
+                    }
+                ),
+            }),
+        })
+        .collect();
+    let scope = scope_text(f);
+    let mut text = format!("{}: {}", f.message(opts.lang), f.arithmetic(opts.lang));
+    if !scope.is_empty() {
+        text = format!(
+            "{} ({scope}): {}",
+            f.message(opts.lang),
+            f.arithmetic(opts.lang)
+        );
+    }
+    if let Some(s) = &f.suggestion {
+        text.push_str(&format!(". {}", s.text(opts.lang)));
+    }
+    let mut fp = HashMap::new();
+    fp.insert("gouji/v1", crate::baseline::fingerprint(&uri(path), f));
+    SarifResult {
+        rule_id: f.rule.clone(),
+        rule_index,
+        level: level(f.severity),
+        message: Message { text },
+        locations: vec![Location {
+            id: None,
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation { uri: uri(path) },
+                region: Some(region(&f.span, f.position, primary_text)),
+            },
+            message: None,
+        }],
+        related_locations: related,
+        partial_fingerprints: fp,
+    }
+}
+
+/// Render the run as one SARIF log.
+pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let mut rules = Vec::new();
+    let mut by_id = HashMap::new();
+    if let Some(reg) = &opts.registry {
+        let mut all: Vec<_> = reg.rules().collect();
+        all.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+        for (pack, r) in all {
+            by_id.insert(r.id.clone(), rules.len());
+            let short = match opts.lang {
+                Lang::Zh => r.message_zh.clone(),
+                Lang::En => r.message_en.clone(),
+            };
+            rules.push(ReportingDescriptor {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                short_description: Message { text: short },
+                full_description: Message {
+                    text: r.explain.what.trim().to_string(),
+                },
+                help: Message {
+                    text: format!(
+                        "{}\n\n{}\n\nExample: {}\n\nRelation: {}\nSource: {} ({})",
+                        r.explain.what.trim(),
+                        r.explain.why.trim(),
+                        r.explain.example.trim(),
+                        r.expr_text,
+                        r.reference,
+                        pack.name
+                    ),
+                },
+                default_configuration: Configuration {
+                    level: level(r.severity),
+                },
+            });
+        }
+    }
+    let mut results = Vec::new();
+    let mut notifications = Vec::new();
+    for rep in reports {
+        if let Some(e) = &rep.error {
+            notifications.push(Notification {
+                level: "error",
+                message: Message { text: e.clone() },
+                locations: vec![Location {
+                    id: None,
+                    physical_location: PhysicalLocation {
+                        artifact_location: ArtifactLocation {
+                            uri: uri(&rep.path),
+                        },
+                        region: None,
+                    },
+                    message: None,
+                }],
+            });
+        }
+        let index = rep.view.as_deref().map(|v| LineIndex::new(v));
+        for f in &rep.findings {
+            results.push(result(
+                &rep.path,
+                f,
+                index.as_ref(),
+                opts,
+                by_id.get(&f.rule).copied(),
+            ));
+        }
+    }
+    let invocations = if notifications.is_empty() {
+        Vec::new()
+    } else {
+        vec![Invocation {
+            execution_successful: false,
+            tool_execution_notifications: notifications,
+        }]
+    };
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "gouji",
+                    version: env!("CARGO_PKG_VERSION"),
+                    rules,
+                },
+            },
+            column_kind: "unicodeCodePoints",
+            results,
+            invocations,
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
