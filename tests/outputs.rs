@@ -247,10 +247,14 @@ fn html_is_self_contained_with_a_mark_per_operand() {
 
 #[test]
 fn plain_is_the_default_off_a_terminal() {
+    // Plain: a `path:line:column: severity RULE: message` line, then one line per number with
+    // its character column, no drawing characters.
     let (_, out, _) = check_seeds(&[]);
-    assert!(out.contains("Begin snippet"), "{out}");
+    assert!(out.contains(": warning F2014-H-TRAIN: "), "{out}");
+    assert!(out.contains("    271:1: 接受培训人员数 = 210"), "{out}");
+    assert!(!out.contains('╭'), "{out}");
     let (_, out, _) = check_seeds(&["--format", "human"]);
-    assert!(!out.contains("Begin snippet"));
+    assert!(out.contains('╭'), "{out}");
 }
 
 #[test]

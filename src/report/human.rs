@@ -10,7 +10,7 @@ use crate::pipeline::FileReport;
 use crate::rules::Severity;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
-    MietteSpanContents, NarratableReportHandler, SourceCode, SourceSpan, SpanContents,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 use std::fmt;
 use std::io::{self, Write};
@@ -176,7 +176,6 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
         .with_width(opts.width)
         .with_context_lines(1)
         .with_links(false);
-    let narrated = NarratableReportHandler::new().with_context_lines(1);
     for rep in reports {
         let Some(view) = &rep.view else { continue };
         if rep.findings.is_empty() {
@@ -190,11 +189,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
                 lang: opts.lang,
             };
             let mut buf = String::new();
-            let res = if opts.plain {
-                narrated.render_report(&mut buf, &diag)
-            } else {
-                graphical.render_report(&mut buf, &diag)
-            };
+            let res = graphical.render_report(&mut buf, &diag);
             if res.is_err() {
                 buf = format!(
                     "{}: {}: {}\n",
@@ -202,18 +197,6 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
                     finding.rule,
                     finding.message(opts.lang)
                 );
-            }
-            if opts.plain {
-                // Narrated output lacks the file position in its header; add one line that has it.
-                writeln!(
-                    out,
-                    "{}:{}:{}: {} {}",
-                    rep.path,
-                    finding.position.line,
-                    finding.position.column,
-                    finding.severity.name(),
-                    finding.rule
-                )?;
             }
             out.write_all(buf.as_bytes())?;
             writeln!(out)?;

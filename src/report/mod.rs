@@ -5,6 +5,7 @@ pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod plain;
 pub mod sarif;
 
 use crate::baseline::BaselineOutcome;
@@ -41,8 +42,6 @@ pub struct RenderOptions {
     pub lang: Lang,
     /// Use colour.
     pub color: bool,
-    /// Plain (narrated) human output.
-    pub plain: bool,
     /// Wrap width for human output.
     pub width: usize,
     /// The rules that were loaded (SARIF lists them with their help text).
@@ -57,7 +56,6 @@ impl RenderOptions {
         RenderOptions {
             lang,
             color: false,
-            plain: false,
             width: 100,
             registry: None,
             baseline: None,
@@ -112,15 +110,7 @@ pub fn render(
 ) -> io::Result<()> {
     match format {
         OutputFormat::Human => human::render(reports, opts, out),
-        OutputFormat::Plain => human::render(
-            reports,
-            &RenderOptions {
-                plain: true,
-                color: false,
-                ..opts.clone()
-            },
-            out,
-        ),
+        OutputFormat::Plain => plain::render(reports, opts, out),
         OutputFormat::Json => json::render(reports, opts, out),
         OutputFormat::Sarif => sarif::render(reports, opts, out),
         OutputFormat::Github => github::render(reports, opts, out),
