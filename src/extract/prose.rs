@@ -242,12 +242,16 @@ fn segment_start(text: &str, current: Option<&Segment>, at: usize) -> Option<Seg
             });
         }
     }
-    let year = LEADING_YEAR
+    let leading = LEADING_YEAR
         .as_ref()
         .and_then(|re| re.captures(text))
         .and_then(|c| c.get(1))
         .and_then(|m| m.as_str().parse::<i32>().ok())
-        .filter(|y| (1990..=2100).contains(y))?;
+        .filter(|y| (1990..=2100).contains(y));
+    let year = match leading {
+        Some(y) => y,
+        None => only_year(text)?,
+    };
     match cur_year {
         Some(y) if y == year => None,
         Some(y) if year == y + 1 && PLAN_WORDS.iter().any(|w| text.contains(w)) => None,
@@ -257,6 +261,21 @@ fn segment_start(text: &str, current: Option<&Segment>, at: usize) -> Option<Seg
             title: None,
         }),
     }
+}
+
+static YEAR_MENTION: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(\d{4})\s*年").ok());
+
+/// The one year a paragraph talks about, when it names it at least twice and no other.
+fn only_year(text: &str) -> Option<i32> {
+    let re = YEAR_MENTION.as_ref()?;
+    let years: Vec<i32> = re
+        .captures_iter(text)
+        .filter_map(|c| c.get(1)?.as_str().parse::<i32>().ok())
+        .filter(|y| (1990..=2100).contains(y))
+        .collect();
+    let first = *years.first()?;
+    (years.len() >= 2 && years.iter().all(|&y| y == first)).then_some(first)
 }
 
 fn sentences(text: &str) -> Vec<Range<usize>> {
