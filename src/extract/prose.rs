@@ -147,7 +147,15 @@ static LEADING_YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 /// Words of a next-year plan paragraph.
-const PLAN_WORDS: &[&str] = &["将", "计划", "改进", "打算", "工作思路", "工作要点", "重点做好"];
+const PLAN_WORDS: &[&str] = &[
+    "将",
+    "计划",
+    "改进",
+    "打算",
+    "工作思路",
+    "工作要点",
+    "重点做好",
+];
 
 /// Extract the prose facts of a document.
 pub fn extract_prose(doc: &Document) -> ProseFacts {
@@ -226,11 +234,7 @@ pub fn extract_prose(doc: &Document) -> ProseFacts {
 /// Does this paragraph open a new report segment?
 fn segment_start(text: &str, current: Option<&Segment>, at: usize) -> Option<Segment> {
     let cur_year = current.and_then(|c| c.year);
-    let first_sentence = text
-        .split(SENTENCE_DELIMS)
-        .next()
-        .unwrap_or(text)
-        .trim();
+    let first_sentence = text.split(SENTENCE_DELIMS).next().unwrap_or(text).trim();
     if let Some(c) = TITLE.as_ref().and_then(|re| re.captures(first_sentence)) {
         let year = c.get(1).and_then(|m| m.as_str().parse::<i32>().ok());
         let short = text.trim().chars().count() <= 60;
@@ -263,8 +267,7 @@ fn segment_start(text: &str, current: Option<&Segment>, at: usize) -> Option<Seg
     }
 }
 
-static YEAR_MENTION: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(\d{4})\s*年").ok());
+static YEAR_MENTION: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(\d{4})\s*年").ok());
 
 /// The one year a paragraph talks about, when it names it at least twice and no other.
 fn only_year(text: &str) -> Option<i32> {

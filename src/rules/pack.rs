@@ -542,16 +542,15 @@ fn validate(p: &mut Problems, raw: RawPack) -> Option<CompiledPack> {
         .rules
         .iter()
         .map(|r| {
-            let kind = r
-                .prose
-                .as_ref()
-                .and_then(|k| ProseKind::parse(k.get_ref()));
+            let kind = r.prose.as_ref().and_then(|k| ProseKind::parse(k.get_ref()));
             (r.id.get_ref().clone(), kind)
         })
         .collect();
-    let prose = compile_prose(&raw.prose, &|id| kinds.get(id).copied(), &mut |span, msg| {
-        p.push(span, msg)
-    });
+    let prose = compile_prose(
+        &raw.prose,
+        &|id| kinds.get(id).copied(),
+        &mut |span, msg| p.push(span, msg),
+    );
     Some(CompiledPack {
         id: pack_id,
         name: raw.pack.name,

@@ -269,7 +269,8 @@ impl ProseSpecs {
 }
 
 /// The generic number placeholder of fact and status patterns.
-const NUM: &str = r"(?P<num>[约近逾超过余多]*[0-9０-９][0-9０-９,，.．]*|[零〇一二两三四五六七八九十百千万]+)";
+const NUM: &str =
+    r"(?P<num>[约近逾超过余多]*[0-9０-９][0-9０-９,，.．]*|[零〇一二两三四五六七八九十百千万]+)";
 
 /// Compiles prose specs, reporting problems through `push(span, message)`.
 pub(crate) fn compile_prose(
@@ -278,16 +279,21 @@ pub(crate) fn compile_prose(
     push: &mut dyn FnMut(Range<usize>, String),
 ) -> ProseSpecs {
     let mut out = ProseSpecs::default();
-    let check_rule = |r: &Spanned<String>, want: ProseKind, push: &mut dyn FnMut(Range<usize>, String)| {
-        match rule_kind(r.get_ref()) {
-            None => push(r.span(), format!("unknown rule `{}`", r.get_ref())),
-            Some(k) if k != Some(want) => push(
-                r.span(),
-                format!("rule `{}` must have `prose = \"{}\"`", r.get_ref(), want.name()),
-            ),
-            Some(_) => {}
-        }
-    };
+    let check_rule =
+        |r: &Spanned<String>, want: ProseKind, push: &mut dyn FnMut(Range<usize>, String)| {
+            match rule_kind(r.get_ref()) {
+                None => push(r.span(), format!("unknown rule `{}`", r.get_ref())),
+                Some(k) if k != Some(want) => push(
+                    r.span(),
+                    format!(
+                        "rule `{}` must have `prose = \"{}\"`",
+                        r.get_ref(),
+                        want.name()
+                    ),
+                ),
+                Some(_) => {}
+            }
+        };
     let regex = |s: &Spanned<String>, push: &mut dyn FnMut(Range<usize>, String)| {
         let text = s.get_ref().replace("{num}", NUM);
         match Regex::new(&text) {
@@ -301,7 +307,10 @@ pub(crate) fn compile_prose(
     for p in &raw.partition {
         check_rule(&p.rule, ProseKind::Partition, push);
         if p.triggers.is_empty() {
-            push(p.rule.span(), "a partition needs at least one trigger".into());
+            push(
+                p.rule.span(),
+                "a partition needs at least one trigger".into(),
+            );
         }
         let mode = match p.mode.get_ref().as_str() {
             "sum" => PartitionMode::Sum,
@@ -363,7 +372,10 @@ pub(crate) fn compile_prose(
     for f in &raw.fact {
         check_rule(&f.rule, ProseKind::Fact, push);
         if !f.pattern.get_ref().contains("{num}") {
-            push(f.pattern.span(), "a fact pattern needs a `{num}` placeholder".into());
+            push(
+                f.pattern.span(),
+                "a fact pattern needs a `{num}` placeholder".into(),
+            );
         }
         if let Some(pattern) = regex(&f.pattern, push) {
             out.facts.push(FactSpec {
@@ -402,4 +414,3 @@ pub(crate) fn compile_prose(
     }
     out
 }
-

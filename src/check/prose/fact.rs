@@ -9,17 +9,13 @@ use crate::rules::expr::CmpOp;
 use crate::rules::prose::{FactSpec, StatusSpec};
 
 /// The quantity whose token overlaps the `num` group of a match.
-fn quantity_at<'a>(
-    qs: &[&'a ProseQuantity],
-    caps: &regex::Captures,
-) -> Option<&'a ProseQuantity> {
+fn quantity_at<'a>(qs: &[&'a ProseQuantity], caps: &regex::Captures) -> Option<&'a ProseQuantity> {
     let m = caps.name("num")?;
-    qs.iter()
-        .copied()
-        .find(|q| q.range.start <= m.start() && m.start() < q.range.end.max(q.range.start + 1)
-            || m.start() <= q.range.start && q.range.start < m.end())
+    qs.iter().copied().find(|q| {
+        q.range.start <= m.start() && m.start() < q.range.end.max(q.range.start + 1)
+            || m.start() <= q.range.start && q.range.start < m.end()
+    })
 }
-
 
 pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
     let Some(rule) = ctx.rule(&spec.rule) else {
@@ -54,20 +50,37 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
                 .get(para.segment)
                 .is_some_and(|s| s.year.is_some());
             let why: Option<Reason> = if !exact(q) {
-                Some(("正文数字为约数，按区间比较", "the prose figure is approximate and was compared as an interval"))
+                Some((
+                    "正文数字为约数，按区间比较",
+                    "the prose figure is approximate and was compared as an interval",
+                ))
             } else if !year_known {
-                Some(("无法确定正文与表格属于同一年度报告", "the prose and the table cannot be placed in one report year"))
+                Some((
+                    "无法确定正文与表格属于同一年度报告",
+                    "the prose and the table cannot be placed in one report year",
+                ))
             } else {
                 None
             };
-            let ops = vec![ctx.prose_operand(q, Side::Left), ctx.table_operand(f, Side::Right)];
+            let ops = vec![
+                ctx.prose_operand(q, Side::Left),
+                ctx.table_operand(f, Side::Right),
+            ];
             let right = Term {
                 arithmetic: v.normalize().to_string(),
                 value: v.normalize(),
                 single: Some(f.provenance.row_label.clone()),
             };
             let mut left = single(q);
-            left.single = caps.get(0).map(|m| m.as_str().to_string());
+            left.single = match (caps.get(0), caps.name("num")) {
+                (Some(all), Some(num)) => para
+                    .text
+                    .get(all.start()..num.start().max(all.start()))
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+                _ => None,
+            }
+            .or(left.single);
             ctx.emit(rule, why, para, q.sentence, left, CmpOp::Eq, right, ops);
         }
     }
@@ -112,13 +125,25 @@ pub(super) fn status(ctx: &mut Ctx, spec: &StatusSpec) {
                             "措辞矛盾：状态词所含的数值与所写比率不符",
                             "a wording conflict: the status words imply another rate than the one printed",
                         );
-                        let ops = vec![ctx.prose_operand(pct, Side::Left), ctx.prose_operand(count, Side::Right)];
+                        let ops = vec![
+                            ctx.prose_operand(pct, Side::Left),
+                            ctx.prose_operand(count, Side::Right),
+                        ];
                         let right = Term {
                             arithmetic: spec.implies.normalize().to_string(),
                             value: spec.implies.normalize(),
                             single: Some(m.as_str().to_string()),
                         };
-                        ctx.emit(rule, Some(why), ppara, pct.sentence, single(pct), CmpOp::Eq, right, ops);
+                        ctx.emit(
+                            rule,
+                            Some(why),
+                            ppara,
+                            pct.sentence,
+                            single(pct),
+                            CmpOp::Eq,
+                            right,
+                            ops,
+                        );
                     }
                 }
             }
@@ -157,7 +182,16 @@ pub(super) fn status(ctx: &mut Ctx, spec: &StatusSpec) {
                         single: Some(f.provenance.row_label.clone()),
                     };
                     let why: Reason = ("由措辞推断的数值", "a value inferred from wording");
-                    ctx.emit(rule, Some(why), para, words.sentence, left, CmpOp::Eq, right, ops);
+                    ctx.emit(
+                        rule,
+                        Some(why),
+                        para,
+                        words.sentence,
+                        left,
+                        CmpOp::Eq,
+                        right,
+                        ops,
+                    );
                 }
             }
         }

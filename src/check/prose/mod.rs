@@ -106,10 +106,14 @@ impl<'a> Ctx<'a> {
             ),
             None => (rule.message_zh.clone(), rule.message_en.clone()),
         };
-        let primary = operands.first().map(|o| o.span.clone()).unwrap_or(para.span.clone());
-        let line = self.doc.line_col(para.view_span(
-            para.sentences.get(sentence).cloned().unwrap_or(0..0),
-        ).start);
+        let primary = operands
+            .first()
+            .map(|o| o.span.clone())
+            .unwrap_or(para.span.clone());
+        let line = self.doc.line_col(
+            para.view_span(para.sentences.get(sentence).cloned().unwrap_or(0..0))
+                .start,
+        );
         let scope = format!(
             "{} · 第{}行的句子",
             self.segment_name(para.segment),

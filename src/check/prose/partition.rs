@@ -106,7 +106,10 @@ impl<'a> Partition<'a> {
         let allowed = total_units(para, total);
         let mut parts = Vec::new();
         let mut mixed = false;
-        for q in qs.iter().filter(|q| q.range.start >= after && q.range.end <= end) {
+        for q in qs
+            .iter()
+            .filter(|q| q.range.start >= after && q.range.end <= end)
+        {
             if q.depth != depth || q.quantity.is_percent() || q.quantity.is_percentage_points() {
                 continue;
             }
@@ -124,7 +127,10 @@ impl<'a> Partition<'a> {
             return None;
         }
         let list_text = para.text.get(after..end).unwrap_or("");
-        let open = spec.open_words.iter().any(|w| list_text.contains(w.as_str()));
+        let open = spec
+            .open_words
+            .iter()
+            .any(|w| list_text.contains(w.as_str()));
         let sentence_text = para
             .sentences
             .get(sentence)
@@ -293,7 +299,13 @@ fn repeated_partition(total: Decimal, parts: &[&ProseQuantity]) -> bool {
     acc.is_zero() && groups >= 2
 }
 
-fn judge(ctx: &mut Ctx, rule: &crate::rules::Rule, spec: &PartitionSpec, para: &ProseParagraph, p: &Partition) {
+fn judge(
+    ctx: &mut Ctx,
+    rule: &crate::rules::Rule,
+    spec: &PartitionSpec,
+    para: &ProseParagraph,
+    p: &Partition,
+) {
     let (tlo, thi) = p.total.quantity.interval();
     let (slo, shi) = sum_interval(&p.parts);
     let all_exact = exact(p.total) && p.parts.iter().all(|q| exact(q));
@@ -316,7 +328,16 @@ fn judge(ctx: &mut Ctx, rule: &crate::rules::Rule, spec: &PartitionSpec, para: &
                         "the total counts distinct items, so only part ≤ total can be judged",
                     );
                     let ops = operands(ctx, &[q]);
-                    ctx.emit(rule, Some(why), para, sentence, single(q), CmpOp::Le, single(p.total), ops);
+                    ctx.emit(
+                        rule,
+                        Some(why),
+                        para,
+                        sentence,
+                        single(q),
+                        CmpOp::Le,
+                        single(p.total),
+                        ops,
+                    );
                 }
             }
             let holds = shi >= tlo;
@@ -327,7 +348,16 @@ fn judge(ctx: &mut Ctx, rule: &crate::rules::Rule, spec: &PartitionSpec, para: &
                     "channels summed should be at least the distinct total",
                 );
                 let ops = operands(ctx, &p.parts);
-                ctx.emit(rule, Some(why), para, sentence, sum_term(&p.parts), CmpOp::Ge, single(p.total), ops);
+                ctx.emit(
+                    rule,
+                    Some(why),
+                    para,
+                    sentence,
+                    sum_term(&p.parts),
+                    CmpOp::Ge,
+                    single(p.total),
+                    ops,
+                );
             }
         }
         PartitionMode::Sum if !p.distinct || p.nested => {
@@ -336,9 +366,21 @@ fn judge(ctx: &mut Ctx, rule: &crate::rules::Rule, spec: &PartitionSpec, para: &
                 let holds = slo <= thi;
                 ctx.evaluated(holds);
                 if !holds {
-                    let why: Reason = ("括号内“其中”只列出部分子项", "a parenthetical list names only some sub-items");
+                    let why: Reason = (
+                        "括号内“其中”只列出部分子项",
+                        "a parenthetical list names only some sub-items",
+                    );
                     let ops = operands(ctx, &p.parts);
-                    ctx.emit(rule, Some(why), para, sentence, sum_term(&p.parts), CmpOp::Le, single(p.total), ops);
+                    ctx.emit(
+                        rule,
+                        Some(why),
+                        para,
+                        sentence,
+                        sum_term(&p.parts),
+                        CmpOp::Le,
+                        single(p.total),
+                        ops,
+                    );
                 }
                 return;
             }
@@ -351,21 +393,45 @@ fn judge(ctx: &mut Ctx, rule: &crate::rules::Rule, spec: &PartitionSpec, para: &
             ctx.evaluated(!(over || under));
             if over {
                 let why: Option<Reason> = if !all_exact {
-                    Some(("含约数，按区间比较", "approximate figures, compared as intervals"))
+                    Some((
+                        "含约数，按区间比较",
+                        "approximate figures, compared as intervals",
+                    ))
                 } else if p.mixed {
-                    Some(("部分分项单位不同，已剔除", "parts with another unit were left out"))
+                    Some((
+                        "部分分项单位不同，已剔除",
+                        "parts with another unit were left out",
+                    ))
                 } else {
                     None
                 };
                 let ops = operands(ctx, &p.parts);
-                ctx.emit(rule, why, para, sentence, single(p.total), CmpOp::Eq, sum_term(&p.parts), ops);
+                ctx.emit(
+                    rule,
+                    why,
+                    para,
+                    sentence,
+                    single(p.total),
+                    CmpOp::Eq,
+                    sum_term(&p.parts),
+                    ops,
+                );
             } else if under {
                 let why: Reason = (
                     "分项之和小于总数，所列分项可能并非全部",
                     "the parts fall short of the total; the list may not name every part",
                 );
                 let ops = operands(ctx, &p.parts);
-                ctx.emit(rule, Some(why), para, sentence, single(p.total), CmpOp::Eq, sum_term(&p.parts), ops);
+                ctx.emit(
+                    rule,
+                    Some(why),
+                    para,
+                    sentence,
+                    single(p.total),
+                    CmpOp::Eq,
+                    sum_term(&p.parts),
+                    ops,
+                );
             }
         }
         _ => {}

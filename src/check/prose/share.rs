@@ -103,7 +103,9 @@ fn shares(
         let fits: Vec<Decimal> = candidates
             .into_iter()
             .filter(|b| *b >= part.quantity.value)
-            .filter(|b| percent(part.quantity.value, *b).is_some_and(|x| matches_rounded(x, &pct.quantity)))
+            .filter(|b| {
+                percent(part.quantity.value, *b).is_some_and(|x| matches_rounded(x, &pct.quantity))
+            })
             .collect();
         ctx.evaluated(!fits.is_empty());
         if fits.is_empty() {
@@ -112,14 +114,26 @@ fn shares(
                 "在同一报告的邻近段落中找不到能得出该百分比的总数",
                 "no figure nearby in the same report gives this percentage as a base",
             );
-            let ops = vec![ctx.prose_operand(pct, Side::Left), ctx.prose_operand(part, Side::Right)];
+            let ops = vec![
+                ctx.prose_operand(pct, Side::Left),
+                ctx.prose_operand(part, Side::Right),
+            ];
             let left = single(pct);
             let right = Term {
                 arithmetic: format!("{} / ?", part.quantity.value.normalize()),
                 value: part.quantity.value.normalize(),
                 single: None,
             };
-            ctx.emit(rule, Some(why), para, pct.sentence, left, CmpOp::Eq, right, ops);
+            ctx.emit(
+                rule,
+                Some(why),
+                para,
+                pct.sentence,
+                left,
+                CmpOp::Eq,
+                right,
+                ops,
+            );
         } else if fits.contains(&parts_sum) {
             common = Some(parts_sum);
         }
@@ -132,19 +146,37 @@ fn shares(
         return;
     }
     let total_pct: Decimal = group.iter().map(|(_, p)| p.quantity.value).sum();
-    let tolerance: Decimal = group.iter().map(|(_, p)| p.quantity.step() / Decimal::TWO).sum();
+    let tolerance: Decimal = group
+        .iter()
+        .map(|(_, p)| p.quantity.step() / Decimal::TWO)
+        .sum();
     let holds = (total_pct - hundred()).abs() <= tolerance;
     ctx.evaluated(holds);
     if !holds {
         let pcts: Vec<&ProseQuantity> = group.iter().map(|(_, p)| *p).collect();
-        let ops = pcts.iter().map(|p| ctx.prose_operand(p, Side::Right)).collect();
+        let ops = pcts
+            .iter()
+            .map(|p| ctx.prose_operand(p, Side::Right))
+            .collect();
         let left = Term {
             arithmetic: "100".into(),
             value: hundred(),
             single: None,
         };
-        let why: Reason = ("各百分比分别舍入，允许少量误差", "each percentage is rounded, so a small drift is allowed");
-        ctx.emit(sum_rule, Some(why), para, group[0].1.sentence, left, CmpOp::Eq, sum_term(&pcts), ops);
+        let why: Reason = (
+            "各百分比分别舍入，允许少量误差",
+            "each percentage is rounded, so a small drift is allowed",
+        );
+        ctx.emit(
+            sum_rule,
+            Some(why),
+            para,
+            group[0].1.sentence,
+            left,
+            CmpOp::Eq,
+            sum_term(&pcts),
+            ops,
+        );
     }
 }
 
@@ -192,7 +224,16 @@ fn rate(
             value: Decimal::ZERO,
             single: Some("任意两数之比".into()),
         };
-        ctx.emit(rule, Some(why), para, pct.sentence, single(pct), CmpOp::Eq, right, ops);
+        ctx.emit(
+            rule,
+            Some(why),
+            para,
+            pct.sentence,
+            single(pct),
+            CmpOp::Eq,
+            right,
+            ops,
+        );
     }
 }
 
@@ -227,7 +268,10 @@ pub(super) fn change(ctx: &mut Ctx, spec: &ChangeSpec) {
                     "上年基数未在本报告中给出，已尝试所有整数基数",
                     "last year's figure is not given; every integer base was tried",
                 );
-                let ops = vec![ctx.prose_operand(pct, Side::Left), ctx.prose_operand(x, Side::Right)];
+                let ops = vec![
+                    ctx.prose_operand(pct, Side::Left),
+                    ctx.prose_operand(x, Side::Right),
+                ];
                 let xv = x.quantity.value.normalize();
                 let right = match nearest {
                     Some((b, v)) if up => Term {
@@ -246,7 +290,16 @@ pub(super) fn change(ctx: &mut Ctx, spec: &ChangeSpec) {
                         single: None,
                     },
                 };
-                ctx.emit(rule, Some(why), para, pct.sentence, single(pct), CmpOp::Eq, right, ops);
+                ctx.emit(
+                    rule,
+                    Some(why),
+                    para,
+                    pct.sentence,
+                    single(pct),
+                    CmpOp::Eq,
+                    right,
+                    ops,
+                );
             }
         }
     }
@@ -255,7 +308,11 @@ pub(super) fn change(ctx: &mut Ctx, spec: &ChangeSpec) {
 /// The integer base nearest to the printed change, with the change it gives.
 fn nearest_base(x: Decimal, p: &crate::number::Quantity, up: bool) -> Option<(Decimal, Decimal)> {
     let rate = p.value / hundred();
-    let denom = if up { Decimal::ONE + rate } else { Decimal::ONE - rate };
+    let denom = if up {
+        Decimal::ONE + rate
+    } else {
+        Decimal::ONE - rate
+    };
     let b = x.checked_div(denom)?.round().max(Decimal::ONE);
     let diff = if up { x - b } else { b - x };
     Some((b, percent(diff, b)?))
@@ -264,7 +321,11 @@ fn nearest_base(x: Decimal, p: &crate::number::Quantity, up: bool) -> Option<(De
 /// Is there an integer base b with (x − b)/b × 100 (or (b − x)/b × 100) printing as `p`?
 fn some_base(x: Decimal, p: &crate::number::Quantity, up: bool) -> bool {
     let rate = p.value / hundred();
-    let denom = if up { Decimal::ONE + rate } else { Decimal::ONE - rate };
+    let denom = if up {
+        Decimal::ONE + rate
+    } else {
+        Decimal::ONE - rate
+    };
     if denom <= Decimal::ZERO {
         return false;
     }
