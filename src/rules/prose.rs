@@ -414,3 +414,62 @@ pub(crate) fn compile_prose(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::pack::{compile, PackError};
+
+    const HEAD: &str = r#"
+[pack]
+id = "P"
+name = "p"
+
+[[rule]]
+id = "P-SUM"
+name = "sum"
+prose = "partition"
+severity = "error"
+message = { zh = "z", en = "e" }
+reference = "r"
+explain = { what = "w", why = "y", example = "x" }
+"#;
+
+    fn problems(extra: &str) -> Vec<String> {
+        match compile("p.toml", &format!("{HEAD}{extra}")) {
+            Ok(_) => Vec::new(),
+            Err(PackError::Invalid { problems, .. }) => {
+                problems.iter().map(|p| p.to_string()).collect()
+            }
+            Err(e) => vec![e.to_string()],
+        }
+    }
+
+    #[test]
+    fn valid_prose_specs_compile() {
+        let ok = "[[prose.partition]]\nrule = \"P-SUM\"\nmode = \"sum\"\ntriggers = [\"其中\"]\n";
+        let pack = compile("p.toml", &format!("{HEAD}{ok}")).expect("valid");
+        assert_eq!(pack.prose.partitions.len(), 1);
+        assert_eq!(pack.rules[0].pack, "P");
+    }
+
+    #[test]
+    fn problems_point_at_the_pack_file() {
+        let bad = "[[prose.partition]]\nrule = \"P-NONE\"\nmode = \"both\"\ntriggers = [\"其中\"]\n\n[[prose.fact]]\nrule = \"P-SUM\"\nkey = \"k\"\npattern = \"(\"\n";
+        let p = problems(bad);
+        assert!(
+            p.iter()
+                .any(|m| m.contains("p.toml:15:8") && m.contains("unknown rule `P-NONE`")),
+            "{p:?}"
+        );
+        assert!(p.iter().any(|m| m.contains("unknown mode `both`")), "{p:?}");
+        assert!(
+            p.iter().any(|m| m.contains("must have `prose = \"fact\"`")),
+            "{p:?}"
+        );
+        assert!(
+            p.iter().any(|m| m.contains("invalid regular expression")),
+            "{p:?}"
+        );
+        assert!(p.iter().any(|m| m.contains("needs a `{num}`")), "{p:?}");
+    }
+}
