@@ -91,7 +91,12 @@ fn json_output_has_the_documented_keys() {
     for k in ["evaluated", "failed", "not_applicable"] {
         assert!(file["rules"][k].is_u64(), "{k}");
     }
-    let f = &v["findings"][0];
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "F2019-T3-ROW")
+        .unwrap();
     for k in ["rule", "severity", "path", "line", "column", "message"] {
         assert!(!f[k].is_null(), "{k}");
     }
@@ -180,7 +185,7 @@ fn select_and_ignore_choose_rules() {
     };
     let only = json(&["--select", "F2014-H-TRAIN"]);
     assert_eq!(only["findings"].as_array().unwrap().len(), 1);
-    let none = json(&["--ignore", "F2014-H"]);
+    let none = json(&["--ignore", "F2014-H,PROSE"]);
     assert_eq!(none["findings"].as_array().unwrap().len(), 0);
 }
 
@@ -225,7 +230,12 @@ fn the_one_wrong_cell_is_named() {
         .stdout
         .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    let findings = v["findings"].as_array().unwrap();
+    let findings: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
     assert_eq!(findings.len(), 2, "a row and a column identity fail");
     for f in findings {
         let s = &f["suggestion"];

@@ -20,7 +20,7 @@ fn no_table_rule_reports_an_error_on_the_corpus() {
         let errors: Vec<_> = c
             .findings
             .iter()
-            .filter(|f| f.severity == Severity::Error)
+            .filter(|f| f.severity == Severity::Error && !f.rule.starts_with("PROSE-"))
             .map(|f| (&f.rule, f.position.line))
             .collect();
         assert!(errors.is_empty(), "{rel}: unexpected errors {errors:?}");
@@ -137,6 +137,7 @@ fn seed_001_table_heuristics_fire_as_warnings() {
     let got: Vec<_> = c
         .findings
         .iter()
+        .filter(|f| f.rule.starts_with("F2014-"))
         .map(|f| (f.rule.as_str(), f.severity, f.position.line))
         .collect();
     assert_eq!(
@@ -148,7 +149,7 @@ fn seed_001_table_heuristics_fire_as_warnings() {
         ]
     );
     // The trainee count that triggers H-TRAIN is shown with it.
-    let train = &c.findings[2];
+    let train = c.findings.iter().find(|f| f.rule == "F2014-H-TRAIN").unwrap();
     assert!(train.operands.iter().any(|o| o.position.line == 271));
 }
 

@@ -4,5 +4,6 @@ mod cli;
 mod corpus;
 mod mutation;
 mod outputs;
+mod prose;
 mod rule_fixtures;
 mod support;

@@ -7,6 +7,7 @@
 
 pub mod eval;
 pub mod locate;
+pub mod prose;
 
 use crate::extract::{Fact, Facts, TableInstance};
 use crate::finding::{Finding, Operand, Relation, Side, Term};
@@ -130,6 +131,10 @@ fn check_inner(
         }
     }
     out.trace = all_trace;
+    let (mut prose_findings, prose_stats) = prose::check_prose(doc, facts, registry, filter);
+    out.findings.append(&mut prose_findings);
+    out.stats.evaluated += prose_stats.evaluated;
+    out.stats.failed += prose_stats.failed;
     out.findings
         .sort_by(|a, b| (a.span.start, &a.rule).cmp(&(b.span.start, &b.rule)));
     out

@@ -6,6 +6,7 @@
 //! whether figures agree; that is `check`.
 
 pub mod label;
+pub mod prose;
 pub mod table;
 
 use crate::number::Quantity;
@@ -96,6 +97,8 @@ impl TableInstance {
 pub struct Facts {
     /// Table instances, in document order.
     pub tables: Vec<TableInstance>,
+    /// Quantities in prose, paragraphs and report segments.
+    pub prose: prose::ProseFacts,
 }
 
 impl Facts {
@@ -119,5 +122,7 @@ impl Facts {
 
 /// Extract the facts of a document with every pack of the registry.
 pub fn extract(doc: &Document, registry: &Registry) -> Facts {
-    table::extract_tables(doc, registry)
+    let mut facts = table::extract_tables(doc, registry);
+    facts.prose = prose::extract_prose(doc);
+    facts
 }

@@ -5,6 +5,7 @@
 
 pub mod expr;
 pub mod pack;
+pub mod prose;
 pub mod registry;
 
 pub use pack::{CompiledPack, PackError, Rule, Severity};

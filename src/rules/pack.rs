@@ -6,6 +6,7 @@
 //! the pack file before giving up.
 
 use super::expr::{self, Expr, NameRef};
+use super::prose::{compile_prose, ProseKind, ProseSpecs, RawProse};
 use crate::extract::label::{fold, normalize};
 use miette::{NamedSource, SourceSpan};
 use serde::Deserialize;
@@ -58,6 +59,8 @@ struct RawPack {
     tables: Vec<RawTable>,
     #[serde(default, rename = "rule")]
     rules: Vec<RawRule>,
+    #[serde(default)]
+    prose: RawProse,
 }
 
 #[derive(Debug, Deserialize)]
@@ -149,7 +152,10 @@ struct RawRule {
     rows: Option<Vec<String>>,
     #[serde(default)]
     when: Option<Spanned<String>>,
-    expr: Spanned<String>,
+    #[serde(default)]
+    expr: Option<Spanned<String>>,
+    #[serde(default)]
+    prose: Option<Spanned<String>>,
     message: RawMessage,
     reference: String,
     explain: RawExplain,
@@ -338,6 +344,8 @@ pub struct Rule {
     pub status: String,
     /// 1-based line of the rule's `id` in the pack file.
     pub line: usize,
+    /// The prose mechanism, for prose rules (which have no table and no expression).
+    pub prose: Option<ProseKind>,
 }
 
 /// A validated, compiled rule pack, shared read-only across threads.
@@ -359,6 +367,8 @@ pub struct CompiledPack {
     pub tables: Vec<TableDef>,
     /// Rules.
     pub rules: Vec<Rule>,
+    /// Prose patterns (`[[prose.*]]`).
+    pub prose: ProseSpecs,
     /// File name the pack came from (`rules/f2019.toml` or a user path).
     pub source_name: String,
 }
@@ -542,6 +552,19 @@ fn validate(p: &mut Problems, raw: RawPack) -> Option<CompiledPack> {
             rules.push(rule);
         }
     }
+    let kinds: HashMap<String, Option<ProseKind>> = raw
+        .rules
+        .iter()
+        .map(|r| {
+            let kind = r.prose.as_ref().and_then(|k| ProseKind::parse(k.get_ref()));
+            (r.id.get_ref().clone(), kind)
+        })
+        .collect();
+    let prose = compile_prose(
+        &raw.prose,
+        &|id| kinds.get(id).copied(),
+        &mut |span, msg| p.push(span, msg),
+    );
     Some(CompiledPack {
         id: pack_id,
         name: raw.pack.name,
@@ -551,6 +574,7 @@ fn validate(p: &mut Problems, raw: RawPack) -> Option<CompiledPack> {
         detect: Detect::compile(&raw.pack.detect),
         tables,
         rules,
+        prose,
         source_name: String::new(),
     })
 }
@@ -753,6 +777,12 @@ fn validate_rule(
             ForEach::Once
         }
     };
+    if let Some(kind) = &r.prose {
+        return validate_prose_rule(p, r, kind, name, severity?).map(|rule| Rule {
+            pack: pack_id.to_string(),
+            ..rule
+        });
+    }
     let table = match &r.table {
         Some(t) => match tables.iter().find(|d| &d.id == t.get_ref()) {
             Some(d) => Some(d),
@@ -766,16 +796,20 @@ fn validate_rule(
             return None;
         }
     };
-    let expr = parse_expr(p, &r.expr)?;
+    let Some(expr_src) = &r.expr else {
+        p.push(r.id.span(), "a rule needs `expr` (or `prose`)");
+        return None;
+    };
+    let expr = parse_expr(p, expr_src)?;
     if !matches!(expr, Expr::Cmp(..)) {
         p.push(
-            r.expr.span(),
+            expr_src.span(),
             "a rule's expression must be a comparison (==, <=, >=, <, >, !=)",
         );
     }
     let when = r.when.as_ref().and_then(|w| parse_expr(p, w));
     if let Some(def) = table {
-        check_names(p, &r.expr, &expr, def, for_each);
+        check_names(p, expr_src, &expr, def, for_each);
         if let (Some(w), Some(we)) = (&r.when, &when) {
             check_names(p, w, we, def, for_each);
         }
@@ -787,19 +821,7 @@ fn validate_rule(
             }
         }
     }
-    if r.explain.what.trim().is_empty()
-        || r.explain.why.trim().is_empty()
-        || r.explain.example.trim().is_empty()
-    {
-        p.push(
-            r.id.span(),
-            "explain.what, explain.why and explain.example must not be empty",
-        );
-    }
-    let status = r.status.clone().unwrap_or_else(|| "stable".into());
-    if status != "stable" && status != "preview" {
-        p.push(r.id.span(), "status must be `stable` or `preview`");
-    }
+    let status = rule_status(p, r);
     Some(Rule {
         id: id.clone(),
         name: name.clone(),
@@ -814,7 +836,7 @@ fn validate_rule(
         rows: r.rows.clone(),
         when,
         expr,
-        expr_text: r.expr.get_ref().clone(),
+        expr_text: expr_src.get_ref().clone(),
         message_zh: r.message.zh.clone(),
         message_en: r.message.en.clone(),
         reference: r.reference.clone(),
@@ -825,5 +847,79 @@ fn validate_rule(
         },
         status,
         line: p.line_of(r.id.span().start),
+        prose: None,
+    })
+}
+
+/// Check the explanation and status shared by every rule; returns the status.
+fn rule_status(p: &mut Problems, r: &RawRule) -> String {
+    if r.explain.what.trim().is_empty()
+        || r.explain.why.trim().is_empty()
+        || r.explain.example.trim().is_empty()
+    {
+        p.push(
+            r.id.span(),
+            "explain.what, explain.why and explain.example must not be empty",
+        );
+    }
+    let status = r.status.clone().unwrap_or_else(|| "stable".into());
+    if status != "stable" && status != "preview" {
+        p.push(r.id.span(), "status must be `stable` or `preview`");
+    }
+    status
+}
+
+/// A prose rule: no table, no expression; its patterns live in `[[prose.*]]`.
+fn validate_prose_rule(
+    p: &mut Problems,
+    r: &RawRule,
+    kind: &Spanned<String>,
+    name: &str,
+    severity: Severity,
+) -> Option<Rule> {
+    let Some(k) = ProseKind::parse(kind.get_ref()) else {
+        p.push(
+            kind.span(),
+            format!(
+                "unknown prose mechanism `{}`; expected one of: partition, share, share-sum, change, fact, status",
+                kind.get_ref()
+            ),
+        );
+        return None;
+    };
+    for (present, what) in [
+        (r.table.is_some(), "table"),
+        (r.expr.is_some(), "expr"),
+        (r.for_each.is_some(), "for_each"),
+        (r.when.is_some(), "when"),
+    ] {
+        if present {
+            p.push(r.id.span(), format!("a prose rule takes no `{what}`"));
+        }
+    }
+    let status = rule_status(p, r);
+    Some(Rule {
+        id: r.id.get_ref().clone(),
+        name: name.to_string(),
+        pack: String::new(),
+        table: None,
+        severity,
+        for_each: ForEach::Once,
+        columns: None,
+        rows: None,
+        when: None,
+        expr: Expr::Num(rust_decimal::Decimal::ZERO),
+        expr_text: k.relation().to_string(),
+        message_zh: r.message.zh.clone(),
+        message_en: r.message.en.clone(),
+        reference: r.reference.clone(),
+        explain: Explain {
+            what: r.explain.what.clone(),
+            why: r.explain.why.clone(),
+            example: r.explain.example.clone(),
+        },
+        status,
+        line: p.line_of(r.id.span().start),
+        prose: Some(k),
     })
 }

@@ -10,6 +10,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("f2019.toml", include_str!("../../rules/f2019.toml")),
     ("f2014.toml", include_str!("../../rules/f2014.toml")),
     ("zj2013.toml", include_str!("../../rules/zj2013.toml")),
+    ("prose.toml", include_str!("../../rules/prose.toml")),
 ];
 
 /// All loaded packs.

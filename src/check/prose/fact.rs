@@ -1,0 +1,199 @@
+//! `[[prose.fact]]` (a named prose figure against the table fact of the same report: N4, N14)
+//! and `[[prose.status]]` (status words that imply a figure: N13).
+
+use super::{exact, fact_value, single, Ctx, Reason};
+use crate::extract::prose::ProseQuantity;
+use crate::finding::{Side, Term};
+use crate::number::matches_rounded;
+use crate::rules::expr::CmpOp;
+use crate::rules::prose::{FactSpec, StatusSpec};
+
+/// The quantity whose token overlaps the `num` group of a match.
+fn quantity_at<'a>(qs: &[&'a ProseQuantity], caps: &regex::Captures) -> Option<&'a ProseQuantity> {
+    let m = caps.name("num")?;
+    qs.iter().copied().find(|q| {
+        q.range.start <= m.start() && m.start() < q.range.end.max(q.range.start + 1)
+            || m.start() <= q.range.start && q.range.start < m.end()
+    })
+}
+
+pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
+    let Some(rule) = ctx.rule(&spec.rule) else {
+        return;
+    };
+    let prose = ctx.prose();
+    for (pi, para) in prose.paragraphs.iter().enumerate() {
+        let qs: Vec<&ProseQuantity> = prose.in_paragraph(pi).map(|(_, q)| q).collect();
+        let mut seen: Vec<usize> = Vec::new();
+        for caps in spec.pattern.captures_iter(&para.text) {
+            let Some(q) = quantity_at(&qs, &caps) else {
+                continue;
+            };
+            if seen.contains(&q.range.start) || q.quantity.is_percent() {
+                continue;
+            }
+            seen.push(q.range.start);
+            let clause = para.text.get(q.clause.clone()).unwrap_or("");
+            if spec.exclude.iter().any(|w| clause.contains(w.as_str())) {
+                continue;
+            }
+            let table = ctx.table_facts(para.segment, &spec.key);
+            let Some(f) = table.first() else { continue };
+            let Some(v) = fact_value(f) else { continue };
+            let holds = matches_rounded(v, &q.quantity) || q.quantity.value == v;
+            ctx.evaluated(holds);
+            if holds {
+                continue;
+            }
+            let year_known = prose
+                .segments
+                .get(para.segment)
+                .is_some_and(|s| s.year.is_some());
+            let why: Option<Reason> = if !exact(q) {
+                Some((
+                    "正文数字为约数，按区间比较",
+                    "the prose figure is approximate and was compared as an interval",
+                ))
+            } else if !year_known {
+                Some((
+                    "无法确定正文与表格属于同一年度报告",
+                    "the prose and the table cannot be placed in one report year",
+                ))
+            } else {
+                None
+            };
+            let ops = vec![
+                ctx.prose_operand(q, Side::Left),
+                ctx.table_operand(f, Side::Right),
+            ];
+            let right = Term {
+                arithmetic: v.normalize().to_string(),
+                value: v.normalize(),
+                single: Some(f.provenance.row_label.clone()),
+            };
+            let mut left = single(q);
+            left.single = match (caps.get(0), caps.name("num")) {
+                (Some(all), Some(num)) => para
+                    .text
+                    .get(all.start()..num.start().max(all.start()))
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+                _ => None,
+            }
+            .or(left.single);
+            ctx.emit(rule, why, para, q.sentence, left, CmpOp::Eq, right, ops);
+        }
+    }
+}
+
+pub(super) fn status(ctx: &mut Ctx, spec: &StatusSpec) {
+    let Some(rule) = ctx.rule(&spec.rule) else {
+        return;
+    };
+    let prose = ctx.prose();
+    for (pi, para) in prose.paragraphs.iter().enumerate() {
+        let qs: Vec<&ProseQuantity> = prose.in_paragraph(pi).map(|(_, q)| q).collect();
+        for caps in spec.pattern.captures_iter(&para.text) {
+            let Some(m) = caps.get(0) else { continue };
+            let count = quantity_at(&qs, &caps);
+            if let Some(rate_label) = &spec.rate_label {
+                // Percentages of the same report about the same count.
+                let Some(count) = count.filter(|c| exact(c)) else {
+                    continue;
+                };
+                for pct in prose.quantities.iter().filter(|q| {
+                    q.segment == para.segment
+                        && q.quantity.is_percent()
+                        && rate_label.is_match(&q.label)
+                }) {
+                    let Some(ppara) = prose.paragraphs.get(pct.paragraph) else {
+                        continue;
+                    };
+                    let same_subject = prose.quantities.iter().any(|o| {
+                        o.paragraph == pct.paragraph
+                            && o.sentence == pct.sentence
+                            && !o.quantity.is_percent()
+                            && o.quantity.value == count.quantity.value
+                    });
+                    if !same_subject {
+                        continue;
+                    }
+                    let holds = matches_rounded(spec.implies, &pct.quantity);
+                    ctx.evaluated(holds);
+                    if !holds {
+                        let why: Reason = (
+                            "措辞矛盾：状态词所含的数值与所写比率不符",
+                            "a wording conflict: the status words imply another rate than the one printed",
+                        );
+                        let ops = vec![
+                            ctx.prose_operand(pct, Side::Left),
+                            ctx.prose_operand(count, Side::Right),
+                        ];
+                        let right = Term {
+                            arithmetic: spec.implies.normalize().to_string(),
+                            value: spec.implies.normalize(),
+                            single: Some(m.as_str().to_string()),
+                        };
+                        ctx.emit(
+                            rule,
+                            Some(why),
+                            ppara,
+                            pct.sentence,
+                            single(pct),
+                            CmpOp::Eq,
+                            right,
+                            ops,
+                        );
+                    }
+                }
+            }
+            for key in &spec.table_keys {
+                for f in ctx.table_facts(para.segment, key) {
+                    let Some(v) = fact_value(f) else { continue };
+                    let holds = v == spec.implies;
+                    ctx.evaluated(holds);
+                    if holds {
+                        continue;
+                    }
+                    let span = para.view_span(m.range());
+                    let words = ProseQuantity {
+                        paragraph: pi,
+                        range: m.range(),
+                        span: span.clone(),
+                        text: m.as_str().to_string(),
+                        quantity: crate::number::Quantity::integer(0),
+                        label: m.as_str().to_string(),
+                        clause: m.range(),
+                        sentence: para.sentence_of(m.start()),
+                        depth: 0,
+                        segment: para.segment,
+                    };
+                    let mut ops = vec![ctx.prose_operand(&words, Side::Left)];
+                    ops[0].value = spec.implies;
+                    ops.push(ctx.table_operand(f, Side::Right));
+                    let left = Term {
+                        arithmetic: spec.implies.normalize().to_string(),
+                        value: spec.implies.normalize(),
+                        single: Some(m.as_str().to_string()),
+                    };
+                    let right = Term {
+                        arithmetic: v.normalize().to_string(),
+                        value: v.normalize(),
+                        single: Some(f.provenance.row_label.clone()),
+                    };
+                    let why: Reason = ("由措辞推断的数值", "a value inferred from wording");
+                    ctx.emit(
+                        rule,
+                        Some(why),
+                        para,
+                        words.sentence,
+                        left,
+                        CmpOp::Eq,
+                        right,
+                        ops,
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! Prose checks: the `[[prose.*]]` specs of every pack run over [`ProseFacts`] (and the table
+//! facts of the same report segment), producing the same [`Finding`]s as table rules.
+//!
+//! Severity policy: a rule's declared severity is the most it can say. A finding is downgraded to
+//! a warning (and its message says why) unless both numbers are exact, the scope is certain and
+//! the relation is an identity.
+
+mod fact;
+mod partition;
+mod share;
+
+use super::{RuleFilter, RuleStats};
+use crate::extract::prose::{ProseFacts, ProseParagraph, ProseQuantity};
+use crate::extract::{Fact, FactValue, Facts};
+use crate::finding::{Finding, Operand, Relation, Side, Term};
+use crate::number::Approx;
+use crate::rules::expr::CmpOp;
+use crate::rules::{CompiledPack, Registry, Rule, Severity};
+use crate::source::Document;
+use rust_decimal::Decimal;
+
+/// Why a finding is not certain (Chinese, English).
+pub(crate) type Reason = (&'static str, &'static str);
+
+/// What the mechanisms share.
+pub(crate) struct Ctx<'a> {
+    pub doc: &'a Document,
+    pub facts: &'a Facts,
+    pub pack: &'a CompiledPack,
+    pub filter: &'a dyn RuleFilter,
+    pub findings: Vec<Finding>,
+    pub stats: RuleStats,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn prose(&self) -> &'a ProseFacts {
+        &self.facts.prose
+    }
+
+    /// The enabled rule of this pack with id `id`.
+    pub fn rule(&self, id: &str) -> Option<&'a Rule> {
+        self.pack
+            .rules
+            .iter()
+            .find(|r| r.id == id)
+            .filter(|r| self.filter.enabled(r))
+    }
+
+    /// Count one decided evaluation.
+    pub fn evaluated(&mut self, holds: bool) {
+        self.stats.evaluated += 1;
+        if !holds {
+            self.stats.failed += 1;
+        }
+    }
+
+    /// Table facts named `key` in tables of segment `segment`.
+    pub fn table_facts(&self, segment: usize, key: &str) -> Vec<&'a Fact> {
+        let prose = self.prose();
+        self.facts
+            .tables
+            .iter()
+            .filter(|t| prose.segment_at(t.span.start) == segment)
+            .flat_map(|t| t.facts.iter())
+            .filter(|f| f.name() == key)
+            .collect()
+    }
+
+    /// A short description of a segment (`第2份报告（2015年）`).
+    pub fn segment_name(&self, segment: usize) -> String {
+        let prose = self.prose();
+        let year = prose
+            .segments
+            .get(segment)
+            .and_then(|s| s.year)
+            .map(|y| format!("（{y}年）"))
+            .unwrap_or_default();
+        if prose.segments.len() > 1 {
+            format!("第{}份报告{}", segment + 1, year)
+        } else {
+            format!("报告{year}")
+        }
+    }
+
+    /// Record a finding.
+    #[allow(clippy::too_many_arguments)]
+    pub fn emit(
+        &mut self,
+        rule: &Rule,
+        uncertain: Option<Reason>,
+        para: &ProseParagraph,
+        sentence: usize,
+        left: Term,
+        op: CmpOp,
+        right: Term,
+        operands: Vec<Operand>,
+    ) {
+        let severity = match uncertain {
+            Some(_) => rule.severity.min(Severity::Warning),
+            None => rule.severity,
+        };
+        let (zh, en) = match uncertain {
+            Some((z, e)) => (
+                format!("{}（不确定：{z}）", rule.message_zh),
+                format!("{} (uncertain: {e})", rule.message_en),
+            ),
+            None => (rule.message_zh.clone(), rule.message_en.clone()),
+        };
+        let primary = operands
+            .first()
+            .map(|o| o.span.clone())
+            .unwrap_or(para.span.clone());
+        let line = self.doc.line_col(
+            para.view_span(para.sentences.get(sentence).cloned().unwrap_or(0..0))
+                .start,
+        );
+        let scope = format!(
+            "{} · 第{}行的句子",
+            self.segment_name(para.segment),
+            line.line
+        );
+        self.findings.push(Finding {
+            rule: rule.id.clone(),
+            rule_name: rule.name.clone(),
+            severity,
+            message_zh: zh,
+            message_en: en,
+            table: "正文".into(),
+            scope: Some(scope),
+            position: self.doc.line_col(primary.start),
+            span: primary,
+            locator: None,
+            relation: Relation { left, op, right },
+            operands,
+            suggestion: None,
+        });
+    }
+
+    /// An operand for a prose quantity.
+    pub fn prose_operand(&self, q: &ProseQuantity, side: Side) -> Operand {
+        Operand {
+            key: "prose".into(),
+            label: if q.label.is_empty() {
+                q.text.clone()
+            } else {
+                q.label.clone()
+            },
+            value: q.quantity.value.normalize(),
+            blank: false,
+            text: q.text.clone(),
+            span: q.span.clone(),
+            position: self.doc.line_col(q.span.start),
+            locator: None,
+            side,
+        }
+    }
+
+    /// An operand for a table fact.
+    pub fn table_operand(&self, f: &Fact, side: Side) -> Operand {
+        Operand {
+            key: f.name(),
+            label: f.provenance.row_label.clone(),
+            value: fact_value(f).unwrap_or_default(),
+            blank: !matches!(f.value, FactValue::Number(_)),
+            text: f.provenance.text.clone(),
+            span: f.provenance.span.clone(),
+            position: self.doc.line_col(f.provenance.span.start),
+            locator: f.provenance.locator.clone(),
+            side,
+        }
+    }
+}
+
+/// The number of a table fact (blank and not-applicable cells have none).
+pub(crate) fn fact_value(f: &Fact) -> Option<Decimal> {
+    match &f.value {
+        FactValue::Number(q) => Some(q.value),
+        _ => None,
+    }
+}
+
+/// A term for one prose quantity.
+pub(crate) fn single(q: &ProseQuantity) -> Term {
+    Term {
+        arithmetic: q.text.clone(),
+        value: q.quantity.value.normalize(),
+        single: Some(if q.label.is_empty() {
+            q.text.clone()
+        } else {
+            q.label.clone()
+        }),
+    }
+}
+
+/// A term for a sum of prose quantities.
+pub(crate) fn sum_term(parts: &[&ProseQuantity]) -> Term {
+    let value: Decimal = parts.iter().map(|q| q.quantity.value).sum();
+    Term {
+        arithmetic: parts
+            .iter()
+            .map(|q| q.quantity.value.normalize().to_string())
+            .collect::<Vec<_>>()
+            .join(" + "),
+        value: value.normalize(),
+        single: None,
+    }
+}
+
+/// True for an exact figure (no approximation word, not a rounded decimal).
+pub(crate) fn exact(q: &ProseQuantity) -> bool {
+    q.quantity.approx == Approx::Exact && !q.quantity.is_rounded()
+}
+
+/// Run the prose specs of every pack.
+pub fn check_prose(
+    doc: &Document,
+    facts: &Facts,
+    registry: &Registry,
+    filter: &dyn RuleFilter,
+) -> (Vec<Finding>, RuleStats) {
+    let mut findings = Vec::new();
+    let mut stats = RuleStats::default();
+    for pack in registry.packs.iter().filter(|p| !p.prose.is_empty()) {
+        let mut ctx = Ctx {
+            doc,
+            facts,
+            pack,
+            filter,
+            findings: Vec::new(),
+            stats: RuleStats::default(),
+        };
+        for spec in &pack.prose.partitions {
+            partition::run(&mut ctx, spec);
+        }
+        for spec in &pack.prose.statuses {
+            fact::status(&mut ctx, spec);
+        }
+        // A percentage already contradicted by status words is not reported again as a rate.
+        let claimed: Vec<crate::source::Span> = ctx
+            .findings
+            .iter()
+            .flat_map(|f| f.operands.iter().map(|o| o.span.clone()))
+            .collect();
+        for spec in &pack.prose.shares {
+            share::run(&mut ctx, spec, &claimed);
+        }
+        for spec in &pack.prose.changes {
+            share::change(&mut ctx, spec);
+        }
+        for spec in &pack.prose.facts {
+            fact::run(&mut ctx, spec);
+        }
+        findings.append(&mut ctx.findings);
+        stats.evaluated += ctx.stats.evaluated;
+        stats.failed += ctx.stats.failed;
+    }
+    (findings, stats)
+}

@@ -1,0 +1,380 @@
+//! Prose facts: every quantity of every paragraph with its label phrase, clause, sentence and
+//! parenthesis depth, and the report segment it belongs to.
+//!
+//! A scraped page can hold several reports (seed 000 holds four). The document is cut into
+//! *segments* at report boundaries: a title `…(\d{4})年…政府信息公开(工作)?年度报告` naming a new
+//! year (or a short title line), or a paragraph whose leading `(\d{4})年` names another reporting
+//! year. A leading year one above the current one in a paragraph that talks about plans
+//! (`2016年，我市将…`, `2018年改进措施`) is the next-year plan of the same report, not a new
+//! report. Tables belong to the segment they sit in.
+
+use crate::number::{scan, Quantity};
+use crate::source::html::{visible_text, VisibleText};
+use crate::source::{Block, Document, InputFormat, Span};
+use regex::Regex;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// One report inside a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// View offset where the segment starts.
+    pub start: usize,
+    /// Reporting year, when known.
+    pub year: Option<i32>,
+    /// Title line that opened the segment, if any.
+    pub title: Option<String>,
+}
+
+/// One paragraph of prose, as text the prose rules read.
+#[derive(Debug, Clone)]
+pub struct ProseParagraph {
+    /// Visible text (HTML markup removed).
+    pub text: String,
+    /// Span of the paragraph in the view.
+    pub span: Span,
+    /// Segment index.
+    pub segment: usize,
+    /// Sentences (byte ranges of `text`, split at `。！？!?`).
+    pub sentences: Vec<Range<usize>>,
+    /// Map back to the view for HTML paragraphs.
+    map: Option<VisibleText>,
+}
+
+impl ProseParagraph {
+    /// View span of a byte range of [`ProseParagraph::text`].
+    pub fn view_span(&self, range: Range<usize>) -> Span {
+        match &self.map {
+            Some(m) => m.source_span(range),
+            None => self.span.start + range.start..self.span.start + range.end,
+        }
+    }
+
+    /// Index of the sentence holding byte `at`.
+    pub fn sentence_of(&self, at: usize) -> usize {
+        self.sentences
+            .iter()
+            .position(|s| at < s.end)
+            .unwrap_or(self.sentences.len().saturating_sub(1))
+    }
+
+    /// Parenthesis depth at byte `at` (`（…）` and `(…)`).
+    pub fn depth_at(&self, at: usize) -> u32 {
+        let mut d: u32 = 0;
+        for c in self.text.get(..at).unwrap_or("").chars() {
+            match c {
+                '（' | '(' => d += 1,
+                '）' | ')' => d = d.saturating_sub(1),
+                _ => {}
+            }
+        }
+        d
+    }
+}
+
+/// A quantity printed in prose.
+#[derive(Debug, Clone)]
+pub struct ProseQuantity {
+    /// Paragraph index in [`ProseFacts::paragraphs`].
+    pub paragraph: usize,
+    /// Byte range in the paragraph text (approximation words and unit included).
+    pub range: Range<usize>,
+    /// Span in the view.
+    pub span: Span,
+    /// Token as printed.
+    pub text: String,
+    /// The quantity.
+    pub quantity: Quantity,
+    /// Label phrase: the words before the number in its clause (trigger words removed).
+    pub label: String,
+    /// Byte range of its clause in the paragraph text.
+    pub clause: Range<usize>,
+    /// Sentence index within the paragraph.
+    pub sentence: usize,
+    /// Parenthesis depth (0 outside parentheses).
+    pub depth: u32,
+    /// Segment index.
+    pub segment: usize,
+}
+
+/// All prose facts of a document.
+#[derive(Debug, Clone, Default)]
+pub struct ProseFacts {
+    /// Paragraphs in document order.
+    pub paragraphs: Vec<ProseParagraph>,
+    /// Quantities in document order.
+    pub quantities: Vec<ProseQuantity>,
+    /// Report segments in document order (at least one when the document has text).
+    pub segments: Vec<Segment>,
+}
+
+impl ProseFacts {
+    /// Segment holding view offset `at`.
+    pub fn segment_at(&self, at: usize) -> usize {
+        self.segments
+            .iter()
+            .rposition(|s| s.start <= at)
+            .unwrap_or(0)
+    }
+
+    /// Quantities of one paragraph.
+    pub fn in_paragraph(&self, p: usize) -> impl Iterator<Item = (usize, &ProseQuantity)> {
+        self.quantities
+            .iter()
+            .enumerate()
+            .filter(move |(_, q)| q.paragraph == p)
+    }
+}
+
+/// Clause delimiters (also the boundaries of label phrases).
+pub const CLAUSE_DELIMS: &[char] = &[
+    '，', ',', '；', ';', '：', ':', '、', '。', '！', '？', '!', '?', '（', '(', '）', ')', '\n',
+];
+
+/// Sentence delimiters.
+const SENTENCE_DELIMS: &[char] = &['。', '！', '？', '!', '?', '\n'];
+
+/// Words removed from the start of a label phrase.
+const LABEL_TRIGGERS: &[&str] = &["其中", "分别为", "分别", "包括"];
+
+static TITLE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(\d{4})\s*年(?:度)?.{0,30}?政府信息公开(?:工作)?(?:年度)?报告").ok()
+});
+static LEADING_YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、])?\s*(\d{4})\s*年",
+    )
+    .ok()
+});
+/// Words of a next-year plan paragraph.
+const PLAN_WORDS: &[&str] = &[
+    "将",
+    "计划",
+    "改进",
+    "打算",
+    "工作思路",
+    "工作要点",
+    "重点做好",
+];
+
+/// Extract the prose facts of a document.
+pub fn extract_prose(doc: &Document) -> ProseFacts {
+    let mut out = ProseFacts::default();
+    let mut current: Option<Segment> = None;
+    for block in &doc.blocks {
+        let Block::Paragraph(p) = block else { continue };
+        let (text, map) = if doc.format == InputFormat::Html {
+            let v = visible_text(&doc.view, &p.span);
+            (v.text.clone(), Some(v))
+        } else {
+            (doc.slice(&p.span).to_string(), None)
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        if let Some(seg) = segment_start(&text, current.as_ref(), p.span.start) {
+            match out.segments.last_mut() {
+                // The first segment had no year yet (page chrome before the report): it is this one.
+                Some(last) if last.year.is_none() => {
+                    last.year = seg.year;
+                    last.title = seg.title.clone();
+                    current = Some(last.clone());
+                }
+                _ => {
+                    out.segments.push(seg.clone());
+                    current = Some(seg);
+                }
+            }
+        } else if current.is_none() {
+            let seg = Segment {
+                start: 0,
+                year: None,
+                title: None,
+            };
+            out.segments.push(seg.clone());
+            current = Some(seg);
+        }
+        let segment = out.segments.len().saturating_sub(1);
+        let para = ProseParagraph {
+            sentences: sentences(&text),
+            text,
+            span: p.span.clone(),
+            segment,
+            map,
+        };
+        let pi = out.paragraphs.len();
+        for tok in scan(&para.text) {
+            let clause = clause_of(&para.text, tok.span.clone());
+            let label = label_of(&para.text, clause.start, tok.span.start);
+            out.quantities.push(ProseQuantity {
+                paragraph: pi,
+                span: para.view_span(tok.span.clone()),
+                text: para.text.get(tok.span.clone()).unwrap_or("").to_string(),
+                quantity: tok.quantity,
+                label,
+                sentence: para.sentence_of(tok.span.start),
+                depth: para.depth_at(tok.span.start),
+                clause,
+                range: tok.span,
+                segment,
+            });
+        }
+        out.paragraphs.push(para);
+    }
+    if out.segments.is_empty() {
+        out.segments.push(Segment {
+            start: 0,
+            year: None,
+            title: None,
+        });
+    }
+    out
+}
+
+/// Does this paragraph open a new report segment?
+fn segment_start(text: &str, current: Option<&Segment>, at: usize) -> Option<Segment> {
+    let cur_year = current.and_then(|c| c.year);
+    let first_sentence = text.split(SENTENCE_DELIMS).next().unwrap_or(text).trim();
+    if let Some(c) = TITLE.as_ref().and_then(|re| re.captures(first_sentence)) {
+        let year = c.get(1).and_then(|m| m.as_str().parse::<i32>().ok());
+        let short = text.trim().chars().count() <= 60;
+        if current.is_none() || (year.is_some() && year != cur_year) || short {
+            return Some(Segment {
+                start: at,
+                year,
+                title: Some(first_sentence.to_string()),
+            });
+        }
+    }
+    let leading = LEADING_YEAR
+        .as_ref()
+        .and_then(|re| re.captures(text))
+        .and_then(|c| c.get(1))
+        .and_then(|m| m.as_str().parse::<i32>().ok())
+        .filter(|y| (1990..=2100).contains(y));
+    let year = match leading {
+        Some(y) => y,
+        None => only_year(text)?,
+    };
+    match cur_year {
+        Some(y) if y == year => None,
+        Some(y) if year == y + 1 && PLAN_WORDS.iter().any(|w| text.contains(w)) => None,
+        _ => Some(Segment {
+            start: at,
+            year: Some(year),
+            title: None,
+        }),
+    }
+}
+
+static YEAR_MENTION: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(\d{4})\s*年").ok());
+
+/// The one year a paragraph talks about, when it names it at least twice and no other.
+fn only_year(text: &str) -> Option<i32> {
+    let re = YEAR_MENTION.as_ref()?;
+    let years: Vec<i32> = re
+        .captures_iter(text)
+        .filter_map(|c| c.get(1)?.as_str().parse::<i32>().ok())
+        .filter(|y| (1990..=2100).contains(y))
+        .collect();
+    let first = *years.first()?;
+    (years.len() >= 2 && years.iter().all(|&y| y == first)).then_some(first)
+}
+
+fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if SENTENCE_DELIMS.contains(&c) {
+            let end = i + c.len_utf8();
+            out.push(start..end);
+            start = end;
+        }
+    }
+    if start < text.len() || out.is_empty() {
+        out.push(start..text.len());
+    }
+    out
+}
+
+/// The clause around a token: back to the previous delimiter, on to the next one.
+fn clause_of(text: &str, tok: Range<usize>) -> Range<usize> {
+    let before = text.get(..tok.start).unwrap_or("");
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| CLAUSE_DELIMS.contains(c))
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or(0);
+    let after = text.get(tok.end..).unwrap_or("");
+    let end = after
+        .char_indices()
+        .find(|(_, c)| CLAUSE_DELIMS.contains(c))
+        .map(|(i, _)| tok.end + i)
+        .unwrap_or(text.len());
+    start..end
+}
+
+fn label_of(text: &str, clause_start: usize, tok_start: usize) -> String {
+    let mut s = text.get(clause_start..tok_start).unwrap_or("").trim();
+    for t in LABEL_TRIGGERS {
+        if let Some(rest) = s.strip_prefix(t) {
+            s = rest.trim_start_matches([':', '：', ',', '，']).trim();
+        }
+    }
+    s.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::read_bytes;
+    use std::path::Path;
+
+    fn doc(text: &str) -> Document {
+        read_bytes("t.txt", text.as_bytes(), Path::new("t.txt")).expect("readable")
+    }
+
+    #[test]
+    fn labels_clauses_and_depth() {
+        let d = doc("2017年，全市共受理依申请公开123件，其中，旗区受理23件，部门受理100件（市人民政府办公厅19件），办结率92%。\n");
+        let p = extract_prose(&d);
+        let labels: Vec<(&str, u32)> = p
+            .quantities
+            .iter()
+            .map(|q| (q.label.as_str(), q.depth))
+            .collect();
+        assert_eq!(
+            labels,
+            vec![
+                ("全市共受理依申请公开", 0),
+                ("旗区受理", 0),
+                ("部门受理", 0),
+                ("市人民政府办公厅", 1),
+                ("办结率", 0)
+            ]
+        );
+        assert_eq!(p.segments[0].year, Some(2017));
+    }
+
+    #[test]
+    fn segments_at_new_years_and_titles_but_not_plans() {
+        let d = doc("2013年度，全市公开信息10条。\n2015年，全市公开信息20条。\n2016年，我市将继续努力。\n衢州市人民政府2013年政府信息公开工作年度报告。\n2013年，衢州市政府公开30条。\n(二)2014年改进措施\n");
+        let p = extract_prose(&d);
+        let years: Vec<Option<i32>> = p.segments.iter().map(|s| s.year).collect();
+        assert_eq!(years, vec![Some(2013), Some(2015), Some(2013)]);
+        let segs: Vec<usize> = p.paragraphs.iter().map(|x| x.segment).collect();
+        assert_eq!(segs, vec![0, 1, 1, 2, 2, 2]);
+    }
+
+    #[test]
+    fn seed_000_has_four_reports() {
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/seed_000.txt"),
+        )
+        .expect("fixture");
+        let p = extract_prose(&doc(&text));
+        let years: Vec<Option<i32>> = p.segments.iter().map(|s| s.year).collect();
+        assert_eq!(years, vec![Some(2013), Some(2015), Some(2014), Some(2013)]);
+    }
+}

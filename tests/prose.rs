@@ -1,0 +1,224 @@
+//! Prose checks on the five corpus seeds and on synthetic fixtures of each pattern's traps
+//! (spec templates.md §7, §8): the exact set of prose findings, by rule, line and severity.
+
+use gouji::check::AllRules;
+use gouji::pipeline::check_document;
+use gouji::rules::{Registry, Severity};
+use std::path::Path;
+
+/// (rule, line, severity) of every prose finding of a fixture, sorted.
+fn prose_findings(rel: &str) -> Vec<(String, usize, Severity)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    let doc = gouji::source::read(&path).expect("fixture readable");
+    let registry = Registry::builtin().expect("built-in packs");
+    let report = check_document(&doc, &registry, &AllRules);
+    let mut out: Vec<(String, usize, Severity)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("PROSE-"))
+        .map(|f| (f.rule.clone(), f.position.line, f.severity))
+        .collect();
+    out.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+    out
+}
+
+fn set(items: &[(&str, usize, Severity)]) -> Vec<(String, usize, Severity)> {
+    let mut v: Vec<(String, usize, Severity)> = items
+        .iter()
+        .map(|(r, l, s)| (r.to_string(), *l, *s))
+        .collect();
+    v.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+    v
+}
+
+use Severity::{Error, Warning};
+
+#[test]
+fn seed_000_four_reports() {
+    // L53: 回应 88 (prose, 2015) vs table 80 (L100); L263: 其它方式公开 233554 > 104434 (2014).
+    assert_eq!(
+        prose_findings("fixtures/formats/seed_000.txt"),
+        set(&[("PROSE-TABLE", 53, Error), ("PROSE-CHANNELS", 263, Warning)])
+    );
+}
+
+#[test]
+fn seed_001_training_classes() {
+    // L9: 开展2期 vs 举办各类培训班数 0; 参训200余人次 vs 210 passes as a lower bound.
+    assert_eq!(
+        prose_findings("fixtures/formats/seed_001.txt"),
+        set(&[("PROSE-TRAINING", 9, Warning)])
+    );
+}
+
+#[test]
+fn seed_002_year_on_year_change() {
+    // L7: 18件 较去年同期增长55%: no integer base; 未发生行政复议、行政诉讼 = table 0 passes.
+    assert_eq!(
+        prose_findings("fixtures/formats/seed_002.txt"),
+        set(&[("PROSE-CHANGE", 7, Warning)])
+    );
+}
+
+#[test]
+fn seed_003_prose_only() {
+    // L63: 691007 > 约55.4万; L73: 办结率92% vs L83 全部办结; L109: 114 + 358 ≠ 226.
+    assert_eq!(
+        prose_findings("fixtures/formats/seed_003.txt"),
+        set(&[
+            ("PROSE-CHANNELS", 63, Warning),
+            ("PROSE-STATUS", 73, Warning),
+            ("PROSE-SUM", 109, Error),
+        ])
+    );
+}
+
+#[test]
+fn seed_004_tender_notices() {
+    // L51: 215 vs 213 (parts fall short: warning); 188 vs 203 (parts exceed: error).
+    assert_eq!(
+        prose_findings("fixtures/formats/seed_004.txt"),
+        set(&[("PROSE-SUM", 51, Warning), ("PROSE-SUM", 51, Error)])
+    );
+}
+
+#[test]
+fn status_finding_points_at_both_lines() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/seed_003.txt");
+    let doc = gouji::source::read(&path).expect("fixture");
+    let registry = Registry::builtin().expect("packs");
+    let report = check_document(&doc, &registry, &AllRules);
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "PROSE-STATUS")
+        .expect("status finding");
+    let lines: Vec<usize> = f.operands.iter().map(|o| o.position.line).collect();
+    assert_eq!(lines, vec![73, 83]);
+    assert!(f.message_en.contains("uncertain"));
+}
+
+#[test]
+fn table_finding_labels_prose_and_table() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/seed_000.txt");
+    let doc = gouji::source::read(&path).expect("fixture");
+    let registry = Registry::builtin().expect("packs");
+    let report = check_document(&doc, &registry, &AllRules);
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "PROSE-TABLE")
+        .expect("finding");
+    let ops: Vec<(usize, String, String)> = f
+        .operands
+        .iter()
+        .map(|o| (o.position.line, o.key.clone(), o.value.to_string()))
+        .collect();
+    assert_eq!(
+        ops,
+        vec![
+            (53, "prose".to_string(), "88".to_string()),
+            (100, "response.total".to_string(), "80".to_string())
+        ]
+    );
+    assert!(f.scope.as_deref().unwrap_or("").contains("2015"));
+}
+
+#[test]
+fn open_lists_may_fall_short() {
+    // L1 ends in 等: 30 + 20 < 100 is expected. L2 has no 等: 3 + 4 < 10 is a warning.
+    assert_eq!(
+        prose_findings("fixtures/prose/open_list.txt"),
+        set(&[("PROSE-SUM", 2, Warning)])
+    );
+}
+
+#[test]
+fn nested_parentheticals_are_sub_items() {
+    // L1: 19 inside （…） is part of 100, not a sibling. L2: 286个 ≤ 534条 across units.
+    // L3: the parenthetical parts 3 + 9 + 4 = 16 exceed 13.
+    assert_eq!(
+        prose_findings("fixtures/prose/nested.txt"),
+        set(&[("PROSE-SUM", 3, Warning)])
+    );
+}
+
+#[test]
+fn mixed_units_are_left_out() {
+    // L1: 14 场次 is not an item of 288905条: the 条 parts fall short by 14, not reported.
+    // L2: 16 + 12 + 20 = 48 > 42, every figure exact: an error.
+    assert_eq!(
+        prose_findings("fixtures/prose/mixed_units.txt"),
+        set(&[("PROSE-SUM", 2, Error)])
+    );
+}
+
+#[test]
+fn two_partitions_of_one_total_pass() {
+    assert_eq!(
+        prose_findings("fixtures/prose/two_partitions.txt"),
+        set(&[])
+    );
+}
+
+#[test]
+fn approximate_totals_are_intervals() {
+    // 约55.4万 is 553500..=554499: 554400 fits, 554600 does not.
+    assert_eq!(
+        prose_findings("fixtures/prose/approx_total.txt"),
+        set(&[("PROSE-CHANNELS", 2, Warning)])
+    );
+}
+
+#[test]
+fn shares_accept_truncation_and_try_every_base() {
+    // L1: 35/805 = 4.3478 printed 4.34 (truncated) passes; L2: 199/200 = 99.5 passes;
+    // L3: 4.5% fits base 770 alone, but the shares of the partition make 100.15;
+    // L4: 8件 较去年同期下降20% (base 10) and 办结率100% pass.
+    assert_eq!(
+        prose_findings("fixtures/prose/shares.txt"),
+        set(&[("PROSE-SHARE-SUM", 3, Warning)])
+    );
+}
+
+#[test]
+fn second_report_in_one_file_is_its_own_scope() {
+    // L18 (2015, with the 2015 table): 88 vs 80. The 信箱 figure (L19) is another statistic,
+    // and the 2014 paragraph at the end (77, 5) is not compared with the 2015 table.
+    assert_eq!(
+        prose_findings("fixtures/prose/second_report.txt"),
+        set(&[("PROSE-TABLE", 18, Error)])
+    );
+}
+
+#[test]
+fn prose_rules_are_listed_and_explained() {
+    let registry = Registry::builtin().expect("packs");
+    let ids: Vec<&str> = registry
+        .rules()
+        .filter(|(p, _)| p.id == "PROSE")
+        .map(|(_, r)| r.id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        vec![
+            "PROSE-SUM",
+            "PROSE-CHANNELS",
+            "PROSE-SHARE",
+            "PROSE-SHARE-SUM",
+            "PROSE-RATE",
+            "PROSE-CHANGE",
+            "PROSE-TABLE",
+            "PROSE-TRAINING",
+            "PROSE-STATUS"
+        ]
+    );
+    for (_, r) in registry.rules().filter(|(p, _)| p.id == "PROSE") {
+        assert!(
+            r.explain.example.contains("seed"),
+            "{} needs a real example",
+            r.id
+        );
+        assert!(r.prose.is_some());
+    }
+}
