@@ -9,7 +9,7 @@ pub use crate::policy::FailOn;
 use crate::policy::{pattern_matches, Policy};
 use crate::report::{self, OutputFormat, RenderOptions, Summary};
 use crate::rules::Registry;
-use crate::walk::{inputs, Input};
+use crate::walk::{inputs, split_skipped, Input};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -132,6 +132,9 @@ pub struct CheckArgs {
     /// Print nothing but findings (no summary line, no progress bar).
     #[arg(short, long)]
     pub quiet: bool,
+    /// Also say which files in the given directories were skipped (not report file types).
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// Format of `gouji extract`.
@@ -321,6 +324,7 @@ fn run_checks(
             .map(|input| match input {
                 Input::File(p) => check_file(p, registry, policy),
                 Input::Error(path, cause) => failed_report(path, cause),
+                Input::Skipped(p) => failed_report(&p.display().to_string(), "not a report"),
             })
             .collect()
     };
@@ -378,7 +382,12 @@ pub fn check(args: CheckArgs) -> ExitCode {
         },
         _ => None,
     };
-    let files = inputs(&args.paths);
+    let (files, skipped) = split_skipped(inputs(&args.paths));
+    if args.verbose {
+        for p in &skipped {
+            eprintln!("gouji: skipping {} (not a report file type)", p.display());
+        }
+    }
     let mut reports = run_checks(&files, &registry, &policy, &args);
     for r in &reports {
         if let Some(e) = &r.error {
@@ -484,7 +493,7 @@ pub fn extract(args: ExtractArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let files = inputs(&args.paths);
+    let (files, _) = split_skipped(inputs(&args.paths));
     let results: Vec<Result<Vec<export::FactRow>, (String, String)>> = files
         .par_iter()
         .map(|input| match input {
@@ -492,6 +501,7 @@ pub fn extract(args: ExtractArgs) -> ExitCode {
                 .map(|doc| export::rows(&doc, &registry))
                 .map_err(|e| (p.display().to_string(), e.to_string())),
             Input::Error(path, cause) => Err((path.clone(), cause.clone())),
+            Input::Skipped(p) => Err((p.display().to_string(), "not a report".into())),
         })
         .collect();
     let mut errored = false;

@@ -19,6 +19,8 @@ pub enum Input {
     File(PathBuf),
     /// A walk error (named path, cause).
     Error(String, String),
+    /// A file inside a walked directory that is not a report (by extension); shown with `-v`.
+    Skipped(PathBuf),
 }
 
 fn has_report_extension(path: &Path) -> bool {
@@ -60,12 +62,25 @@ pub fn inputs(paths: &[PathBuf]) -> Vec<Input> {
             }
         }
     }
-    out.sort_by(|a, b| match (a, b) {
-        (Input::File(x), Input::File(y)) => x.cmp(y),
-        (Input::File(_), Input::Error(..)) => std::cmp::Ordering::Greater,
-        (Input::Error(..), Input::File(_)) => std::cmp::Ordering::Less,
-        (Input::Error(x, _), Input::Error(y, _)) => x.cmp(y),
-    });
+    let key = |i: &Input| match i {
+        Input::Error(p, _) => (0, PathBuf::from(p)),
+        Input::Skipped(p) => (1, p.clone()),
+        Input::File(p) => (2, p.clone()),
+    };
+    out.sort_by_key(key);
     out.dedup_by(|a, b| matches!((a, b), (Input::File(x), Input::File(y)) if x == y));
     out
+}
+
+/// Separate the skipped files (not reports by extension) from the inputs to check.
+pub fn split_skipped(inputs: Vec<Input>) -> (Vec<Input>, Vec<PathBuf>) {
+    let mut keep = Vec::with_capacity(inputs.len());
+    let mut skipped = Vec::new();
+    for i in inputs {
+        match i {
+            Input::Skipped(p) => skipped.push(p),
+            other => keep.push(other),
+        }
+    }
+    (keep, skipped)
 }

@@ -149,7 +149,11 @@ fn seed_001_table_heuristics_fire_as_warnings() {
         ]
     );
     // The trainee count that triggers H-TRAIN is shown with it.
-    let train = c.findings.iter().find(|f| f.rule == "F2014-H-TRAIN").unwrap();
+    let train = c
+        .findings
+        .iter()
+        .find(|f| f.rule == "F2014-H-TRAIN")
+        .unwrap();
     assert!(train.operands.iter().any(|o| o.position.line == 271));
 }
 

@@ -26,7 +26,9 @@ fn check_seeds(args: &[&str]) -> (i32, String, String) {
     // These tests are about the output machinery: the table rules' three findings on the seeds
     // are enough, so the prose rules (tested in tests/prose.rs) are left out.
     let mut c = gouji();
-    c.arg("check").arg("--no-config").args(["--ignore", "PROSE"]);
+    c.arg("check")
+        .arg("--no-config")
+        .args(["--ignore", "PROSE"]);
     for s in SEEDS {
         c.arg(seed(s));
     }
