@@ -5,3 +5,4 @@ mod corpus;
 mod mutation;
 mod rule_fixtures;
 mod support;
+mod xformat;
