@@ -197,7 +197,8 @@ fn pipe_run_rows(view: &str, lines: &[Span], origin: &mut usize) -> Vec<Row> {
     if multi * 3 >= per_line.len() {
         // Trailing blank cells are padding (`X | |||`, a merged cell dumped once) unless the run
         // shows its width in rows that end with a filled cell: then a row keeps its blanks up
-        // to that width (`2.传真申请数 | 件 | |` is a blank value cell, as in Markdown/HTML).
+        // to that width (`2.传真申请数 | 件 | |` is a blank value cell, as in Markdown/HTML). Rows
+        // without any value (captions, header rows of merged cells) are always trimmed.
         let width = per_line
             .iter()
             .filter(|segs| segs.last().is_some_and(|s| !blank(view, s)))
@@ -208,7 +209,14 @@ fn pipe_run_rows(view: &str, lines: &[Span], origin: &mut usize) -> Vec<Row> {
             .iter()
             .filter_map(|segs| {
                 let filled = segs.iter().rposition(|s| !blank(view, s))? + 1;
-                let keep = filled.max(width.min(segs.len()));
+                let has_value = segs
+                    .iter()
+                    .any(|s| Kind::of(view[s.range.clone()].trim()) == Kind::Value);
+                let keep = if has_value {
+                    filled.max(width.min(segs.len()))
+                } else {
+                    filled
+                };
                 Some(Row {
                     cells: segs[..keep]
                         .iter()
