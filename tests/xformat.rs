@@ -85,7 +85,13 @@ fn run(report: &Report, format: Format) -> Outcome {
         plain: false,
         width: 200,
     };
-    render(OutputFormat::Human, std::slice::from_ref(&file), &opts, &mut out).expect("render");
+    render(
+        OutputFormat::Human,
+        std::slice::from_ref(&file),
+        &opts,
+        &mut out,
+    )
+    .expect("render");
     Outcome {
         format,
         doc,
@@ -113,31 +119,65 @@ fn diff(a: &[FactKey], b: &[FactKey]) -> String {
     format!("only in text: {only_a:#?}\nonly in other: {only_b:#?}")
 }
 
+/// Facts a format cannot show, by (format, pack, table, row, column); each must be Blank in the
+/// text version. PDF: the 处理决定数量 cell of the F2019 form's 第二十条第（八）项 row is blank, is the
+/// last cell of its line, and its column header is blank too: nothing on the printed page shows
+/// that the column exists there (the other formats carry the empty cell itself).
+const INVISIBLE: &[(Format, &str, &str, &str, &str)] =
+    &[(Format::Pdf, "F2019", "t2b", "disclose.fees", "decisions")];
+
+/// The text version's facts as `format` can show them.
+fn expected_facts(base: &[FactKey], format: Format) -> Vec<FactKey> {
+    base.iter()
+        .filter(|f| {
+            !INVISIBLE.iter().any(|&(fmt, p, t, r, c)| {
+                fmt == format && f.0 == p && f.1 == t && f.2 == r && f.3 == c && f.4 == "Blank"
+            })
+        })
+        .cloned()
+        .collect()
+}
+
 /// Check one report in every format against its text version; return the outcomes.
 fn cross_check(report: &Report) -> Vec<Outcome> {
     let outcomes: Vec<Outcome> = Format::ALL.iter().map(|&f| run(report, f)).collect();
     let base = &outcomes[0];
-    assert!(!base.facts.is_empty(), "{}: no facts from text", report.name);
+    assert!(
+        !base.facts.is_empty(),
+        "{}: no facts from text",
+        report.name
+    );
     let base_findings: Vec<FindingKey> = {
         let mut v: Vec<FindingKey> = base.findings.iter().map(finding_key).collect();
         v.sort();
         v
     };
     for o in &outcomes {
-        assert_eq!(o.doc.format, expected_input_format(o.format), "{} {:?}", report.name, o.format);
+        assert_eq!(
+            o.doc.format,
+            expected_input_format(o.format),
+            "{} {:?}",
+            report.name,
+            o.format
+        );
+        let expected = expected_facts(&base.facts, o.format);
         assert_eq!(
             o.facts,
-            base.facts,
+            expected,
             "{} {:?}: facts differ from text ({} vs {})\n{}",
             report.name,
             o.format,
             o.facts.len(),
-            base.facts.len(),
-            diff(&base.facts, &o.facts)
+            expected.len(),
+            diff(&expected, &o.facts)
         );
         let mut keys: Vec<FindingKey> = o.findings.iter().map(finding_key).collect();
         keys.sort();
-        assert_eq!(keys, base_findings, "{} {:?}: findings differ", report.name, o.format);
+        assert_eq!(
+            keys, base_findings,
+            "{} {:?}: findings differ",
+            report.name, o.format
+        );
     }
     outcomes
 }
@@ -152,13 +192,22 @@ fn assert_locators(report: &Report, outcomes: &[Outcome]) {
             Format::Pdf => regex_lite(r"^第\d+页$"),
             _ => continue,
         };
-        assert!(!o.findings.is_empty(), "{} {:?}: no findings", report.name, o.format);
+        assert!(
+            !o.findings.is_empty(),
+            "{} {:?}: no findings",
+            report.name,
+            o.format
+        );
         for f in &o.findings {
-            let loc = f
-                .locator
-                .as_deref()
-                .unwrap_or_else(|| panic!("{} {:?}: {} has no locator", report.name, o.format, f.rule));
-            assert!(pattern.is_match(loc), "{} {:?}: locator {loc}", report.name, o.format);
+            let loc = f.locator.as_deref().unwrap_or_else(|| {
+                panic!("{} {:?}: {} has no locator", report.name, o.format, f.rule)
+            });
+            assert!(
+                pattern.is_match(loc),
+                "{} {:?}: locator {loc}",
+                report.name,
+                o.format
+            );
             assert!(
                 o.rendered.contains(loc),
                 "{} {:?}: rendered output lacks {loc}:\n{}",
@@ -200,9 +249,16 @@ fn builder_is_deterministic_and_pdf_text_extracts() {
         assert_eq!(r.write(f), r.write(f), "{f:?}");
     }
     let doc = read_bytes("x.pdf", &r.write(Format::Pdf), Path::new("x.pdf")).expect("pdf");
-    assert!(doc.view.contains("一、本年新收政府信息公开申请数量"), "{}", doc.view);
+    assert!(
+        doc.view.contains("一、本年新收政府信息公开申请数量"),
+        "{}",
+        doc.view
+    );
     let gbk = r.write(Format::HtmlGbk);
-    assert!(std::str::from_utf8(&gbk).is_err(), "GBK output is not UTF-8");
+    assert!(
+        std::str::from_utf8(&gbk).is_err(),
+        "GBK output is not UTF-8"
+    );
     let doc = read_bytes("x.html", &gbk, Path::new("x.html")).expect("gbk html");
     assert_eq!(doc.encoding.as_deref(), Some("GBK"));
 }
@@ -211,14 +267,22 @@ fn builder_is_deterministic_and_pdf_text_extracts() {
 fn f2021_same_facts_and_findings_in_every_format() {
     let report = f2021(registry());
     let outcomes = cross_check(&report);
-    assert!(outcomes[0].facts.len() >= 180, "{}", outcomes[0].facts.len());
+    assert!(
+        outcomes[0].facts.len() >= 180,
+        "{}",
+        outcomes[0].facts.len()
+    );
 }
 
 #[test]
 fn f2019_same_facts_and_findings_in_every_format() {
     let report = f2019();
     let outcomes = cross_check(&report);
-    assert!(outcomes[0].facts.len() >= 150, "{}", outcomes[0].facts.len());
+    assert!(
+        outcomes[0].facts.len() >= 150,
+        "{}",
+        outcomes[0].facts.len()
+    );
 }
 
 #[test]
@@ -233,7 +297,11 @@ fn broken_f2019_same_findings_with_locators_in_every_format() {
     // 予以公开 · 自然人 5 → 7: the row total (6) and the column total (总计 17) both fail.
     let report = broken(&f2019(), "（一）予以公开", 3, "7");
     let outcomes = cross_check(&report);
-    let rules: Vec<&str> = outcomes[0].findings.iter().map(|f| f.rule.as_str()).collect();
+    let rules: Vec<&str> = outcomes[0]
+        .findings
+        .iter()
+        .map(|f| f.rule.as_str())
+        .collect();
     assert!(rules.len() >= 2, "{rules:?}");
     assert_locators(&report, &outcomes);
 }

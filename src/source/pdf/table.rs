@@ -504,9 +504,9 @@ fn column_templates(
         // Only fill blanks when both neighbours (where present) agree on the wider width (a row
         // with no value at all takes the widest).
         let agree = n == 0
-            || neighbours.iter().all(|&j| {
-                best.is_some_and(|&b| value_count(&lines[j]) == value_count(&lines[b]))
-            });
+            || neighbours
+                .iter()
+                .all(|&j| best.is_some_and(|&b| value_count(&lines[j]) == value_count(&lines[b])));
         if let (Some(&b), true) = (best, agree) {
             if let Kind::Row { values, .. } = &lines[b].kind {
                 out.insert(r, values.iter().map(|c| c.x + c.end_x).collect());

@@ -525,8 +525,19 @@ fn rows_with_every_value_blank_are_rows() {
     assert!(all.contains(&vec!["2.传真申请数", "件", ""]), "{all:?}");
     // Both 其他情形数 rows are kept, in order, the first blank and the second 8.
     let other: Vec<&Vec<&str>> = all.iter().filter(|r| r[0] == "(三)其他情形数").collect();
-    assert_eq!(other, [&vec!["(三)其他情形数", "件", ""], &vec!["(三)其他情形数", "件", "8"]]);
+    assert_eq!(
+        other,
+        [
+            &vec!["(三)其他情形数", "件", ""],
+            &vec!["(三)其他情形数", "件", "8"]
+        ]
+    );
     // The blank cell carries the page locator.
-    let blank = &t.rows.iter().find(|r| r.cells[0].text == "2.传真申请数").unwrap().cells[2];
+    let blank = &t
+        .rows
+        .iter()
+        .find(|r| r.cells[0].text == "2.传真申请数")
+        .unwrap()
+        .cells[2];
     assert_eq!(blank.locator.as_deref(), Some("第1页"));
 }

@@ -44,13 +44,19 @@ fn para(text: &str) -> String {
     if text.is_empty() {
         return "<w:p/>".into();
     }
-    let mid = text.char_indices().nth(text.chars().count() / 2).map_or(text.len(), |(i, _)| i);
+    let mid = text
+        .char_indices()
+        .nth(text.chars().count() / 2)
+        .map_or(text.len(), |(i, _)| i);
     let (a, b) = text.split_at(mid);
     let run = |s: &str| {
         if s.is_empty() {
             String::new()
         } else {
-            format!("<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>", escape_xml(s))
+            format!(
+                "<w:r><w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                escape_xml(s)
+            )
         }
     };
     format!("<w:p>{}{}</w:p>", run(a), run(b))
@@ -58,7 +64,8 @@ fn para(text: &str) -> String {
 
 fn table_xml(t: &Table) -> String {
     let grid = t.grid();
-    let mut out = String::from("<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr><w:tblGrid>");
+    let mut out =
+        String::from("<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/></w:tblPr><w:tblGrid>");
     for _ in 0..t.width {
         out.push_str("<w:gridCol w:w=\"900\"/>");
     }
@@ -85,7 +92,11 @@ fn table_xml(t: &Table) -> String {
                     "<w:vMerge/>"
                 });
             }
-            let body = if first_row { para(&cell.text) } else { "<w:p/>".into() };
+            let body = if first_row {
+                para(&cell.text)
+            } else {
+                "<w:p/>".into()
+            };
             out.push_str(&format!("<w:tc><w:tcPr>{pr}</w:tcPr>{body}</w:tc>"));
             col = cell.col + cell.colspan;
         }

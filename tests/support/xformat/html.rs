@@ -47,9 +47,7 @@ pub fn write_html(report: &Report, gbk: bool) -> Vec<u8> {
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n<html>\n<head>\n");
     if gbk {
-        out.push_str(
-            "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">\n",
-        );
+        out.push_str("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">\n");
     } else {
         out.push_str(&format!("<meta charset=\"{charset}\">\n"));
     }

@@ -127,7 +127,12 @@ impl Table {
         for (r, row) in rows.into_iter().enumerate() {
             let mut col = 0;
             for cell in row {
-                while taken.get(r).and_then(|t| t.get(col)).copied().unwrap_or(false) {
+                while taken
+                    .get(r)
+                    .and_then(|t| t.get(col))
+                    .copied()
+                    .unwrap_or(false)
+                {
                     col += 1;
                 }
                 for rr in r..r + cell.rowspan {

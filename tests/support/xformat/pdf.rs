@@ -71,7 +71,9 @@ fn hex(t: &str) -> String {
 
 fn to_unicode_cmap() -> String {
     let mut ranges = String::new();
-    let blocks: Vec<u32> = (0u32..=0xFF).filter(|b| !(0xD8..=0xDF).contains(b)).collect();
+    let blocks: Vec<u32> = (0u32..=0xFF)
+        .filter(|b| !(0xD8..=0xDF).contains(b))
+        .collect();
     for chunk in blocks.chunks(100) {
         ranges.push_str(&format!("{} beginbfrange\n", chunk.len()));
         for b in chunk {
@@ -164,7 +166,9 @@ pub fn write_pdf(report: &Report) -> Vec<u8> {
         out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for off in offsets {
         out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
     }

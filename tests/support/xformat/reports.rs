@@ -21,17 +21,25 @@ const SEED_000: &str = include_str!("../../../fixtures/formats/seed_000.txt");
 pub fn f2021(registry: &Registry) -> Report {
     let tpl = gouji::source::docx::read("template.docx", TEMPLATE_2021).expect("template reads");
     let mut tables = model_tables(&tpl);
-    let text = read_bytes("huaian.txt", HUAIAN.as_bytes(), Path::new("huaian.txt"))
-        .expect("huaian reads");
+    let text =
+        read_bytes("huaian.txt", HUAIAN.as_bytes(), Path::new("huaian.txt")).expect("huaian reads");
     let key = |pack: usize, table: usize, row: &str, col: &str| {
         let p = &registry.packs[pack];
-        (p.id.clone(), p.tables[table].id.clone(), row.to_string(), col.to_string())
+        (
+            p.id.clone(),
+            p.tables[table].id.clone(),
+            row.to_string(),
+            col.to_string(),
+        )
     };
     let mut values: HashMap<(String, String, String, String), String> = HashMap::new();
     for t in extract(&text, registry).tables {
         for f in &t.facts {
             if let FactValue::Number(_) = f.value {
-                values.insert(key(t.pack, t.table, &f.row, &f.column), f.provenance.text.clone());
+                values.insert(
+                    key(t.pack, t.table, &f.row, &f.column),
+                    f.provenance.text.clone(),
+                );
             }
         }
     }
@@ -43,12 +51,17 @@ pub fn f2021(registry: &Registry) -> Report {
             };
             let (tn, r, col) = parse_locator(f.provenance.locator.as_deref().unwrap_or(""))
                 .expect("template facts carry table locators");
-            let cell = tables[tn - 1].cell_at_mut(r - 1, col - 1).expect("cell in grid");
+            let cell = tables[tn - 1]
+                .cell_at_mut(r - 1, col - 1)
+                .expect("cell in grid");
             cell.text = v.clone();
             filled += 1;
         }
     }
-    assert!(filled >= 150, "only {filled} template cells matched the 淮安 figures");
+    assert!(
+        filled >= 150,
+        "only {filled} template cells matched the 淮安 figures"
+    );
     let mut blocks: Vec<Block> = Vec::new();
     let mut tables = tables.into_iter();
     for b in &tpl.blocks {
@@ -93,7 +106,9 @@ pub fn parse_locator(loc: &str) -> Option<(usize, usize, usize)> {
 }
 
 fn row_of(label: C, values: &[&str]) -> Vec<C> {
-    std::iter::once(label).chain(values.iter().map(|v| c(*v))).collect()
+    std::iter::once(label)
+        .chain(values.iter().map(|v| c(*v)))
+        .collect()
 }
 
 /// An F2019 report: the tables of seed 002 (淮阴区 2020) with the merges of the printed form.
@@ -103,20 +118,40 @@ pub fn f2019() -> Report {
         t2.push(vec![c(format!("第二十条第（{item}）项")).span(1, 4)]);
         t2.push(vec![c("信息内容"), c(cols[0]), c(cols[1]), c(cols[2])]);
     };
-    head(&mut t2, "一", ["本年新制作数量", "本年新公开数量", "对外公开总数量"]);
+    head(
+        &mut t2,
+        "一",
+        ["本年新制作数量", "本年新公开数量", "对外公开总数量"],
+    );
     t2.push(row_of(c("规章"), &["0", "0", "0"]));
     t2.push(row_of(c("规范性文件"), &["1", "1", "42"]));
-    head(&mut t2, "五", ["上一年项目数量", "本年增/减", "处理决定数量"]);
+    head(
+        &mut t2,
+        "五",
+        ["上一年项目数量", "本年增/减", "处理决定数量"],
+    );
     t2.push(row_of(c("行政许可"), &["172", "+8", "22990"]));
     t2.push(row_of(c("其他对外管理服务事项"), &["585", "-21", "22605"]));
-    head(&mut t2, "六", ["上一年项目数量", "本年增/减", "处理决定数量"]);
+    head(
+        &mut t2,
+        "六",
+        ["上一年项目数量", "本年增/减", "处理决定数量"],
+    );
     t2.push(row_of(c("行政处罚"), &["4416", "+45", "4642"]));
     t2.push(row_of(c("行政强制"), &["233", "+3", "1373"]));
     head(&mut t2, "八", ["上一年项目数量", "本年增/减", ""]);
     t2.push(row_of(c("行政事业性收费"), &["19", "-1", ""]));
     t2.push(vec![c("第二十条第（九）项").span(1, 4)]);
-    t2.push(vec![c("信息内容"), c("采购项目数量"), c("采购总金额").span(1, 2)]);
-    t2.push(vec![c("政府集中采购"), c("518"), c("78874.11万元").span(1, 2)]);
+    t2.push(vec![
+        c("信息内容"),
+        c("采购项目数量"),
+        c("采购总金额").span(1, 2),
+    ]);
+    t2.push(vec![
+        c("政府集中采购"),
+        c("518"),
+        c("78874.11万元").span(1, 2),
+    ]);
 
     let z = ["0"; 7];
     let mut t3: Vec<Vec<C>> = vec![
@@ -124,11 +159,21 @@ pub fn f2019() -> Report {
             c("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）").span(3, 3),
             c("申请人情况").span(1, 7),
         ],
-        vec![c("自然人").span(2, 1), c("法人或其他组织").span(1, 5), c("总计").span(2, 1)],
-        ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
-            .into_iter()
-            .map(c)
-            .collect(),
+        vec![
+            c("自然人").span(2, 1),
+            c("法人或其他组织").span(1, 5),
+            c("总计").span(2, 1),
+        ],
+        [
+            "商业企业",
+            "科研机构",
+            "社会公益组织",
+            "法律服务机构",
+            "其他",
+        ]
+        .into_iter()
+        .map(c)
+        .collect(),
         row_of(
             c("一、本年新收政府信息公开申请数量").span(1, 3),
             &["17", "1", "0", "0", "0", "0", "18"],
@@ -136,7 +181,10 @@ pub fn f2019() -> Report {
         row_of(c("二、上年结转政府信息公开申请数量").span(1, 3), &z),
     ];
     let mut result: Vec<Vec<C>> = vec![
-        row_of(c("（一）予以公开").span(1, 2), &["5", "1", "0", "0", "0", "0", "6"]),
+        row_of(
+            c("（一）予以公开").span(1, 2),
+            &["5", "1", "0", "0", "0", "0", "6"],
+        ),
         row_of(
             c("（二）部分公开（区分处理的，只计这一情形，不计其他情形）").span(1, 2),
             &["1", "0", "0", "0", "0", "0", "1"],
@@ -153,7 +201,11 @@ pub fn f2019() -> Report {
         "8.属于行政查询事项",
     ];
     for (i, l) in withheld.iter().enumerate() {
-        let v: &[&str] = if i == 4 { &["2", "0", "0", "0", "0", "0", "2"] } else { &z };
+        let v: &[&str] = if i == 4 {
+            &["2", "0", "0", "0", "0", "0", "2"]
+        } else {
+            &z
+        };
         let mut row = Vec::new();
         if i == 0 {
             row.push(c("（三）不予公开").span(8, 1));
@@ -161,9 +213,17 @@ pub fn f2019() -> Report {
         row.extend(row_of(c(*l), v));
         result.push(row);
     }
-    let unable = ["1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确"];
+    let unable = [
+        "1.本机关不掌握相关政府信息",
+        "2.没有现成信息需要另行制作",
+        "3.补正后申请内容仍不明确",
+    ];
     for (i, l) in unable.iter().enumerate() {
-        let v: &[&str] = if i == 0 { &["6", "0", "0", "0", "0", "0", "6"] } else { &z };
+        let v: &[&str] = if i == 0 {
+            &["6", "0", "0", "0", "0", "0", "6"]
+        } else {
+            &z
+        };
         let mut row = Vec::new();
         if i == 0 {
             row.push(c("（四）无法提供").span(3, 1));
@@ -186,8 +246,14 @@ pub fn f2019() -> Report {
         row.extend(row_of(c(*l), &z));
         result.push(row);
     }
-    result.push(row_of(c("（六）其他处理").span(1, 2), &["3", "0", "0", "0", "0", "0", "3"]));
-    result.push(row_of(c("（七）总计").span(1, 2), &["17", "1", "0", "0", "0", "0", "18"]));
+    result.push(row_of(
+        c("（六）其他处理").span(1, 2),
+        &["3", "0", "0", "0", "0", "0", "3"],
+    ));
+    result.push(row_of(
+        c("（七）总计").span(1, 2),
+        &["17", "1", "0", "0", "0", "0", "18"],
+    ));
     let n = result.len();
     result[0].insert(0, c("三、本年度办理结果").span(n, 1));
     t3.extend(result);
@@ -197,7 +263,11 @@ pub fn f2019() -> Report {
     let mut t4: Vec<Vec<C>> = vec![
         vec![c("行政复议").span(1, 5), c("行政诉讼").span(1, 10)],
         outcomes.iter().map(|o| c(*o).span(2, 1)).collect(),
-        outcomes.iter().chain(outcomes.iter()).map(|o| c(*o)).collect(),
+        outcomes
+            .iter()
+            .chain(outcomes.iter())
+            .map(|o| c(*o))
+            .collect(),
         vec![c("0"); 15],
     ];
     t4[1].push(c("未经复议直接起诉").span(1, 5));

@@ -90,7 +90,10 @@ mod tests {
 
     #[test]
     fn pipe_rows_look_like_seed_002() {
-        assert_eq!(pipe_row(&["第二十条第(一)项", "", "", ""]), "第二十条第(一)项 | |||");
+        assert_eq!(
+            pipe_row(&["第二十条第(一)项", "", "", ""]),
+            "第二十条第(一)项 | |||"
+        );
         assert_eq!(pipe_row(&["a", "1", "", "2"]), "a | 1 | | 2 |");
     }
 }

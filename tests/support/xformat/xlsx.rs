@@ -65,7 +65,11 @@ fn sheet_xml(t: &Table) -> String {
     let merge_xml = if merges.is_empty() {
         String::new()
     } else {
-        format!("<mergeCells count=\"{}\">{}</mergeCells>", merges.len(), merges.concat())
+        format!(
+            "<mergeCells count=\"{}\">{}</mergeCells>",
+            merges.len(),
+            merges.concat()
+        )
     };
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"{MAIN_NS}\"><sheetData>{data}</sheetData>{merge_xml}</worksheet>"
@@ -88,7 +92,9 @@ pub fn write_xlsx(report: &Report) -> Vec<u8> {
         types.push_str(&format!(
             "<Override PartName=\"/xl/worksheets/sheet{i}.xml\" ContentType=\"{ws_type}\"/>"
         ));
-        sheets.push_str(&format!("<sheet name=\"Sheet{i}\" sheetId=\"{i}\" r:id=\"rId{i}\"/>"));
+        sheets.push_str(&format!(
+            "<sheet name=\"Sheet{i}\" sheetId=\"{i}\" r:id=\"rId{i}\"/>"
+        ));
         rels.push_str(&format!(
             "<Relationship Id=\"rId{i}\" Type=\"{REL_NS}/worksheet\" Target=\"worksheets/sheet{i}.xml\"/>"
         ));
@@ -112,7 +118,8 @@ pub fn write_xlsx(report: &Report) -> Vec<u8> {
     for (i, t) in tables.iter().enumerate() {
         parts.push((format!("xl/worksheets/sheet{}.xml", i + 1), sheet_xml(t)));
     }
-    let borrowed: Vec<(&str, String)> = parts.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
+    let borrowed: Vec<(&str, String)> =
+        parts.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
     zip_parts(&borrowed)
 }
 
