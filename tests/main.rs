@@ -8,3 +8,4 @@ mod outputs;
 mod prose;
 mod rule_fixtures;
 mod support;
+mod xformat;

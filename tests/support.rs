@@ -58,3 +58,4 @@ pub fn check_fixture(rel: &str) -> Checked {
 pub fn replace(text: &str, span: &Span, with: &str) -> String {
     format!("{}{}{}", &text[..span.start], with, &text[span.end..])
 }
+pub mod xformat;

@@ -195,10 +195,28 @@ fn pipe_run_rows(view: &str, lines: &[Span], origin: &mut usize) -> Vec<Row> {
         .filter(|segs| segs.iter().filter(|s| !blank(view, s)).count() >= 2)
         .count();
     if multi * 3 >= per_line.len() {
+        // Trailing blank cells are padding (`X | |||`, a merged cell dumped once) unless the run
+        // shows its width in rows that end with a filled cell: then a row keeps its blanks up
+        // to that width (`2.传真申请数 | 件 | |` is a blank value cell, as in Markdown/HTML). Rows
+        // without any value (captions, header rows of merged cells) are always trimmed.
+        let width = per_line
+            .iter()
+            .filter(|segs| segs.last().is_some_and(|s| !blank(view, s)))
+            .map(Vec::len)
+            .max()
+            .unwrap_or(0);
         return per_line
             .iter()
             .filter_map(|segs| {
-                let keep = segs.iter().rposition(|s| !blank(view, s))? + 1;
+                let filled = segs.iter().rposition(|s| !blank(view, s))? + 1;
+                let has_value = segs
+                    .iter()
+                    .any(|s| Kind::of(view[s.range.clone()].trim()) == Kind::Value);
+                let keep = if has_value {
+                    filled.max(width.min(segs.len()))
+                } else {
+                    filled
+                };
                 Some(Row {
                     cells: segs[..keep]
                         .iter()

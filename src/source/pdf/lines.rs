@@ -98,6 +98,17 @@ pub fn is_number(s: &str) -> bool {
     int_ok && frac_ok
 }
 
+/// Units printed glued to an amount inside a value cell (`78874.11万元`).
+const AMOUNT_UNITS: &[&str] = &["万元", "亿元", "千元", "元", "万", "亿"];
+
+/// Is `s` a number, possibly with an amount unit glued to it (`78874.11万元`, `3.5亿`)?
+pub fn is_amount(s: &str) -> bool {
+    is_number(s)
+        || AMOUNT_UNITS
+            .iter()
+            .any(|u| s.strip_suffix(u).is_some_and(is_number))
+}
+
 /// Is `s` a not-applicable mark that stands in a number cell (`—`, `-`, `/`)?
 fn is_na_mark(s: &str) -> bool {
     matches!(s, "—" | "——" | "-" | "－" | "/" | "／" | "–")
@@ -175,7 +186,7 @@ pub fn classify(view: &str, text: &str, base: usize, page: usize, is_marker: boo
 /// Group tokens into chunks and decide between text and numeric row.
 fn classify_tokens(view: &str, toks: Vec<Token>) -> Kind {
     let word = |t: &Token| view.get(t.span.clone()).unwrap_or("");
-    let valueish = |t: &Token| is_number(word(t)) || is_na_mark(word(t));
+    let valueish = |t: &Token| is_amount(word(t)) || is_na_mark(word(t));
     // Group tokens separated by a single space.
     let mut groups: Vec<Vec<Token>> = Vec::new();
     for t in toks {
@@ -213,7 +224,7 @@ fn classify_tokens(view: &str, toks: Vec<Token>) -> Kind {
         })
     };
     let labels: Vec<Chunk> = groups.iter().filter_map(|g| to_chunk(g)).collect();
-    let has_number = values.iter().any(|t| is_number(word(t)));
+    let has_number = values.iter().any(|t| is_amount(word(t)));
     if !has_number {
         // Put the value-looking groups back as text.
         let mut chunks = labels;
@@ -289,6 +300,19 @@ mod tests {
         assert!(matches!(kind(s), Kind::Text(c) if c.len() == 1));
         let s = "  2024 年，全区政府信息公开工作";
         assert!(matches!(kind(s), Kind::Text(_)));
+    }
+
+    #[test]
+    fn amount_with_unit_is_a_value() {
+        assert!(is_amount("78874.11万元"));
+        assert!(!is_amount("万元"));
+        assert!(!is_amount("5500余条"));
+        let s = "政府集中采购        518        78874.11万元";
+        let Kind::Row { labels, values } = kind(s) else {
+            panic!("not a row")
+        };
+        assert_eq!(texts(s, &labels), ["政府集中采购"]);
+        assert_eq!(texts(s, &values), ["518", "78874.11万元"]);
     }
 
     #[test]

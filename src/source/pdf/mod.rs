@@ -138,6 +138,7 @@ fn parse(name: &str, raw: &str) -> Document {
         offset += text.len();
     }
     let mut origin = 0;
+    table::mark_blank_rows(&mut lines);
     let found = table::find(&view, &lines, &mut origin);
     let mut in_table = vec![false; lines.len()];
     for f in &found {

@@ -76,6 +76,57 @@ fn value_count(line: &Line) -> usize {
     }
 }
 
+/// Shape of a numeric row for [`mark_blank_rows`]: label chunk count, column of the last label
+/// chunk, column of the first value.
+fn row_shape(line: &Line) -> Option<(usize, usize, usize)> {
+    match &line.kind {
+        Kind::Row { labels, values } if labels.len() >= 2 => {
+            Some((labels.len(), labels.last()?.x, values.first()?.x))
+        }
+        _ => None,
+    }
+}
+
+/// Turn text lines shaped like the label part of a neighbouring row into rows without values.
+///
+/// A row whose value cells are all blank prints only its labels (`2.传真申请数   件` between
+/// `1.当面申请数   件   1` and `3.网络申请数   件   50`): without this it would be read as a header
+/// line, losing its blank facts and letting a later row with the same label take its place. A
+/// text line qualifies when the nearest numeric row above or below has as many label chunks
+/// (at least two), the same column for the last one, and values right of the whole line.
+pub fn mark_blank_rows(lines: &mut [Line]) {
+    let fits = |chunks: &[Chunk], j: usize| {
+        let Some(last) = chunks.last() else {
+            return false;
+        };
+        row_shape(&lines[j]).is_some_and(|(n, lx, vx)| {
+            n == chunks.len() && last.x.abs_diff(lx) <= X_TOL && last.end_x < vx
+        })
+    };
+    let is_row = |j: &usize| matches!(lines[*j].kind, Kind::Row { .. });
+    let upgrades: Vec<usize> = (0..lines.len())
+        .filter(|&i| {
+            let Kind::Text(chunks) = &lines[i].kind else {
+                return false;
+            };
+            if chunks.len() < 2 {
+                return false;
+            }
+            let above = (0..i).rev().take(MAX_GAP_TEXT).find(is_row);
+            let below = (i + 1..lines.len()).take(MAX_GAP_TEXT).find(is_row);
+            above.is_some_and(|j| fits(chunks, j)) || below.is_some_and(|j| fits(chunks, j))
+        })
+        .collect();
+    for i in upgrades {
+        if let Kind::Text(chunks) = &lines[i].kind {
+            lines[i].kind = Kind::Row {
+                labels: chunks.clone(),
+                values: Vec::new(),
+            };
+        }
+    }
+}
+
 /// Find the tables among `lines`.
 pub fn find(view: &str, lines: &[Line], origin: &mut usize) -> Vec<Found> {
     let rows: Vec<usize> = (0..lines.len())
@@ -371,7 +422,14 @@ fn assemble(
                     cells.push(cell(join_parts(view, &d.label.parts), span, page));
                 }
                 let template = templates.get(&d.line).map(Vec::as_slice).unwrap_or(&[]);
-                for slot in place_values(&d.values, template) {
+                let slots = if d.values.is_empty() {
+                    // Every value blank: one blank cell per column, at the end of the line.
+                    let at = lines[d.line].span.end;
+                    template.iter().map(|_| Slot::Blank(at)).collect()
+                } else {
+                    place_values(&d.values, template)
+                };
+                for slot in slots {
                     cells.push(match slot {
                         Slot::Value(c) => {
                             let t = view.get(c.span.clone()).unwrap_or("").to_string();
@@ -433,14 +491,22 @@ fn column_templates(
                     .any(|l| matches!(&l.kind, Kind::Text(c) if c.len() > 1))
             })
             .collect();
+        let neighbours = if n == 0 {
+            // A row with every value blank: the nearest rows with values above and below.
+            nearest_with_values(lines, rows, k)
+        } else {
+            neighbours
+        };
         let best = neighbours
             .iter()
             .filter(|&&j| value_count(&lines[j]) > n)
             .max_by_key(|&&j| value_count(&lines[j]));
-        // Only fill blanks when both neighbours (where present) agree on the wider width.
-        let agree = neighbours
-            .iter()
-            .all(|&j| best.is_some_and(|&b| value_count(&lines[j]) == value_count(&lines[b])));
+        // Only fill blanks when both neighbours (where present) agree on the wider width (a row
+        // with no value at all takes the widest).
+        let agree = n == 0
+            || neighbours
+                .iter()
+                .all(|&j| best.is_some_and(|&b| value_count(&lines[j]) == value_count(&lines[b])));
         if let (Some(&b), true) = (best, agree) {
             if let Kind::Row { values, .. } = &lines[b].kind {
                 out.insert(r, values.iter().map(|c| c.x + c.end_x).collect());
@@ -448,6 +514,30 @@ fn column_templates(
         }
     }
     out
+}
+
+/// For the value-less row `rows[k]`: the nearest rows above and below that have values, not
+/// separated from it by a header line.
+fn nearest_with_values(lines: &[Line], rows: &[usize], k: usize) -> Vec<usize> {
+    let r = rows[k];
+    let separated = |j: usize| {
+        let (a, b) = (j.min(r), j.max(r));
+        lines[a + 1..b]
+            .iter()
+            .any(|l| matches!(&l.kind, Kind::Text(c) if c.len() > 1))
+    };
+    let up = rows[..k]
+        .iter()
+        .rev()
+        .copied()
+        .take_while(|&j| !separated(j))
+        .find(|&j| value_count(&lines[j]) > 0);
+    let down = rows[k + 1..]
+        .iter()
+        .copied()
+        .take_while(|&j| !separated(j))
+        .find(|&j| value_count(&lines[j]) > 0);
+    up.into_iter().chain(down).collect()
 }
 
 /// Place a row's values into the template's columns, inserting blank cells where a column has no

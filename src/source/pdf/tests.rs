@@ -504,3 +504,40 @@ fn slow_tool_is_killed_and_big_output_refused() {
     let err = read_with("x.pdf", b"%PDF-1.4\n", &chatty, limits).expect_err("too big");
     assert!(err.to_string().contains("exceeds"), "{err}");
 }
+
+#[test]
+fn rows_with_every_value_blank_are_rows() {
+    // F2014 statistics table: a unit column and one value column; two rows print no value.
+    let raw = "统计指标                 单位   统计数\n\
+               1.当面申请数              件     1\n\
+               2.传真申请数              件\n\
+               3.网络申请数              件     50\n\
+               (三)其他情形数            件\n\
+               五、行政诉讼数量          件     11\n\
+               (三)其他情形数            件     8\n";
+    let doc = parse("x.pdf", raw);
+    let t = doc.tables().next().expect("a table");
+    let all: Vec<Vec<&str>> = t
+        .rows
+        .iter()
+        .map(|r| r.cells.iter().map(|c| c.text.as_str()).collect())
+        .collect();
+    assert!(all.contains(&vec!["2.传真申请数", "件", ""]), "{all:?}");
+    // Both 其他情形数 rows are kept, in order, the first blank and the second 8.
+    let other: Vec<&Vec<&str>> = all.iter().filter(|r| r[0] == "(三)其他情形数").collect();
+    assert_eq!(
+        other,
+        [
+            &vec!["(三)其他情形数", "件", ""],
+            &vec!["(三)其他情形数", "件", "8"]
+        ]
+    );
+    // The blank cell carries the page locator.
+    let blank = &t
+        .rows
+        .iter()
+        .find(|r| r.cells[0].text == "2.传真申请数")
+        .unwrap()
+        .cells[2];
+    assert_eq!(blank.locator.as_deref(), Some("第1页"));
+}

@@ -157,9 +157,11 @@ fn seed_002_one_row_per_line_tables() {
         texts(row_with(t2, "行政许可")),
         ["行政许可", "172", "+8", "22990"]
     );
+    // Rows of this run that end with a filled cell are 4 wide, so the trailing blank of
+    // `行政事业性收费 | 19 | -1 | |` is a (blank) cell, as HTML or Markdown would show it.
     assert_eq!(
         texts(row_with(t2, "行政事业性收费")),
-        ["行政事业性收费", "19", "-1"]
+        ["行政事业性收费", "19", "-1", ""]
     );
     assert_eq!(
         texts(row_with(t2, "政府集中采购")),
@@ -394,4 +396,19 @@ fn read_errors_through_the_pipeline() {
     let d = read_bytes("s", SEED_000.as_bytes(), hint).unwrap();
     assert_eq!(d.format, InputFormat::Text);
     assert_eq!(d.tables().count(), 2);
+}
+
+#[test]
+fn trailing_blank_value_cell_is_kept_but_padding_is_not() {
+    let d = doc("统计指标 | 单位 | 统计数 |\n1.当面申请数 | 件 | 1 |\n2.传真申请数 | 件 | |\n三、依申请公开情况 | |||\n");
+    let t = tables(&d)[0];
+    assert_eq!(texts(&t.rows[2]), ["2.传真申请数", "件", ""]);
+    // The blank cell sits at its closing pipe.
+    let blank = &t.rows[2].cells[2];
+    assert_eq!(&d.view[blank.span.start..blank.span.start + 1], "|");
+    // A lone caption followed by blanks stays one cell.
+    assert_eq!(texts(&t.rows[3]), ["三、依申请公开情况"]);
+    // Without rows ending in a filled cell, trailing blanks are padding.
+    let d = doc("a | 1 | 2 | ||\nb | 3 | 4 | ||\n");
+    assert_eq!(texts(&tables(&d)[0].rows[0]), ["a", "1", "2"]);
 }
