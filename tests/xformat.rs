@@ -80,10 +80,8 @@ fn run(report: &Report, format: Format) -> Outcome {
     let file = check_document(&doc, reg, &AllRules);
     let mut out = Vec::new();
     let opts = RenderOptions {
-        lang: Lang::Zh,
-        color: false,
-        plain: false,
         width: 200,
+        ..RenderOptions::new(Lang::Zh)
     };
     render(
         OutputFormat::Human,
