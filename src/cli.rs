@@ -577,34 +577,7 @@ fn man() -> ExitCode {
 }
 
 fn write_summary(out: &mut dyn Write, s: &Summary, lang: Lang) -> io::Result<()> {
-    match lang {
-        Lang::Zh => writeln!(
-            out,
-            "检查了 {} 个文件：{} 个错误，{} 个警告，{} 个提示{}",
-            s.files,
-            s.errors,
-            s.warnings,
-            s.infos,
-            if s.unreadable > 0 {
-                format!("，{} 个文件无法读取", s.unreadable)
-            } else {
-                String::new()
-            }
-        ),
-        Lang::En => writeln!(
-            out,
-            "Checked {} files: {} errors, {} warnings, {} infos{}",
-            s.files,
-            s.errors,
-            s.warnings,
-            s.infos,
-            if s.unreadable > 0 {
-                format!(", {} unreadable", s.unreadable)
-            } else {
-                String::new()
-            }
-        ),
-    }
+    writeln!(out, "{}", s.sentence(lang, ""))
 }
 
 /// Run `gouji rules`.

@@ -107,33 +107,8 @@ pub fn summary_markdown(reports: &[FileReport], opts: &RenderOptions) -> String 
     let s = Summary::of(reports);
     let en = opts.lang == Lang::En;
     let mut md = String::from("## gouji\n\n");
-    md.push_str(&if en {
-        format!(
-            "Checked {} files: **{} errors**, {} warnings, {} infos{}.\n\n",
-            s.files,
-            s.errors,
-            s.warnings,
-            s.infos,
-            if s.unreadable > 0 {
-                format!(", {} unreadable", s.unreadable)
-            } else {
-                String::new()
-            }
-        )
-    } else {
-        format!(
-            "检查了 {} 个文件：**{} 个错误**，{} 个警告，{} 个提示{}。\n\n",
-            s.files,
-            s.errors,
-            s.warnings,
-            s.infos,
-            if s.unreadable > 0 {
-                format!("，{} 个文件无法读取", s.unreadable)
-            } else {
-                String::new()
-            }
-        )
-    });
+    md.push_str(&s.sentence(opts.lang, "**"));
+    md.push_str(if en { ".\n\n" } else { "。\n\n" });
     if let Some(b) = &opts.baseline {
         md.push_str(&format!(
             "Baseline `{}`: {} accepted, {} stale.\n\n",

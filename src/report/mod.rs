@@ -79,6 +79,37 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// One sentence with the counts (`emphasis` wraps the error count, e.g. `**` in Markdown).
+    pub fn sentence(&self, lang: Lang, emphasis: &str) -> String {
+        let e = emphasis;
+        match lang {
+            Lang::Zh => format!(
+                "检查了 {} 个文件：{e}{} 个错误{e}，{} 个警告，{} 个提示{}",
+                self.files,
+                self.errors,
+                self.warnings,
+                self.infos,
+                if self.unreadable > 0 {
+                    format!("，{} 个文件无法读取", self.unreadable)
+                } else {
+                    String::new()
+                }
+            ),
+            Lang::En => format!(
+                "Checked {} files: {e}{} errors{e}, {} warnings, {} infos{}",
+                self.files,
+                self.errors,
+                self.warnings,
+                self.infos,
+                if self.unreadable > 0 {
+                    format!(", {} unreadable", self.unreadable)
+                } else {
+                    String::new()
+                }
+            ),
+        }
+    }
+
     /// Count a run.
     pub fn of(reports: &[FileReport]) -> Self {
         let mut s = Summary {
