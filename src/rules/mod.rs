@@ -6,6 +6,7 @@
 pub mod expr;
 pub mod pack;
 pub mod prose;
+mod raw;
 pub mod registry;
 
 pub use pack::{CompiledPack, PackError, Rule, Severity};

@@ -6,10 +6,10 @@
 //! the pack file before giving up.
 
 use super::expr::{self, Expr, NameRef};
-use super::prose::{compile_prose, ProseKind, ProseSpecs, RawProse};
+use super::prose::{compile_prose, ProseKind, ProseSpecs};
+use super::raw::{RawDetect, RawPack, RawRule, RawTable};
 use crate::extract::label::{fold, normalize};
 use miette::{NamedSource, SourceSpan};
-use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
@@ -46,136 +46,6 @@ impl Severity {
             Severity::Info => "info",
         }
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Raw (as written) pack.
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPack {
-    pack: RawMeta,
-    #[serde(default, rename = "table")]
-    tables: Vec<RawTable>,
-    #[serde(default, rename = "rule")]
-    rules: Vec<RawRule>,
-    #[serde(default)]
-    prose: RawProse,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMeta {
-    id: Spanned<String>,
-    name: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    reference: String,
-    #[serde(default)]
-    priority: i32,
-    #[serde(default)]
-    detect: RawDetect,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDetect {
-    #[serde(default)]
-    any: Vec<String>,
-    #[serde(default)]
-    all: Vec<String>,
-    #[serde(default)]
-    none: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawTable {
-    id: Spanned<String>,
-    title: String,
-    #[serde(default)]
-    detect: RawDetect,
-    #[serde(default)]
-    align: Option<Spanned<String>>,
-    #[serde(default)]
-    columns: Vec<RawColumn>,
-    #[serde(default, rename = "row")]
-    rows: Vec<RawRow>,
-    #[serde(default, rename = "virtual")]
-    virtuals: Vec<RawVirtual>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawColumn {
-    key: Spanned<String>,
-    label: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRow {
-    key: Spanned<String>,
-    #[serde(default)]
-    label: Option<String>,
-    #[serde(default)]
-    aliases: Vec<String>,
-    #[serde(default)]
-    after: Option<Spanned<String>>,
-    #[serde(default)]
-    unlabeled: bool,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawVirtual {
-    key: Spanned<String>,
-    expr: Spanned<String>,
-    #[serde(default)]
-    label: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRule {
-    id: Spanned<String>,
-    name: Spanned<String>,
-    #[serde(default)]
-    table: Option<Spanned<String>>,
-    severity: Spanned<String>,
-    #[serde(default)]
-    for_each: Option<Spanned<String>>,
-    #[serde(default)]
-    columns: Option<Vec<Spanned<String>>>,
-    #[serde(default)]
-    rows: Option<Vec<String>>,
-    #[serde(default)]
-    when: Option<Spanned<String>>,
-    #[serde(default)]
-    expr: Option<Spanned<String>>,
-    #[serde(default)]
-    prose: Option<Spanned<String>>,
-    message: RawMessage,
-    reference: String,
-    explain: RawExplain,
-    #[serde(default)]
-    status: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMessage {
-    zh: String,
-    en: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawExplain {
-    what: String,
-    why: String,
-    example: String,
 }
 
 // ---------------------------------------------------------------------------------------------
