@@ -166,6 +166,9 @@ pub enum Lang {
 fn side_text(t: &Term) -> String {
     if t.single.is_some() || t.arithmetic == t.value.to_string() {
         t.value.to_string()
+    } else if t.arithmetic.contains(" = ") {
+        // The side already spells out its results (several candidates tried).
+        t.arithmetic.clone()
     } else {
         format!("{} = {}", t.arithmetic, t.value)
     }

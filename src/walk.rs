@@ -53,9 +53,12 @@ pub fn inputs(paths: &[PathBuf]) -> Vec<Input> {
         {
             match entry {
                 Ok(e) => {
-                    if e.file_type().is_some_and(|t| t.is_file()) && has_report_extension(e.path())
-                    {
-                        out.push(Input::File(e.into_path()));
+                    if e.file_type().is_some_and(|t| t.is_file()) {
+                        if has_report_extension(e.path()) {
+                            out.push(Input::File(e.into_path()));
+                        } else {
+                            out.push(Input::Skipped(e.into_path()));
+                        }
                     }
                 }
                 Err(err) => out.push(Input::Error(p.display().to_string(), err.to_string())),

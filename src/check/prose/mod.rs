@@ -110,14 +110,22 @@ impl<'a> Ctx<'a> {
             .first()
             .map(|o| o.span.clone())
             .unwrap_or(para.span.clone());
-        let line = self.doc.line_col(
-            para.view_span(para.sentences.get(sentence).cloned().unwrap_or(0..0))
-                .start,
-        );
+        // The sentence is named by its opening words, not its line, so the scope (and the
+        // baseline fingerprint built on it) survives edits elsewhere in the report.
+        let sentence_text = para
+            .sentences
+            .get(sentence)
+            .and_then(|r| para.text.get(r.clone()))
+            .unwrap_or("");
+        let opening: String = sentence_text.trim().chars().take(16).collect();
+        let ellipsis = if sentence_text.trim().chars().count() > 16 {
+            "…"
+        } else {
+            ""
+        };
         let scope = format!(
-            "{} · 第{}行的句子",
-            self.segment_name(para.segment),
-            line.line
+            "{} · 「{opening}{ellipsis}」",
+            self.segment_name(para.segment)
         );
         self.findings.push(Finding {
             rule: rule.id.clone(),

@@ -119,11 +119,14 @@ fn shares(
                 ctx.prose_operand(part, Side::Right),
             ];
             let left = single(pct);
-            let right = Term {
-                arithmetic: format!("{} / ?", part.quantity.value.normalize()),
-                value: part.quantity.value.normalize(),
-                single: None,
-            };
+            let right = closest_ratio(
+                part.quantity.value,
+                bases
+                    .iter()
+                    .map(|b| b.quantity.value)
+                    .chain(std::iter::once(parts_sum)),
+                &pct.quantity,
+            );
             ctx.emit(
                 rule,
                 Some(why),
@@ -215,15 +218,19 @@ fn rate(
         );
         let mut ops = vec![ctx.prose_operand(pct, Side::Left)];
         ops.extend(pool.iter().map(|q| ctx.prose_operand(q, Side::Right)));
-        let right = Term {
-            arithmetic: pool
-                .iter()
-                .map(|q| q.quantity.value.normalize().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-            value: Decimal::ZERO,
-            single: Some("任意两数之比".into()),
-        };
+        let right = pool
+            .iter()
+            .map(|a| {
+                closest_ratio(
+                    a.quantity.value,
+                    pool.iter()
+                        .map(|b| b.quantity.value)
+                        .filter(|b| *b >= a.quantity.value),
+                    &pct.quantity,
+                )
+            })
+            .min_by_key(|t| (t.value - pct.quantity.value).abs())
+            .unwrap_or_else(|| single(pct));
         ctx.emit(
             rule,
             Some(why),
@@ -273,17 +280,39 @@ pub(super) fn change(ctx: &mut Ctx, spec: &ChangeSpec) {
                     ctx.prose_operand(x, Side::Right),
                 ];
                 let xv = x.quantity.value.normalize();
+                let line = |b: Decimal| {
+                    let diff = if up { xv - b } else { b - xv };
+                    let v = percent(diff, b).unwrap_or_default().round_dp(2).normalize();
+                    let text = if up {
+                        format!("({xv} − {b}) / {b} × 100 = {v}")
+                    } else {
+                        format!("({b} − {xv}) / {b} × 100 = {v}")
+                    };
+                    (text, v)
+                };
+                // The two integer bases around the one the percentage implies.
                 let right = match nearest {
-                    Some((b, v)) if up => Term {
-                        arithmetic: format!("({xv} − {b}) / {b} × 100"),
-                        value: v.round_dp(2).normalize(),
-                        single: None,
-                    },
-                    Some((b, v)) => Term {
-                        arithmetic: format!("({b} − {xv}) / {b} × 100"),
-                        value: v.round_dp(2).normalize(),
-                        single: None,
-                    },
+                    Some((b, v)) => {
+                        let other = if (v > pct.quantity.value) == up {
+                            b + Decimal::ONE
+                        } else {
+                            b - Decimal::ONE
+                        };
+                        let mut pair = vec![line(b)];
+                        if other >= Decimal::ONE {
+                            pair.push(line(other));
+                        }
+                        pair.sort_by(|a, b| a.1.cmp(&b.1));
+                        Term {
+                            arithmetic: pair
+                                .iter()
+                                .map(|(t, _)| t.as_str())
+                                .collect::<Vec<_>>()
+                                .join("; "),
+                            value: v.round_dp(2).normalize(),
+                            single: None,
+                        }
+                    }
                     None => Term {
                         arithmetic: format!("{xv}"),
                         value: xv,
@@ -363,5 +392,31 @@ mod tests {
         assert!(some_base(Decimal::from(17), &pct("54%"), true));
         // Decreases.
         assert!(some_base(Decimal::from(8), &pct("20%"), false));
+    }
+}
+
+/// `part / base × 100` for the base (among `bases`) that comes closest to the printed share.
+fn closest_ratio(
+    part: Decimal,
+    bases: impl Iterator<Item = Decimal>,
+    printed: &crate::number::Quantity,
+) -> Term {
+    let best = bases
+        .filter_map(|b| percent(part, b).map(|v| (b, v)))
+        .min_by_key(|(_, v)| (*v - printed.value).abs());
+    match best {
+        Some((b, v)) => {
+            let shown = v.round_dp(printed.precision + 2).normalize();
+            Term {
+                arithmetic: format!("{} / {} × 100 = {shown}", part.normalize(), b.normalize()),
+                value: shown,
+                single: None,
+            }
+        }
+        None => Term {
+            arithmetic: part.normalize().to_string(),
+            value: part.normalize(),
+            single: None,
+        },
     }
 }
