@@ -14,6 +14,7 @@ pub mod check;
 pub mod cli;
 pub mod extract;
 pub mod finding;
+pub mod gen;
 pub mod number;
 pub mod pipeline;
 pub mod report;
