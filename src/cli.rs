@@ -2,7 +2,7 @@
 
 use crate::check::RuleFilter;
 use crate::finding::Lang;
-use crate::pipeline::{check_file, FileReport};
+use crate::pipeline::{check_file_with, FileReport};
 use crate::report::{self, OutputFormat, RenderOptions, Summary};
 use crate::rules::{Registry, Rule, Severity};
 use crate::walk::{inputs, Input};
@@ -245,11 +245,19 @@ pub fn check(args: CheckArgs) -> ExitCode {
         }
     }
     let files = inputs(&args.paths);
+    if args.output.format == OutputFormat::Json {
+        return check_json_streamed(&args, &files, &registry, &selection);
+    }
+    // Only the human renderers quote source lines; JSON needs no copy of each document.
+    let keep_view = matches!(
+        args.output.format,
+        OutputFormat::Human | OutputFormat::Plain
+    );
     let run = || -> Vec<FileReport> {
         files
             .par_iter()
             .map(|input| match input {
-                Input::File(p) => check_file(p, &registry, &selection),
+                Input::File(p) => check_file_with(p, &registry, &selection, keep_view),
                 Input::Error(path, cause) => FileReport {
                     path: path.clone(),
                     input_format: None,
@@ -322,6 +330,58 @@ pub fn check(args: CheckArgs) -> ExitCode {
             .flat_map(|r| r.findings.iter())
             .any(|f| f.severity >= t)
     });
+    ExitCode::from(if failing { exit::FINDINGS } else { exit::CLEAN })
+}
+
+/// `check --format json`: streamed in input order with bounded memory (see [`crate::stream`]).
+fn check_json_streamed(
+    args: &CheckArgs,
+    files: &[Input],
+    registry: &Registry,
+    selection: &Selection,
+) -> ExitCode {
+    let opts = RenderOptions {
+        lang: lang(args.output.lang),
+        color: false,
+        plain: false,
+        width: 100,
+    };
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout());
+    let run = |out: &mut dyn Write| {
+        crate::stream::run_json(files, registry, selection, &opts, out, |r| {
+            if let Some(e) = &r.error {
+                eprintln!("gouji: {}: {}", r.path, e);
+            }
+        })
+    };
+    let result = match args.jobs {
+        Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+            Ok(pool) => pool.install(|| run(&mut out)),
+            Err(_) => run(&mut out),
+        },
+        _ => run(&mut out),
+    };
+    let streamed = match result.and_then(|s| out.flush().map(|_| s)) {
+        Ok(s) => s,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::from(exit::CLEAN),
+        Err(e) => {
+            eprintln!("gouji: cannot write output: {e}");
+            return ExitCode::from(exit::TROUBLE);
+        }
+    };
+    if files.is_empty() {
+        eprintln!("gouji: no report files found");
+    }
+    if streamed.summary.unreadable > 0 {
+        return ExitCode::from(exit::TROUBLE);
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    let failing = threshold.is_some_and(|t| streamed.worst.is_some_and(|w| w >= t));
     ExitCode::from(if failing { exit::FINDINGS } else { exit::CLEAN })
 }
 

@@ -20,4 +20,5 @@ pub mod pipeline;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod stream;
 pub mod walk;
