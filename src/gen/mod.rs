@@ -250,3 +250,75 @@ pub fn write_report(report: &Report, path: &Path) -> io::Result<()> {
         Output::Docx => fs::write(path, docx::docx(report)?),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::AllRules;
+    use crate::pipeline::check_document;
+    use crate::rules::Registry;
+    use crate::source::{self, InputFormat};
+
+    fn check_text(report: &Report) -> crate::pipeline::FileReport {
+        let reg = Registry::builtin().expect("builtin packs");
+        let (text, _) = render::text(report, None);
+        let doc = source::text::parse("gen.txt", text, None, InputFormat::Text);
+        check_document(&doc, &reg, &AllRules)
+    }
+
+    #[test]
+    fn same_seed_same_report() {
+        let a = render::html(&build(5, 17, &[], 0.5));
+        let b = render::html(&build(5, 17, &[], 0.5));
+        assert_eq!(a, b);
+        assert_ne!(a, render::html(&build(6, 17, &[], 0.5)));
+    }
+
+    #[test]
+    fn clean_reports_pass_and_injections_are_found() {
+        for format in [Format::F2014, Format::F2019, Format::F2021] {
+            for i in 0..20 {
+                let clean = build(9, i, &[format], 0.0);
+                let r = check_text(&clean);
+                assert_eq!(r.formats, vec![format.id().to_string()]);
+                assert!(
+                    r.findings.is_empty(),
+                    "{:?}",
+                    r.findings.first().map(|f| &f.rule)
+                );
+                let broken = build(9, i, &[format], 1.0);
+                let inj = broken.injected.clone().expect("injected");
+                let r = check_text(&broken);
+                assert!(
+                    r.findings
+                        .iter()
+                        .any(|f| f.rule == inj.rule && f.operands.iter().any(|o| o.key == inj.key)),
+                    "{inj:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn text_manifest_line_points_at_the_changed_cell() {
+        let report = build(3, 1, &[Format::F2019], 1.0);
+        let inj = report.injected.clone().expect("injected");
+        let (text, line) = render::text(&report, Some(&inj.key));
+        let line = line.expect("line found");
+        let printed = text.lines().nth(line - 1).expect("line exists");
+        assert!(printed.contains(" | "), "{printed}");
+    }
+
+    #[test]
+    fn docx_is_a_zip_with_a_document() {
+        let bytes = docx::docx(&build(1, 2, &[Format::F2021], 0.0)).expect("docx");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("word/document.xml").expect("part"),
+            &mut xml,
+        )
+        .expect("utf8");
+        assert!(xml.contains("<w:tbl>") && xml.contains("w:vMerge") && xml.contains("w:gridSpan"));
+    }
+}
