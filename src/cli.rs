@@ -4,7 +4,7 @@ use crate::baseline::{self, Baseline, BaselineOutcome};
 use crate::config::{self, Config};
 use crate::export;
 use crate::finding::Lang;
-use crate::pipeline::{check_file, FileReport};
+use crate::pipeline::{check_file_with, failed_report, FileReport};
 pub use crate::policy::FailOn;
 use crate::policy::{pattern_matches, Policy};
 use crate::report::{self, OutputFormat, RenderOptions, Summary};
@@ -284,20 +284,6 @@ fn registry_for(config: Option<&Config>, cli_packs: &[PathBuf]) -> Result<Regist
     Ok(registry)
 }
 
-fn failed_report(path: &str, cause: &str) -> FileReport {
-    FileReport {
-        path: path.to_string(),
-        input_format: None,
-        encoding: None,
-        formats: vec![],
-        facts: 0,
-        stats: Default::default(),
-        findings: vec![],
-        error: Some(cause.to_string()),
-        view: None,
-    }
-}
-
 /// A progress bar on stderr, only on a terminal, for more than a few files.
 fn progress(files: usize, quiet: bool) -> ProgressBar {
     if quiet || files <= 4 || !io::stderr().is_terminal() {
@@ -315,6 +301,7 @@ fn run_checks(
     registry: &Registry,
     policy: &Policy,
     args: &CheckArgs,
+    keep_view: bool,
 ) -> Vec<FileReport> {
     let pb = progress(files.len(), args.quiet);
     let run = || -> Vec<FileReport> {
@@ -322,7 +309,7 @@ fn run_checks(
             .par_iter()
             .progress_with(pb.clone())
             .map(|input| match input {
-                Input::File(p) => check_file(p, registry, policy),
+                Input::File(p) => check_file_with(p, registry, policy, keep_view),
                 Input::Error(path, cause) => failed_report(path, cause),
                 Input::Skipped(p) => failed_report(&p.display().to_string(), "not a report"),
             })
@@ -363,13 +350,21 @@ pub fn check(args: CheckArgs) -> ExitCode {
         Err(code) => return code,
     };
     let policy = Policy::new(&args.select, &args.ignore, config.as_ref());
-    for pat in args.select.iter().chain(args.ignore.iter()) {
-        if !registry
-            .rules()
-            .any(|(_, r)| pattern_matches(pat, &r.id, &r.name))
-        {
-            eprintln!("gouji: warning: no rule matches `{pat}` (see `gouji rules`)");
+    let unknown: Vec<&String> = args
+        .select
+        .iter()
+        .chain(args.ignore.iter())
+        .filter(|pat| {
+            !registry
+                .rules()
+                .any(|(_, r)| pattern_matches(pat, &r.id, &r.name))
+        })
+        .collect();
+    if !unknown.is_empty() {
+        for pat in unknown {
+            eprintln!("gouji: no rule matches `{pat}` (see `gouji rules`)");
         }
+        return ExitCode::from(exit::TROUBLE);
     }
     let baseline_path = args
         .baseline
@@ -388,14 +383,37 @@ pub fn check(args: CheckArgs) -> ExitCode {
             eprintln!("gouji: skipping {} (not a report file type)", p.display());
         }
     }
-    let mut reports = run_checks(&files, &registry, &policy, &args);
+    if files.is_empty() {
+        eprintln!("gouji: no report files found");
+        return ExitCode::from(exit::TROUBLE);
+    }
+    let lang = lang_or(args.output.lang, config.as_ref().and_then(|c| c.lang));
+    let format = args
+        .output
+        .format
+        .or_else(|| config.as_ref().and_then(|c| c.format))
+        .unwrap_or(if io::stdout().is_terminal() {
+            OutputFormat::Human
+        } else {
+            OutputFormat::Plain
+        });
+    let fail_on = args
+        .fail_on
+        .or_else(|| config.as_ref().and_then(|c| c.fail_on))
+        .unwrap_or(FailOn::Error);
+    if format == OutputFormat::Json && baseline.is_none() && args.write_baseline.is_none() {
+        return check_json_streamed(&files, &registry, &policy, &args, lang, fail_on);
+    }
+    // Only renderers that show the report's text need a copy of it.
+    let keep_view = matches!(
+        format,
+        OutputFormat::Human | OutputFormat::Plain | OutputFormat::Html
+    );
+    let mut reports = run_checks(&files, &registry, &policy, &args, keep_view);
     for r in &reports {
         if let Some(e) = &r.error {
             eprintln!("gouji: {}: {}", r.path, e);
         }
-    }
-    if files.is_empty() {
-        eprintln!("gouji: no report files found");
     }
     // The one chokepoint: selection, per-path ignores, severity overrides, baseline.
     let outcome = policy.apply(&mut reports, baseline.as_ref());
@@ -420,22 +438,12 @@ pub fn check(args: CheckArgs) -> ExitCode {
             report_stale(b);
         }
     }
-    let lang = lang_or(args.output.lang, config.as_ref().and_then(|c| c.lang));
     let opts = RenderOptions {
         color: use_color(args.output.color),
         registry: Some(registry.clone()),
         baseline: outcome,
         ..RenderOptions::new(lang)
     };
-    let format = args
-        .output
-        .format
-        .or_else(|| config.as_ref().and_then(|c| c.format))
-        .unwrap_or(if io::stdout().is_terminal() {
-            OutputFormat::Human
-        } else {
-            OutputFormat::Plain
-        });
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut result = report::render(format, &reports, &opts, &mut out);
@@ -462,10 +470,6 @@ pub fn check(args: CheckArgs) -> ExitCode {
     if summary.unreadable > 0 {
         return ExitCode::from(exit::TROUBLE);
     }
-    let fail_on = args
-        .fail_on
-        .or_else(|| config.as_ref().and_then(|c| c.fail_on))
-        .unwrap_or(FailOn::Error);
     let failing = fail_on.threshold().is_some_and(|t| {
         reports
             .iter()
@@ -481,6 +485,51 @@ fn append(path: &Path, text: &str) -> io::Result<()> {
         .append(true)
         .open(path)?;
     f.write_all(text.as_bytes())
+}
+
+/// `check --format json` without a baseline: files are checked in batches and written in input
+/// order as they finish (see [`crate::stream`]), so memory does not grow with the number of
+/// files. The policy is applied to each report as it arrives: the same chokepoint, per file.
+fn check_json_streamed(
+    files: &[Input],
+    registry: &Registry,
+    policy: &Policy,
+    args: &CheckArgs,
+    lang: Lang,
+    fail_on: FailOn,
+) -> ExitCode {
+    let opts = RenderOptions::new(lang);
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout());
+    let run = |out: &mut dyn Write| {
+        crate::stream::run_json(files, registry, policy, &opts, out, |r| {
+            if let Some(e) = &r.error {
+                eprintln!("gouji: {}: {}", r.path, e);
+            }
+            policy.apply(std::slice::from_mut(r), None);
+        })
+    };
+    let result = match args.jobs {
+        Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+            Ok(pool) => pool.install(|| run(&mut out)),
+            Err(_) => run(&mut out),
+        },
+        _ => run(&mut out),
+    };
+    let streamed = match result.and_then(|s| out.flush().map(|_| s)) {
+        Ok(s) => s,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::from(exit::CLEAN),
+        Err(e) => {
+            eprintln!("gouji: cannot write output: {e}");
+            return ExitCode::from(exit::TROUBLE);
+        }
+    };
+    if streamed.summary.unreadable > 0 {
+        return ExitCode::from(exit::TROUBLE);
+    }
+    let failing = fail_on
+        .threshold()
+        .is_some_and(|t| streamed.worst.is_some_and(|w| w >= t));
+    ExitCode::from(if failing { exit::FINDINGS } else { exit::CLEAN })
 }
 
 /// Run `gouji extract`.

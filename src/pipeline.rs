@@ -50,6 +50,17 @@ impl FileReport {
 
 /// Check an already-read document.
 pub fn check_document(doc: &Document, registry: &Registry, filter: &dyn RuleFilter) -> FileReport {
+    check_document_with(doc, registry, filter, true)
+}
+
+/// Check an already-read document; keep a copy of its view only when `keep_view` (renderers that
+/// quote source text need it; JSON does not, and dropping it keeps memory flat over large runs).
+pub fn check_document_with(
+    doc: &Document,
+    registry: &Registry,
+    filter: &dyn RuleFilter,
+    keep_view: bool,
+) -> FileReport {
     let facts = extract(doc, registry);
     let result = check(doc, &facts, registry, filter);
     FileReport {
@@ -61,15 +72,25 @@ pub fn check_document(doc: &Document, registry: &Registry, filter: &dyn RuleFilt
         stats: result.stats,
         findings: result.findings,
         error: None,
-        view: Some(Arc::new(doc.view.clone())),
+        view: keep_view.then(|| Arc::new(doc.view.clone())),
     }
 }
 
 /// Read and check one file. Never panics: a panic inside becomes an error naming the file.
 pub fn check_file(path: &Path, registry: &Registry, filter: &dyn RuleFilter) -> FileReport {
+    check_file_with(path, registry, filter, true)
+}
+
+/// [`check_file`], keeping the document view only when `keep_view` (see [`check_document_with`]).
+pub fn check_file_with(
+    path: &Path,
+    registry: &Registry,
+    filter: &dyn RuleFilter,
+    keep_view: bool,
+) -> FileReport {
     let name = path.display().to_string();
     let outcome = catch_unwind(AssertUnwindSafe(|| match source::read(path) {
-        Ok(doc) => check_document(&doc, registry, filter),
+        Ok(doc) => check_document_with(&doc, registry, filter, keep_view),
         Err(e) => FileReport::failed(&name, e.to_string()),
     }));
     outcome.unwrap_or_else(|_| {
@@ -78,4 +99,9 @@ pub fn check_file(path: &Path, registry: &Registry, filter: &dyn RuleFilter) -> 
             "internal error while checking this file (a bug in gouji; please report it)".into(),
         )
     })
+}
+
+/// The report of a file that could not be checked.
+pub fn failed_report(path: &str, cause: &str) -> FileReport {
+    FileReport::failed(path, cause.to_string())
 }

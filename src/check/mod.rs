@@ -242,14 +242,7 @@ fn check_rule(
 }
 
 fn cell_label(f: &Fact) -> String {
-    match (
-        f.provenance.row_label.is_empty(),
-        f.provenance.column_label.is_empty(),
-    ) {
-        (false, false) => format!("{} · {}", f.provenance.row_label, f.provenance.column_label),
-        (false, true) => f.provenance.row_label.clone(),
-        _ => f.provenance.column_label.clone(),
-    }
+    f.label()
 }
 
 fn run(

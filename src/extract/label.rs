@@ -15,9 +15,44 @@ const QUOTES: &[char] = &[
 /// Fold text for substring signatures: NFKC, whitespace and quotes removed. Item markers and
 /// notes are kept (use [`normalize`] for whole labels).
 pub fn fold(text: &str) -> String {
-    text.nfkc()
-        .filter(|c| !c.is_whitespace() && !QUOTES.contains(c) && *c != '\u{200b}')
-        .collect()
+    // Fast path: most report text is ASCII, CJK ideographs and punctuation whose NFKC form is
+    // the character itself or (full-width forms) one ASCII character, so NFKC is a per-character
+    // map. Any other character sends the whole text through the full algorithm.
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match nfkc_simple(c) {
+            Some(m) => {
+                if keep(m) {
+                    out.push(m);
+                }
+            }
+            None => return fold_full(text),
+        }
+    }
+    out
+}
+
+/// Characters kept by [`fold`] after NFKC.
+fn keep(c: char) -> bool {
+    !c.is_whitespace() && !QUOTES.contains(&c) && c != '\u{200b}'
+}
+
+/// [`fold`] through the full NFKC algorithm.
+fn fold_full(text: &str) -> String {
+    text.nfkc().filter(|&c| keep(c)).collect()
+}
+
+/// NFKC of `c` when it is a single character that never composes with its neighbours (verified
+/// against Unicode data for these ranges); `None` for anything else.
+fn nfkc_simple(c: char) -> Option<char> {
+    match c as u32 {
+        0x00..=0x7F | 0x4E00..=0x9FFF | 0xB7 | 0xD7 | 0xF7 => Some(c),
+        0x3001..=0x3029 | 0x3030..=0x3035 | 0x3037 | 0x303B..=0x303F => Some(c),
+        0x2010 | 0x2012..=0x2016 | 0x2018..=0x2023 | 0x2027 => Some(c),
+        0x3000 => Some(' '),
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0),
+        _ => None,
+    }
 }
 
 /// Normalise a label for matching: [`fold`], then leading item markers and `其中：` removed and a
@@ -122,7 +157,28 @@ fn strip_trailing_note(s: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize;
+    use super::{fold, fold_full, normalize};
+
+    #[test]
+    fn fast_fold_equals_full_nfkc() {
+        let seed = concat!(
+            include_str!("../../fixtures/formats/seed_000.txt"),
+            include_str!("../../fixtures/formats/seed_002.txt")
+        );
+        for line in seed.lines() {
+            assert_eq!(fold(line), fold_full(line), "{line}");
+        }
+        for s in [
+            "（一）主动公开政府信息数　（不同渠道）",
+            "第二十条第（五）项：１２３，ＡＢＣ",
+            "危及“三安全一稳定”—…",
+            "ｶﾀｶﾅ ㈠ ① ﬁ e\u{301} 가",
+            "〔2021〕30号、「其他」",
+        ] {
+            assert_eq!(fold(s), fold_full(s), "{s}");
+        }
+        assert_eq!(fold("（一）１ ２"), "(一)12");
+    }
 
     #[test]
     fn folds_width_markers_and_notes() {

@@ -57,6 +57,16 @@ impl Fact {
     pub fn name(&self) -> String {
         fact_name(&self.row, &self.column)
     }
+
+    /// Human label: `row label · column label`, or whichever of the two exists.
+    pub fn label(&self) -> String {
+        let p = &self.provenance;
+        match (p.row_label.is_empty(), p.column_label.is_empty()) {
+            (false, false) => format!("{} · {}", p.row_label, p.column_label),
+            (false, true) => p.row_label.clone(),
+            _ => p.column_label.clone(),
+        }
+    }
 }
 
 /// Name of a fact from its row and column keys.

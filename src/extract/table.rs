@@ -13,6 +13,8 @@ use std::collections::HashSet;
 struct RowView<'a> {
     /// Normalised texts of the label cells (deduplicated by origin).
     labels: Vec<String>,
+    /// The label cells read as one label (normalised concatenation), when there are several.
+    joined: Option<String>,
     /// Value cells with their parsed values.
     values: Vec<(&'a Cell, CellValue)>,
 }
@@ -34,17 +36,22 @@ fn row_view(cells: &[Cell]) -> RowView<'_> {
         .map(|i| i + 1)
         .unwrap_or(0);
     let mut seen = HashSet::new();
-    let labels = cells[..split]
+    let labels: Vec<String> = cells[..split]
         .iter()
         .filter(|c| seen.insert(c.origin))
         .map(|c| normalize(&c.text))
         .filter(|l| !l.is_empty())
         .collect();
+    let joined = (labels.len() > 1).then(|| normalize(&labels.concat()));
     let values = cells[split..]
         .iter()
         .zip(parsed[split..].iter().cloned())
         .collect();
-    RowView { labels, values }
+    RowView {
+        labels,
+        joined,
+        values,
+    }
 }
 
 /// Folded text of a table (cells separated so signatures never match across cells).
@@ -148,8 +155,9 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
                 unlabeled_fits(v) && (v.has_number() || blank_unlabeled)
             } else {
                 v.labels.iter().any(|l| row.match_labels.contains(l))
-                    || (v.labels.len() > 1
-                        && row.match_labels.contains(&normalize(&v.labels.concat())))
+                    || v.joined
+                        .as_ref()
+                        .is_some_and(|j| row.match_labels.contains(j))
             }
         });
         if let Some(i) = hit {

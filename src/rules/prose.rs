@@ -145,6 +145,8 @@ struct RawStatus {
     rate_label: Option<Spanned<String>>,
     #[serde(default)]
     table_keys: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,6 +242,9 @@ pub struct StatusSpec {
     pub rate_label: Option<Regex>,
     /// Table facts (names) that must equal the implied value.
     pub table_keys: Vec<String>,
+    /// Words that, later in the same clause, narrow what the status denies (`未发生行政复议纠错`
+    /// denies corrections, not reviews): then the status says nothing about the figure.
+    pub exclude: Vec<String>,
 }
 
 /// All prose specs of a pack.
@@ -409,6 +414,7 @@ pub(crate) fn compile_prose(
                 implies,
                 rate_label,
                 table_keys: s.table_keys.clone(),
+                exclude: s.exclude.clone(),
             });
         }
     }

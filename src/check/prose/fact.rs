@@ -69,7 +69,7 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
             let right = Term {
                 arithmetic: v.normalize().to_string(),
                 value: v.normalize(),
-                single: Some(f.provenance.row_label.clone()),
+                single: Some(f.label()),
             };
             let mut left = single(q);
             left.single = match (caps.get(0), caps.name("num")) {
@@ -95,6 +95,17 @@ pub(super) fn status(ctx: &mut Ctx, spec: &StatusSpec) {
         let qs: Vec<&ProseQuantity> = prose.in_paragraph(pi).map(|(_, q)| q).collect();
         for caps in spec.pattern.captures_iter(&para.text) {
             let Some(m) = caps.get(0) else { continue };
+            let rest = &para.text[m.end()..];
+            let clause_end = rest
+                .find(['，', '。', '；', ',', ';'])
+                .unwrap_or(rest.len());
+            if spec
+                .exclude
+                .iter()
+                .any(|w| rest[..clause_end].contains(w.as_str()))
+            {
+                continue;
+            }
             let count = quantity_at(&qs, &caps);
             if let Some(rate_label) = &spec.rate_label {
                 // Percentages of the same report about the same count.
@@ -179,7 +190,7 @@ pub(super) fn status(ctx: &mut Ctx, spec: &StatusSpec) {
                     let right = Term {
                         arithmetic: v.normalize().to_string(),
                         value: v.normalize(),
-                        single: Some(f.provenance.row_label.clone()),
+                        single: Some(f.label()),
                     };
                     let why: Reason = ("由措辞推断的数值", "a value inferred from wording");
                     ctx.emit(

@@ -167,7 +167,7 @@ impl<'a> Ctx<'a> {
     pub fn table_operand(&self, f: &Fact, side: Side) -> Operand {
         Operand {
             key: f.name(),
-            label: f.provenance.row_label.clone(),
+            label: f.label(),
             value: fact_value(f).unwrap_or_default(),
             blank: !matches!(f.value, FactValue::Number(_)),
             text: f.provenance.text.clone(),

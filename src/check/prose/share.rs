@@ -302,7 +302,7 @@ pub(super) fn change(ctx: &mut Ctx, spec: &ChangeSpec) {
                         if other >= Decimal::ONE {
                             pair.push(line(other));
                         }
-                        pair.sort_by(|a, b| a.1.cmp(&b.1));
+                        pair.sort_by_key(|a| a.1);
                         Term {
                             arithmetic: pair
                                 .iter()
@@ -374,27 +374,6 @@ fn some_base(x: Decimal, p: &crate::number::Quantity, up: bool) -> bool {
     false
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::number::scan;
-
-    fn pct(s: &str) -> crate::number::Quantity {
-        scan(s).remove(0).quantity
-    }
-
-    #[test]
-    fn change_bases() {
-        // 18 with +55%: base 12 gives 50.0, base 11 gives 63.6.
-        assert!(!some_base(Decimal::from(18), &pct("55%"), true));
-        assert!(some_base(Decimal::from(18), &pct("50%"), true));
-        // Truncation accepted: 17 vs 11 = 54.54…% printed 54%.
-        assert!(some_base(Decimal::from(17), &pct("54%"), true));
-        // Decreases.
-        assert!(some_base(Decimal::from(8), &pct("20%"), false));
-    }
-}
-
 /// `part / base × 100` for the base (among `bases`) that comes closest to the printed share.
 fn closest_ratio(
     part: Decimal,
@@ -418,5 +397,26 @@ fn closest_ratio(
             value: part.normalize(),
             single: None,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::number::scan;
+
+    fn pct(s: &str) -> crate::number::Quantity {
+        scan(s).remove(0).quantity
+    }
+
+    #[test]
+    fn change_bases() {
+        // 18 with +55%: base 12 gives 50.0, base 11 gives 63.6.
+        assert!(!some_base(Decimal::from(18), &pct("55%"), true));
+        assert!(some_base(Decimal::from(18), &pct("50%"), true));
+        // Truncation accepted: 17 vs 11 = 54.54…% printed 54%.
+        assert!(some_base(Decimal::from(17), &pct("54%"), true));
+        // Decreases.
+        assert!(some_base(Decimal::from(8), &pct("20%"), false));
     }
 }

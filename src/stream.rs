@@ -1,0 +1,237 @@
+//! Streaming `check` for large runs: files are checked in parallel in fixed-size batches, and each
+//! batch is rendered in input order before the next starts, so output is deterministic (identical
+//! for any `-j`) and memory is bounded by the batch, not by the number of files.
+//!
+//! The JSON written here is byte-identical to [`crate::report::json::render`] (a test holds the
+//! two together); findings are spooled to a temporary file because the schema prints them after
+//! every file entry.
+
+use crate::check::RuleFilter;
+use crate::pipeline::{check_file_with, failed_report, FileReport};
+use crate::report::{json, RenderOptions, Summary};
+use crate::rules::Registry;
+use crate::rules::Severity;
+use crate::walk::Input;
+use rayon::prelude::*;
+use serde_json::{json as j, Value};
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Seek, Write};
+
+/// Files checked per batch (per thread); bounds the reports held at once.
+pub const BATCH_PER_THREAD: usize = 64;
+
+/// Outcome of a streamed run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Streamed {
+    /// Counts.
+    pub summary: Summary,
+    /// Highest finding severity seen.
+    pub worst: Option<Severity>,
+}
+
+/// Check `files` and call `sink` with each report, in input order.
+pub fn for_each_report(
+    files: &[Input],
+    registry: &Registry,
+    filter: &dyn RuleFilter,
+    keep_view: bool,
+    mut sink: impl FnMut(FileReport) -> io::Result<()>,
+) -> io::Result<()> {
+    let batch = BATCH_PER_THREAD * rayon::current_num_threads().max(1);
+    for chunk in files.chunks(batch) {
+        let reports: Vec<FileReport> = chunk
+            .par_iter()
+            .map(|input| match input {
+                Input::File(p) => check_file_with(p, registry, filter, keep_view),
+                Input::Error(path, cause) => failed_report(path, cause),
+                Input::Skipped(p) => failed_report(&p.display().to_string(), "not a report"),
+            })
+            .collect();
+        for r in reports {
+            sink(r)?;
+        }
+    }
+    Ok(())
+}
+
+/// The `files[]` entry of a report (same fields as [`json::render`]).
+fn file_json(r: &FileReport) -> Value {
+    j!({
+        "path": r.path,
+        "input_format": r.input_format.map(|f| f.name()),
+        "encoding": r.encoding,
+        "formats": r.formats,
+        "facts": r.facts,
+        "rules": r.stats,
+        "error": r.error,
+    })
+}
+
+/// Write `v` pretty-printed as an element of a top-level array (indented by four spaces).
+fn write_element(out: &mut dyn Write, first: bool, v: &Value) -> io::Result<()> {
+    out.write_all(if first { b"\n" } else { b",\n" })?;
+    let text = serde_json::to_string_pretty(v)?;
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+        }
+        out.write_all(b"    ")?;
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn count(s: &mut Streamed, r: &FileReport) {
+    s.summary.files += 1;
+    if r.error.is_some() {
+        s.summary.unreadable += 1;
+    }
+    for f in &r.findings {
+        match f.severity {
+            Severity::Error => s.summary.errors += 1,
+            Severity::Warning => s.summary.warnings += 1,
+            Severity::Info => s.summary.infos += 1,
+        }
+        s.worst = s.worst.max(Some(f.severity));
+    }
+}
+
+/// Check `files` and write the run as JSON (schema of [`json`]) to `out`, streaming.
+/// `on_report` sees every report (for messages on stderr) before it is rendered.
+pub fn run_json(
+    files: &[Input],
+    registry: &Registry,
+    filter: &dyn RuleFilter,
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+    mut on_report: impl FnMut(&mut FileReport),
+) -> io::Result<Streamed> {
+    let mut spool = BufWriter::new(spool_file()?);
+    let mut state = Streamed::default();
+    let mut any_finding = false;
+    out.write_all(b"{\n  \"files\": [")?;
+    for_each_report(files, registry, filter, false, |mut r| {
+        on_report(&mut r);
+        write_element(out, state.summary.files == 0, &file_json(&r))?;
+        for f in &r.findings {
+            write_element(
+                &mut spool,
+                !any_finding,
+                &json::finding_json(&r.path, f, opts.lang),
+            )?;
+            any_finding = true;
+        }
+        count(&mut state, &r);
+        Ok(())
+    })?;
+    out.write_all(if state.summary.files == 0 {
+        b"]"
+    } else {
+        b"\n  ]"
+    })?;
+    out.write_all(b",\n  \"findings\": [")?;
+    let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
+    spool.rewind()?;
+    io::copy(&mut (&mut spool).take(u64::MAX), out)?;
+    out.write_all(if any_finding { b"\n  ]" } else { b"]" })?;
+    let s = state.summary;
+    let tail = j!({
+        "summary": {
+            "files": s.files, "errors": s.errors, "warnings": s.warnings,
+            "infos": s.infos, "unreadable": s.unreadable,
+        },
+        "tool": {"name": "gouji", "version": env!("CARGO_PKG_VERSION")},
+        "version": json::SCHEMA_VERSION,
+    });
+    // Print the remaining keys (already in the sorted order serde_json uses) inside the object.
+    let text = serde_json::to_string_pretty(&tail)?;
+    let inner = text
+        .strip_prefix("{\n")
+        .and_then(|t| t.strip_suffix("\n}"))
+        .unwrap_or_default();
+    out.write_all(b",\n")?;
+    out.write_all(inner.as_bytes())?;
+    out.write_all(b"\n}\n")?;
+    Ok(state)
+}
+
+/// An anonymous temporary file (removed as soon as it is opened).
+fn spool_file() -> io::Result<File> {
+    let dir = std::env::temp_dir();
+    for attempt in 0..100u32 {
+        let path = dir.join(format!(
+            "gouji-findings-{}-{attempt}.json",
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(f) => {
+                let _ = std::fs::remove_file(&path);
+                return Ok(f);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other("cannot create a temporary file"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::AllRules;
+    use crate::finding::Lang;
+    use crate::walk::inputs;
+    use std::path::PathBuf;
+
+    fn opts() -> RenderOptions {
+        RenderOptions::new(Lang::En)
+    }
+
+    fn both(files: &[Input]) -> (Vec<u8>, Vec<u8>) {
+        let reg = Registry::builtin().expect("builtin packs");
+        let mut streamed = Vec::new();
+        run_json(files, &reg, &AllRules, &opts(), &mut streamed, |_| {}).expect("stream");
+        let mut reports = Vec::new();
+        for_each_report(files, &reg, &AllRules, false, |r| {
+            reports.push(r);
+            Ok(())
+        })
+        .expect("check");
+        let mut whole = Vec::new();
+        json::render(&reports, &opts(), &mut whole).expect("render");
+        (streamed, whole)
+    }
+
+    #[test]
+    fn streamed_json_is_byte_identical_to_the_renderer() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cfg = crate::gen::Config {
+            out: dir.path().to_path_buf(),
+            count: 40,
+            seed: 3,
+            outputs: vec![crate::gen::Output::Text, crate::gen::Output::Html],
+            formats: vec![],
+            inconsistency: 0.5,
+        };
+        crate::gen::generate(&cfg).expect("generate");
+        let mut files = inputs(&[dir.path().to_path_buf()]);
+        files.push(Input::Error("missing.txt".into(), "not found".into()));
+        let (s, w) = both(&files);
+        assert!(String::from_utf8_lossy(&s).contains("\"rule\""));
+        assert_eq!(String::from_utf8_lossy(&s), String::from_utf8_lossy(&w));
+    }
+
+    #[test]
+    fn empty_and_clean_runs_match_too() {
+        let (s, w) = both(&[]);
+        assert_eq!(s, w);
+        let seed = PathBuf::from("fixtures/formats/seed_002.txt");
+        let (s, w) = both(&[Input::File(seed)]);
+        assert_eq!(s, w);
+    }
+}
