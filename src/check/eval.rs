@@ -20,6 +20,8 @@ pub struct Scope<'a> {
     pub row: Option<&'a str>,
     /// Current fact (mode Cell).
     pub cell: Option<&'a Fact>,
+    /// Write the arithmetic out ([`Value::text`]); off for the first, numbers-only pass.
+    pub explain: bool,
 }
 
 /// Why an expression has no value.
@@ -74,11 +76,11 @@ fn fact_text(f: &Fact) -> String {
     }
 }
 
-fn leaf<'a>(f: &'a Fact) -> Value<'a> {
+fn leaf<'a>(f: &'a Fact, explain: bool) -> Value<'a> {
     Value {
         num: fact_num(f),
         facts: vec![f],
-        text: fact_text(f),
+        text: if explain { fact_text(f) } else { String::new() },
         prec: 100,
     }
 }
@@ -122,7 +124,7 @@ fn lookup<'a>(scope: &Scope<'a>, row: &str, col: &str, depth: usize) -> Result<V
             ..*scope
         };
         let mut val = eval(&inner, &v.expr, depth + 1)?;
-        if val.prec < 100 && val.facts.len() > 1 {
+        if scope.explain && val.prec < 100 && val.facts.len() > 1 {
             val.text = format!("({})", val.text);
             val.prec = 100;
         }
@@ -131,11 +133,16 @@ fn lookup<'a>(scope: &Scope<'a>, row: &str, col: &str, depth: usize) -> Result<V
     scope
         .table
         .fact(row, col)
-        .map(leaf)
+        .map(|f| leaf(f, scope.explain))
         .ok_or_else(|| NoValue::Missing(fact_name(row, col)))
 }
 
-fn combine<'a>(a: Value<'a>, b: Value<'a>, op: ArithOp) -> Result<Value<'a>, NoValue> {
+fn combine<'a>(
+    a: Value<'a>,
+    b: Value<'a>,
+    op: ArithOp,
+    explain: bool,
+) -> Result<Value<'a>, NoValue> {
     let (num, sym, prec) = match op {
         ArithOp::Add => (a.num.checked_add(b.num), "+", 1),
         ArithOp::Sub => (a.num.checked_sub(b.num), "-", 1),
@@ -143,24 +150,29 @@ fn combine<'a>(a: Value<'a>, b: Value<'a>, op: ArithOp) -> Result<Value<'a>, NoV
         ArithOp::Div => (a.num.checked_div(b.num), "÷", 2),
     };
     let num = num.ok_or(NoValue::Undefined)?;
-    let wrap = |v: &Value, min: u8| {
-        if v.prec < min {
-            format!("({})", v.text)
-        } else {
-            v.text.clone()
-        }
+    let text = if explain {
+        let wrap = |v: &Value, min: u8| {
+            if v.prec < min {
+                format!("({})", v.text)
+            } else {
+                v.text.clone()
+            }
+        };
+        let left = wrap(&a, prec);
+        let right = wrap(
+            &b,
+            prec + u8::from(matches!(op, ArithOp::Sub | ArithOp::Div)),
+        );
+        format!("{left} {sym} {right}")
+    } else {
+        String::new()
     };
-    let left = wrap(&a, prec);
-    let right = wrap(
-        &b,
-        prec + u8::from(matches!(op, ArithOp::Sub | ArithOp::Div)),
-    );
     let mut facts = a.facts;
     facts.extend(b.facts);
     Ok(Value {
         num,
         facts,
-        text: format!("{left} {sym} {right}"),
+        text,
         prec,
     })
 }
@@ -175,7 +187,10 @@ pub fn eval<'a>(scope: &Scope<'a>, e: &Expr, depth: usize) -> Result<Value<'a>, 
             prec: 100,
         }),
         Expr::Name(n) if n.name == "value" && scope.mode == ForEach::Cell && n.column.is_none() => {
-            scope.cell.map(leaf).ok_or(NoValue::Missing("value".into()))
+            scope
+                .cell
+                .map(|f| leaf(f, scope.explain))
+                .ok_or(NoValue::Missing("value".into()))
         }
         Expr::Name(n) if n.glob => {
             // Every declared row under the prefix must have been found.
@@ -192,7 +207,7 @@ pub fn eval<'a>(scope: &Scope<'a>, e: &Expr, depth: usize) -> Result<Value<'a>, 
                 let v = lookup(scope, &row.key, &col, depth)?;
                 acc = Some(match acc {
                     None => v,
-                    Some(a) => combine(a, v, ArithOp::Add)?,
+                    Some(a) => combine(a, v, ArithOp::Add, scope.explain)?,
                 });
             }
             acc.ok_or_else(|| NoValue::Missing(format!("{}.*", n.name)))
@@ -207,7 +222,7 @@ pub fn eval<'a>(scope: &Scope<'a>, e: &Expr, depth: usize) -> Result<Value<'a>, 
                 let v = eval(scope, a, depth + 1)?;
                 acc = Some(match acc {
                     None => v,
-                    Some(x) => combine(x, v, ArithOp::Add)?,
+                    Some(x) => combine(x, v, ArithOp::Add, scope.explain)?,
                 });
             }
             Ok(acc.unwrap_or(Value {
@@ -233,7 +248,7 @@ pub fn eval<'a>(scope: &Scope<'a>, e: &Expr, depth: usize) -> Result<Value<'a>, 
         Expr::Arith(op, a, b) => {
             let a = eval(scope, a, depth + 1)?;
             let b = eval(scope, b, depth + 1)?;
-            combine(a, b, *op)
+            combine(a, b, *op, scope.explain)
         }
         Expr::Cmp(..) | Expr::And(..) | Expr::Or(..) => Err(NoValue::Undefined),
     }

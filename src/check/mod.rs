@@ -198,6 +198,7 @@ fn check_rule(
         column: None,
         row: None,
         cell: None,
+        explain: false,
     };
     match rule.for_each {
         ForEach::Once => run(doc, rule, base, None, out, trace),
@@ -309,6 +310,14 @@ fn run(
         return;
     }
     out.stats.failed += 1;
+    // Second pass, only for a failure: write the arithmetic out.
+    let scope = Scope {
+        explain: true,
+        ..scope
+    };
+    let (Ok(left), Ok(right)) = (eval(&scope, l, 0), eval(&scope, r, 0)) else {
+        return;
+    };
     let context = rule
         .when
         .as_ref()

@@ -44,6 +44,12 @@ pub fn parse_cell(text: &str) -> CellValue {
     if t.is_empty() {
         return CellValue::Blank;
     }
+    // Most cells are plain integers: read them without the general machinery.
+    if t.len() <= 18 && t.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(v) = t.parse::<i64>() {
+            return CellValue::Number(Quantity::integer(v));
+        }
+    }
     if (t.chars().count() <= 6 && t.chars().all(is_dash))
         || matches!(t, "/" | "／" | "\\" | "无" | "不适用" | "N/A" | "n/a")
     {

@@ -345,9 +345,14 @@ pub(crate) fn unit(cs: &[char], i: usize) -> Option<(&'static str, usize)> {
 
 /// True if the chars at `i` spell `w`.
 pub(crate) fn starts_with(cs: &[char], i: usize, w: &str) -> bool {
-    let n = w.chars().count();
-    cs.get(i..i.saturating_add(n))
-        .is_some_and(|s| s.iter().copied().eq(w.chars()))
+    let mut k = i;
+    for c in w.chars() {
+        if cs.get(k) != Some(&c) {
+            return false;
+        }
+        k += 1;
+    }
+    true
 }
 
 /// True if the chars ending just before `end` spell `w`.
