@@ -345,14 +345,7 @@ pub(crate) fn unit(cs: &[char], i: usize) -> Option<(&'static str, usize)> {
 
 /// True if the chars at `i` spell `w`.
 pub(crate) fn starts_with(cs: &[char], i: usize, w: &str) -> bool {
-    let mut k = i;
-    for c in w.chars() {
-        if cs.get(k) != Some(&c) {
-            return false;
-        }
-        k += 1;
-    }
-    true
+    (i..).zip(w.chars()).all(|(k, c)| cs.get(k) == Some(&c))
 }
 
 /// True if the chars ending just before `end` spell `w`.
