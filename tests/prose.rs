@@ -253,3 +253,23 @@ fn prose_arithmetic_names_the_figures_tried() {
         vec!["6 / 123 × 100 = 4.878, but 占总数的 says 4.98"]
     );
 }
+
+#[test]
+fn prose_application_counts_are_compared_with_the_2019_table() {
+    let seed_002 = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/seed_002.txt"),
+    )
+    .unwrap();
+    let say = |sentence: &str| seed_002.replace("全年共受理并办结政府信息依申请公开18件", sentence);
+    // 本年新收 is certain: 19 against the table's 18 is an error.
+    let got = arithmetic_of(&say("本年新收政府信息公开申请19件"), "PROSE-TABLE");
+    assert_eq!(got.len(), 1, "{got:?}");
+    // 收到 may count carried-over applications too: a warning, and 18 (= 18 + 0) agrees.
+    assert_eq!(
+        arithmetic_of(&say("全年共收到政府信息公开申请19件"), "PROSE-TABLE").len(),
+        1
+    );
+    assert!(arithmetic_of(&say("全年共收到政府信息公开申请18件"), "PROSE-TABLE").is_empty());
+    // 受理 is another count (the 受理 vs 收到 trap): never compared.
+    assert!(arithmetic_of(&say("全年共受理政府信息公开申请19件"), "PROSE-TABLE").is_empty());
+}

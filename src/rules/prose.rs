@@ -133,6 +133,8 @@ struct RawFact {
     pattern: Spanned<String>,
     #[serde(default)]
     exclude: Vec<String>,
+    #[serde(default)]
+    or_sum: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -227,6 +229,10 @@ pub struct FactSpec {
     pub pattern: Regex,
     /// Words in the sentence that change the scope (then no comparison).
     pub exclude: Vec<String>,
+    /// A second reading of the same words: the sum of these table facts (`收到申请` may count
+    /// 新收 or 新收 + 上年结转). The prose figure agrees if it matches either reading, and a
+    /// mismatch is then never certain.
+    pub or_sum: Vec<String>,
 }
 
 /// Status words that imply a figure (N13).
@@ -388,6 +394,7 @@ pub(crate) fn compile_prose(
                 key: f.key.get_ref().clone(),
                 pattern,
                 exclude: f.exclude.clone(),
+                or_sum: f.or_sum.clone(),
             });
         }
     }

@@ -40,7 +40,21 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
             let table = ctx.table_facts(para.segment, &spec.key);
             let Some(f) = table.first() else { continue };
             let Some(v) = fact_value(f) else { continue };
-            let holds = matches_rounded(v, &q.quantity) || q.quantity.value == v;
+            let agrees = |x| matches_rounded(x, &q.quantity) || q.quantity.value == x;
+            // The second reading (e.g. 新收 + 上年结转), when every part of it is in the table.
+            let other: Option<rust_decimal::Decimal> = if spec.or_sum.is_empty() {
+                None
+            } else {
+                spec.or_sum
+                    .iter()
+                    .map(|k| {
+                        ctx.table_facts(para.segment, k)
+                            .first()
+                            .map(|f| fact_value(f).unwrap_or_default())
+                    })
+                    .sum()
+            };
+            let holds = agrees(v) || other.is_some_and(agrees);
             ctx.evaluated(holds);
             if holds {
                 continue;
@@ -49,7 +63,12 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
                 .segments
                 .get(para.segment)
                 .is_some_and(|s| s.year.is_some());
-            let why: Option<Reason> = if !exact(q) {
+            let why: Option<Reason> = if !spec.or_sum.is_empty() {
+                Some((
+                    "正文措辞可指本年新收或新收加上年结转，两种读法都对不上",
+                    "the wording may mean new applications or new plus carried-over ones; neither matches",
+                ))
+            } else if !exact(q) {
                 Some((
                     "正文数字为约数，按区间比较",
                     "the prose figure is approximate and was compared as an interval",
