@@ -119,10 +119,11 @@ impl ProseFacts {
 
     /// Quantities of one paragraph.
     pub fn in_paragraph(&self, p: usize) -> impl Iterator<Item = (usize, &ProseQuantity)> {
-        self.quantities
-            .iter()
-            .enumerate()
-            .filter(move |(_, q)| q.paragraph == p)
+        // Quantities are stored in paragraph order: find the run by binary search, so checking
+        // every paragraph stays linear in the size of the document.
+        let start = self.quantities.partition_point(|q| q.paragraph < p);
+        let end = start + self.quantities[start..].partition_point(|q| q.paragraph <= p);
+        (start..end).map(move |i| (i, &self.quantities[i]))
     }
 }
 

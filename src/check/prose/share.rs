@@ -46,18 +46,14 @@ pub(super) fn run(ctx: &mut Ctx, spec: &ShareSpec, claimed: &[Span]) {
     let prose = ctx.prose();
     for (pi, para) in prose.paragraphs.iter().enumerate() {
         let qs: Vec<&ProseQuantity> = prose.in_paragraph(pi).map(|(_, q)| q).collect();
+        if !qs.iter().any(|q| q.quantity.is_percent()) {
+            continue;
+        }
         // Candidate bases: exact figures of this paragraph and the few before it (same segment).
         let first = pi.saturating_sub(BASE_PARAGRAPHS);
-        let mut bases: Vec<&ProseQuantity> = prose
-            .quantities
-            .iter()
-            .filter(|q| {
-                q.paragraph >= first
-                    && q.paragraph <= pi
-                    && q.segment == para.segment
-                    && exact(q)
-                    && !q.quantity.is_percent()
-            })
+        let mut bases: Vec<&ProseQuantity> = (first..=pi)
+            .flat_map(|p| prose.in_paragraph(p).map(|(_, q)| q))
+            .filter(|q| q.segment == para.segment && exact(q) && !q.quantity.is_percent())
             .collect();
         bases.sort_by_key(|q| q.range.start);
         // Shares of one partition, for the sum check: (part, percentage).
