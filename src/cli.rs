@@ -608,8 +608,17 @@ pub fn init() -> ExitCode {
 
 fn completions(shell: clap_complete::Shell) -> ExitCode {
     let mut cmd = Cli::command();
-    clap_complete::generate(shell, &mut cmd, "gouji", &mut io::stdout());
-    ExitCode::from(exit::CLEAN)
+    // clap_complete panics on a write error: render into memory, then write and handle errors.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "gouji", &mut script);
+    match io::stdout().lock().write_all(&script) {
+        Ok(()) => ExitCode::from(exit::CLEAN),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(exit::CLEAN),
+        Err(e) => {
+            eprintln!("gouji: {e}");
+            ExitCode::from(exit::TROUBLE)
+        }
+    }
 }
 
 fn man() -> ExitCode {

@@ -188,6 +188,25 @@ fn arithmetic(r: &Relation, lang: Lang) -> String {
         (Some(label), crate::rules::expr::CmpOp::Eq, Lang::Zh) => {
             format!("{}，但{}为 {}", side_text(&r.right), label, r.left.value)
         }
+        // A figure against a constant (`举办各类培训班数 > 0`): name the figure.
+        (Some(label), op, lang)
+            if r.right.single.is_none() && r.right.arithmetic == r.right.value.to_string() =>
+        {
+            match lang {
+                Lang::En => format!(
+                    "{label} is {}, but it should be {} {}",
+                    r.left.value,
+                    op.symbol(),
+                    r.right.value
+                ),
+                Lang::Zh => format!(
+                    "{label}为 {}，但应 {} {}",
+                    r.left.value,
+                    op.symbol(),
+                    r.right.value
+                ),
+            }
+        }
         _ => {
             let l = side_text(&r.left);
             let rt = side_text(&r.right);

@@ -427,3 +427,40 @@ fn init_completions_and_man() {
     assert_eq!(code, 0);
     assert!(out.contains(".TH"));
 }
+
+#[test]
+fn docx_findings_carry_their_table_locator_in_machine_formats() {
+    // The official 2021 template with one row of table 3 filled so that its total is wrong.
+    let template = std::fs::read(crate::support::fixture("docx/template-2021-blank.docx")).unwrap();
+    let mut cells = gouji::source::docx::fill::CellTexts::new();
+    for (col, value) in (4..=10).zip(["1", "0", "0", "0", "0", "0", "2"]) {
+        cells.insert((2, 4, col), value.to_string());
+    }
+    let bytes = gouji::source::docx::fill::fill_template(&template, &cells).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("draft.docx");
+    std::fs::write(&path, bytes).unwrap();
+    let out = gouji()
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "sarif",
+            "--select",
+            "F2021-T3-ROW",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let result = &log["runs"][0]["results"][0];
+    let loc = &result["locations"][0];
+    // Lines of gouji's rendering mean nothing in a .docx: a logical location instead.
+    assert!(loc["physicalLocation"]["region"].is_null(), "{loc}");
+    assert_eq!(loc["logicalLocations"][0]["name"], "第2张表 第4行 第10列");
+    assert!(result["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("第2张表 第4行 第10列"));
+}

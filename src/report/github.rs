@@ -47,16 +47,18 @@ fn message(f: &Finding, lang: Lang) -> String {
     m.push('\n');
     m.push_str(&f.arithmetic(lang));
     for o in &f.operands {
+        let place = match &o.locator {
+            Some(l) => l.clone(),
+            None => format!("line {}, column {}", o.position.line, o.position.column),
+        };
         m.push_str(&format!(
-            "\n  {} = {} (line {}, column {})",
+            "\n  {} = {} ({place})",
             o.label,
             if o.blank {
                 "blank".to_string()
             } else {
                 o.value.to_string()
             },
-            o.position.line,
-            o.position.column
         ));
     }
     if let Some(s) = &f.suggestion {

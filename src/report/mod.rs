@@ -63,6 +63,15 @@ impl RenderOptions {
     }
 }
 
+/// `1 file`, `2 files`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// Counts over a run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -96,11 +105,11 @@ impl Summary {
                 }
             ),
             Lang::En => format!(
-                "Checked {} files: {e}{} errors{e}, {} warnings, {} infos{}",
-                self.files,
-                self.errors,
-                self.warnings,
-                self.infos,
+                "Checked {}: {e}{}{e}, {}, {}{}",
+                plural(self.files, "file"),
+                plural(self.errors, "error"),
+                plural(self.warnings, "warning"),
+                plural(self.infos, "info"),
                 if self.unreadable > 0 {
                     format!(", {} unreadable", self.unreadable)
                 } else {
@@ -199,9 +208,15 @@ pub fn end_of(index: Option<&LineIndex>, span_end: usize, start: LineCol, text: 
 
 /// The text of a finding's scope: `table · scope`.
 pub fn scope_text(f: &Finding) -> String {
-    match (&f.scope, f.table.is_empty()) {
+    let scope = match (&f.scope, f.table.is_empty()) {
         (Some(s), false) => format!("{} · {}", f.table, s),
         (Some(s), true) => s.clone(),
         (None, _) => f.table.clone(),
+    };
+    // In DOCX, XLSX and PDF the locator is what a reader of the original can find.
+    match &f.locator {
+        Some(l) if scope.is_empty() => l.clone(),
+        Some(l) => format!("{scope} · {l}"),
+        None => scope,
     }
 }

@@ -103,8 +103,28 @@ struct Location {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<usize>,
     physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    logical_locations: Vec<LogicalLocation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<Message>,
+}
+
+/// Where a cell is in a DOCX/XLSX/PDF (`第2张表 第4行 第10列`, `Sheet1!C7`, `第3页`): lines
+/// of gouji's text rendering mean nothing to a viewer of the original file.
+#[derive(Serialize)]
+struct LogicalLocation {
+    name: String,
+    kind: &'static str,
+}
+
+fn logical(locator: &Option<String>) -> Vec<LogicalLocation> {
+    locator
+        .iter()
+        .map(|l| LogicalLocation {
+            name: l.clone(),
+            kind: "element",
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -184,8 +204,12 @@ fn result(
             id: Some(i + 1),
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation { uri: uri(path) },
-                region: Some(region(&o.span, o.position, &o.text)),
+                region: o
+                    .locator
+                    .is_none()
+                    .then(|| region(&o.span, o.position, &o.text)),
             },
+            logical_locations: logical(&o.locator),
             message: Some(Message {
                 text: format!(
                     "{} = {}",
@@ -225,8 +249,12 @@ fn result(
             id: None,
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation { uri: uri(path) },
-                region: Some(region(&f.span, f.position, primary_text)),
+                region: f
+                    .locator
+                    .is_none()
+                    .then(|| region(&f.span, f.position, primary_text)),
             },
+            logical_locations: logical(&f.locator),
             message: None,
         }],
         related_locations: related,
@@ -286,6 +314,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
                         },
                         region: None,
                     },
+                    logical_locations: Vec::new(),
                     message: None,
                 }],
             });

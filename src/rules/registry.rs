@@ -94,8 +94,10 @@ impl Registry {
             .flat_map(|p| p.rules.iter().map(move |r| (p, r)))
     }
 
-    /// Find a rule by id (case-insensitive).
+    /// Find a rule by id (case-insensitive), or else by its name.
     pub fn rule(&self, id: &str) -> Option<(&CompiledPack, &Rule)> {
-        self.rules().find(|(_, r)| r.id.eq_ignore_ascii_case(id))
+        self.rules()
+            .find(|(_, r)| r.id.eq_ignore_ascii_case(id))
+            .or_else(|| self.rules().find(|(_, r)| r.name == id))
     }
 }
