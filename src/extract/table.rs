@@ -171,6 +171,19 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
         let Some(vi) = matched[ri] else { continue };
         let values = &views[vi].values;
         let n = def.columns.len();
+        // More figures than the form has columns (a report that added a 小计 column): which
+        // figure belongs to which column is unknown, so the row gives no facts rather than
+        // misplaced ones.
+        // (Copies of a spanning cell are not extra figures.)
+        let mapped = &values[..n.min(values.len())];
+        if def.align == Align::Left
+            && values[mapped.len()..].iter().any(|(cell, v)| {
+                matches!(v, CellValue::Number(_))
+                    && !mapped.iter().any(|(m, _)| m.origin == cell.origin)
+            })
+        {
+            continue;
+        }
         for (ci, col) in def.columns.iter().enumerate() {
             let idx = match def.align {
                 Align::Left => Some(ci),
@@ -253,6 +266,35 @@ fn match_dropped_glyphs(
 #[cfg(test)]
 mod tests {
     use super::is_dropped_glyph_form;
+    use crate::rules::Registry;
+    use crate::source::{read_bytes, Document};
+    use std::path::Path;
+
+    fn doc(text: &str) -> Document {
+        read_bytes("t.txt", text.as_bytes(), Path::new("t.txt")).unwrap()
+    }
+
+    #[test]
+    fn a_row_with_an_extra_column_gives_no_facts() {
+        let reg = Registry::builtin().unwrap();
+        let table = |row: &str| {
+            format!(
+                "一、本年新收政府信息公开申请数量 | {row} |\n二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n(七)总计 | 5 | 1 | 0 | 0 | 0 | 0 | 6 |\n四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
+            )
+        };
+        let count = |text: &str| {
+            let facts = crate::extract::extract(&doc(text), &reg);
+            facts
+                .tables
+                .iter()
+                .flat_map(|t| t.facts.iter())
+                .filter(|f| f.row == "apply.new")
+                .count()
+        };
+        assert_eq!(count(&table("5 | 1 | 0 | 0 | 0 | 0 | 6")), 7);
+        // 法人或其他组织 subtotal 1 added after 自然人: eight figures for seven columns.
+        assert_eq!(count(&table("5 | 1 | 1 | 0 | 0 | 0 | 0 | 6")), 0);
+    }
 
     #[test]
     fn dropped_glyph_forms() {
