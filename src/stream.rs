@@ -54,19 +54,6 @@ pub fn for_each_report(
     Ok(())
 }
 
-/// The `files[]` entry of a report (same fields as [`json::render`]).
-fn file_json(r: &FileReport) -> Value {
-    j!({
-        "path": r.path,
-        "input_format": r.input_format.map(|f| f.name()),
-        "encoding": r.encoding,
-        "formats": r.formats,
-        "facts": r.facts,
-        "rules": r.stats,
-        "error": r.error,
-    })
-}
-
 /// Write `v` pretty-printed as an element of a top-level array (indented by four spaces).
 fn write_element(out: &mut dyn Write, first: bool, v: &Value) -> io::Result<()> {
     out.write_all(if first { b"\n" } else { b",\n" })?;
@@ -112,7 +99,7 @@ pub fn run_json(
     out.write_all(b"{\n  \"files\": [")?;
     for_each_report(files, registry, filter, false, |mut r| {
         on_report(&mut r);
-        write_element(out, state.summary.files == 0, &file_json(&r))?;
+        write_element(out, state.summary.files == 0, &json::file_json(&r))?;
         for f in &r.findings {
             write_element(
                 &mut spool,

@@ -51,6 +51,19 @@ fn term(t: &Term) -> Value {
     json!({"arithmetic": t.arithmetic, "value": t.value.to_string(), "label": t.single})
 }
 
+/// One `files[]` entry.
+pub fn file_json(r: &FileReport) -> Value {
+    json!({
+        "path": r.path,
+        "input_format": r.input_format.map(|f| f.name()),
+        "encoding": r.encoding,
+        "formats": r.formats,
+        "facts": r.facts,
+        "rules": r.stats,
+        "error": r.error,
+    })
+}
+
 /// One finding as JSON.
 pub fn finding_json(path: &str, f: &Finding, lang: Lang) -> Value {
     json!({
@@ -90,20 +103,7 @@ pub fn finding_json(path: &str, f: &Finding, lang: Lang) -> Value {
 /// Render the whole run as one JSON document.
 pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let summary = super::Summary::of(reports);
-    let files: Vec<Value> = reports
-        .iter()
-        .map(|r| {
-            json!({
-                "path": r.path,
-                "input_format": r.input_format.map(|f| f.name()),
-                "encoding": r.encoding,
-                "formats": r.formats,
-                "facts": r.facts,
-                "rules": r.stats,
-                "error": r.error,
-            })
-        })
-        .collect();
+    let files: Vec<Value> = reports.iter().map(file_json).collect();
     let findings: Vec<Value> = reports
         .iter()
         .flat_map(|r| {
