@@ -118,7 +118,7 @@ pub enum ConfigError {
         source: std::io::Error,
     },
     /// The file has problems (all of them are listed).
-    #[error("configuration {path} is invalid: {}", .problems.first().map(|p| p.to_string()).unwrap_or_default())]
+    #[error("configuration {path} is invalid ({} problem{}; each is shown below)", .problems.len(), if .problems.len() == 1 { "" } else { "s" })]
     #[diagnostic(help("run `gouji init` in an empty folder to see a commented example"))]
     Invalid {
         /// Path.

@@ -282,7 +282,7 @@ pub enum PackError {
         source: std::io::Error,
     },
     /// The pack has problems (all of them are listed).
-    #[error("rule pack {path} is invalid: {}", .problems.first().map(|p| p.to_string()).unwrap_or_default())]
+    #[error("rule pack {path} is invalid ({} problem{}; each is shown below)", .problems.len(), if .problems.len() == 1 { "" } else { "s" })]
     #[diagnostic(help("see rules/README.md for the pack format"))]
     Invalid {
         /// Path.
