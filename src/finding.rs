@@ -31,6 +31,23 @@ pub struct Operand {
     pub side: Side,
 }
 
+impl Operand {
+    /// The value as shown to people: blank cells say so, approximate or scaled figures are shown
+    /// as printed with their value (`约55.4万条 (554000)`), others as the exact number.
+    pub fn shown(&self, lang: Lang) -> String {
+        if self.blank {
+            match lang {
+                Lang::Zh => "空（按 0 计）".to_string(),
+                Lang::En => "blank (counted as 0)".to_string(),
+            }
+        } else if is_approximate(&self.text) {
+            format!("{} ({})", self.text.trim(), self.value)
+        } else {
+            self.value.to_string()
+        }
+    }
+}
+
 /// Side of a relation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -164,7 +181,10 @@ pub enum Lang {
 }
 
 fn side_text(t: &Term) -> String {
-    if t.single.is_some() || t.arithmetic == t.value.to_string() {
+    if t.single.is_some() && is_approximate(&t.arithmetic) {
+        // A single printed figure such as 约55.4万: show it as printed, not as a bare number.
+        t.arithmetic.clone()
+    } else if t.single.is_some() || t.arithmetic == t.value.to_string() {
         t.value.to_string()
     } else if t.arithmetic.contains(" = ") {
         // The side already spells out its results (several candidates tried).
@@ -172,6 +192,13 @@ fn side_text(t: &Term) -> String {
     } else {
         format!("{} = {}", t.arithmetic, t.value)
     }
+}
+
+/// Does a printed figure carry an approximation word or a scale (约, 余, 多, 近, 万, 亿…)?
+fn is_approximate(printed: &str) -> bool {
+    ["约", "余", "多", "近", "以上", "超过", "左右", "万", "亿"]
+        .iter()
+        .any(|w| printed.contains(w))
 }
 
 fn arithmetic(r: &Relation, lang: Lang) -> String {

@@ -51,15 +51,7 @@ fn message(f: &Finding, lang: Lang) -> String {
             Some(l) => l.clone(),
             None => format!("line {}, column {}", o.position.line, o.position.column),
         };
-        m.push_str(&format!(
-            "\n  {} = {} ({place})",
-            o.label,
-            if o.blank {
-                "blank".to_string()
-            } else {
-                o.value.to_string()
-            },
-        ));
+        m.push_str(&format!("\n  {} = {} ({place})", o.label, o.shown(lang),));
     }
     if let Some(s) = &f.suggestion {
         m.push('\n');

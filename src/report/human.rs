@@ -142,14 +142,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
                     .replace(&format!(" · {scope}"), "")
                     .replace(&format!("{scope} · "), "");
             }
-            let value = if o.blank {
-                match self.lang {
-                    Lang::Zh => "空（按 0 计）".to_string(),
-                    Lang::En => "blank (counted as 0)".to_string(),
-                }
-            } else {
-                o.value.to_string()
-            };
+            let value = o.shown(self.lang);
             let mut text = format!("{label} = {value}");
             if let Some(loc) = &o.locator {
                 text.push_str(&format!(" [{loc}]"));

@@ -42,15 +42,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
                     (Side::Condition, false) => "（条件）",
                     _ => "",
                 };
-                let value = if o.blank {
-                    if en {
-                        "blank, counted as 0".to_string()
-                    } else {
-                        "空，按 0 计".to_string()
-                    }
-                } else {
-                    o.value.to_string()
-                };
+                let value = o.shown(opts.lang);
                 let locator = o
                     .locator
                     .as_ref()

@@ -211,18 +211,7 @@ fn result(
             },
             logical_locations: logical(&o.locator),
             message: Some(Message {
-                text: format!(
-                    "{} = {}",
-                    o.label,
-                    if o.blank {
-                        match opts.lang {
-                            Lang::Zh => "空（按 0 计）".to_string(),
-                            Lang::En => "blank (counted as 0)".to_string(),
-                        }
-                    } else {
-                        o.value.to_string()
-                    }
-                ),
+                text: format!("{} = {}", o.label, o.shown(opts.lang)),
             }),
         })
         .collect();
