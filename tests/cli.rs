@@ -248,3 +248,15 @@ fn the_one_wrong_cell_is_named() {
         );
     }
 }
+
+#[test]
+fn approximate_figures_are_shown_as_printed() {
+    let out = gouji()
+        .args(["check", "--format", "plain", "--select", "PROSE-CHANNELS"])
+        .arg(fixture("formats/seed_003.txt"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("= 约55.4万条 (554000)"), "{text}");
+    assert!(text.contains("691007 > 约55.4万条"), "{text}");
+}
