@@ -125,16 +125,35 @@ pub fn rows(doc: &Document, registry: &Registry) -> Vec<FactRow> {
     for t in &facts.tables {
         let pack = &registry.packs[t.pack];
         let def = &pack.tables[t.table];
+        // A file can hold several reports (a scraped page): the table's own report segment says
+        // its year and, when it opened with a title, its issuer.
+        let segment = facts
+            .prose
+            .segments
+            .get(facts.prose.segment_at(t.span.start));
+        let year = segment
+            .and_then(|s| s.year)
+            .and_then(|y| u32::try_from(y).ok())
+            .or(meta.year);
+        let issuer = segment
+            .and_then(|s| s.title.as_deref())
+            .and_then(|title| report_meta(title).issuer)
+            .or_else(|| meta.issuer.clone());
         for f in &t.facts {
             let pos = doc.line_col(f.provenance.span.start);
             let (value, unit) = match &f.value {
-                FactValue::Number(q) => (q.value.to_string(), q.unit.clone()),
-                FactValue::Blank | FactValue::NotApplicable => (String::new(), None),
+                FactValue::Number(q) => (
+                    q.value.to_string(),
+                    q.unit.clone().or_else(|| f.provenance.unit.clone()),
+                ),
+                FactValue::Blank | FactValue::NotApplicable => {
+                    (String::new(), f.provenance.unit.clone())
+                }
             };
             out.push(FactRow {
                 file: doc.path.clone(),
-                issuer: meta.issuer.clone(),
-                year: meta.year,
+                issuer: issuer.clone(),
+                year,
                 pack: pack.id.clone(),
                 table_id: def.id.clone(),
                 table_number: t.table_number,

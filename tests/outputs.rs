@@ -464,3 +464,18 @@ fn docx_findings_carry_their_table_locator_in_machine_formats() {
         .unwrap()
         .contains("第2张表 第4行 第10列"));
 }
+
+#[test]
+fn extract_names_each_table_by_its_own_report() {
+    // Seed 000 is a scrape of several reports: the 2014-format table belongs to the 2015 report,
+    // the Zhejiang table to 衢州市人民政府 2013; units come from the table's unit column.
+    let out = gouji()
+        .args(["extract", "--format", "csv"])
+        .arg(seed("seed_000.txt"))
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.contains(",2015,F2014,stats,1,active.total,"), "{csv}");
+    assert!(csv.contains(",135509,条,70,"), "{csv}");
+    assert!(csv.contains("衢州市人民政府,2013,ZJ2013,"), "{csv}");
+}

@@ -37,6 +37,8 @@ pub struct Provenance {
     pub locator: Option<String>,
     /// Cell text as printed.
     pub text: String,
+    /// Unit printed in the row's own unit cell (`条`, `件`, `万元` in the 2014 table), if any.
+    pub unit: Option<String>,
 }
 
 /// One figure of a report.

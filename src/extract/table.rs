@@ -9,10 +9,17 @@ use crate::rules::Registry;
 use crate::source::{Cell, Document, Table};
 use std::collections::HashSet;
 
+/// Units a statistics table prints in a cell of its own (`统计指标 | 单位 | 统计数`).
+const UNIT_CELLS: &[&str] = &[
+    "条", "件", "次", "人", "个", "篇", "人次", "万元", "元", "项", "份", "家", "期", "场", "场次",
+];
+
 /// A table row split into label cells and value cells.
 struct RowView<'a> {
     /// Normalised texts of the label cells (deduplicated by origin).
     labels: Vec<String>,
+    /// The row's unit cell, if one of its label cells is a unit.
+    unit: Option<String>,
     /// The label cells read as one label (normalised concatenation), when there are several.
     joined: Option<String>,
     /// Value cells with their parsed values.
@@ -47,9 +54,15 @@ fn row_view(cells: &[Cell]) -> RowView<'_> {
         .iter()
         .zip(parsed[split..].iter().cloned())
         .collect();
+    let unit = cells[..split]
+        .iter()
+        .map(|c| c.text.trim())
+        .find(|t| UNIT_CELLS.contains(t))
+        .map(str::to_string);
     RowView {
         labels,
         joined,
+        unit,
         values,
     }
 }
@@ -208,6 +221,7 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
                     column_label: col.label.clone(),
                     locator: cell.locator.clone(),
                     text: cell.text.clone(),
+                    unit: views[vi].unit.clone(),
                 },
             });
         }
