@@ -4,7 +4,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use rust_decimal::Decimal;
 
 use super::lex::{self, fold, Core};
@@ -61,12 +61,16 @@ const EXCLUDE_PATTERNS: &[&str] = &[
     r"D{1,2}\s*[:：]\s*D{2}",
 ];
 
-/// Compiled [`EXCLUDE_PATTERNS`].
-static EXCLUDE: LazyLock<Vec<Regex>> = LazyLock::new(|| {
-    EXCLUDE_PATTERNS
+/// Compiled [`EXCLUDE_PATTERNS`], with a set that says in one pass which of them occur.
+static EXCLUDE: LazyLock<(RegexSet, Vec<Regex>)> = LazyLock::new(|| {
+    let patterns: Vec<String> = EXCLUDE_PATTERNS
         .iter()
-        .filter_map(|p| Regex::new(&p.replace('D', "[0-9０-９]")).ok())
-        .collect()
+        .map(|p| p.replace('D', "[0-9０-９]"))
+        .filter(|p| Regex::new(p).is_ok())
+        .collect();
+    let set = RegexSet::new(&patterns).unwrap_or_else(|_| RegexSet::empty());
+    let each = patterns.iter().filter_map(|p| Regex::new(p).ok()).collect();
+    (set, each)
 });
 
 /// Runs of letters, digits and `/ - _`; excluded when they look like identifiers.
@@ -76,8 +80,16 @@ static IDENT: LazyLock<Option<Regex>> =
 /// Byte ranges of text that holds no quantity, merged and sorted.
 fn exclusion_zones(text: &str) -> Vec<Range<usize>> {
     let mut zones: Vec<Range<usize>> = Vec::new();
-    for re in EXCLUDE.iter() {
-        zones.extend(re.find_iter(text).map(|m| m.range()));
+    let (set, each) = &*EXCLUDE;
+    if set.len() == each.len() {
+        // Only the patterns that occur at all are run for their positions.
+        for i in set.matches(text).iter() {
+            zones.extend(each[i].find_iter(text).map(|m| m.range()));
+        }
+    } else {
+        for re in each {
+            zones.extend(re.find_iter(text).map(|m| m.range()));
+        }
     }
     if let Some(re) = IDENT.as_ref() {
         for m in re.find_iter(text) {
