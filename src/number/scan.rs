@@ -394,7 +394,8 @@ mod tests {
 
     #[test]
     fn every_exclusion_pattern_compiles() {
-        assert_eq!(EXCLUDE.len(), EXCLUDE_PATTERNS.len());
+        assert_eq!(EXCLUDE.1.len(), EXCLUDE_PATTERNS.len());
+        assert_eq!(EXCLUDE.0.len(), EXCLUDE_PATTERNS.len());
         assert!(IDENT.is_some());
     }
 
