@@ -4,7 +4,7 @@ use crate::baseline::{self, Baseline, BaselineOutcome};
 use crate::config::{self, Config};
 use crate::export;
 use crate::finding::Lang;
-use crate::pipeline::{check_file_with, failed_report, FileReport};
+use crate::pipeline::{check_file_with, FileReport};
 pub use crate::policy::FailOn;
 use crate::policy::{pattern_matches, Policy};
 use crate::report::{self, OutputFormat, RenderOptions, Summary};
@@ -310,8 +310,10 @@ fn run_checks(
             .progress_with(pb.clone())
             .map(|input| match input {
                 Input::File(p) => check_file_with(p, registry, policy, keep_view),
-                Input::Error(path, cause) => failed_report(path, cause),
-                Input::Skipped(p) => failed_report(&p.display().to_string(), "not a report"),
+                Input::Error(path, cause) => FileReport::failed(path, cause.clone()),
+                Input::Skipped(p) => {
+                    FileReport::failed(&p.display().to_string(), "not a report".to_string())
+                }
             })
             .collect()
     };
@@ -606,12 +608,10 @@ pub fn init() -> ExitCode {
     }
 }
 
-fn completions(shell: clap_complete::Shell) -> ExitCode {
-    let mut cmd = Cli::command();
-    // clap_complete panics on a write error: render into memory, then write and handle errors.
-    let mut script = Vec::new();
-    clap_complete::generate(shell, &mut cmd, "gouji", &mut script);
-    match io::stdout().lock().write_all(&script) {
+/// The exit code of a command that only writes to stdout: a closed pipe (`| head`) is not an
+/// error.
+fn written(res: io::Result<()>) -> ExitCode {
+    match res {
         Ok(()) => ExitCode::from(exit::CLEAN),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(exit::CLEAN),
         Err(e) => {
@@ -621,17 +621,18 @@ fn completions(shell: clap_complete::Shell) -> ExitCode {
     }
 }
 
+fn completions(shell: clap_complete::Shell) -> ExitCode {
+    let mut cmd = Cli::command();
+    // clap_complete panics on a write error: render into memory, then write and handle errors.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "gouji", &mut script);
+    written(io::stdout().lock().write_all(&script))
+}
+
 fn man() -> ExitCode {
     let page = clap_mangen::Man::new(Cli::command());
     let mut out = io::stdout().lock();
-    match page.render(&mut out) {
-        Ok(()) => ExitCode::from(exit::CLEAN),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(exit::CLEAN),
-        Err(e) => {
-            eprintln!("gouji: {e}");
-            ExitCode::from(exit::TROUBLE)
-        }
-    }
+    written(page.render(&mut out))
 }
 
 fn write_summary(out: &mut dyn Write, s: &Summary, lang: Lang) -> io::Result<()> {
@@ -687,14 +688,7 @@ pub fn rules(args: RulesArgs) -> ExitCode {
             Ok(())
         })()
     };
-    match res {
-        Ok(()) => ExitCode::from(exit::CLEAN),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(exit::CLEAN),
-        Err(e) => {
-            eprintln!("gouji: {e}");
-            ExitCode::from(exit::TROUBLE)
-        }
-    }
+    written(res)
 }
 
 /// Run `gouji explain`.
@@ -761,14 +755,7 @@ pub fn explain(args: ExplainArgs) -> ExitCode {
             rule.line
         )
     };
-    match res {
-        Ok(()) => ExitCode::from(exit::CLEAN),
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(exit::CLEAN),
-        Err(e) => {
-            eprintln!("gouji: {e}");
-            ExitCode::from(exit::TROUBLE)
-        }
-    }
+    written(res)
 }
 
 /// Parse the command line and run.

@@ -33,7 +33,8 @@ pub struct FileReport {
 }
 
 impl FileReport {
-    fn failed(path: &str, error: String) -> Self {
+    /// The report of a file that could not be checked.
+    pub fn failed(path: &str, error: String) -> Self {
         FileReport {
             path: path.to_string(),
             input_format: None,
@@ -99,9 +100,4 @@ pub fn check_file_with(
             "internal error while checking this file (a bug in gouji; please report it)".into(),
         )
     })
-}
-
-/// The report of a file that could not be checked.
-pub fn failed_report(path: &str, cause: &str) -> FileReport {
-    FileReport::failed(path, cause.to_string())
 }

@@ -7,7 +7,7 @@
 //! every file entry.
 
 use crate::check::RuleFilter;
-use crate::pipeline::{check_file_with, failed_report, FileReport};
+use crate::pipeline::{check_file_with, FileReport};
 use crate::report::{json, RenderOptions, Summary};
 use crate::rules::Registry;
 use crate::rules::Severity;
@@ -43,8 +43,10 @@ pub fn for_each_report(
             .par_iter()
             .map(|input| match input {
                 Input::File(p) => check_file_with(p, registry, filter, keep_view),
-                Input::Error(path, cause) => failed_report(path, cause),
-                Input::Skipped(p) => failed_report(&p.display().to_string(), "not a report"),
+                Input::Error(path, cause) => FileReport::failed(path, cause.clone()),
+                Input::Skipped(p) => {
+                    FileReport::failed(&p.display().to_string(), "not a report".to_string())
+                }
             })
             .collect();
         for r in reports {
@@ -69,18 +71,8 @@ fn write_element(out: &mut dyn Write, first: bool, v: &Value) -> io::Result<()> 
 }
 
 fn count(s: &mut Streamed, r: &FileReport) {
-    s.summary.files += 1;
-    if r.error.is_some() {
-        s.summary.unreadable += 1;
-    }
-    for f in &r.findings {
-        match f.severity {
-            Severity::Error => s.summary.errors += 1,
-            Severity::Warning => s.summary.warnings += 1,
-            Severity::Info => s.summary.infos += 1,
-        }
-        s.worst = s.worst.max(Some(f.severity));
-    }
+    s.summary.add(r);
+    s.worst = s.worst.max(r.findings.iter().map(|f| f.severity).max());
 }
 
 /// Check `files` and write the run as JSON (schema of [`json`]) to `out`, streaming.

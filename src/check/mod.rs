@@ -155,7 +155,7 @@ fn suggest(doc: &Document, inst: &TableInstance, fix: &locate::CellFix, findings
         return;
     };
     let suggestion = crate::finding::Suggestion {
-        label: cell_label(fact),
+        label: fact.label(),
         key: fact.name(),
         position: doc.line_col(fix.span.start),
         current: cell_value(inst, &fix.span).unwrap_or_default().normalize(),
@@ -236,14 +236,10 @@ fn check_rule(
                     cell: Some(fact),
                     ..base
                 };
-                run(doc, rule, scope, Some(cell_label(fact)), out, trace);
+                run(doc, rule, scope, Some(fact.label()), out, trace);
             }
         }
     }
-}
-
-fn cell_label(f: &Fact) -> String {
-    f.label()
 }
 
 fn run(
@@ -338,7 +334,7 @@ fn term(v: &Value) -> Term {
     Term {
         arithmetic: v.text.clone(),
         value: v.num.normalize(),
-        single: v.is_single_fact().then(|| cell_label(v.facts[0])),
+        single: v.is_single_fact().then(|| v.facts[0].label()),
     }
 }
 
@@ -367,7 +363,7 @@ fn finding(
             }
             operands.push(Operand {
                 key: f.name(),
-                label: cell_label(f),
+                label: f.label(),
                 value: match &f.value {
                     crate::extract::FactValue::Number(q) => q.value.normalize(),
                     _ => rust_decimal::Decimal::ZERO,

@@ -3,16 +3,11 @@
 
 use super::label::{fold, normalize};
 use super::{Fact, FactValue, Facts, Provenance, TableInstance};
-use crate::number::{parse_cell, CellValue};
+use crate::number::{parse_cell, CellValue, UNIT_WORDS};
 use crate::rules::pack::{Align, TableDef};
 use crate::rules::Registry;
 use crate::source::{Cell, Document, Table};
 use std::collections::HashSet;
-
-/// Units a statistics table prints in a cell of its own (`统计指标 | 单位 | 统计数`).
-const UNIT_CELLS: &[&str] = &[
-    "条", "件", "次", "人", "个", "篇", "人次", "万元", "元", "项", "份", "家", "期", "场", "场次",
-];
 
 /// A table row split into label cells and value cells.
 struct RowView<'a> {
@@ -57,7 +52,7 @@ fn row_view(cells: &[Cell]) -> RowView<'_> {
     let unit = cells[..split]
         .iter()
         .map(|c| c.text.trim())
-        .find(|t| UNIT_CELLS.contains(t))
+        .find(|t| UNIT_WORDS.contains(t))
         .map(str::to_string);
     RowView {
         labels,

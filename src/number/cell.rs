@@ -118,19 +118,8 @@ fn value(text: &str) -> Option<rust_decimal::Decimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::number::test_util::{d, q};
     use crate::number::Approx;
-    use rust_decimal::Decimal;
-
-    fn d(s: &str) -> Decimal {
-        s.parse().unwrap()
-    }
-
-    fn q(text: &str) -> Quantity {
-        match parse_cell(text) {
-            CellValue::Number(q) => q,
-            other => panic!("{text:?} → {other:?}"),
-        }
-    }
 
     #[test]
     fn blanks() {

@@ -237,6 +237,51 @@ fn scale_word(scale: Decimal) -> Option<&'static str> {
     }
 }
 
+/// Unit words as statistics tables print them in a unit column of their own (`统计指标 | 单位 |
+/// 统计数`), or after a number.
+pub const UNIT_WORDS: &[&str] = &[
+    "件",
+    "条",
+    "次",
+    "人",
+    "个",
+    "篇",
+    "项",
+    "元",
+    "万元",
+    "亿元",
+    "千元",
+    "人次",
+    "件次",
+    "场",
+    "场次",
+    "期",
+    "家",
+    "份",
+    "所",
+    "天",
+    "日",
+    "户",
+    "批",
+    "册",
+    "起",
+    "宗",
+    "套",
+    "部",
+    "名",
+    "处",
+    "种",
+    "%",
+    "％",
+    "‰",
+    "个工作日",
+    "工作日",
+    "小时",
+    "万人次",
+    "条次",
+    "篇次",
+];
+
 /// What a table cell holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CellValue {
@@ -250,21 +295,30 @@ pub enum CellValue {
     Text,
 }
 
+/// Helpers shared by the number layer's tests.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod test_util {
+    use super::{parse_cell, CellValue, Quantity};
+    use rust_decimal::Decimal;
 
-    fn d(s: &str) -> Decimal {
+    /// A decimal from its text.
+    pub fn d(s: &str) -> Decimal {
         s.parse().unwrap()
     }
 
-    /// The quantity of a table-cell text (the cell parser is tested on its own).
-    fn q(text: &str) -> Quantity {
+    /// The quantity of a table-cell text.
+    pub fn q(text: &str) -> Quantity {
         match parse_cell(text) {
             CellValue::Number(q) => q,
             other => panic!("{text:?} → {other:?}"),
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_util::{d, q};
+    use super::*;
 
     #[test]
     fn intervals() {

@@ -1,12 +1,7 @@
 //! Tests of the prose scanner, on real lines from the seed reports and on synthetic sentences.
 
-use rust_decimal::Decimal;
-
+use super::test_util::d;
 use super::{scan, Approx, NumberToken};
-
-fn d(s: &str) -> Decimal {
-    s.parse().unwrap()
-}
 
 /// The printed text of each token.
 fn spans(text: &str) -> Vec<&str> {

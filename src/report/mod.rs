@@ -121,23 +121,26 @@ impl Summary {
 
     /// Count a run.
     pub fn of(reports: &[FileReport]) -> Self {
-        let mut s = Summary {
-            files: reports.len(),
-            ..Summary::default()
-        };
+        let mut s = Summary::default();
         for r in reports {
-            if r.error.is_some() {
-                s.unreadable += 1;
-            }
-            for f in &r.findings {
-                match f.severity {
-                    Severity::Error => s.errors += 1,
-                    Severity::Warning => s.warnings += 1,
-                    Severity::Info => s.infos += 1,
-                }
-            }
+            s.add(r);
         }
         s
+    }
+
+    /// Count one more file.
+    pub fn add(&mut self, r: &FileReport) {
+        self.files += 1;
+        if r.error.is_some() {
+            self.unreadable += 1;
+        }
+        for f in &r.findings {
+            match f.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Info => self.infos += 1,
+            }
+        }
     }
 }
 

@@ -235,6 +235,16 @@ impl Document {
     }
 }
 
+/// Text of a cell or paragraph in a rendered view (DOCX, XLSX): control characters such as line
+/// breaks and tabs become spaces, ends trimmed, so every cell stays on its line of the view.
+pub(crate) fn view_text(text: &str) -> String {
+    let replaced: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    replaced.trim().to_string()
+}
+
 /// Why a file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {

@@ -11,6 +11,7 @@
 
 use super::detect::is_delimiter_row;
 use super::{Block, Cell, Document, InputFormat, Paragraph, Row, Span, Table};
+use crate::number::UNIT_WORDS;
 
 /// Parse decoded text into a document; `format` is [`InputFormat::Text`] or
 /// [`InputFormat::Markdown`] (both are parsed alike; Markdown tables are recognised in either).
@@ -272,50 +273,6 @@ enum Kind {
     Other,
 }
 
-/// Unit words printed in the unit column of statistics tables (or after a number).
-const UNITS: &[&str] = &[
-    "件",
-    "条",
-    "次",
-    "人",
-    "个",
-    "篇",
-    "项",
-    "元",
-    "万元",
-    "亿元",
-    "千元",
-    "人次",
-    "件次",
-    "场",
-    "场次",
-    "期",
-    "家",
-    "份",
-    "所",
-    "天",
-    "日",
-    "户",
-    "批",
-    "册",
-    "起",
-    "宗",
-    "套",
-    "部",
-    "名",
-    "处",
-    "种",
-    "%",
-    "％",
-    "‰",
-    "个工作日",
-    "工作日",
-    "小时",
-    "万人次",
-    "条次",
-    "篇次",
-];
-
 impl Kind {
     /// Classify a trimmed cell text.
     fn of(t: &str) -> Kind {
@@ -336,7 +293,7 @@ impl Kind {
 /// A number (optionally signed, with separators, decimals, a short unit suffix), a unit word, or
 /// a not-applicable mark.
 fn is_value(t: &str) -> bool {
-    if UNITS.contains(&t) {
+    if UNIT_WORDS.contains(&t) {
         return true;
     }
     if t.chars()
@@ -353,7 +310,7 @@ fn is_value(t: &str) -> bool {
     let (num, rest) = body.split_at(num_end);
     num.chars()
         .any(|c| c.is_ascii_digit() || is_fullwidth_digit(c))
-        && (rest.is_empty() || UNITS.contains(&rest.trim()) || rest.chars().count() <= 2)
+        && (rest.is_empty() || UNIT_WORDS.contains(&rest.trim()) || rest.chars().count() <= 2)
 }
 
 /// Full-width digits ０–９.

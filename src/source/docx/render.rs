@@ -8,7 +8,9 @@
 
 use super::container::corrupt;
 use super::parse::{RawBlock, RawTable, VMerge};
-use crate::source::{Block, Cell, Document, InputFormat, Paragraph, ReadError, Row, Table};
+use crate::source::{
+    view_text, Block, Cell, Document, InputFormat, Paragraph, ReadError, Row, Table,
+};
 
 /// Largest number of grid cells (rows × columns, all tables) gouji builds for one document.
 pub const MAX_GRID_CELLS: usize = 4_000_000;
@@ -25,7 +27,7 @@ pub fn render(name: &str, raw: Vec<RawBlock>) -> Result<Document, ReadError> {
     for block in raw {
         match block {
             RawBlock::Paragraph(text) => {
-                let text = clean(&text);
+                let text = view_text(&text);
                 if text.is_empty() {
                     continue;
                 }
@@ -47,15 +49,6 @@ pub fn render(name: &str, raw: Vec<RawBlock>) -> Result<Document, ReadError> {
         }
     }
     Ok(Document::new(name, InputFormat::Docx, None, view, blocks))
-}
-
-/// Cell or paragraph text for the view: line breaks and tabs become spaces, ends trimmed.
-fn clean(text: &str) -> String {
-    let replaced: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    replaced.trim().to_string()
 }
 
 /// A grid slot filled by a source cell (or a copy of one).
@@ -120,7 +113,7 @@ fn render_table(t: &RawTable, view: &mut String, budget: &mut usize) -> Result<T
                     view.push_str(SEP);
                 }
                 printed += 1;
-                let text = clean(&cell.text);
+                let text = view_text(&cell.text);
                 let start = view.len();
                 view.push_str(&text);
                 let slot = Slot {

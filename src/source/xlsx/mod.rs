@@ -14,7 +14,9 @@ use std::io::{Cursor, Read, Seek};
 
 use calamine::{open_workbook_auto_from_rs, Data, Dimensions, Range, Reader, Sheets};
 
-use super::{Block, Cell, Document, InputFormat, Paragraph, ReadError, Row, Span, Table};
+use super::{
+    view_text, Block, Cell, Document, InputFormat, Paragraph, ReadError, Row, Span, Table,
+};
 
 pub use value::format_number;
 
@@ -58,7 +60,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Document, ReadError> {
             .collect();
         let start = view.len();
         view.push('[');
-        view.push_str(&clean(&sheet));
+        view.push_str(&view_text(&sheet));
         view.push_str("]\n");
         blocks.push(Block::Paragraph(Paragraph {
             span: start..view.len() - 1,
@@ -103,15 +105,6 @@ fn merged_regions<RS: Read + Seek>(wb: &mut Sheets<RS>, sheet: &str) -> Vec<Dime
         Sheets::Xls(x) => x.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
         Sheets::Xlsb(_) | Sheets::Ods(_) => Vec::new(),
     }
-}
-
-/// Text for the view: control characters (line breaks) become spaces, ends trimmed.
-fn clean(text: &str) -> String {
-    let replaced: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    replaced.trim().to_string()
 }
 
 /// Column letters of a 0-based column (`0` → `A`, `26` → `AA`).
@@ -200,7 +193,7 @@ fn render_sheet(
                 let text = range
                     .get_value(corner)
                     .map(value::format_cell)
-                    .map(|t| clean(&t))
+                    .map(|t| view_text(&t))
                     .unwrap_or_default();
                 let start = view.len();
                 view.push_str(&text);
