@@ -96,6 +96,9 @@ pub struct FactRow {
     pub column: usize,
     /// Locator in the original document, if the view is a rendering.
     pub locator: Option<String>,
+    /// How the figure was read (`grid`, `stream`, `placed`, `zero-somewhere`, `undetermined`):
+    /// see [`crate::extract::Reading`].
+    pub read: &'static str,
 }
 
 /// The CSV header, matching [`FactRow`]'s fields.
@@ -115,6 +118,7 @@ pub const CSV_HEADER: &[&str] = &[
     "line",
     "column",
     "locator",
+    "read",
 ];
 
 /// Every fact of a document as rows.
@@ -139,7 +143,15 @@ pub fn rows(doc: &Document, registry: &Registry) -> Vec<FactRow> {
             .and_then(|s| s.title.as_deref())
             .and_then(|title| report_meta(title).issuer)
             .or_else(|| meta.issuer.clone());
-        for f in &t.facts {
+        let undetermined = t.ambiguous.iter().flat_map(|a| a.printed.iter());
+        let mut listed: Vec<&crate::extract::Fact> = t
+            .facts
+            .iter()
+            .filter(|f| f.read != crate::extract::Reading::Dropped)
+            .chain(undetermined)
+            .collect();
+        listed.sort_by_key(|f| f.provenance.span.start);
+        for f in listed {
             let pos = doc.line_col(f.provenance.span.start);
             let (value, unit) = match &f.value {
                 FactValue::Number(q) => (
@@ -166,6 +178,7 @@ pub fn rows(doc: &Document, registry: &Registry) -> Vec<FactRow> {
                 line: pos.line,
                 column: pos.column,
                 locator: f.provenance.locator.clone(),
+                read: f.read.name(),
             });
         }
     }
@@ -190,7 +203,7 @@ pub fn write_csv_header(out: &mut dyn Write) -> io::Result<()> {
 pub fn write_csv_rows(rows: &[FactRow], out: &mut dyn Write) -> io::Result<()> {
     for r in rows {
         let year = r.year.map(|y| y.to_string()).unwrap_or_default();
-        let fields: [&str; 15] = [
+        let fields: [&str; 16] = [
             &r.file,
             r.issuer.as_deref().unwrap_or(""),
             &year,
@@ -206,6 +219,7 @@ pub fn write_csv_rows(rows: &[FactRow], out: &mut dyn Write) -> io::Result<()> {
             &r.line.to_string(),
             &r.column.to_string(),
             r.locator.as_deref().unwrap_or(""),
+            r.read,
         ];
         let line: Vec<Cow<str>> = fields.iter().map(|f| csv_field(f)).collect();
         writeln!(out, "{}", line.join(","))?;
