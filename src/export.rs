@@ -86,7 +86,8 @@ pub struct FactRow {
     pub column_key: String,
     /// Column label.
     pub column_label: String,
-    /// Exact decimal value; empty for blank and not-applicable cells.
+    /// Exact decimal value as printed (before a scale word: `1.1499万元` → 1.1499, unit 万元); empty
+    /// for blank and not-applicable cells.
     pub value: String,
     /// Unit as printed, if any.
     pub unit: Option<String>,
@@ -154,9 +155,10 @@ pub fn rows(doc: &Document, registry: &Registry) -> Vec<FactRow> {
         for f in listed {
             let pos = doc.line_col(f.provenance.span.start);
             let (value, unit) = match &f.value {
+                // As printed: `1.1499万元` is 1.1499 in 万元, the unit the form asks for.
                 FactValue::Number(q) => (
-                    q.value.to_string(),
-                    q.unit.clone().or_else(|| f.provenance.unit.clone()),
+                    q.printed_value().normalize().to_string(),
+                    q.printed_unit().or_else(|| f.provenance.unit.clone()),
                 ),
                 FactValue::Blank | FactValue::NotApplicable => {
                     (String::new(), f.provenance.unit.clone())

@@ -177,7 +177,10 @@ impl Facts {
         self.tables
             .iter()
             .map(|t| {
-                t.facts.iter().filter(|f| f.read != Reading::Dropped).count()
+                t.facts
+                    .iter()
+                    .filter(|f| f.read != Reading::Dropped)
+                    .count()
                     + t.ambiguous.iter().map(|a| a.printed.len()).sum::<usize>()
             })
             .sum()

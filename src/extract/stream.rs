@@ -119,7 +119,9 @@ impl<'a> Stream<'a> {
                 .chain(def.detect.all.iter())
                 .any(|s| self.folded[g].contains(s.as_str()));
         }
-        self.suffixes[g].iter().any(|s| row.match_labels.contains(s))
+        self.suffixes[g]
+            .iter()
+            .any(|s| row.match_labels.contains(s))
     }
 
     /// Every instance of `def` in the stream: its rows found in the form's order, a new
@@ -497,7 +499,10 @@ fn is_page_debris(line: &str) -> bool {
 fn tokenize(view: &str, skip: &[Span]) -> Vec<Token> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, c) in view.char_indices().chain(std::iter::once((view.len(), '\n'))) {
+    for (i, c) in view
+        .char_indices()
+        .chain(std::iter::once((view.len(), '\n')))
+    {
         if c == '\n' || c == '\r' {
             if start < i && !skip.iter().any(|s| s.start <= start && start < s.end) {
                 let line = &view[start..i];
@@ -515,7 +520,10 @@ fn tokenize(view: &str, skip: &[Span]) -> Vec<Token> {
 fn tokenize_line(view: &str, line: Span, out: &mut Vec<Token>) {
     let text = &view[line.clone()];
     let mut word_start: Option<usize> = None;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         if is_space(c) || c == '|' {
             if let Some(ws) = word_start.take() {
                 tokenize_word(view, line.start + ws..line.start + i, out);
@@ -684,7 +692,10 @@ mod tests {
 
     #[test]
     fn placements_keep_order() {
-        assert_eq!(placements(3, 2, 100), vec![vec![0, 1], vec![0, 2], vec![1, 2]]);
+        assert_eq!(
+            placements(3, 2, 100),
+            vec![vec![0, 1], vec![0, 2], vec![1, 2]]
+        );
         assert!(placements(20, 10, 100).is_empty());
         assert_eq!(binomial(5, 2), 10);
     }

@@ -183,7 +183,12 @@ fn read_streams(
             .map(|&(pi, ti)| {
                 let found = stream.find(&registry.packs[pi].tables[ti]);
                 let rows: usize = found.iter().map(|f| f.len()).sum();
-                ((rows, pack_signed[pi], registry.packs[pi].priority), pi, ti, found)
+                (
+                    (rows, pack_signed[pi], registry.packs[pi].priority),
+                    pi,
+                    ti,
+                    found,
+                )
             })
             .filter(|(key, ..)| key.0 > 0)
             .max_by_key(|(key, ..)| *key);
@@ -193,9 +198,7 @@ fn read_streams(
         let def = &registry.packs[pi].tables[ti];
         for f in &found {
             number += 1;
-            facts
-                .tables
-                .push(stream.instance(def, f, pi, ti, number));
+            facts.tables.push(stream.instance(def, f, pi, ti, number));
         }
     }
     facts.tables.sort_by_key(|t| t.span.start);
