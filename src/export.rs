@@ -144,12 +144,10 @@ pub fn rows(doc: &Document, registry: &Registry) -> Vec<FactRow> {
             .and_then(|s| s.title.as_deref())
             .and_then(|title| report_meta(title).issuer)
             .or_else(|| meta.issuer.clone());
-        let undetermined = t.ambiguous.iter().flat_map(|a| a.printed.iter());
         let mut listed: Vec<&crate::extract::Fact> = t
             .facts
             .iter()
             .filter(|f| f.read != crate::extract::Reading::Dropped)
-            .chain(undetermined)
             .collect();
         listed.sort_by_key(|f| f.provenance.span.start);
         for f in listed {

@@ -114,14 +114,11 @@ fn check_inner(
             .iter()
             .filter(|r| r.table.as_deref() == Some(def.id.as_str()) && filter.enabled(r))
             .collect();
-        let (evals, owner) = match variants(inst) {
-            Some(vs) if vs.len() > 1 => (merge_variants(doc, &rules, def, &vs), vs[0].clone()),
-            Some(mut vs) => {
-                let one = vs.pop().unwrap_or_else(|| inst.clone());
-                (evaluate(doc, &rules, def, &one), one)
-            }
-            None => (evaluate(doc, &rules, def, inst), inst.clone()),
-        };
+        let mut evals = evaluate(doc, &rules, def, inst);
+        if !inst.ambiguous.is_empty() {
+            confirm_failures(doc, &rules, def, inst, &mut evals);
+        }
+        let owner = inst;
         let first_finding = out.findings.len();
         let mut tracing = Vec::new();
         for e in evals {
@@ -137,9 +134,9 @@ fn check_inner(
             }
             tracing.extend(e.trace);
         }
-        let fix = locate::single_cell_fix(&tracing, |s| cell_value(&owner, s));
+        let fix = locate::single_cell_fix(&tracing, |s| cell_value(owner, s));
         if let Some(fix) = fix {
-            suggest(doc, &owner, &fix, &mut out.findings[first_finding..]);
+            suggest(doc, owner, &fix, &mut out.findings[first_finding..]);
         }
         if trace {
             all_trace.extend(tracing);
@@ -153,6 +150,14 @@ fn check_inner(
     out.findings
         .sort_by(|a, b| (a.span.start, &a.rule).cmp(&(b.span.start, &b.rule)));
     out
+}
+
+/// The number a fact holds (`None` for blank and not-applicable cells).
+fn number_of(f: &Fact) -> Option<rust_decimal::Decimal> {
+    match &f.value {
+        crate::extract::FactValue::Number(q) => Some(q.value),
+        _ => None,
+    }
 }
 
 fn cell_value(inst: &TableInstance, span: &crate::source::Span) -> Option<rust_decimal::Decimal> {
@@ -223,104 +228,89 @@ fn evaluate(doc: &Document, rules: &[&Rule], def: &TableDef, inst: &TableInstanc
     out
 }
 
-/// Most readings of one table evaluated when rows printed short leave placements open.
-const MAX_VARIANTS: usize = 1024;
+/// Most placements tried to confirm one failure.
+const MAX_PLACEMENTS: usize = 4096;
 
-/// The readings of a table instance: one per combination of the placements of its ambiguous
-/// rows. `None` when there is nothing to combine (no ambiguous row, or too many combinations:
-/// then the ambiguous figures stay out of every rule).
-fn variants(inst: &TableInstance) -> Option<Vec<TableInstance>> {
-    let open: Vec<&crate::extract::AmbiguousRow> = inst
-        .ambiguous
-        .iter()
-        .filter(|a| !a.variants.is_empty())
-        .collect();
-    if open.is_empty() {
-        return None;
-    }
-    let total = open
-        .iter()
-        .try_fold(1usize, |acc, a| acc.checked_mul(a.variants.len()))
-        .filter(|&t| t <= MAX_VARIANTS)?;
-    let mut out = Vec::with_capacity(total);
-    for mut k in 0..total {
-        let mut v = inst.clone();
-        v.ambiguous.clear();
-        for a in &open {
-            let choice = k % a.variants.len();
-            k /= a.variants.len();
-            v.facts.extend(a.variants[choice].iter().cloned());
-        }
-        out.push(v);
-    }
-    Some(out)
-}
-
-/// Evaluate every reading and keep what they agree on: a failure in every reading is a
-/// failure (it does not depend on where the open figures sit), a relation that holds in every
-/// reading holds, and one that holds in some readings and fails in others is not checkable.
-fn merge_variants(
+/// A failure found in the first reading of a table with rows printed short is kept only if it
+/// fails in every placement of the open figures of the rows it involves (it then does not
+/// depend on where they sit); otherwise the relation is not checkable.
+fn confirm_failures(
     doc: &Document,
     rules: &[&Rule],
     def: &TableDef,
-    variants: &[TableInstance],
-) -> Vec<Eval> {
-    /// The first reading's evaluation and how many readings came to each outcome.
-    struct Tally {
-        first: Eval,
-        seen: usize,
-        fails: usize,
-        holds: usize,
-        not_applicable: usize,
-    }
-    let mut tallies: Vec<Tally> = Vec::new();
-    let mut index: std::collections::HashMap<(String, Option<String>), usize> =
-        std::collections::HashMap::new();
-    for v in variants {
-        for e in evaluate(doc, rules, def, v) {
-            let key = (e.rule.clone(), e.binding.clone());
-            let i = *index.entry(key).or_insert_with(|| {
-                tallies.push(Tally {
-                    first: Eval {
-                        rule: e.rule.clone(),
-                        binding: e.binding.clone(),
-                        outcome: Outcome::NotCheckable,
-                        trace: None,
-                    },
-                    seen: 0,
-                    fails: 0,
-                    holds: 0,
-                    not_applicable: 0,
-                });
-                tallies.len() - 1
+    inst: &TableInstance,
+    evals: &mut [Eval],
+) {
+    for e in evals.iter_mut() {
+        let Outcome::Fails(f) = &e.outcome else {
+            continue;
+        };
+        // For each row printed short, its placements as this failure sees them: only the
+        // facts among its operands matter, so placements that agree on them count once.
+        let keys: Vec<&str> = f.operands.iter().map(|o| o.key.as_str()).collect();
+        let involved: Vec<(&str, Vec<&Vec<Fact>>)> = inst
+            .ambiguous
+            .iter()
+            .filter_map(|a| {
+                let mut seen: Vec<Vec<(String, Option<rust_decimal::Decimal>)>> = Vec::new();
+                let mut distinct = Vec::new();
+                for v in &a.variants {
+                    let projection: Vec<(String, Option<rust_decimal::Decimal>)> = v
+                        .iter()
+                        .filter(|x| keys.contains(&x.name().as_str()))
+                        .map(|x| (x.name(), number_of(x)))
+                        .collect();
+                    if !seen.contains(&projection) {
+                        seen.push(projection);
+                        distinct.push(v);
+                    }
+                }
+                (distinct.len() > 1).then_some((a.row.as_str(), distinct))
+            })
+            .collect();
+        // A row with too many placements to try: a failure that reads it cannot be confirmed.
+        let untried = inst.ambiguous.iter().any(|a| {
+            a.variants.is_empty()
+                && inst
+                    .facts
+                    .iter()
+                    .any(|x| x.row == a.row && keys.contains(&x.name().as_str()))
+        });
+        if involved.is_empty() && !untried {
+            continue;
+        }
+        let Some(rule) = rules.iter().find(|r| r.id == e.rule) else {
+            continue;
+        };
+        let total = involved
+            .iter()
+            .try_fold(1usize, |acc, (_, vs)| acc.checked_mul(vs.len()))
+            .filter(|&t| t > 0 && t <= MAX_PLACEMENTS);
+        let confirmed = !untried
+            && total.is_some_and(|total| {
+                (0..total).all(|mut k| {
+                    let mut v = inst.clone();
+                    v.ambiguous.clear();
+                    v.facts
+                        .retain(|x| !involved.iter().any(|(row, _)| *row == x.row));
+                    for (_, vs) in &involved {
+                        let choice = k % vs.len();
+                        k /= vs.len();
+                        v.facts.extend(vs[choice].iter().cloned());
+                    }
+                    let mut again = Vec::new();
+                    check_rule(doc, rule, def, &v, &mut again);
+                    again
+                        .iter()
+                        .find(|x| x.binding == e.binding)
+                        .is_some_and(|x| matches!(x.outcome, Outcome::Fails(_)))
+                })
             });
-            let t = &mut tallies[i];
-            match e.outcome {
-                Outcome::Fails(_) => t.fails += 1,
-                Outcome::Holds => t.holds += 1,
-                Outcome::NotApplicable => t.not_applicable += 1,
-                Outcome::NotCheckable => {}
-            }
-            if t.seen == 0 {
-                t.first = e;
-            }
-            t.seen += 1;
+        if !confirmed {
+            e.outcome = Outcome::NotCheckable;
+            e.trace = None;
         }
     }
-    let all = variants.len();
-    tallies
-        .into_iter()
-        .map(|t| {
-            let mut e = t.first;
-            let agreed =
-                t.seen == all && (t.fails == all || t.holds == all || t.not_applicable == all);
-            if !agreed {
-                e.outcome = Outcome::NotCheckable;
-                e.trace = None;
-            }
-            e
-        })
-        .collect()
 }
 
 fn check_rule(

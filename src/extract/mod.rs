@@ -57,8 +57,8 @@ pub enum Reading {
     /// A row printed short whose figures between the placed ones are all zero: the figure is
     /// zero and so is every column it could belong to; the column shown is one of them.
     ZeroSomewhere,
-    /// A row printed short: the figure's column could not be fixed (the identities decide
-    /// between the possible placements in `check`).
+    /// A row printed short: the figure's column could not be fixed; the column shown is the
+    /// leftmost possible, and `check` reports a failure only if it fails in every placement.
     Undetermined,
     /// A cell the page left blank and the stream dropped: not printed, read as blank.
     Dropped,
@@ -146,10 +146,9 @@ pub struct TableInstance {
 pub struct AmbiguousRow {
     /// Row key.
     pub row: String,
-    /// The printed figures, with an empty column key ([`Reading::Undetermined`]).
-    pub printed: Vec<Fact>,
-    /// Every placement the order of the figures allows: the facts of the row's open columns
-    /// (figures and dropped blanks) under that placement. Empty when there are too many.
+    /// Every placement the order of the figures allows: all facts of the row (figures and
+    /// dropped blanks) under that placement. Empty when there are too many. The table's facts
+    /// hold the first of them (figures in the leftmost open columns).
     pub variants: Vec<Vec<Fact>>,
 }
 
@@ -181,7 +180,6 @@ impl Facts {
                     .iter()
                     .filter(|f| f.read != Reading::Dropped)
                     .count()
-                    + t.ambiguous.iter().map(|a| a.printed.len()).sum::<usize>()
             })
             .sum()
     }

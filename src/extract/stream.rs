@@ -18,10 +18,12 @@ use super::label::{fold, normalize};
 use super::{AmbiguousRow, Fact, FactValue, Provenance, Reading, TableInstance};
 use crate::number::{parse_cell, CellValue, UNIT_WORDS};
 use crate::rules::pack::{RowDef, ShortRows, TableDef};
-use crate::source::Span;
+use crate::source::detect::is_delimiter_row;
+use crate::source::{Block, Cell, Document, Span};
+use std::collections::HashSet;
 
 /// Most label tokens joined into one label (`受理` / `政府信息` / `公开` / `申请` / `总数`).
-const MAX_LABEL_TOKENS: usize = 8;
+const MAX_LABEL_TOKENS: usize = 24;
 /// Most groups between two consecutive rows of one table before the table is taken to end.
 const MAX_ROW_GAP: usize = 12;
 /// Most placements of one short row (beyond: its figures are read, their columns left open).
@@ -83,9 +85,25 @@ impl Found {
 }
 
 impl<'a> Stream<'a> {
-    /// Tokenise a view, skipping the byte ranges in `skip` (tables already read as grids).
-    pub(crate) fn new(view: &'a str, skip: &[Span]) -> Self {
-        let tokens = tokenize(view, skip);
+    /// Tokenise a document in block order: every paragraph line and every table cell (each
+    /// cell of an expanded grid once), so that the same reader serves crawled text, Markdown
+    /// cut into small tables and grids whose header or rows came apart.
+    pub(crate) fn new(doc: &'a Document) -> Self {
+        let view = doc.view.as_str();
+        let mut tokens = Vec::new();
+        for block in &doc.blocks {
+            match block {
+                Block::Paragraph(p) => tokenize(view, p.span.clone(), &mut tokens),
+                Block::Table(t) => {
+                    let mut seen = HashSet::new();
+                    for cell in t.rows.iter().flat_map(|r| r.cells.iter()) {
+                        if seen.insert(cell.origin) {
+                            tokenize_cell(view, cell, &mut tokens);
+                        }
+                    }
+                }
+            }
+        }
         let groups = group(&tokens);
         let suffixes = groups
             .iter()
@@ -295,78 +313,59 @@ impl<'a> Stream<'a> {
             );
             return;
         }
-        // Fewer figures than columns: the page's blank cells were dropped.
+        // Fewer figures than columns: the page's blank cells were dropped. Fixed: what the
+        // form's convention fixes (the last figure is the 总计; from the left); open: figures
+        // that could sit in several columns, in order.
         let (fixed, free_cols, free_vals): (Vec<(usize, usize)>, Vec<usize>, Vec<usize>) =
             match def.short_rows {
                 ShortRows::Left => ((0..m).map(|i| (i, i)).collect(), Vec::new(), Vec::new()),
-                ShortRows::FirstTotal if m == 1 => (vec![(n - 1, 0)], Vec::new(), Vec::new()),
                 ShortRows::FirstTotal => (
-                    vec![(0, 0), (n - 1, m - 1)],
-                    (1..n - 1).collect(),
-                    (1..m - 1).collect(),
+                    vec![(n - 1, m - 1)],
+                    (0..n - 1).collect(),
+                    (0..m - 1).collect(),
                 ),
                 ShortRows::Unknown => (Vec::new(), (0..n).collect(), (0..m).collect()),
             };
-        let mut certain: Vec<Fact> = Vec::new();
-        for &(ci, vi) in &fixed {
-            certain.extend(fact(ci, Some(values[vi]), Reading::Placed));
-        }
         let all_zero = free_vals.iter().all(|&vi| match &values[vi].kind {
             Kind::Value(CellValue::Number(q)) => q.value.is_zero(),
             Kind::Value(_) => true,
             _ => false,
         });
-        if free_vals.is_empty() || all_zero {
-            // Every free column is zero or blank whatever the placement: give the printed
-            // figures the leftmost free columns (their column is not known, their value is).
-            for (k, &ci) in free_cols.iter().enumerate() {
-                let read = if k < free_vals.len() {
-                    Reading::ZeroSomewhere
-                } else {
-                    Reading::Dropped
-                };
-                certain.extend(fact(ci, free_vals.get(k).map(|&vi| values[vi]), read));
+        // The row's facts when the open figures take the open columns `chosen` (in order).
+        let row_facts = |chosen: &[usize], open_read: Reading| -> Vec<Fact> {
+            let mut out = Vec::new();
+            for &(ci, vi) in &fixed {
+                out.extend(fact(ci, Some(values[vi]), Reading::Placed));
             }
-            let fixed_cols: Vec<usize> = fixed.iter().map(|&(c, _)| c).collect();
-            for ci in 0..n {
-                if !fixed_cols.contains(&ci) && !free_cols.contains(&ci) {
-                    certain.extend(fact(ci, None, Reading::Dropped));
+            for (k, &ci) in free_cols.iter().enumerate() {
+                match chosen.iter().position(|&c| c == k) {
+                    Some(p) => out.extend(fact(ci, Some(values[free_vals[p]]), open_read)),
+                    None => out.extend(fact(ci, None, Reading::Dropped)),
                 }
             }
-            facts.extend(certain);
+            for ci in 0..n {
+                let placed = fixed.iter().any(|&(c, _)| c == ci) || free_cols.contains(&ci);
+                if !placed {
+                    out.extend(fact(ci, None, Reading::Dropped));
+                }
+            }
+            out
+        };
+        // The first reading: open figures in the leftmost open columns (a first figure is
+        // usually the first column, 自然人).
+        let leftmost: Vec<usize> = (0..free_vals.len()).collect();
+        if free_vals.is_empty() || all_zero {
+            // Zero wherever they sit: every open column is zero or blank in every placement.
+            facts.extend(row_facts(&leftmost, Reading::ZeroSomewhere));
             return;
         }
-        // Figures whose columns only the identities can fix: every order-keeping placement.
-        let printed: Vec<Fact> = free_vals
+        facts.extend(row_facts(&leftmost, Reading::Undetermined));
+        let variants = placements(free_cols.len(), free_vals.len(), MAX_ROW_PLACEMENTS)
             .iter()
-            .filter_map(|&vi| {
-                let mut f = fact(0, Some(values[vi]), Reading::Undetermined)?;
-                f.column = String::new();
-                f.provenance.column_label = String::new();
-                Some(f)
-            })
+            .map(|chosen| row_facts(chosen, Reading::Undetermined))
             .collect();
-        let mut variants = Vec::new();
-        for chosen in placements(free_cols.len(), free_vals.len(), MAX_ROW_PLACEMENTS) {
-            let mut variant = Vec::new();
-            for (k, &ci) in free_cols.iter().enumerate() {
-                let tok = chosen
-                    .iter()
-                    .position(|&c| c == k)
-                    .map(|vi_pos| values[free_vals[vi_pos]]);
-                let read = if tok.is_some() {
-                    Reading::Undetermined
-                } else {
-                    Reading::Dropped
-                };
-                variant.extend(fact(ci, tok, read));
-            }
-            variants.push(variant);
-        }
-        facts.extend(certain);
         ambiguous.push(AmbiguousRow {
             row: row.key.clone(),
-            printed,
             variants,
         });
     }
@@ -495,25 +494,38 @@ fn is_page_debris(line: &str) -> bool {
     dashed || paged || slash
 }
 
-/// Split the view into tokens, line by line (`\n`, `\r\n` or a bare `\r`), word by word.
-fn tokenize(view: &str, skip: &[Span]) -> Vec<Token> {
-    let mut out = Vec::new();
+/// Tokenise `range` of the view line by line (`\n`, `\r\n` or a bare `\r`), word by word,
+/// leaving out page footers and Markdown delimiter rows.
+fn tokenize(view: &str, range: Span, out: &mut Vec<Token>) {
+    let text = &view[range.clone()];
     let mut start = 0;
-    for (i, c) in view
+    for (i, c) in text
         .char_indices()
-        .chain(std::iter::once((view.len(), '\n')))
+        .chain(std::iter::once((text.len(), '\n')))
     {
         if c == '\n' || c == '\r' {
-            if start < i && !skip.iter().any(|s| s.start <= start && start < s.end) {
-                let line = &view[start..i];
-                if !is_page_debris(line) {
-                    tokenize_line(view, start..i, &mut out);
-                }
+            let line = &text[start..i];
+            if !line.trim().is_empty() && !is_page_debris(line) && !is_delimiter_row(line) {
+                tokenize_line(view, range.start + start..range.start + i, out);
             }
             start = i + c.len_utf8();
         }
     }
-    out
+}
+
+/// The tokens of one table cell. When the cell's text is not the view's text at its span (a
+/// rendering joined text nodes), every token points at the whole cell.
+fn tokenize_cell(view: &str, cell: &Cell, out: &mut Vec<Token>) {
+    if view.get(cell.span.clone()) == Some(cell.text.as_str()) {
+        tokenize(view, cell.span.clone(), out);
+        return;
+    }
+    let mut own = Vec::new();
+    tokenize(&cell.text, 0..cell.text.len(), &mut own);
+    out.extend(own.into_iter().map(|t| Token {
+        kind: t.kind,
+        span: cell.span.clone(),
+    }));
 }
 
 /// The tokens of one line.
@@ -637,7 +649,8 @@ fn trailing_figure(w: &str) -> Option<usize> {
         .count();
     let last = prefix.chars().last()?;
     let ok_last = ('\u{4E00}'..='\u{9FFF}').contains(&last) && !matches!(last, '第' | '共' | '约');
-    (han >= 2 && ok_last).then_some(start)
+    let after_unit = UNIT_WORDS.iter().any(|u| prefix.ends_with(u));
+    (ok_last && (after_unit && han >= 3 || han >= 4)).then_some(start)
 }
 
 #[cfg(test)]
@@ -645,8 +658,9 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<(String, &'static str)> {
-        tokenize(text, &[])
-            .into_iter()
+        let mut out = Vec::new();
+        tokenize(text, 0..text.len(), &mut out);
+        out.into_iter()
             .map(|t| {
                 let k = match t.kind {
                     Kind::Text => "text",

@@ -138,8 +138,10 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
     facts
 }
 
-/// Read, from the text stream, the pack tables the document's grids did not give: tables whose
-/// signatures occur in the document but were found in no grid (crawled text, converter output).
+/// Read, from the document as a stream of tokens, the pack tables its grids did not give, or
+/// gave only in part: crawled text with no grid at all, Markdown cut into one small table per
+/// row group, a grid whose header or rows came apart. Rows a grid already gave keep the grid's
+/// reading; the stream adds the rows it missed.
 fn read_streams(
     doc: &Document,
     registry: &Registry,
@@ -147,25 +149,31 @@ fn read_streams(
     pack_signed: &[bool],
     facts: &mut Facts,
 ) {
-    let read_ids: HashSet<&str> = facts
-        .tables
-        .iter()
-        .filter(|t| !t.facts.is_empty())
-        .map(|t| registry.packs[t.pack].tables[t.table].id.as_str())
-        .collect();
     let mut candidates: Vec<(usize, usize)> = Vec::new();
     for (pi, pack) in registry.packs.iter().enumerate() {
         for (ti, def) in pack.tables.iter().enumerate() {
-            if !read_ids.contains(def.id.as_str()) && def.detect.matches(doc_text) {
+            if def.detect.matches(doc_text) {
                 candidates.push((pi, ti));
             }
         }
     }
+    // Pay for the stream only where a grid left rows of a detected table unread.
+    let complete = |pi: usize, ti: usize| {
+        let def = &registry.packs[pi].tables[ti];
+        facts.tables.iter().any(|t| {
+            let d = &registry.packs[t.pack].tables[t.table];
+            if d.id != def.id {
+                return false;
+            }
+            let rows: HashSet<&str> = t.facts.iter().map(|f| f.row.as_str()).collect();
+            rows.len() * 10 >= d.rows.len() * 9
+        })
+    };
+    candidates.retain(|&(pi, ti)| !complete(pi, ti));
     if candidates.is_empty() {
         return;
     }
-    let grids: Vec<crate::source::Span> = facts.tables.iter().map(|t| t.span.clone()).collect();
-    let stream = super::stream::Stream::new(&doc.view, &grids);
+    let stream = super::stream::Stream::new(doc);
     let mut ids: Vec<&str> = Vec::new();
     for &(pi, ti) in &candidates {
         let id = registry.packs[pi].tables[ti].id.as_str();
@@ -174,6 +182,7 @@ fn read_streams(
         }
     }
     let mut number = doc.tables().count();
+    let mut added = Vec::new();
     for id in ids {
         // Of the pack tables that share this id, the one that finds the most rows; then the
         // pack whose own signatures the document carries; then the higher priority.
@@ -197,10 +206,34 @@ fn read_streams(
         };
         let def = &registry.packs[pi].tables[ti];
         for f in &found {
-            number += 1;
-            facts.tables.push(stream.instance(def, f, pi, ti, number));
+            let inst = stream.instance(def, f, pi, ti, number + 1);
+            let grid = facts.tables.iter_mut().find(|t| {
+                t.pack == pi
+                    && t.table == ti
+                    && t.span.start < inst.span.end
+                    && inst.span.start < t.span.end
+            });
+            match grid {
+                Some(g) => {
+                    // Rows the grid read stay as read; rows it missed come from the stream.
+                    let have: HashSet<String> = g.facts.iter().map(|f| f.row.clone()).collect();
+                    g.facts
+                        .extend(inst.facts.into_iter().filter(|f| !have.contains(&f.row)));
+                    g.ambiguous.extend(
+                        inst.ambiguous
+                            .into_iter()
+                            .filter(|a| !have.contains(&a.row)),
+                    );
+                    g.span = g.span.start.min(inst.span.start)..g.span.end.max(inst.span.end);
+                }
+                None => {
+                    number += 1;
+                    added.push(inst);
+                }
+            }
         }
     }
+    facts.tables.extend(added);
     facts.tables.sort_by_key(|t| t.span.start);
 }
 

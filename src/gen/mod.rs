@@ -9,6 +9,7 @@
 //! This module is separate from the engine: it shares no code with `extract` or `rules`, so the
 //! labels it prints are an independent statement of what real reports look like.
 
+pub mod degrade;
 pub mod docx;
 pub mod model;
 pub mod prose;
