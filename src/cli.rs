@@ -5,8 +5,8 @@ use crate::config::{self, Config};
 use crate::export;
 use crate::finding::Lang;
 use crate::pipeline::{check_file_with, FileReport};
-pub use crate::policy::FailOn;
 use crate::policy::{pattern_matches, Policy};
+pub use crate::policy::{FailOn, Require};
 use crate::report::{self, OutputFormat, RenderOptions, Summary};
 use crate::rules::Registry;
 use crate::walk::{inputs, split_skipped, Input};
@@ -120,6 +120,10 @@ pub struct CheckArgs {
     /// Extra rule pack files to load (TOML).
     #[arg(long = "pack", value_name = "FILE")]
     pub packs: Vec<PathBuf>,
+    /// Require this of every file, else exit with 1: `tables` = a statistics table was read and
+    /// checked (a file with nothing checkable fails the run) [default: from gouji.toml, else none].
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub require: Vec<Require>,
     /// Report only findings not recorded in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -403,8 +407,16 @@ pub fn check(args: CheckArgs) -> ExitCode {
         .fail_on
         .or_else(|| config.as_ref().and_then(|c| c.fail_on))
         .unwrap_or(FailOn::Error);
+    let require: Vec<Require> = if args.require.is_empty() {
+        config
+            .as_ref()
+            .map(|c| c.require.clone())
+            .unwrap_or_default()
+    } else {
+        args.require.clone()
+    };
     if format == OutputFormat::Json && baseline.is_none() && args.write_baseline.is_none() {
-        return check_json_streamed(&files, &registry, &policy, &args, lang, fail_on);
+        return check_json_streamed(&files, &registry, &policy, &args, lang, fail_on, &require);
     }
     // Only renderers that show the report's text need a copy of it.
     let keep_view = matches!(
@@ -469,6 +481,10 @@ pub fn check(args: CheckArgs) -> ExitCode {
             }
         }
     }
+    let unmet = reports
+        .iter()
+        .filter(|r| !requirement_met(&require, r, lang))
+        .count();
     if summary.unreadable > 0 {
         return ExitCode::from(exit::TROUBLE);
     }
@@ -478,7 +494,37 @@ pub fn check(args: CheckArgs) -> ExitCode {
             .flat_map(|r| r.findings.iter())
             .any(|f| f.severity >= t)
     });
-    ExitCode::from(if failing { exit::FINDINGS } else { exit::CLEAN })
+    ExitCode::from(if failing || unmet > 0 {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    })
+}
+
+/// Does `r` meet every `--require`? If not, say so on stderr, naming the file.
+fn requirement_met(require: &[Require], r: &FileReport, lang: Lang) -> bool {
+    let mut met = true;
+    for req in require {
+        match req {
+            Require::Tables => {
+                if r.error.is_none() && r.coverage.status.nothing_checked() {
+                    met = false;
+                    let why = r.coverage.reasons_text(lang);
+                    match lang {
+                        Lang::Zh => eprintln!(
+                            "gouji: {}: 没有可检查的统计表（{why}），而 --require tables 要求每个文件都有",
+                            r.path
+                        ),
+                        Lang::En => eprintln!(
+                            "gouji: {}: no statistics table was checked ({why}); --require tables requires one",
+                            r.path
+                        ),
+                    }
+                }
+            }
+        }
+    }
+    met
 }
 
 fn append(path: &Path, text: &str) -> io::Result<()> {
@@ -499,13 +545,18 @@ fn check_json_streamed(
     args: &CheckArgs,
     lang: Lang,
     fail_on: FailOn,
+    require: &[Require],
 ) -> ExitCode {
     let opts = RenderOptions::new(lang);
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout());
+    let unmet = std::sync::atomic::AtomicUsize::new(0);
     let run = |out: &mut dyn Write| {
         crate::stream::run_json(files, registry, policy, &opts, out, |r| {
             if let Some(e) = &r.error {
                 eprintln!("gouji: {}: {}", r.path, e);
+            }
+            if !requirement_met(require, r, lang) {
+                unmet.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             policy.apply(std::slice::from_mut(r), None);
         })
@@ -531,7 +582,13 @@ fn check_json_streamed(
     let failing = fail_on
         .threshold()
         .is_some_and(|t| streamed.worst.is_some_and(|w| w >= t));
-    ExitCode::from(if failing { exit::FINDINGS } else { exit::CLEAN })
+    ExitCode::from(
+        if failing || unmet.load(std::sync::atomic::Ordering::Relaxed) > 0 {
+            exit::FINDINGS
+        } else {
+            exit::CLEAN
+        },
+    )
 }
 
 /// Run `gouji extract`.
