@@ -165,6 +165,11 @@ pub struct ExtractArgs {
     /// Configuration file options (only `packs` is used).
     #[command(flatten)]
     pub config: ConfigArgs,
+    /// Also write a per-file manifest here: path, input format, detected forms, tables and facts
+    /// read, status (checked / partial / no-table / unreadable), reasons, error. JSON when FILE
+    /// ends in `.json`, CSV otherwise.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
 }
 
 /// `gouji rules`.
@@ -602,11 +607,12 @@ pub fn extract(args: ExtractArgs) -> ExitCode {
         Err(code) => return code,
     };
     let (files, _) = split_skipped(inputs(&args.paths));
-    let results: Vec<Result<Vec<export::FactRow>, (String, String)>> = files
+    type Read = Result<(Vec<export::FactRow>, export::ManifestRow), (String, String)>;
+    let results: Vec<Read> = files
         .par_iter()
         .map(|input| match input {
             Input::File(p) => crate::source::read(p)
-                .map(|doc| export::rows(&doc, &registry))
+                .map(|doc| export::read(&doc, &registry))
                 .map_err(|e| (p.display().to_string(), e.to_string())),
             Input::Error(path, cause) => Err((path.clone(), cause.clone())),
             Input::Skipped(p) => Err((p.display().to_string(), "not a report".into())),
@@ -614,13 +620,24 @@ pub fn extract(args: ExtractArgs) -> ExitCode {
         .collect();
     let mut errored = false;
     let mut rows = Vec::new();
+    let mut manifest = Vec::new();
     for r in results {
         match r {
-            Ok(mut v) => rows.append(&mut v),
+            Ok((mut v, m)) => {
+                rows.append(&mut v);
+                manifest.push(m);
+            }
             Err((path, cause)) => {
                 eprintln!("gouji: {path}: {cause}");
+                manifest.push(export::ManifestRow::unreadable(&path, &cause));
                 errored = true;
             }
+        }
+    }
+    if let Some(path) = &args.manifest {
+        if let Err(e) = write_manifest(path, &manifest) {
+            eprintln!("gouji: cannot write {}: {e}", path.display());
+            return ExitCode::from(exit::TROUBLE);
         }
     }
     let stdout = io::stdout();
@@ -641,6 +658,21 @@ pub fn extract(args: ExtractArgs) -> ExitCode {
         _ if errored => ExitCode::from(exit::TROUBLE),
         _ => ExitCode::from(exit::CLEAN),
     }
+}
+
+/// Write the extract manifest: JSON when the file name ends in `.json`, CSV otherwise.
+fn write_manifest(path: &Path, rows: &[export::ManifestRow]) -> io::Result<()> {
+    let mut out = io::BufWriter::new(std::fs::File::create(path)?);
+    let json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if json {
+        serde_json::to_writer_pretty(&mut out, rows).map_err(io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        export::write_manifest_csv(rows, &mut out)?;
+    }
+    out.flush()
 }
 
 /// Run `gouji init`.
