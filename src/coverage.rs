@@ -442,13 +442,14 @@ struct Scan {
 
 fn scan(doc: &Document, facts: &Facts, registry: &Registry) -> Scan {
     let doc_text = crate::extract::label::fold(&doc.view);
-    // Row labels of the tables of every pack whose signatures the document carries.
+    // Row labels of the tables whose signatures (or whose pack's) the document carries.
     let mut wanted: HashMap<&str, Vec<(usize, usize, usize)>> = HashMap::new();
     for (pi, pack) in registry.packs.iter().enumerate() {
-        if pack.tables.is_empty() || !pack.detect.matches(&doc_text) {
-            continue;
-        }
+        let pack_signed = pack.detect.matches(&doc_text);
         for (ti, def) in pack.tables.iter().enumerate() {
+            if !pack_signed && !def.detect.matches(&doc_text) {
+                continue;
+            }
             for (ri, row) in def.rows.iter().enumerate() {
                 for l in row.match_labels.iter().filter(|l| l.chars().count() >= 4) {
                     wanted.entry(l.as_str()).or_default().push((pi, ti, ri));
