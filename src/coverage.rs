@@ -255,11 +255,10 @@ impl Coverage {
     }
 }
 
-/// Whether a fact's value was recovered (re-assembled from a degraded layout) rather than read
-/// as printed. No reader recovers cells yet; when [`crate::extract::Provenance`] records how a
-/// cell was read, this is the one place that decides.
-pub fn is_recovered(_fact: &Fact) -> bool {
-    false
+/// Whether a fact's value was recovered (put back by the form from a degraded layout) rather
+/// than read from a cell of its own: see [`crate::extract::Reading::is_recovered`].
+pub fn is_recovered(fact: &Fact) -> bool {
+    fact.read.is_recovered()
 }
 
 /// Lines of bare numbers outside any table from which a run "laid out like a table" is assumed.

@@ -92,6 +92,22 @@ pub enum Align {
     Right,
 }
 
+/// Where the figures of a row go when it has fewer figures than the table has columns: the
+/// page left some cells blank and the reader (a crawl, a converter) dropped them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShortRows {
+    /// Nothing is known: every order-preserving placement is possible, and a figure is placed
+    /// only where all placements that the table's identities allow agree.
+    Unknown,
+    /// Figures fill the columns from the left (a blank trailing cell, e.g. an empty 历年累计,
+    /// disappears).
+    Left,
+    /// The last figure is the last column (总计) and, with two or more figures, the first figure
+    /// is the first column; figures in between belong to the middle columns in order, at places
+    /// only the identities can fix.
+    FirstTotal,
+}
+
 /// A value column of a table.
 #[derive(Debug, Clone)]
 pub struct ColumnDef {
@@ -143,6 +159,8 @@ pub struct TableDef {
     pub detect: Detect,
     /// Value-cell alignment.
     pub align: Align,
+    /// Placement of the figures of a row printed short (blank cells dropped).
+    pub short_rows: ShortRows,
     /// Value columns (one unnamed column if the pack declares none).
     pub columns: Vec<ColumnDef>,
     /// Rows.
@@ -471,6 +489,22 @@ fn validate_table(p: &mut Problems, t: &RawTable) -> TableDef {
             Align::Left
         }
     };
+    let short_rows = match t.short_rows.as_ref().map(|a| a.get_ref().as_str()) {
+        None | Some("unknown") => ShortRows::Unknown,
+        Some("left") => ShortRows::Left,
+        Some("first-total") => ShortRows::FirstTotal,
+        Some(other) => {
+            if let Some(a) = &t.short_rows {
+                p.push(
+                    a.span(),
+                    format!(
+                        "unknown short_rows `{other}`; expected one of: unknown, left, first-total"
+                    ),
+                );
+            }
+            ShortRows::Unknown
+        }
+    };
     let mut columns: Vec<ColumnDef> = t
         .columns
         .iter()
@@ -546,6 +580,7 @@ fn validate_table(p: &mut Problems, t: &RawTable) -> TableDef {
         optional: t.optional,
         detect: Detect::compile(&t.detect),
         align,
+        short_rows,
         columns,
         rows,
         virtuals: Vec::new(),

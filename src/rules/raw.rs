@@ -57,6 +57,8 @@ pub(crate) struct RawTable {
     #[serde(default)]
     pub(crate) align: Option<Spanned<String>>,
     #[serde(default)]
+    pub(crate) short_rows: Option<Spanned<String>>,
+    #[serde(default)]
     pub(crate) columns: Vec<RawColumn>,
     #[serde(default, rename = "row")]
     pub(crate) rows: Vec<RawRow>,
