@@ -5,8 +5,8 @@ use crate::config::{self, Config};
 use crate::export;
 use crate::finding::Lang;
 use crate::pipeline::{check_file_with, FileReport};
-pub use crate::policy::FailOn;
 use crate::policy::{pattern_matches, Policy};
+pub use crate::policy::{FailOn, Require};
 use crate::report::{self, OutputFormat, RenderOptions, Summary};
 use crate::rules::Registry;
 use crate::walk::{inputs, split_skipped, Input};
@@ -120,6 +120,10 @@ pub struct CheckArgs {
     /// Extra rule pack files to load (TOML).
     #[arg(long = "pack", value_name = "FILE")]
     pub packs: Vec<PathBuf>,
+    /// Require this of every file, else exit with 1: `tables` = a statistics table was read and
+    /// checked (a file with nothing checkable fails the run) [default: from gouji.toml, else none].
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub require: Vec<Require>,
     /// Report only findings not recorded in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -161,6 +165,11 @@ pub struct ExtractArgs {
     /// Configuration file options (only `packs` is used).
     #[command(flatten)]
     pub config: ConfigArgs,
+    /// Also write a per-file manifest here: path, input format, detected forms, tables and facts
+    /// read, status (checked / partial / no-table / unreadable), reasons, error. JSON when FILE
+    /// ends in `.json`, CSV otherwise.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
 }
 
 /// `gouji rules`.
@@ -403,8 +412,16 @@ pub fn check(args: CheckArgs) -> ExitCode {
         .fail_on
         .or_else(|| config.as_ref().and_then(|c| c.fail_on))
         .unwrap_or(FailOn::Error);
+    let require: Vec<Require> = if args.require.is_empty() {
+        config
+            .as_ref()
+            .map(|c| c.require.clone())
+            .unwrap_or_default()
+    } else {
+        args.require.clone()
+    };
     if format == OutputFormat::Json && baseline.is_none() && args.write_baseline.is_none() {
-        return check_json_streamed(&files, &registry, &policy, &args, lang, fail_on);
+        return check_json_streamed(&files, &registry, &policy, &args, lang, fail_on, &require);
     }
     // Only renderers that show the report's text need a copy of it.
     let keep_view = matches!(
@@ -469,6 +486,10 @@ pub fn check(args: CheckArgs) -> ExitCode {
             }
         }
     }
+    let unmet = reports
+        .iter()
+        .filter(|r| !requirement_met(&require, r, lang))
+        .count();
     if summary.unreadable > 0 {
         return ExitCode::from(exit::TROUBLE);
     }
@@ -478,7 +499,37 @@ pub fn check(args: CheckArgs) -> ExitCode {
             .flat_map(|r| r.findings.iter())
             .any(|f| f.severity >= t)
     });
-    ExitCode::from(if failing { exit::FINDINGS } else { exit::CLEAN })
+    ExitCode::from(if failing || unmet > 0 {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    })
+}
+
+/// Does `r` meet every `--require`? If not, say so on stderr, naming the file.
+fn requirement_met(require: &[Require], r: &FileReport, lang: Lang) -> bool {
+    let mut met = true;
+    for req in require {
+        match req {
+            Require::Tables => {
+                if r.error.is_none() && r.coverage.status.nothing_checked() {
+                    met = false;
+                    let why = r.coverage.reasons_text(lang);
+                    match lang {
+                        Lang::Zh => eprintln!(
+                            "gouji: {}: 没有可检查的统计表（{why}），而 --require tables 要求每个文件都有",
+                            r.path
+                        ),
+                        Lang::En => eprintln!(
+                            "gouji: {}: no statistics table was checked ({why}); --require tables requires one",
+                            r.path
+                        ),
+                    }
+                }
+            }
+        }
+    }
+    met
 }
 
 fn append(path: &Path, text: &str) -> io::Result<()> {
@@ -499,13 +550,18 @@ fn check_json_streamed(
     args: &CheckArgs,
     lang: Lang,
     fail_on: FailOn,
+    require: &[Require],
 ) -> ExitCode {
     let opts = RenderOptions::new(lang);
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout());
+    let unmet = std::sync::atomic::AtomicUsize::new(0);
     let run = |out: &mut dyn Write| {
         crate::stream::run_json(files, registry, policy, &opts, out, |r| {
             if let Some(e) = &r.error {
                 eprintln!("gouji: {}: {}", r.path, e);
+            }
+            if !requirement_met(require, r, lang) {
+                unmet.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             policy.apply(std::slice::from_mut(r), None);
         })
@@ -531,7 +587,13 @@ fn check_json_streamed(
     let failing = fail_on
         .threshold()
         .is_some_and(|t| streamed.worst.is_some_and(|w| w >= t));
-    ExitCode::from(if failing { exit::FINDINGS } else { exit::CLEAN })
+    ExitCode::from(
+        if failing || unmet.load(std::sync::atomic::Ordering::Relaxed) > 0 {
+            exit::FINDINGS
+        } else {
+            exit::CLEAN
+        },
+    )
 }
 
 /// Run `gouji extract`.
@@ -545,11 +607,12 @@ pub fn extract(args: ExtractArgs) -> ExitCode {
         Err(code) => return code,
     };
     let (files, _) = split_skipped(inputs(&args.paths));
-    let results: Vec<Result<Vec<export::FactRow>, (String, String)>> = files
+    type Read = Result<(Vec<export::FactRow>, export::ManifestRow), (String, String)>;
+    let results: Vec<Read> = files
         .par_iter()
         .map(|input| match input {
             Input::File(p) => crate::source::read(p)
-                .map(|doc| export::rows(&doc, &registry))
+                .map(|doc| export::read(&doc, &registry))
                 .map_err(|e| (p.display().to_string(), e.to_string())),
             Input::Error(path, cause) => Err((path.clone(), cause.clone())),
             Input::Skipped(p) => Err((p.display().to_string(), "not a report".into())),
@@ -557,13 +620,24 @@ pub fn extract(args: ExtractArgs) -> ExitCode {
         .collect();
     let mut errored = false;
     let mut rows = Vec::new();
+    let mut manifest = Vec::new();
     for r in results {
         match r {
-            Ok(mut v) => rows.append(&mut v),
+            Ok((mut v, m)) => {
+                rows.append(&mut v);
+                manifest.push(m);
+            }
             Err((path, cause)) => {
                 eprintln!("gouji: {path}: {cause}");
+                manifest.push(export::ManifestRow::unreadable(&path, &cause));
                 errored = true;
             }
+        }
+    }
+    if let Some(path) = &args.manifest {
+        if let Err(e) = write_manifest(path, &manifest) {
+            eprintln!("gouji: cannot write {}: {e}", path.display());
+            return ExitCode::from(exit::TROUBLE);
         }
     }
     let stdout = io::stdout();
@@ -584,6 +658,21 @@ pub fn extract(args: ExtractArgs) -> ExitCode {
         _ if errored => ExitCode::from(exit::TROUBLE),
         _ => ExitCode::from(exit::CLEAN),
     }
+}
+
+/// Write the extract manifest: JSON when the file name ends in `.json`, CSV otherwise.
+fn write_manifest(path: &Path, rows: &[export::ManifestRow]) -> io::Result<()> {
+    let mut out = io::BufWriter::new(std::fs::File::create(path)?);
+    let json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if json {
+        serde_json::to_writer_pretty(&mut out, rows).map_err(io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        export::write_manifest_csv(rows, &mut out)?;
+    }
+    out.flush()
 }
 
 /// Run `gouji init`.

@@ -8,7 +8,7 @@
 //! settings are applied to findings in one place, [`crate::policy`].
 
 use crate::finding::Lang;
-use crate::policy::{pattern_matches, FailOn};
+use crate::policy::{pattern_matches, FailOn, Require};
 use crate::report::OutputFormat;
 use crate::rules::pack::PackProblem;
 use crate::rules::{Registry, Severity};
@@ -48,6 +48,8 @@ struct RawConfig {
     lang: Option<Spanned<String>>,
     #[serde(default)]
     baseline: Option<Spanned<String>>,
+    #[serde(default)]
+    require: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,6 +104,8 @@ pub struct Config {
     pub lang: Option<Lang>,
     /// `baseline`, resolved against [`Config::dir`].
     pub baseline: Option<PathBuf>,
+    /// `require` (e.g. `["tables"]`).
+    pub require: Vec<Require>,
     src: Arc<String>,
 }
 
@@ -272,6 +276,11 @@ impl Config {
         }
         let fail_on = p.value_enum::<FailOn>("fail-on", &raw.fail_on);
         let format = p.value_enum::<OutputFormat>("format", &raw.format);
+        let require: Vec<Require> = raw
+            .require
+            .iter()
+            .filter_map(|r| p.value_enum::<Require>("require", &Some(r.clone())))
+            .collect();
         let lang = match &raw.lang {
             None => None,
             Some(l) => match l.get_ref().as_str() {
@@ -304,6 +313,7 @@ impl Config {
             format,
             lang,
             baseline: raw.baseline.as_ref().map(|b| dir.join(b.get_ref())),
+            require,
             src,
         })
     }

@@ -4,8 +4,16 @@
 //! issuer and year of a report are guessed modestly from its first lines (a title such as
 //! `某某人民政府2019年政府信息公开工作年度报告`, `由某某人民政府编制`, or the statistics period);
 //! they are left blank when not found.
+//!
+//! Next to the facts, a per-file manifest ([`ManifestRow`], `--manifest FILE`) keeps the account
+//! of [`crate::coverage`]: input format, detected forms, facts read and the same status as
+//! `gouji check` (`checked`, `partial`, `no-table` with its reasons, `unreadable` with the
+//! error), so that "no table" and "not read" can be told apart without a second run.
 
+use crate::check::{check, AllRules};
+use crate::coverage::{self, Coverage};
 use crate::extract::{extract, FactValue};
+use crate::finding::Lang;
 use crate::rules::Registry;
 use crate::source::Document;
 use regex::Regex;
@@ -100,6 +108,107 @@ pub struct FactRow {
     /// How the figure was read (`grid`, `stream`, `placed`, `zero-somewhere`, `undetermined`):
     /// see [`crate::extract::Reading`].
     pub read: &'static str,
+    /// Input format of the file (`text`, `markdown`, `html`, `docx`, `xlsx`, `pdf`). Last in the
+    /// CSV, so consumers reading columns by header name or position are unaffected.
+    pub input_format: String,
+}
+
+/// One file of an `extract` run: what was read from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ManifestRow {
+    /// File path as given.
+    pub path: String,
+    /// Input format (empty when the file could not be read).
+    pub input_format: String,
+    /// Detected report formats (pack ids), `;`-separated in the CSV.
+    pub forms: Vec<String>,
+    /// Tables read (`F2021 表三`), `;`-separated in the CSV.
+    pub tables: Vec<String>,
+    /// Facts read.
+    pub facts: usize,
+    /// Status as in `gouji check`: `checked`, `partial`, `no-table`, `unreadable`.
+    pub status: String,
+    /// Why a table was not (fully) read, in English (empty when checked).
+    pub reasons: String,
+    /// Why the file could not be read.
+    pub error: Option<String>,
+}
+
+impl ManifestRow {
+    /// The row of a file that could not be read.
+    pub fn unreadable(path: &str, error: &str) -> Self {
+        ManifestRow {
+            path: path.to_string(),
+            input_format: String::new(),
+            forms: Vec::new(),
+            tables: Vec::new(),
+            facts: 0,
+            status: coverage::Status::Unreadable.name().to_string(),
+            reasons: String::new(),
+            error: Some(error.to_string()),
+        }
+    }
+
+    fn of(doc: &Document, cov: &Coverage, forms: Vec<String>, facts: usize) -> Self {
+        let mut tables: Vec<String> = Vec::new();
+        for t in &cov.tables {
+            let n = format!("{} {}", t.pack, t.name);
+            if !tables.contains(&n) {
+                tables.push(n);
+            }
+        }
+        ManifestRow {
+            path: doc.path.clone(),
+            input_format: doc.format.name().to_string(),
+            forms,
+            tables,
+            facts,
+            status: cov.status.name().to_string(),
+            reasons: cov.reasons_text(Lang::En),
+            error: None,
+        }
+    }
+}
+
+/// The manifest CSV header, matching [`ManifestRow`]'s fields.
+pub const MANIFEST_HEADER: &[&str] = &[
+    "path",
+    "input_format",
+    "forms",
+    "tables",
+    "facts",
+    "status",
+    "reasons",
+    "error",
+];
+
+/// Write the manifest as CSV (with its header).
+pub fn write_manifest_csv(rows: &[ManifestRow], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{}", MANIFEST_HEADER.join(","))?;
+    for r in rows {
+        let fields: [String; 8] = [
+            r.path.clone(),
+            r.input_format.clone(),
+            r.forms.join(";"),
+            r.tables.join(";"),
+            r.facts.to_string(),
+            r.status.clone(),
+            r.reasons.clone(),
+            r.error.clone().unwrap_or_default(),
+        ];
+        let line: Vec<Cow<str>> = fields.iter().map(|f| csv_field(f)).collect();
+        writeln!(out, "{}", line.join(","))?;
+    }
+    Ok(())
+}
+
+/// Every fact of a document as rows, with the document's manifest row.
+pub fn read(doc: &Document, registry: &Registry) -> (Vec<FactRow>, ManifestRow) {
+    let facts = extract(doc, registry);
+    let result = check(doc, &facts, registry, &AllRules);
+    let cov = coverage::account(doc, &facts, &result.tables, registry);
+    let manifest = ManifestRow::of(doc, &cov, facts.formats(registry), facts.count());
+    (fact_rows(doc, &facts, registry), manifest)
 }
 
 /// The CSV header, matching [`FactRow`]'s fields.
@@ -120,12 +229,16 @@ pub const CSV_HEADER: &[&str] = &[
     "column",
     "locator",
     "read",
+    "input_format",
 ];
 
 /// Every fact of a document as rows.
 pub fn rows(doc: &Document, registry: &Registry) -> Vec<FactRow> {
+    fact_rows(doc, &extract(doc, registry), registry)
+}
+
+fn fact_rows(doc: &Document, facts: &crate::extract::Facts, registry: &Registry) -> Vec<FactRow> {
     let meta = report_meta(&doc.view);
-    let facts = extract(doc, registry);
     let mut out = Vec::new();
     for t in &facts.tables {
         let pack = &registry.packs[t.pack];
@@ -179,6 +292,7 @@ pub fn rows(doc: &Document, registry: &Registry) -> Vec<FactRow> {
                 column: pos.column,
                 locator: f.provenance.locator.clone(),
                 read: f.read.name(),
+                input_format: doc.format.name().to_string(),
             });
         }
     }
@@ -203,7 +317,7 @@ pub fn write_csv_header(out: &mut dyn Write) -> io::Result<()> {
 pub fn write_csv_rows(rows: &[FactRow], out: &mut dyn Write) -> io::Result<()> {
     for r in rows {
         let year = r.year.map(|y| y.to_string()).unwrap_or_default();
-        let fields: [&str; 16] = [
+        let fields: [&str; 17] = [
             &r.file,
             r.issuer.as_deref().unwrap_or(""),
             &year,
@@ -220,6 +334,7 @@ pub fn write_csv_rows(rows: &[FactRow], out: &mut dyn Write) -> io::Result<()> {
             &r.column.to_string(),
             r.locator.as_deref().unwrap_or(""),
             r.read,
+            &r.input_format,
         ];
         let line: Vec<Cow<str>> = fields.iter().map(|f| csv_field(f)).collect();
         writeln!(out, "{}", line.join(","))?;

@@ -14,6 +14,7 @@ pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod coverage;
 pub mod export;
 pub mod extract;
 pub mod finding;

@@ -1,6 +1,7 @@
 //! The per-file pipeline: read → extract → check, with every failure turned into a result.
 
 use crate::check::{check, RuleFilter, RuleStats};
+use crate::coverage::{self, Coverage};
 use crate::extract::extract;
 use crate::finding::Finding;
 use crate::rules::Registry;
@@ -24,6 +25,8 @@ pub struct FileReport {
     pub facts: usize,
     /// Rule evaluation counts.
     pub stats: RuleStats,
+    /// What was read and checked, and why a table was not (see [`crate::coverage`]).
+    pub coverage: Coverage,
     /// Findings, in document order.
     pub findings: Vec<Finding>,
     /// Why the file could not be checked.
@@ -42,6 +45,7 @@ impl FileReport {
             formats: Vec::new(),
             facts: 0,
             stats: RuleStats::default(),
+            coverage: Coverage::unreadable(),
             findings: Vec::new(),
             error: Some(error),
             view: None,
@@ -63,7 +67,15 @@ pub fn check_document_with(
     keep_view: bool,
 ) -> FileReport {
     let facts = extract(doc, registry);
-    let result = check(doc, &facts, registry, filter);
+    let mut result = check(doc, &facts, registry, filter);
+    let coverage = coverage::account(doc, &facts, &result.tables, registry);
+    let mut engine = coverage::findings(doc, &facts, &coverage, registry, filter);
+    if !engine.is_empty() {
+        result.findings.append(&mut engine);
+        result
+            .findings
+            .sort_by(|a, b| (a.span.start, &a.rule).cmp(&(b.span.start, &b.rule)));
+    }
     FileReport {
         path: doc.path.clone(),
         input_format: Some(doc.format),
@@ -71,6 +83,7 @@ pub fn check_document_with(
         formats: facts.formats(registry),
         facts: facts.count(),
         stats: result.stats,
+        coverage,
         findings: result.findings,
         error: None,
         view: keep_view.then(|| Arc::new(doc.view.clone())),

@@ -27,6 +27,14 @@ pub enum FailOn {
     Never,
 }
 
+/// What a gate requires of every file (`--require`, `require = [...]` in gouji.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Require {
+    /// Every file must have a statistics table that was checked: a file with nothing checkable
+    /// (coverage status `no-table`) fails the run (exit 1).
+    Tables,
+}
+
 impl FailOn {
     /// The lowest severity that fails, if any.
     pub fn threshold(self) -> Option<Severity> {

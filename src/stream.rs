@@ -91,7 +91,11 @@ pub fn run_json(
     out.write_all(b"{\n  \"files\": [")?;
     for_each_report(files, registry, filter, false, |mut r| {
         on_report(&mut r);
-        write_element(out, state.summary.files == 0, &json::file_json(&r))?;
+        write_element(
+            out,
+            state.summary.files == 0,
+            &json::file_json(&r, opts.lang),
+        )?;
         for f in &r.findings {
             write_element(
                 &mut spool,
@@ -118,6 +122,7 @@ pub fn run_json(
         "summary": {
             "files": s.files, "errors": s.errors, "warnings": s.warnings,
             "infos": s.infos, "unreadable": s.unreadable,
+            "checked": s.checked, "partial": s.partial, "no_table": s.no_table,
         },
         "tool": {"name": "gouji", "version": env!("CARGO_PKG_VERSION")},
         "version": json::SCHEMA_VERSION,

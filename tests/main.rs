@@ -3,6 +3,7 @@
 mod browser;
 mod cli;
 mod corpus;
+mod coverage;
 mod mutation;
 mod outputs;
 mod prose;

@@ -37,6 +37,9 @@ pub struct CheckResult {
     pub findings: Vec<Finding>,
     /// Evaluation counts.
     pub stats: RuleStats,
+    /// Evaluation counts of the table rules of each table instance (parallel to
+    /// [`Facts::tables`]); prose rules are counted only in [`CheckResult::stats`].
+    pub tables: Vec<RuleStats>,
     /// Every decided evaluation (only filled by [`check_traced`]).
     pub trace: Vec<Evaluation>,
 }
@@ -107,6 +110,7 @@ fn check_inner(
     let mut out = CheckResult::default();
     let mut all_trace = Vec::new();
     for inst in &facts.tables {
+        let before = out.stats;
         let pack = &registry.packs[inst.pack];
         let def = &pack.tables[inst.table];
         let rules: Vec<&Rule> = pack
@@ -141,6 +145,12 @@ fn check_inner(
         if trace {
             all_trace.extend(tracing);
         }
+        out.tables.push(RuleStats {
+            evaluated: out.stats.evaluated - before.evaluated,
+            failed: out.stats.failed - before.failed,
+            not_applicable: out.stats.not_applicable - before.not_applicable,
+            not_checkable: out.stats.not_checkable - before.not_checkable,
+        });
     }
     out.trace = all_trace;
     let (mut prose_findings, prose_stats) = prose::check_prose(doc, facts, registry, filter);

@@ -60,7 +60,8 @@ fn message(f: &Finding, lang: Lang) -> String {
     m
 }
 
-/// Render one workflow command per finding (and one per unreadable file).
+/// Render one workflow command per finding (one `::error` per unreadable file, and one
+/// `::notice` per file not fully checked, saying what was not).
 pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     for rep in reports {
         let file = escape_property(rep.path.strip_prefix("./").unwrap_or(&rep.path));
@@ -70,6 +71,14 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
                 "::error file={file},title={}::{}",
                 escape_property("gouji: unreadable file"),
                 escape_data(e)
+            )?;
+        }
+        if let Some(line) = rep.coverage.line(opts.lang) {
+            writeln!(
+                out,
+                "::notice file={file},title={}::{}",
+                escape_property(&format!("gouji: {}", rep.coverage.status.name())),
+                escape_data(&line)
             )?;
         }
         for f in &rep.findings {
@@ -142,6 +151,8 @@ pub fn summary_markdown(reports: &[FileReport], opts: &RenderOptions) -> String 
     for r in reports {
         if let Some(e) = &r.error {
             md.push_str(&format!("\n- `{}`: {}", cell(&r.path), cell(e)));
+        } else if let Some(line) = r.coverage.line(opts.lang) {
+            md.push_str(&format!("\n- `{}`: {}", cell(&r.path), cell(&line)));
         }
     }
     md.push('\n');

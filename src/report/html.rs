@@ -4,6 +4,7 @@
 //! loads nothing from the network. Every piece of report text is escaped.
 
 use super::{scope_text, RenderOptions, Summary};
+use crate::coverage::Status;
 use crate::finding::{Finding, Lang};
 use crate::pipeline::FileReport;
 use std::collections::BTreeMap;
@@ -162,17 +163,40 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
         body,
         "<header><h1>gouji {}</h1><p class=\"muted\">{}</p></header>\n<main>",
         env!("CARGO_PKG_VERSION"),
-        escape(&match opts.lang {
-            Lang::Zh => format!(
-                "检查了 {} 个文件：{} 个错误，{} 个警告，{} 个提示，{} 个文件无法读取",
-                summary.files, summary.errors, summary.warnings, summary.infos, summary.unreadable
-            ),
-            Lang::En => format!(
-                "Checked {} files: {} errors, {} warnings, {} infos, {} unreadable",
-                summary.files, summary.errors, summary.warnings, summary.infos, summary.unreadable
-            ),
-        })
+        escape(&summary.sentence(opts.lang, ""))
     );
+    // The banner: which files were not (fully) checked, so an empty page is never read as
+    // "everything is consistent".
+    let unchecked: Vec<(usize, &FileReport, String)> = reports
+        .iter()
+        .enumerate()
+        .filter_map(|(n, r)| r.coverage.line(opts.lang).map(|l| (n, r, l)))
+        .collect();
+    if !unchecked.is_empty() {
+        let _ = writeln!(
+            body,
+            "<div class=\"banner\" role=\"status\"><strong>{}</strong><ul>",
+            escape(&match opts.lang {
+                Lang::Zh => format!(
+                    "{} 个文件未完整检查：未报告问题不等于数字一致",
+                    unchecked.len()
+                ),
+                Lang::En => format!(
+                    "{} not fully checked: no finding does not mean the figures agree",
+                    super::plural(unchecked.len(), "file")
+                ),
+            })
+        );
+        for (n, r, line) in &unchecked {
+            let _ = writeln!(
+                body,
+                "<li><a href=\"#file-{n}\">{}</a>: {}</li>",
+                escape(&r.path),
+                escape(line)
+            );
+        }
+        body.push_str("</ul></div>\n");
+    }
     if let Some(b) = &opts.baseline {
         let _ = writeln!(
             body,
@@ -188,7 +212,10 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
         w.file, w.findings
     );
     for (n, rep) in reports.iter().enumerate() {
-        let link = if rep.findings.is_empty() && rep.error.is_none() {
+        let shown = |r: &FileReport| {
+            !r.findings.is_empty() || r.error.is_some() || r.coverage.line(opts.lang).is_some()
+        };
+        let link = if !shown(rep) {
             escape(&rep.path)
         } else {
             format!("<a href=\"#file-{n}\">{}</a>", escape(&rep.path))
@@ -200,14 +227,18 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
             rep.facts,
             match &rep.error {
                 Some(e) => escape(e),
-                None if rep.findings.is_empty() => w.no_findings.to_string(),
+                None if rep.findings.is_empty() && rep.coverage.status == Status::Checked => {
+                    w.no_findings.to_string()
+                }
+                None if rep.findings.is_empty() => escape(rep.coverage.status.name()),
                 None => rep.findings.len().to_string(),
             }
         );
     }
     body.push_str("</tbody></table>\n");
     for (n, rep) in reports.iter().enumerate() {
-        if rep.findings.is_empty() && rep.error.is_none() {
+        let coverage = rep.coverage.line(opts.lang);
+        if rep.findings.is_empty() && rep.error.is_none() && coverage.is_none() {
             continue;
         }
         let _ = writeln!(
@@ -215,6 +246,9 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
             "<section class=\"file\" id=\"file-{n}\"><h2>{}</h2>",
             escape(&rep.path)
         );
+        if let Some(line) = &coverage {
+            let _ = writeln!(body, "<p class=\"coverage\">{}</p>", escape(line));
+        }
         if let Some(e) = &rep.error {
             let _ = writeln!(
                 body,

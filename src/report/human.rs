@@ -170,6 +170,9 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
         .with_context_lines(1)
         .with_links(false);
     for rep in reports {
+        if let Some(line) = rep.coverage.line(opts.lang) {
+            writeln!(out, "{}: {}\n", rep.path, line)?;
+        }
         let Some(view) = &rep.view else { continue };
         if rep.findings.is_empty() {
             continue;

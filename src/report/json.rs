@@ -8,11 +8,23 @@
 //! {
 //!   "version": 1,
 //!   "tool": {"name": "gouji", "version": "0.1.0"},
-//!   "summary": {"files": 5, "errors": 0, "warnings": 2, "infos": 0, "unreadable": 0},
+//!   "summary": {"files": 5, "errors": 0, "warnings": 2, "infos": 0, "unreadable": 0,
+//!               "checked": 3, "partial": 1, "no_table": 1},
 //!   "files": [
 //!     {"path": "a.txt", "input_format": "text", "encoding": "UTF-8",
 //!      "formats": ["F2019"], "facts": 262,
 //!      "rules": {"evaluated": 40, "failed": 0, "not_applicable": 0, "not_checkable": 0},
+//!      "status": "partial",
+//!      "coverage": {
+//!        "tables": [{"pack": "F2019", "table": "t3", "name": "表三", "title": "…", "number": 2,
+//!                    "cells": 175, "numbers": 175, "recovered": 0,
+//!                    "rules": {"evaluated": 214, "failed": 0, "not_applicable": 0,
+//!                              "not_checkable": 0}}],
+//!        "cells": 175, "numbers": 175, "recovered": 0,
+//!        "relations": {"evaluated": 214, "failed": 0, "not_applicable": 0, "not_checkable": 0},
+//!        "reasons": [{"kind": "missing", "tables": ["F2019 表二", "F2019 表四"]}],
+//!        "year": 2020,
+//!        "text": "partly checked: F2019 表二, F2019 表四 not found (…)"},
 //!      "error": null}
 //!   ],
 //!   "findings": [
@@ -28,6 +40,21 @@
 //!   ]
 //! }
 //! ```
+//!
+//! `status` says how much of the file was checked: `checked` (tables read and their relations
+//! evaluated), `partial` (a table was checked, but a statutory table of the detected form is
+//! missing, or none of a found table's relations could be evaluated), `no-table` (no table
+//! relation could be evaluated: no table, a table that could not be read, or a form not filled
+//! in) or `unreadable` (see `error`). `coverage` is the account behind it: the tables read (pack,
+//! table id, short name, title, 1-based number in the document, cells read, cells holding a
+//! number, cells recovered rather than read as printed, and the counts of the table's rules),
+//! the same counts over all tables (`rules` above also counts the prose rules), the reporting
+//! year when known, and `reasons` (each with a `kind`: `no-table`, `attachment` (with `text`,
+//! the line pointing to it), `not-placed` (with `tables` whose row labels were found; empty for
+//! a bare run of numbers), `unknown-table`, `not-filled-in`, `missing` (with `tables`),
+//! `not-checked` (with `tables`)). `text` is the one-line account printed by the plain output (in the `--lang` language), or
+//! null for a fully checked file. The summary counts files by status (`unreadable` counts the
+//! rest).
 //!
 //! When a baseline was applied (`--baseline`), a `"baseline"` object is added:
 //! `{"file": "gouji-baseline.json", "suppressed": 3, "stale": [{"fingerprint", "path", "rule",
@@ -52,7 +79,7 @@ fn term(t: &Term) -> Value {
 }
 
 /// One `files[]` entry.
-pub fn file_json(r: &FileReport) -> Value {
+pub fn file_json(r: &FileReport, lang: Lang) -> Value {
     json!({
         "path": r.path,
         "input_format": r.input_format.map(|f| f.name()),
@@ -60,8 +87,20 @@ pub fn file_json(r: &FileReport) -> Value {
         "formats": r.formats,
         "facts": r.facts,
         "rules": r.stats,
+        "status": r.coverage.status.name(),
+        "coverage": coverage_json(r, lang),
         "error": r.error,
     })
+}
+
+/// The `coverage` object of a `files[]` entry.
+fn coverage_json(r: &FileReport, lang: Lang) -> Value {
+    let mut v = serde_json::to_value(&r.coverage).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut v {
+        m.remove("status");
+        m.insert("text".into(), json!(r.coverage.line(lang)));
+    }
+    v
 }
 
 /// One finding as JSON.
@@ -103,7 +142,7 @@ pub fn finding_json(path: &str, f: &Finding, lang: Lang) -> Value {
 /// Render the whole run as one JSON document.
 pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let summary = super::Summary::of(reports);
-    let files: Vec<Value> = reports.iter().map(file_json).collect();
+    let files: Vec<Value> = reports.iter().map(|r| file_json(r, opts.lang)).collect();
     let findings: Vec<Value> = reports
         .iter()
         .flat_map(|r| {
@@ -121,6 +160,9 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
             "warnings": summary.warnings,
             "infos": summary.infos,
             "unreadable": summary.unreadable,
+            "checked": summary.checked,
+            "partial": summary.partial,
+            "no_table": summary.no_table,
         },
         "files": files,
         "findings": findings,

@@ -3,7 +3,9 @@
 //! One `<testsuite>` per file; one `<testcase>` per rule that failed in it (classname = the file,
 //! name = the rule id), whose `<failure>` lists every finding of that rule. A file without
 //! findings gets one passing testcase named `gouji`; an unreadable file one testcase with an
-//! `<error>`. The `tests`, `failures` and `errors` attributes count exactly these elements.
+//! `<error>`. A file that was not fully checked (coverage status `partial` or `no-table`) gets one
+//! more testcase named `tables` marked `<skipped>` with what was not checked. The `tests`,
+//! `failures`, `errors` and `skipped` attributes count exactly these elements.
 
 use super::{scope_text, RenderOptions};
 use crate::finding::Finding;
@@ -40,14 +42,26 @@ fn escape_text(s: &str) -> String {
         .replace("&#13;", "")
 }
 
-fn suite(rep: &FileReport, opts: &RenderOptions) -> (String, usize, usize, usize) {
+/// Counts of one suite: tests, failures, errors, skipped.
+type Counts = (usize, usize, usize, usize);
+
+fn suite(rep: &FileReport, opts: &RenderOptions) -> (String, Counts) {
     let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in &rep.findings {
         by_rule.entry(f.rule.as_str()).or_default().push(f);
     }
     let path = escape(&rep.path);
     let mut body = String::new();
-    let (mut tests, mut failures, mut errors) = (0, 0, 0);
+    let (mut tests, mut failures, mut errors, mut skipped) = (0, 0, 0, 0);
+    if let Some(line) = rep.coverage.line(opts.lang) {
+        tests += 1;
+        skipped += 1;
+        let _ = writeln!(
+            body,
+            "    <testcase classname=\"{path}\" name=\"tables\">\n      <skipped message=\"{}\"/>\n    </testcase>",
+            escape(&line)
+        );
+    }
     if let Some(e) = &rep.error {
         tests += 1;
         errors += 1;
@@ -56,7 +70,7 @@ fn suite(rep: &FileReport, opts: &RenderOptions) -> (String, usize, usize, usize
             "    <testcase classname=\"{path}\" name=\"read\">\n      <error message=\"{}\" type=\"unreadable\"/>\n    </testcase>",
             escape(e)
         );
-    } else if by_rule.is_empty() {
+    } else if by_rule.is_empty() && skipped == 0 {
         tests += 1;
         let _ = writeln!(body, "    <testcase classname=\"{path}\" name=\"gouji\"/>");
     }
@@ -88,25 +102,26 @@ fn suite(rep: &FileReport, opts: &RenderOptions) -> (String, usize, usize, usize
         );
     }
     let xml = format!(
-        "  <testsuite name=\"{path}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n{body}  </testsuite>\n"
+        "  <testsuite name=\"{path}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">\n{body}  </testsuite>\n"
     );
-    (xml, tests, failures, errors)
+    (xml, (tests, failures, errors, skipped))
 }
 
 /// Render the run as one `<testsuites>` document.
 pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
-    let (mut tests, mut failures, mut errors) = (0, 0, 0);
+    let (mut tests, mut failures, mut errors, mut skipped) = (0, 0, 0, 0);
     let mut suites = String::new();
     for rep in reports {
-        let (xml, t, f, e) = suite(rep, opts);
+        let (xml, (t, f, e, s)) = suite(rep, opts);
         suites.push_str(&xml);
         tests += t;
         failures += f;
         errors += e;
+        skipped += s;
     }
     write!(
         out,
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gouji\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n{suites}</testsuites>\n"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gouji\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">\n{suites}</testsuites>\n"
     )
 }
 

@@ -9,6 +9,7 @@ pub mod plain;
 pub mod sarif;
 
 use crate::baseline::BaselineOutcome;
+use crate::coverage::Status;
 use crate::finding::{Finding, Lang};
 use crate::pipeline::FileReport;
 use crate::rules::{Registry, Severity};
@@ -85,37 +86,61 @@ pub struct Summary {
     pub infos: usize,
     /// Files that could not be read.
     pub unreadable: usize,
+    /// Files fully checked (status `checked`).
+    pub checked: usize,
+    /// Files partly checked (status `partial`).
+    pub partial: usize,
+    /// Readable files with nothing checkable (status `no-table`).
+    pub no_table: usize,
 }
 
 impl Summary {
-    /// One sentence with the counts (`emphasis` wraps the error count, e.g. `**` in Markdown).
+    /// One sentence with the counts (`emphasis` wraps the error count, e.g. `**` in Markdown):
+    /// how many files were fully, partly and not checked, then the findings. It never says "0
+    /// problems" without saying how much was checked.
     pub fn sentence(&self, lang: Lang, emphasis: &str) -> String {
         let e = emphasis;
         match lang {
-            Lang::Zh => format!(
-                "检查了 {} 个文件：{e}{} 个错误{e}，{} 个警告，{} 个提示{}",
-                self.files,
-                self.errors,
-                self.warnings,
-                self.infos,
-                if self.unreadable > 0 {
-                    format!("，{} 个文件无法读取", self.unreadable)
-                } else {
-                    String::new()
+            Lang::Zh => {
+                let mut parts = vec![format!("{} 个完整检查", self.checked)];
+                if self.partial > 0 {
+                    parts.push(format!("{} 个部分检查", self.partial));
                 }
-            ),
-            Lang::En => format!(
-                "Checked {}: {e}{}{e}, {}, {}{}",
-                plural(self.files, "file"),
-                plural(self.errors, "error"),
-                plural(self.warnings, "warning"),
-                plural(self.infos, "info"),
-                if self.unreadable > 0 {
-                    format!(", {} unreadable", self.unreadable)
-                } else {
-                    String::new()
+                if self.no_table > 0 {
+                    parts.push(format!("{} 个未找到可检查的统计表", self.no_table));
                 }
-            ),
+                if self.unreadable > 0 {
+                    parts.push(format!("{} 个无法读取", self.unreadable));
+                }
+                format!(
+                    "检查了 {} 个文件：{}；{e}{} 个错误{e}，{} 个警告，{} 个提示",
+                    self.files,
+                    parts.join("，"),
+                    self.errors,
+                    self.warnings,
+                    self.infos,
+                )
+            }
+            Lang::En => {
+                let mut parts = vec![format!("{} fully checked", self.checked)];
+                if self.partial > 0 {
+                    parts.push(format!("{} partly checked", self.partial));
+                }
+                if self.no_table > 0 {
+                    parts.push(format!("{} with no checkable table", self.no_table));
+                }
+                if self.unreadable > 0 {
+                    parts.push(format!("{} unreadable", self.unreadable));
+                }
+                format!(
+                    "Checked {}: {}; {e}{}{e}, {}, {}",
+                    plural(self.files, "file"),
+                    parts.join(", "),
+                    plural(self.errors, "error"),
+                    plural(self.warnings, "warning"),
+                    plural(self.infos, "info"),
+                )
+            }
         }
     }
 
@@ -133,6 +158,12 @@ impl Summary {
         self.files += 1;
         if r.error.is_some() {
             self.unreadable += 1;
+        } else {
+            match r.coverage.status {
+                Status::Checked => self.checked += 1,
+                Status::Partial => self.partial += 1,
+                Status::NoTable | Status::Unreadable => self.no_table += 1,
+            }
         }
         for f in &r.findings {
             match f.severity {

@@ -1,5 +1,6 @@
 //! Plain output: one line per finding and one per number involved, no drawing characters, for
-//! screen readers, logs and pipes. Columns count characters.
+//! screen readers, logs and pipes. Columns count characters. A file that was not fully checked
+//! gets one line first: `path: partial|no-table <what was not checked>`.
 
 use super::RenderOptions;
 use crate::finding::{Lang, Side};
@@ -10,6 +11,10 @@ use std::io::{self, Write};
 pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let en = opts.lang == Lang::En;
     for rep in reports {
+        // What was not checked, before the findings: one line per file not fully checked.
+        if let Some(line) = rep.coverage.line(opts.lang) {
+            writeln!(out, "{}: {} {}", rep.path, rep.coverage.status.name(), line)?;
+        }
         for f in &rep.findings {
             let mut scope = f.table.clone();
             if let Some(s) = &f.scope {

@@ -44,9 +44,16 @@ struct Invocation {
 
 #[derive(Serialize)]
 struct Notification {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    descriptor: Option<NotificationDescriptor>,
     level: &'static str,
     message: Message,
     locations: Vec<Location>,
+}
+
+#[derive(Serialize)]
+struct NotificationDescriptor {
+    id: &'static str,
 }
 
 #[derive(Serialize)]
@@ -290,22 +297,37 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
     }
     let mut results = Vec::new();
     let mut notifications = Vec::new();
+    let mut failed = false;
+    let file_location = |path: &str| Location {
+        id: None,
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation { uri: uri(path) },
+            region: None,
+        },
+        logical_locations: Vec::new(),
+        message: None,
+    };
     for rep in reports {
         if let Some(e) = &rep.error {
+            failed = true;
             notifications.push(Notification {
+                descriptor: None,
                 level: "error",
                 message: Message { text: e.clone() },
-                locations: vec![Location {
-                    id: None,
-                    physical_location: PhysicalLocation {
-                        artifact_location: ArtifactLocation {
-                            uri: uri(&rep.path),
-                        },
-                        region: None,
+                locations: vec![file_location(&rep.path)],
+            });
+        } else if let Some(line) = rep.coverage.line(opts.lang) {
+            // A file not fully checked: a note, so a clean result is not taken for a full check.
+            notifications.push(Notification {
+                descriptor: Some(NotificationDescriptor {
+                    id: match rep.coverage.status {
+                        crate::coverage::Status::Partial => "gouji/partial",
+                        _ => "gouji/no-table",
                     },
-                    logical_locations: Vec::new(),
-                    message: None,
-                }],
+                }),
+                level: "note",
+                message: Message { text: line },
+                locations: vec![file_location(&rep.path)],
             });
         }
         let index = rep.view.as_deref().map(|v| LineIndex::new(v));
@@ -323,7 +345,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
         Vec::new()
     } else {
         vec![Invocation {
-            execution_successful: false,
+            execution_successful: !failed,
             tool_execution_notifications: notifications,
         }]
     };

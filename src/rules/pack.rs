@@ -150,6 +150,11 @@ pub struct TableDef {
     pub id: String,
     /// Title for messages.
     pub title: String,
+    /// Short name as the form numbers it (`表三`); the title when the pack gives none.
+    pub short: String,
+    /// Not every report of the format has it (a table the form does not require). A statutory
+    /// (non-optional) table missing from a report whose format was detected is reported.
+    pub optional: bool,
     /// How to recognise it.
     pub detect: Detect,
     /// Value-cell alignment.
@@ -234,6 +239,9 @@ pub struct Rule {
     pub line: usize,
     /// The prose mechanism, for prose rules (which have no table and no expression).
     pub prose: Option<ProseKind>,
+    /// Implemented by the engine itself (`engine = true`: findings about what could be read,
+    /// see `crate::coverage`); no table, expression or prose patterns.
+    pub engine: bool,
 }
 
 /// A validated, compiled rule pack, shared read-only across threads.
@@ -568,6 +576,8 @@ fn validate_table(p: &mut Problems, t: &RawTable) -> TableDef {
     let mut def = TableDef {
         id: t.id.get_ref().clone(),
         title: t.title.clone(),
+        short: t.short.clone().unwrap_or_else(|| t.title.clone()),
+        optional: t.optional,
         detect: Detect::compile(&t.detect),
         align,
         short_rows,
@@ -688,6 +698,12 @@ fn validate_rule(
             ..rule
         });
     }
+    if r.engine {
+        return validate_engine_rule(p, r, name, severity?).map(|rule| Rule {
+            pack: pack_id.to_string(),
+            ..rule
+        });
+    }
     let table = match &r.table {
         Some(t) => match tables.iter().find(|d| &d.id == t.get_ref()) {
             Some(d) => Some(d),
@@ -753,6 +769,7 @@ fn validate_rule(
         status,
         line: p.line_of(r.id.span().start),
         prose: None,
+        engine: false,
     })
 }
 
@@ -826,5 +843,53 @@ fn validate_prose_rule(
         status,
         line: p.line_of(r.id.span().start),
         prose: Some(k),
+        engine: false,
+    })
+}
+
+/// An engine rule: the engine decides when it applies (what could not be read); the pack gives
+/// its id, severity, messages and explanation.
+fn validate_engine_rule(
+    p: &mut Problems,
+    r: &RawRule,
+    name: &str,
+    severity: Severity,
+) -> Option<Rule> {
+    for (present, what) in [
+        (r.table.is_some(), "table"),
+        (r.expr.is_some(), "expr"),
+        (r.for_each.is_some(), "for_each"),
+        (r.when.is_some(), "when"),
+        (r.prose.is_some(), "prose"),
+    ] {
+        if present {
+            p.push(r.id.span(), format!("an engine rule takes no `{what}`"));
+        }
+    }
+    let status = rule_status(p, r);
+    Some(Rule {
+        id: r.id.get_ref().clone(),
+        name: name.to_string(),
+        pack: String::new(),
+        table: None,
+        severity,
+        for_each: ForEach::Once,
+        columns: None,
+        rows: None,
+        when: None,
+        expr: Expr::Num(rust_decimal::Decimal::ZERO),
+        expr_text: "(engine) what was read from the report".to_string(),
+        message_zh: r.message.zh.clone(),
+        message_en: r.message.en.clone(),
+        reference: r.reference.clone(),
+        explain: Explain {
+            what: r.explain.what.clone(),
+            why: r.explain.why.clone(),
+            example: r.explain.example.clone(),
+        },
+        status,
+        line: p.line_of(r.id.span().start),
+        prose: None,
+        engine: true,
     })
 }

@@ -49,6 +49,10 @@ pub(crate) struct RawTable {
     pub(crate) id: Spanned<String>,
     pub(crate) title: String,
     #[serde(default)]
+    pub(crate) short: Option<String>,
+    #[serde(default)]
+    pub(crate) optional: bool,
+    #[serde(default)]
     pub(crate) detect: RawDetect,
     #[serde(default)]
     pub(crate) align: Option<Spanned<String>>,
@@ -112,6 +116,8 @@ pub(crate) struct RawRule {
     pub(crate) expr: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) prose: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) engine: bool,
     pub(crate) message: RawMessage,
     pub(crate) reference: String,
     pub(crate) explain: RawExplain,

@@ -11,6 +11,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("f2014.toml", include_str!("../../rules/f2014.toml")),
     ("zj2013.toml", include_str!("../../rules/zj2013.toml")),
     ("prose.toml", include_str!("../../rules/prose.toml")),
+    ("gouji.toml", include_str!("../../rules/gouji.toml")),
 ];
 
 /// All loaded packs.
