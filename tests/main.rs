@@ -3,6 +3,7 @@
 mod browser;
 mod cli;
 mod corpus;
+mod local_forms;
 mod mutation;
 mod outputs;
 mod prose;
