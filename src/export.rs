@@ -86,7 +86,8 @@ pub struct FactRow {
     pub column_key: String,
     /// Column label.
     pub column_label: String,
-    /// Exact decimal value; empty for blank and not-applicable cells.
+    /// Exact decimal value as printed (before a scale word: `1.1499万元` → 1.1499, unit 万元); empty
+    /// for blank and not-applicable cells.
     pub value: String,
     /// Unit as printed, if any.
     pub unit: Option<String>,
@@ -96,6 +97,9 @@ pub struct FactRow {
     pub column: usize,
     /// Locator in the original document, if the view is a rendering.
     pub locator: Option<String>,
+    /// How the figure was read (`grid`, `stream`, `placed`, `zero-somewhere`, `undetermined`):
+    /// see [`crate::extract::Reading`].
+    pub read: &'static str,
 }
 
 /// The CSV header, matching [`FactRow`]'s fields.
@@ -115,6 +119,7 @@ pub const CSV_HEADER: &[&str] = &[
     "line",
     "column",
     "locator",
+    "read",
 ];
 
 /// Every fact of a document as rows.
@@ -139,12 +144,21 @@ pub fn rows(doc: &Document, registry: &Registry) -> Vec<FactRow> {
             .and_then(|s| s.title.as_deref())
             .and_then(|title| report_meta(title).issuer)
             .or_else(|| meta.issuer.clone());
-        for f in &t.facts {
+        let undetermined = t.ambiguous.iter().flat_map(|a| a.printed.iter());
+        let mut listed: Vec<&crate::extract::Fact> = t
+            .facts
+            .iter()
+            .filter(|f| f.read != crate::extract::Reading::Dropped)
+            .chain(undetermined)
+            .collect();
+        listed.sort_by_key(|f| f.provenance.span.start);
+        for f in listed {
             let pos = doc.line_col(f.provenance.span.start);
             let (value, unit) = match &f.value {
+                // As printed: `1.1499万元` is 1.1499 in 万元, the unit the form asks for.
                 FactValue::Number(q) => (
-                    q.value.to_string(),
-                    q.unit.clone().or_else(|| f.provenance.unit.clone()),
+                    q.printed_value().normalize().to_string(),
+                    q.printed_unit().or_else(|| f.provenance.unit.clone()),
                 ),
                 FactValue::Blank | FactValue::NotApplicable => {
                     (String::new(), f.provenance.unit.clone())
@@ -166,6 +180,7 @@ pub fn rows(doc: &Document, registry: &Registry) -> Vec<FactRow> {
                 line: pos.line,
                 column: pos.column,
                 locator: f.provenance.locator.clone(),
+                read: f.read.name(),
             });
         }
     }
@@ -190,7 +205,7 @@ pub fn write_csv_header(out: &mut dyn Write) -> io::Result<()> {
 pub fn write_csv_rows(rows: &[FactRow], out: &mut dyn Write) -> io::Result<()> {
     for r in rows {
         let year = r.year.map(|y| y.to_string()).unwrap_or_default();
-        let fields: [&str; 15] = [
+        let fields: [&str; 16] = [
             &r.file,
             r.issuer.as_deref().unwrap_or(""),
             &year,
@@ -206,6 +221,7 @@ pub fn write_csv_rows(rows: &[FactRow], out: &mut dyn Write) -> io::Result<()> {
             &r.line.to_string(),
             &r.column.to_string(),
             r.locator.as_deref().unwrap_or(""),
+            r.read,
         ];
         let line: Vec<Cow<str>> = fields.iter().map(|f| csv_field(f)).collect();
         writeln!(out, "{}", line.join(","))?;

@@ -38,7 +38,8 @@ pub fn single_cell_fix(
     let mut fixes = Vec::new();
     let mut seen: Vec<&Span> = Vec::new();
     for (span, _) in first.left_spans.iter().chain(first.right_spans.iter()) {
-        if seen.contains(&span) {
+        // A cell the page left blank and a crawl dropped has no place to propose a figure at.
+        if seen.contains(&span) || span.is_empty() {
             continue;
         }
         seen.push(span);

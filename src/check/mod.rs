@@ -107,27 +107,42 @@ fn check_inner(
     let mut out = CheckResult::default();
     let mut all_trace = Vec::new();
     for inst in &facts.tables {
-        let first_finding = out.findings.len();
-        let mut tracing = Some(Vec::new());
         let pack = &registry.packs[inst.pack];
         let def = &pack.tables[inst.table];
-        for rule in pack
+        let rules: Vec<&Rule> = pack
             .rules
             .iter()
-            .filter(|r| r.table.as_deref() == Some(def.id.as_str()))
-        {
-            if filter.enabled(rule) {
-                check_rule(doc, rule, def, inst, &mut out, &mut tracing);
+            .filter(|r| r.table.as_deref() == Some(def.id.as_str()) && filter.enabled(r))
+            .collect();
+        let (evals, owner) = match variants(inst) {
+            Some(vs) if vs.len() > 1 => (merge_variants(doc, &rules, def, &vs), vs[0].clone()),
+            Some(mut vs) => {
+                let one = vs.pop().unwrap_or_else(|| inst.clone());
+                (evaluate(doc, &rules, def, &one), one)
             }
+            None => (evaluate(doc, &rules, def, inst), inst.clone()),
+        };
+        let first_finding = out.findings.len();
+        let mut tracing = Vec::new();
+        for e in evals {
+            match e.outcome {
+                Outcome::Holds => out.stats.evaluated += 1,
+                Outcome::Fails(f) => {
+                    out.stats.evaluated += 1;
+                    out.stats.failed += 1;
+                    out.findings.push(*f);
+                }
+                Outcome::NotApplicable => out.stats.not_applicable += 1,
+                Outcome::NotCheckable => out.stats.not_checkable += 1,
+            }
+            tracing.extend(e.trace);
         }
-        let fix = tracing
-            .as_deref()
-            .and_then(|t| locate::single_cell_fix(t, |s| cell_value(inst, s)));
+        let fix = locate::single_cell_fix(&tracing, |s| cell_value(&owner, s));
         if let Some(fix) = fix {
-            suggest(doc, inst, &fix, &mut out.findings[first_finding..]);
+            suggest(doc, &owner, &fix, &mut out.findings[first_finding..]);
         }
         if trace {
-            all_trace.extend(tracing.take().unwrap_or_default());
+            all_trace.extend(tracing);
         }
     }
     out.trace = all_trace;
@@ -183,13 +198,137 @@ fn row_selected(rule: &Rule, key: &str) -> bool {
     (pos.is_empty() || pos.iter().any(|g| hit(g))) && !neg.iter().any(|g| hit(&g[1..]))
 }
 
+/// What one evaluation of a rule came to.
+enum Outcome {
+    Holds,
+    Fails(Box<Finding>),
+    NotApplicable,
+    NotCheckable,
+}
+
+/// One evaluation: the rule, what it was bound to, the outcome, and (when decided) the trace.
+struct Eval {
+    rule: String,
+    binding: Option<String>,
+    outcome: Outcome,
+    trace: Option<Evaluation>,
+}
+
+/// Evaluate `rules` on one table instance.
+fn evaluate(doc: &Document, rules: &[&Rule], def: &TableDef, inst: &TableInstance) -> Vec<Eval> {
+    let mut out = Vec::new();
+    for rule in rules {
+        check_rule(doc, rule, def, inst, &mut out);
+    }
+    out
+}
+
+/// Most readings of one table evaluated when rows printed short leave placements open.
+const MAX_VARIANTS: usize = 1024;
+
+/// The readings of a table instance: one per combination of the placements of its ambiguous
+/// rows. `None` when there is nothing to combine (no ambiguous row, or too many combinations:
+/// then the ambiguous figures stay out of every rule).
+fn variants(inst: &TableInstance) -> Option<Vec<TableInstance>> {
+    let open: Vec<&crate::extract::AmbiguousRow> = inst
+        .ambiguous
+        .iter()
+        .filter(|a| !a.variants.is_empty())
+        .collect();
+    if open.is_empty() {
+        return None;
+    }
+    let total = open
+        .iter()
+        .try_fold(1usize, |acc, a| acc.checked_mul(a.variants.len()))
+        .filter(|&t| t <= MAX_VARIANTS)?;
+    let mut out = Vec::with_capacity(total);
+    for mut k in 0..total {
+        let mut v = inst.clone();
+        v.ambiguous.clear();
+        for a in &open {
+            let choice = k % a.variants.len();
+            k /= a.variants.len();
+            v.facts.extend(a.variants[choice].iter().cloned());
+        }
+        out.push(v);
+    }
+    Some(out)
+}
+
+/// Evaluate every reading and keep what they agree on: a failure in every reading is a
+/// failure (it does not depend on where the open figures sit), a relation that holds in every
+/// reading holds, and one that holds in some readings and fails in others is not checkable.
+fn merge_variants(
+    doc: &Document,
+    rules: &[&Rule],
+    def: &TableDef,
+    variants: &[TableInstance],
+) -> Vec<Eval> {
+    /// The first reading's evaluation and how many readings came to each outcome.
+    struct Tally {
+        first: Eval,
+        seen: usize,
+        fails: usize,
+        holds: usize,
+        not_applicable: usize,
+    }
+    let mut tallies: Vec<Tally> = Vec::new();
+    let mut index: std::collections::HashMap<(String, Option<String>), usize> =
+        std::collections::HashMap::new();
+    for v in variants {
+        for e in evaluate(doc, rules, def, v) {
+            let key = (e.rule.clone(), e.binding.clone());
+            let i = *index.entry(key).or_insert_with(|| {
+                tallies.push(Tally {
+                    first: Eval {
+                        rule: e.rule.clone(),
+                        binding: e.binding.clone(),
+                        outcome: Outcome::NotCheckable,
+                        trace: None,
+                    },
+                    seen: 0,
+                    fails: 0,
+                    holds: 0,
+                    not_applicable: 0,
+                });
+                tallies.len() - 1
+            });
+            let t = &mut tallies[i];
+            match e.outcome {
+                Outcome::Fails(_) => t.fails += 1,
+                Outcome::Holds => t.holds += 1,
+                Outcome::NotApplicable => t.not_applicable += 1,
+                Outcome::NotCheckable => {}
+            }
+            if t.seen == 0 {
+                t.first = e;
+            }
+            t.seen += 1;
+        }
+    }
+    let all = variants.len();
+    tallies
+        .into_iter()
+        .map(|t| {
+            let mut e = t.first;
+            let agreed =
+                t.seen == all && (t.fails == all || t.holds == all || t.not_applicable == all);
+            if !agreed {
+                e.outcome = Outcome::NotCheckable;
+                e.trace = None;
+            }
+            e
+        })
+        .collect()
+}
+
 fn check_rule(
     doc: &Document,
     rule: &Rule,
     def: &TableDef,
     inst: &TableInstance,
-    out: &mut CheckResult,
-    trace: &mut Option<Vec<Evaluation>>,
+    out: &mut Vec<Eval>,
 ) {
     let base = Scope {
         def,
@@ -201,7 +340,7 @@ fn check_rule(
         explain: false,
     };
     match rule.for_each {
-        ForEach::Once => run(doc, rule, base, None, out, trace),
+        ForEach::Once => out.push(run(doc, rule, base, None)),
         ForEach::Column => {
             for col in &def.columns {
                 if rule.columns.as_ref().is_some_and(|c| !c.contains(&col.key)) {
@@ -211,7 +350,7 @@ fn check_rule(
                     column: Some(&col.key),
                     ..base
                 };
-                run(doc, rule, scope, Some(col.label.clone()), out, trace);
+                out.push(run(doc, rule, scope, Some(col.label.clone())));
             }
         }
         ForEach::Row => {
@@ -223,7 +362,7 @@ fn check_rule(
                     row: Some(&row.key),
                     ..base
                 };
-                run(doc, rule, scope, Some(row.label.clone()), out, trace);
+                out.push(run(doc, rule, scope, Some(row.label.clone())));
             }
         }
         ForEach::Cell => {
@@ -236,98 +375,86 @@ fn check_rule(
                     cell: Some(fact),
                     ..base
                 };
-                run(doc, rule, scope, Some(fact.label()), out, trace);
+                out.push(run(doc, rule, scope, Some(fact.label())));
             }
         }
     }
 }
 
-fn run(
-    doc: &Document,
-    rule: &Rule,
-    scope: Scope,
-    binding: Option<String>,
-    out: &mut CheckResult,
-    trace: &mut Option<Vec<Evaluation>>,
-) {
+fn run(doc: &Document, rule: &Rule, scope: Scope, binding: Option<String>) -> Eval {
+    let done = |outcome: Outcome, trace: Option<Evaluation>| Eval {
+        rule: rule.id.clone(),
+        binding: binding.clone(),
+        outcome,
+        trace,
+    };
     if let Some(w) = &rule.when {
         match condition(&scope, w) {
             Ok(true) => {}
-            Ok(false) | Err(_) => {
-                out.stats.not_applicable += 1;
-                return;
-            }
+            Ok(false) | Err(_) => return done(Outcome::NotApplicable, None),
         }
     }
     let Expr::Cmp(op, l, r) = &rule.expr else {
-        out.stats.not_applicable += 1;
-        return;
+        return done(Outcome::NotApplicable, None);
     };
     let (left, right) = match (eval(&scope, l, 0), eval(&scope, r, 0)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(NoValue::Missing(_)), _)
         | (_, Err(NoValue::Missing(_)))
         | (Err(_), _)
-        | (_, Err(_)) => {
-            out.stats.not_applicable += 1;
-            return;
-        }
+        | (_, Err(_)) => return done(Outcome::NotApplicable, None),
     };
     if left.all_blank() || right.all_blank() {
-        out.stats.not_checkable += 1;
-        return;
+        return done(Outcome::NotCheckable, None);
     }
-    out.stats.evaluated += 1;
     let holds = op.holds(left.num, right.num);
-    if let Some(t) = trace {
-        let spans = |v: &Value| {
-            v.facts
-                .iter()
-                .map(|f| {
-                    (
-                        f.provenance.span.clone(),
-                        matches!(f.value, crate::extract::FactValue::Number(_)),
-                    )
-                })
-                .collect()
-        };
-        t.push(Evaluation {
-            rule: rule.id.clone(),
-            severity: rule.severity,
-            op: *op,
-            left: left.num,
-            right: right.num,
-            left_spans: spans(&left),
-            right_spans: spans(&right),
-            holds,
-        });
-    }
+    let spans = |v: &Value| {
+        v.facts
+            .iter()
+            .map(|f| {
+                (
+                    f.provenance.span.clone(),
+                    matches!(f.value, crate::extract::FactValue::Number(_)),
+                )
+            })
+            .collect()
+    };
+    let trace = Evaluation {
+        rule: rule.id.clone(),
+        severity: rule.severity,
+        op: *op,
+        left: left.num,
+        right: right.num,
+        left_spans: spans(&left),
+        right_spans: spans(&right),
+        holds,
+    };
     if holds {
-        return;
+        return done(Outcome::Holds, Some(trace));
     }
-    out.stats.failed += 1;
     // Second pass, only for a failure: write the arithmetic out.
     let scope = Scope {
         explain: true,
         ..scope
     };
     let (Ok(left), Ok(right)) = (eval(&scope, l, 0), eval(&scope, r, 0)) else {
-        return;
+        return done(Outcome::NotApplicable, None);
     };
     let context = rule
         .when
         .as_ref()
         .map(|w| condition_facts(&scope, w))
         .unwrap_or_default();
-    out.findings.push(finding(
+    let f = finding(
         doc,
         rule,
         scope.def,
-        binding,
+        binding.clone(),
         *op,
         (&left, &right),
         &context,
-    ));
+    );
+    done(Outcome::Fails(Box::new(f)), Some(trace))
 }
 
 fn term(v: &Value) -> Term {

@@ -7,6 +7,7 @@
 
 pub mod label;
 pub mod prose;
+pub mod stream;
 pub mod table;
 
 use crate::number::Quantity;
@@ -41,6 +42,47 @@ pub struct Provenance {
     pub unit: Option<String>,
 }
 
+/// How a table fact was read: straight from a grid cell, or put back by the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reading {
+    /// A cell of a table grid (HTML, DOCX, XLSX, Markdown, pipe dump, PDF layout).
+    Grid,
+    /// A row label followed by as many figures as the table has columns, in a text stream
+    /// (crawled text, one cell per line or space-separated).
+    Stream,
+    /// A row printed short (blank cells dropped): the figure's column follows from the count
+    /// and the form (`short_rows` of the pack: first column, 总计 last, or from the left).
+    Placed,
+    /// A row printed short whose figures between the placed ones are all zero: the figure is
+    /// zero and so is every column it could belong to; the column shown is one of them.
+    ZeroSomewhere,
+    /// A row printed short: the figure's column could not be fixed (the identities decide
+    /// between the possible placements in `check`).
+    Undetermined,
+    /// A cell the page left blank and the stream dropped: not printed, read as blank.
+    Dropped,
+}
+
+impl Reading {
+    /// Name used in output (`grid`, `stream`, `placed`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Reading::Grid => "grid",
+            Reading::Stream => "stream",
+            Reading::Placed => "placed",
+            Reading::ZeroSomewhere => "zero-somewhere",
+            Reading::Undetermined => "undetermined",
+            Reading::Dropped => "dropped",
+        }
+    }
+
+    /// Was the figure put back by the form rather than read from a cell of its own?
+    pub fn is_recovered(self) -> bool {
+        !matches!(self, Reading::Grid | Reading::Stream)
+    }
+}
+
 /// One figure of a report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fact {
@@ -52,6 +94,8 @@ pub struct Fact {
     pub value: FactValue,
     /// Provenance.
     pub provenance: Provenance,
+    /// How it was read.
+    pub read: Reading,
 }
 
 impl Fact {
@@ -91,8 +135,22 @@ pub struct TableInstance {
     pub table_number: usize,
     /// Span of the table in the view.
     pub span: Span,
-    /// Facts found.
+    /// Facts found (figures whose column is known, and blanks).
     pub facts: Vec<Fact>,
+    /// Rows printed short whose figures' columns the form alone cannot fix.
+    pub ambiguous: Vec<AmbiguousRow>,
+}
+
+/// A row printed short (blank cells dropped) whose figures could sit in several columns.
+#[derive(Debug, Clone)]
+pub struct AmbiguousRow {
+    /// Row key.
+    pub row: String,
+    /// The printed figures, with an empty column key ([`Reading::Undetermined`]).
+    pub printed: Vec<Fact>,
+    /// Every placement the order of the figures allows: the facts of the row's open columns
+    /// (figures and dropped blanks) under that placement. Empty when there are too many.
+    pub variants: Vec<Vec<Fact>>,
 }
 
 impl TableInstance {
@@ -116,7 +174,16 @@ pub struct Facts {
 impl Facts {
     /// Total number of facts.
     pub fn count(&self) -> usize {
-        self.tables.iter().map(|t| t.facts.len()).sum()
+        self.tables
+            .iter()
+            .map(|t| {
+                t.facts
+                    .iter()
+                    .filter(|f| f.read != Reading::Dropped)
+                    .count()
+                    + t.ambiguous.iter().map(|a| a.printed.len()).sum::<usize>()
+            })
+            .sum()
     }
 
     /// Ids of the packs (formats) that matched at least one table, in first-seen order.

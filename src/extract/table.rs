@@ -130,10 +130,78 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
                 table_number: number + 1,
                 span: table.span.clone(),
                 facts: found,
+                ambiguous: Vec::new(),
             });
         }
     }
+    read_streams(doc, registry, &doc_text, &pack_signed, &mut facts);
     facts
+}
+
+/// Read, from the text stream, the pack tables the document's grids did not give: tables whose
+/// signatures occur in the document but were found in no grid (crawled text, converter output).
+fn read_streams(
+    doc: &Document,
+    registry: &Registry,
+    doc_text: &str,
+    pack_signed: &[bool],
+    facts: &mut Facts,
+) {
+    let read_ids: HashSet<&str> = facts
+        .tables
+        .iter()
+        .filter(|t| !t.facts.is_empty())
+        .map(|t| registry.packs[t.pack].tables[t.table].id.as_str())
+        .collect();
+    let mut candidates: Vec<(usize, usize)> = Vec::new();
+    for (pi, pack) in registry.packs.iter().enumerate() {
+        for (ti, def) in pack.tables.iter().enumerate() {
+            if !read_ids.contains(def.id.as_str()) && def.detect.matches(doc_text) {
+                candidates.push((pi, ti));
+            }
+        }
+    }
+    if candidates.is_empty() {
+        return;
+    }
+    let grids: Vec<crate::source::Span> = facts.tables.iter().map(|t| t.span.clone()).collect();
+    let stream = super::stream::Stream::new(&doc.view, &grids);
+    let mut ids: Vec<&str> = Vec::new();
+    for &(pi, ti) in &candidates {
+        let id = registry.packs[pi].tables[ti].id.as_str();
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let mut number = doc.tables().count();
+    for id in ids {
+        // Of the pack tables that share this id, the one that finds the most rows; then the
+        // pack whose own signatures the document carries; then the higher priority.
+        let best = candidates
+            .iter()
+            .filter(|&&(pi, ti)| registry.packs[pi].tables[ti].id == id)
+            .map(|&(pi, ti)| {
+                let found = stream.find(&registry.packs[pi].tables[ti]);
+                let rows: usize = found.iter().map(|f| f.len()).sum();
+                (
+                    (rows, pack_signed[pi], registry.packs[pi].priority),
+                    pi,
+                    ti,
+                    found,
+                )
+            })
+            .filter(|(key, ..)| key.0 > 0)
+            .max_by_key(|(key, ..)| *key);
+        let Some((_, pi, ti, found)) = best else {
+            continue;
+        };
+        let def = &registry.packs[pi].tables[ti];
+        for f in &found {
+            number += 1;
+            facts.tables.push(stream.instance(def, f, pi, ti, number));
+        }
+    }
+    facts.tables.sort_by_key(|t| t.span.start);
 }
 
 /// Find each declared row and turn its value cells into facts.
@@ -218,6 +286,7 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
                     text: cell.text.clone(),
                     unit: views[vi].unit.clone(),
                 },
+                read: super::Reading::Grid,
             });
         }
     }

@@ -1,0 +1,702 @@
+//! Tables that lost their grid: the form puts the numbers back.
+//!
+//! Crawlers, "save as text" and converters leave a statistics table as a stream: one cell per
+//! line, blank cells dropped, labels split over several lines (`受理` / `政府信息` / `公开`), item
+//! numbers on a line of their own, rows run together with their unit (`主动公开文件数条326`),
+//! page footers in between (`../spec/degradations.md` D1–D3, D5–D10). What survives is the form:
+//! its row labels in order, the figures after each label, the number of columns.
+//!
+//! This reader turns the document view into tokens (text, unit words, values), groups them into
+//! "label, then figures" runs, finds the pack's rows in order by the normalised label at the end
+//! of each run, and places each run's figures into the row's columns. Where the figures are as
+//! many as the columns, they are read as printed; where they are fewer, the table's
+//! [`ShortRows`] policy and, failing that, the set of every placement the order allows decide;
+//! a figure whose column cannot be fixed is kept as a fact with an undetermined column and the
+//! placements are handed to `check`, which reports only what fails in all of them.
+
+use super::label::{fold, normalize};
+use super::{AmbiguousRow, Fact, FactValue, Provenance, Reading, TableInstance};
+use crate::number::{parse_cell, CellValue, UNIT_WORDS};
+use crate::rules::pack::{RowDef, ShortRows, TableDef};
+use crate::source::Span;
+
+/// Most label tokens joined into one label (`受理` / `政府信息` / `公开` / `申请` / `总数`).
+const MAX_LABEL_TOKENS: usize = 8;
+/// Most groups between two consecutive rows of one table before the table is taken to end.
+const MAX_ROW_GAP: usize = 12;
+/// Most placements of one short row (beyond: its figures are read, their columns left open).
+const MAX_ROW_PLACEMENTS: usize = 256;
+
+/// What a token of the stream is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    /// Words: a label or a label fragment, prose, page debris.
+    Text,
+    /// A unit word standing alone (`条`, `件次`).
+    Unit,
+    /// A figure, or a not-applicable mark.
+    Value(CellValue),
+    /// A cell that should be a figure and is not (`1O`, `l2`).
+    Bad,
+}
+
+/// One token with its byte span in the view.
+#[derive(Debug, Clone)]
+struct Token {
+    kind: Kind,
+    span: Span,
+}
+
+/// A run of text tokens followed by the figures after them.
+#[derive(Debug, Default)]
+struct Group {
+    /// Indices of the text tokens, in order.
+    text: Vec<usize>,
+    /// Index of the unit token after the text, if any.
+    unit: Option<usize>,
+    /// Indices of the value (and bad) tokens.
+    values: Vec<usize>,
+}
+
+/// The document as tokens and groups, computed once per document.
+pub(crate) struct Stream<'a> {
+    view: &'a str,
+    tokens: Vec<Token>,
+    groups: Vec<Group>,
+    /// Normalised label suffixes of each group, shortest first.
+    suffixes: Vec<Vec<String>>,
+    /// Folded text of each group's text tokens.
+    folded: Vec<String>,
+}
+
+/// A table found in the stream: which group each pack row was read from.
+pub(crate) struct Found {
+    /// `(row index in the table definition, group index)`, in row order.
+    rows: Vec<(usize, usize)>,
+}
+
+impl Found {
+    /// Number of rows found.
+    pub(crate) fn len(&self) -> usize {
+        self.rows.len()
+    }
+}
+
+impl<'a> Stream<'a> {
+    /// Tokenise a view, skipping the byte ranges in `skip` (tables already read as grids).
+    pub(crate) fn new(view: &'a str, skip: &[Span]) -> Self {
+        let tokens = tokenize(view, skip);
+        let groups = group(&tokens);
+        let suffixes = groups
+            .iter()
+            .map(|g| label_suffixes(view, &tokens, g))
+            .collect();
+        let folded = groups
+            .iter()
+            .map(|g| {
+                g.text
+                    .iter()
+                    .map(|&t| fold(&view[tokens[t].span.clone()]))
+                    .collect()
+            })
+            .collect();
+        Stream {
+            view,
+            tokens,
+            groups,
+            suffixes,
+            folded,
+        }
+    }
+
+    /// Does group `g` carry the label of `row`?
+    fn matches(&self, g: usize, row: &RowDef, def: &TableDef) -> bool {
+        if row.unlabeled {
+            return def
+                .detect
+                .any
+                .iter()
+                .chain(def.detect.all.iter())
+                .any(|s| self.folded[g].contains(s.as_str()));
+        }
+        self.suffixes[g]
+            .iter()
+            .any(|s| row.match_labels.contains(s))
+    }
+
+    /// Every instance of `def` in the stream: its rows found in the form's order, a new
+    /// instance starting when a row repeats or the rows stop for a while.
+    pub(crate) fn find(&self, def: &TableDef) -> Vec<Found> {
+        let min_rows = def.rows.len().min(2);
+        let mut out = Vec::new();
+        let mut matched: Vec<Option<usize>> = vec![None; def.rows.len()];
+        let mut rows: Vec<(usize, usize)> = Vec::new();
+        let mut next = 0usize;
+        let mut last_group: Option<usize> = None;
+        let mut g = 0usize;
+        while g < self.groups.len() {
+            if self.groups[g].values.is_empty() {
+                g += 1;
+                continue;
+            }
+            let candidate = (0..def.rows.len()).find(|&r| {
+                let row = &def.rows[r];
+                let after_ok = row
+                    .after
+                    .is_none_or(|a| matched[a].is_some_and(|ga| ga < g));
+                after_ok && self.matches(g, row, def)
+            });
+            let Some(r0) = candidate else {
+                g += 1;
+                continue;
+            };
+            // Prefer the first matching row at or after the form position reached so far.
+            let r = (next..def.rows.len())
+                .find(|&r| {
+                    let row = &def.rows[r];
+                    matched[r].is_none()
+                        && row
+                            .after
+                            .is_none_or(|a| matched[a].is_some_and(|ga| ga < g))
+                        && self.matches(g, row, def)
+                })
+                .unwrap_or(r0);
+            let gap_too_long = last_group.is_some_and(|lg| g - lg > MAX_ROW_GAP);
+            if matched[r].is_some() || gap_too_long {
+                // The table is over: a row repeats (the next report of a scrape) or the rows
+                // stopped. Start again at this group.
+                if rows.len() >= min_rows {
+                    out.push(Found {
+                        rows: std::mem::take(&mut rows),
+                    });
+                }
+                rows.clear();
+                matched.iter_mut().for_each(|m| *m = None);
+                next = 0;
+                last_group = None;
+                continue;
+            }
+            matched[r] = Some(g);
+            rows.push((r, g));
+            if r >= next {
+                next = r + 1;
+            }
+            last_group = Some(g);
+            g += 1;
+        }
+        if rows.len() >= min_rows {
+            out.push(Found { rows });
+        }
+        for f in &mut out {
+            f.rows.sort_unstable();
+        }
+        out
+    }
+
+    /// The byte span a found table covers.
+    pub(crate) fn span_of(&self, found: &Found) -> Span {
+        let mut start = usize::MAX;
+        let mut end = 0;
+        for &(_, g) in &found.rows {
+            let grp = &self.groups[g];
+            for &t in grp.text.iter().chain(grp.values.iter()) {
+                start = start.min(self.tokens[t].span.start);
+                end = end.max(self.tokens[t].span.end);
+            }
+        }
+        if start > end {
+            return 0..0;
+        }
+        start..end
+    }
+
+    /// Read the facts of a found table.
+    pub(crate) fn instance(
+        &self,
+        def: &TableDef,
+        found: &Found,
+        pack: usize,
+        table: usize,
+        table_number: usize,
+    ) -> TableInstance {
+        let mut facts = Vec::new();
+        let mut ambiguous = Vec::new();
+        for &(r, g) in &found.rows {
+            let row = &def.rows[r];
+            self.read_row(def, row, &self.groups[g], &mut facts, &mut ambiguous);
+        }
+        TableInstance {
+            pack,
+            table,
+            table_number,
+            span: self.span_of(found),
+            facts,
+            ambiguous,
+        }
+    }
+
+    /// Place the figures of one row.
+    fn read_row(
+        &self,
+        def: &TableDef,
+        row: &RowDef,
+        group: &Group,
+        facts: &mut Vec<Fact>,
+        ambiguous: &mut Vec<AmbiguousRow>,
+    ) {
+        let n = def.columns.len();
+        let values: Vec<&Token> = group.values.iter().map(|&t| &self.tokens[t]).collect();
+        let m = values.len();
+        if m == 0 || m > n {
+            // More figures than the form has columns: which is which is unknown, so the row
+            // gives no facts rather than misplaced ones.
+            return;
+        }
+        let unit = group
+            .unit
+            .map(|t| self.view[self.tokens[t].span.clone()].to_string());
+        // Where a dropped cell "is": just after the row's last figure.
+        let dropped_at = values.last().map_or(0, |t| t.span.end);
+        let fact = |ci: usize, tok: Option<&Token>, read: Reading| -> Option<Fact> {
+            let col = &def.columns[ci];
+            let (value, span, text) = match tok {
+                Some(t) => {
+                    let value = match &t.kind {
+                        Kind::Value(CellValue::Number(q)) => FactValue::Number(q.clone()),
+                        Kind::Value(CellValue::NotApplicable) => FactValue::NotApplicable,
+                        Kind::Value(CellValue::Blank) => FactValue::Blank,
+                        _ => return None,
+                    };
+                    (value, t.span.clone(), self.view[t.span.clone()].to_string())
+                }
+                None => (FactValue::Blank, dropped_at..dropped_at, String::new()),
+            };
+            Some(Fact {
+                row: row.key.clone(),
+                column: col.key.clone(),
+                value,
+                provenance: Provenance {
+                    span,
+                    row_label: row.label.clone(),
+                    column_label: col.label.clone(),
+                    locator: None,
+                    text,
+                    unit: unit.clone(),
+                },
+                read,
+            })
+        };
+        if m == n {
+            facts.extend(
+                values
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(ci, t)| fact(ci, Some(t), Reading::Stream)),
+            );
+            return;
+        }
+        // Fewer figures than columns: the page's blank cells were dropped.
+        let (fixed, free_cols, free_vals): (Vec<(usize, usize)>, Vec<usize>, Vec<usize>) =
+            match def.short_rows {
+                ShortRows::Left => ((0..m).map(|i| (i, i)).collect(), Vec::new(), Vec::new()),
+                ShortRows::FirstTotal if m == 1 => (vec![(n - 1, 0)], Vec::new(), Vec::new()),
+                ShortRows::FirstTotal => (
+                    vec![(0, 0), (n - 1, m - 1)],
+                    (1..n - 1).collect(),
+                    (1..m - 1).collect(),
+                ),
+                ShortRows::Unknown => (Vec::new(), (0..n).collect(), (0..m).collect()),
+            };
+        let mut certain: Vec<Fact> = Vec::new();
+        for &(ci, vi) in &fixed {
+            certain.extend(fact(ci, Some(values[vi]), Reading::Placed));
+        }
+        let all_zero = free_vals.iter().all(|&vi| match &values[vi].kind {
+            Kind::Value(CellValue::Number(q)) => q.value.is_zero(),
+            Kind::Value(_) => true,
+            _ => false,
+        });
+        if free_vals.is_empty() || all_zero {
+            // Every free column is zero or blank whatever the placement: give the printed
+            // figures the leftmost free columns (their column is not known, their value is).
+            for (k, &ci) in free_cols.iter().enumerate() {
+                let read = if k < free_vals.len() {
+                    Reading::ZeroSomewhere
+                } else {
+                    Reading::Dropped
+                };
+                certain.extend(fact(ci, free_vals.get(k).map(|&vi| values[vi]), read));
+            }
+            let fixed_cols: Vec<usize> = fixed.iter().map(|&(c, _)| c).collect();
+            for ci in 0..n {
+                if !fixed_cols.contains(&ci) && !free_cols.contains(&ci) {
+                    certain.extend(fact(ci, None, Reading::Dropped));
+                }
+            }
+            facts.extend(certain);
+            return;
+        }
+        // Figures whose columns only the identities can fix: every order-keeping placement.
+        let printed: Vec<Fact> = free_vals
+            .iter()
+            .filter_map(|&vi| {
+                let mut f = fact(0, Some(values[vi]), Reading::Undetermined)?;
+                f.column = String::new();
+                f.provenance.column_label = String::new();
+                Some(f)
+            })
+            .collect();
+        let mut variants = Vec::new();
+        for chosen in placements(free_cols.len(), free_vals.len(), MAX_ROW_PLACEMENTS) {
+            let mut variant = Vec::new();
+            for (k, &ci) in free_cols.iter().enumerate() {
+                let tok = chosen
+                    .iter()
+                    .position(|&c| c == k)
+                    .map(|vi_pos| values[free_vals[vi_pos]]);
+                let read = if tok.is_some() {
+                    Reading::Undetermined
+                } else {
+                    Reading::Dropped
+                };
+                variant.extend(fact(ci, tok, read));
+            }
+            variants.push(variant);
+        }
+        facts.extend(certain);
+        ambiguous.push(AmbiguousRow {
+            row: row.key.clone(),
+            printed,
+            variants,
+        });
+    }
+}
+
+/// Every way to put `k` figures, in order, into `n` slots (each a strictly increasing list of
+/// slot indices); empty when there are more than `cap`.
+fn placements(n: usize, k: usize, cap: usize) -> Vec<Vec<usize>> {
+    fn go(start: usize, n: usize, k: usize, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if cur.len() == k {
+            out.push(cur.clone());
+            return;
+        }
+        for s in start..n {
+            if n - s < k - cur.len() {
+                break;
+            }
+            cur.push(s);
+            go(s + 1, n, k, cur, out);
+            cur.pop();
+        }
+    }
+    if k > n || binomial(n, k) > cap {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    go(0, n, k, &mut Vec::new(), &mut out);
+    out
+}
+
+/// n choose k (saturating).
+fn binomial(n: usize, k: usize) -> usize {
+    let k = k.min(n - k.min(n));
+    (0..k).fold(1usize, |acc, i| acc.saturating_mul(n - i) / (i + 1))
+}
+
+/// The normalised labels a group can carry: its last text token, its last two, … (shortest
+/// first), each also without a trailing unit word (`主动公开文件数条`).
+fn label_suffixes(view: &str, tokens: &[Token], g: &Group) -> Vec<String> {
+    let mut out = Vec::new();
+    let texts = &g.text;
+    let lo = texts.len().saturating_sub(MAX_LABEL_TOKENS);
+    let mut joined = String::new();
+    for i in (lo..texts.len()).rev() {
+        joined.insert_str(0, &view[tokens[texts[i]].span.clone()]);
+        if joined.chars().count() > 120 {
+            break;
+        }
+        let n = normalize(&joined);
+        if n.is_empty() {
+            continue;
+        }
+        if let Some(stem) = strip_unit_suffix(&n) {
+            out.push(stem);
+        }
+        out.push(n);
+    }
+    out
+}
+
+/// `主动公开文件数条` → `主动公开文件数`.
+fn strip_unit_suffix(label: &str) -> Option<String> {
+    UNIT_WORDS
+        .iter()
+        .filter(|u| label.len() > u.len() + 3)
+        .filter_map(|u| label.strip_suffix(u))
+        .max_by_key(|s| std::cmp::Reverse(s.len()))
+        .map(str::to_string)
+}
+
+/// Group tokens into "text, then figures" runs.
+fn group(tokens: &[Token]) -> Vec<Group> {
+    let mut out = Vec::new();
+    let mut cur = Group::default();
+    for (i, t) in tokens.iter().enumerate() {
+        match t.kind {
+            Kind::Text => {
+                if !cur.values.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                cur.unit = None;
+                cur.text.push(i);
+            }
+            Kind::Unit => {
+                if cur.values.is_empty() {
+                    cur.unit = Some(i);
+                }
+            }
+            Kind::Value(_) | Kind::Bad => cur.values.push(i),
+        }
+    }
+    if !cur.text.is_empty() || !cur.values.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Is `c` white space as reports print it (including U+3000, U+00A0, zero-width spaces)?
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200b}' | '\u{feff}')
+}
+
+/// Full-width digits ０–９.
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(&c)
+}
+
+/// A page footer or page number line (`— 3 —`, `- 12 -`, `第3页`, `第 3 页 共 10 页`, `3/10`):
+/// debris between cells.
+fn is_page_debris(line: &str) -> bool {
+    let t: String = line.chars().filter(|&c| !is_space(c)).collect();
+    if t.is_empty() || !t.chars().any(is_digit) {
+        return false;
+    }
+    let dashed = t.starts_with(['-', '—', '–', '－', '─'])
+        && t.ends_with(['-', '—', '–', '－', '─'])
+        && t.chars()
+            .all(|c| is_digit(c) || matches!(c, '-' | '—' | '–' | '－' | '─'));
+    let paged = t.starts_with('第')
+        && t.contains('页')
+        && t.chars()
+            .all(|c| is_digit(c) || matches!(c, '第' | '页' | '共' | ',' | '，'));
+    let slash = t.split_once('/').is_some_and(|(a, b)| {
+        !a.is_empty() && !b.is_empty() && a.chars().all(is_digit) && b.chars().all(is_digit)
+    });
+    dashed || paged || slash
+}
+
+/// Split the view into tokens, line by line (`\n`, `\r\n` or a bare `\r`), word by word.
+fn tokenize(view: &str, skip: &[Span]) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in view
+        .char_indices()
+        .chain(std::iter::once((view.len(), '\n')))
+    {
+        if c == '\n' || c == '\r' {
+            if start < i && !skip.iter().any(|s| s.start <= start && start < s.end) {
+                let line = &view[start..i];
+                if !is_page_debris(line) {
+                    tokenize_line(view, start..i, &mut out);
+                }
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    out
+}
+
+/// The tokens of one line.
+fn tokenize_line(view: &str, line: Span, out: &mut Vec<Token>) {
+    let text = &view[line.clone()];
+    let mut word_start: Option<usize> = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if is_space(c) || c == '|' {
+            if let Some(ws) = word_start.take() {
+                tokenize_word(view, line.start + ws..line.start + i, out);
+            }
+        } else if word_start.is_none() {
+            word_start = Some(i);
+        }
+    }
+}
+
+/// A bad figure: digits mixed with letters that look like digits (`1O`, `l2`).
+fn is_bad_figure(w: &str) -> bool {
+    w.chars().count() <= 6
+        && w.chars().any(|c| c.is_ascii_digit())
+        && w.chars().any(|c| matches!(c, 'O' | 'o' | 'l' | 'I'))
+        && w.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, 'O' | 'o' | 'l' | 'I'))
+}
+
+/// One word: a unit, a value, a bad figure, text, or text run together with a trailing figure.
+fn tokenize_word(view: &str, span: Span, out: &mut Vec<Token>) {
+    let w = &view[span.clone()];
+    if UNIT_WORDS.contains(&w) {
+        out.push(Token {
+            kind: Kind::Unit,
+            span,
+        });
+        return;
+    }
+    if is_bad_figure(w) {
+        out.push(Token {
+            kind: Kind::Bad,
+            span,
+        });
+        return;
+    }
+    match parse_cell(w) {
+        CellValue::NotApplicable => {
+            out.push(Token {
+                kind: Kind::Value(CellValue::NotApplicable),
+                span,
+            });
+            return;
+        }
+        CellValue::Number(q) if starts_like_figure(w) && !w.ends_with(['.', '、', '．']) => {
+            out.push(Token {
+                kind: Kind::Value(CellValue::Number(q)),
+                span,
+            });
+            return;
+        }
+        _ => {}
+    }
+    // Text run together with a trailing figure and optional unit: `主动公开文件数条326`.
+    if let Some(at) = trailing_figure(w) {
+        let figure = &w[at..];
+        if let CellValue::Number(q) = parse_cell(figure) {
+            out.push(Token {
+                kind: Kind::Text,
+                span: span.start..span.start + at,
+            });
+            out.push(Token {
+                kind: Kind::Value(CellValue::Number(q)),
+                span: span.start + at..span.end,
+            });
+            return;
+        }
+    }
+    out.push(Token {
+        kind: Kind::Text,
+        span,
+    });
+}
+
+/// A cell figure starts with a digit or a sign (not with a word such as `约` or `增加`, which
+/// make it prose when they stand in a stream).
+fn starts_like_figure(w: &str) -> bool {
+    w.chars()
+        .next()
+        .is_some_and(|c| is_digit(c) || matches!(c, '+' | '-' | '＋' | '－'))
+}
+
+/// Byte offset of a figure (with an optional unit word) that ends a word after at least two
+/// Han characters, the last of them a unit word or a label character: `公开数条326`.
+fn trailing_figure(w: &str) -> Option<usize> {
+    let mut body = w;
+    if let Some(u) = UNIT_WORDS
+        .iter()
+        .filter(|u| w.len() > u.len() && w.ends_with(*u))
+        .max_by_key(|u| u.len())
+    {
+        body = &w[..w.len() - u.len()];
+    }
+    let mut start = body.len();
+    for (i, c) in body.char_indices().rev() {
+        if is_digit(c) || matches!(c, ',' | '.' | '．') {
+            start = i;
+        } else {
+            break;
+        }
+    }
+    let digits = &body[start..];
+    let first = digits.chars().next()?;
+    if !is_digit(first) {
+        return None;
+    }
+    let prefix = &body[..start];
+    let han = prefix
+        .chars()
+        .filter(|&c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+        .count();
+    let last = prefix.chars().last()?;
+    let ok_last = ('\u{4E00}'..='\u{9FFF}').contains(&last) && !matches!(last, '第' | '共' | '约');
+    (han >= 2 && ok_last).then_some(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(String, &'static str)> {
+        tokenize(text, &[])
+            .into_iter()
+            .map(|t| {
+                let k = match t.kind {
+                    Kind::Text => "text",
+                    Kind::Unit => "unit",
+                    Kind::Value(_) => "value",
+                    Kind::Bad => "bad",
+                };
+                (text[t.span].to_string(), k)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_cell_per_line() {
+        let k = kinds("予以公开\r\n12\r\n0\r13\n— 3 —\n1O\n/\n");
+        assert_eq!(
+            k,
+            vec![
+                ("予以公开".into(), "text"),
+                ("12".into(), "value"),
+                ("0".into(), "value"),
+                ("13".into(), "value"),
+                ("1O".into(), "bad"),
+                ("/".into(), "value"),
+            ]
+        );
+    }
+
+    #[test]
+    fn label_unit_value_run_together() {
+        let k = kinds("主动公开文件数条326 其中：1.政府网站公开数条300");
+        assert_eq!(k[0], ("主动公开文件数条".into(), "text"));
+        assert_eq!(k[1], ("326".into(), "value"));
+        assert_eq!(k[2], ("其中：1.政府网站公开数条".into(), "text"));
+        assert_eq!(k[3], ("300".into(), "value"));
+    }
+
+    #[test]
+    fn item_numbers_and_prose_stay_text() {
+        let k = kinds("1.\n2025年，本局收到申请\n第3页");
+        assert!(k.iter().all(|(_, kind)| *kind == "text"), "{k:?}");
+    }
+
+    #[test]
+    fn placements_keep_order() {
+        assert_eq!(
+            placements(3, 2, 100),
+            vec![vec![0, 1], vec![0, 2], vec![1, 2]]
+        );
+        assert!(placements(20, 10, 100).is_empty());
+        assert_eq!(binomial(5, 2), 10);
+    }
+}
