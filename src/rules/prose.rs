@@ -139,6 +139,8 @@ struct RawFact {
     uncertain: Option<RawReason>,
     #[serde(default)]
     certain_if: Vec<String>,
+    #[serde(default)]
+    context_exclude: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -251,6 +253,9 @@ pub struct FactSpec {
     /// table without them may count their cases under the compared row (a 2008 table with no
     /// 其他 answer row counts those answers as 部分公开), so a mismatch is then a warning.
     pub certain_if: Vec<String>,
+    /// Words that, anywhere in the figure's sentence before it, change its scope (`截至…累计`
+    /// opening a sentence whose later clauses list running totals; `市本级` before a part).
+    pub context_exclude: Vec<String>,
 }
 
 /// Status words that imply a figure (N13).
@@ -415,6 +420,7 @@ pub(crate) fn compile_prose(
                 or_sum: f.or_sum.clone(),
                 uncertain: f.uncertain.as_ref().map(|r| (r.zh.clone(), r.en.clone())),
                 certain_if: f.certain_if.clone(),
+                context_exclude: f.context_exclude.clone(),
             });
         }
     }

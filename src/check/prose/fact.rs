@@ -37,6 +37,18 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
             if spec.exclude.iter().any(|w| clause.contains(w.as_str())) {
                 continue;
             }
+            let before = para
+                .sentences
+                .get(q.sentence)
+                .and_then(|r| para.text.get(r.start..q.range.start.max(r.start)))
+                .unwrap_or("");
+            if spec
+                .context_exclude
+                .iter()
+                .any(|w| before.contains(w.as_str()))
+            {
+                continue;
+            }
             let table = ctx.table_facts(para.segment, &spec.key);
             let Some(f) = table.first() else { continue };
             let Some(v) = fact_value(f) else { continue };
