@@ -237,3 +237,72 @@ fn prose_restating_the_table_is_compared() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!((got[0].1, got[0].2), (9, Severity::Warning));
 }
+
+/// An FJ2014 report as crawls give it: page chrome with years before the title, the table one
+/// cell per line with its header split into characters, item numbers on their own line (one
+/// with its `、` on the next line), blank cumulative cells dropped.
+fn crawled_fj2014() -> String {
+    let mut s =
+        String::from("网站首页\n2019年\n2018年以前\n某市科技局2015年度政府信息公开工作年度报告\n");
+    s.push_str("一、概述\n本局2015年度共受理依申请公开2件，其中“同意公开”1件，“不予公开”1件。\n");
+    s.push_str("七、附表：\n指\n标\n名\n称\n计量单位\n2015\n年度\n历年累计\n");
+    let rows: &[(&str, &str, &[&str])] = &[
+        ("主动公开信息数", "条", &["36", "320"]),
+        ("其中：\n1.\n政府网站公开数", "条", &["36", "320"]),
+        ("2.\n政府公报公开数", "条", &["0"]),
+        ("受理依申请公开信息总数", "条", &["2", "5"]),
+        ("其中：\n1.\n当面申请数", "条", &["0"]),
+        ("2.\n网上申请数", "条", &["2", "4"]),
+        ("3.\n信函申请数", "条", &["0", "1"]),
+        ("对申请的答复总数", "条", &["2", "5"]),
+        ("其中：\n1.\n同意公开答复数", "条", &["1", "3"]),
+        ("2.\n同意部分公开答复数", "条", &["0"]),
+        ("3.\n不予公开答复总数", "条", &["1", "1"]),
+        ("4\n、其他类型答复数", "条", &["0", "1"]),
+        ("政府信息公开收费减免金额", "元", &["0"]),
+        ("行政复议数", "件", &["0"]),
+        ("行政诉讼数", "件", &["0"]),
+    ];
+    for (label, unit, values) in rows {
+        s.push_str(&format!("{label}\n{unit}\n"));
+        for v in *values {
+            s.push_str(v);
+            s.push('\n');
+        }
+    }
+    s
+}
+
+#[test]
+fn a_crawled_table_is_read_in_its_own_report() {
+    let text = crawled_fj2014();
+    assert_eq!(formats(&text), ["FJ2014"]);
+    let c = check_bytes("t.txt", text.as_bytes());
+    let facts = gouji::extract::extract(&c.doc, registry());
+    // Figures printed; the dropped blank cumulative cells are blank facts.
+    let names: Vec<String> = facts.tables[0]
+        .facts
+        .iter()
+        .filter(|f| matches!(f.value, gouji::extract::FactValue::Number(_)))
+        .map(|f| f.name())
+        .collect();
+    // The item number 4 is not a figure: 其他类型答复数 is read, 不予公开 keeps its own cells.
+    assert!(
+        names.contains(&"reply.other[cumulative]".to_string()),
+        "{names:?}"
+    );
+    assert_eq!(names.len(), 24, "{names:?}");
+    assert!(findings(&text).is_empty(), "{:?}", findings(&text));
+    let got = evaluated(&text);
+    assert_eq!(got.get("FJ2014-REPLY-SUM"), Some(&2), "{got:?}");
+    assert_eq!(got.get("FJ2014-YEAR-CUM"), Some(&9), "{got:?}");
+    // The prose and the table are one report although the chrome names other years: a changed
+    // table figure is compared with the prose.
+    let broken = text.replace(
+        "3.\n不予公开答复总数\n条\n1\n",
+        "3.\n不予公开答复总数\n条\n2\n",
+    );
+    let got: Vec<_> = findings(&broken).into_iter().map(|f| f.0).collect();
+    assert!(got.contains(&"PROSE-TABLE".to_string()), "{got:?}");
+    assert!(got.contains(&"FJ2014-REPLY-SUM".to_string()), "{got:?}");
+}
