@@ -220,6 +220,34 @@ fn rules_and_explain() {
 }
 
 #[test]
+fn the_local_form_packs_are_listed_and_every_rule_explained() {
+    let listed = gouji()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let listed = String::from_utf8(listed).unwrap();
+    let reg = crate::support::registry();
+    let mut n = 0;
+    for (pack, rule) in reg.rules() {
+        if !["P2008", "FJ2014", "FJ-SIMPLE"].contains(&pack.id.as_str()) {
+            continue;
+        }
+        n += 1;
+        assert!(listed.contains(&rule.id), "{} not listed", rule.id);
+        gouji()
+            .args(["explain", &rule.id, "--lang", "en"])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains(rule.explain.what.as_str()))
+            .stdout(predicate::str::contains("## Example"));
+    }
+    assert_eq!(n, 15);
+}
+
+#[test]
 fn the_one_wrong_cell_is_named() {
     let out = gouji()
         .args(["check", "--format", "json"])

@@ -123,6 +123,10 @@ fn formats_are_detected_per_table() {
         ("formats/seed_001.txt", &["F2014"]),
         ("formats/seed_002.txt", &["F2019"]),
         ("reports/f2021_huaian_2024.txt", &["F2021"]),
+        ("local/p2008_two_columns.txt", &["P2008"]),
+        ("local/p2008_one_column.txt", &["P2008"]),
+        ("local/fj2014_two_columns.txt", &["FJ2014"]),
+        ("local/fj_simple.txt", &["FJ-SIMPLE"]),
     ];
     for (rel, want) in cases {
         let c = check_fixture(rel);

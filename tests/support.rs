@@ -27,6 +27,10 @@ pub const TABLE_REPORTS: &[&str] = &[
     "formats/seed_001.txt",
     "formats/seed_002.txt",
     "reports/f2021_huaian_2024.txt",
+    "local/p2008_two_columns.txt",
+    "local/p2008_one_column.txt",
+    "local/fj2014_two_columns.txt",
+    "local/fj_simple.txt",
 ];
 
 /// A checked document with its evaluation trace.

@@ -99,12 +99,16 @@ fn resolve(scope: &Scope, n: &NameRef) -> (String, String) {
             if unlabeled_col && !scope.def.rows.iter().any(|r| r.key == n.name) {
                 (String::new(), n.name.clone())
             } else {
-                let col = scope
-                    .def
-                    .columns
-                    .first()
-                    .map(|c| c.key.clone())
-                    .unwrap_or_default();
+                // In a cell rule a bare row key is that row in the current cell's column.
+                let col = match (scope.mode, scope.cell) {
+                    (ForEach::Cell, Some(f)) => f.column.clone(),
+                    _ => scope
+                        .def
+                        .columns
+                        .first()
+                        .map(|c| c.key.clone())
+                        .unwrap_or_default(),
+                };
                 (n.name.clone(), col)
             }
         }
@@ -177,6 +181,18 @@ fn combine<'a>(
     })
 }
 
+/// Is `e` the bare name of a row declared `optional` (not a glob: a glob skips its optional
+/// rows itself)?
+fn optional_name(scope: &Scope, e: &Expr) -> bool {
+    match e {
+        Expr::Name(n) if !n.glob => {
+            let (row, _) = resolve(scope, n);
+            scope.def.rows.iter().any(|r| r.optional && r.key == row)
+        }
+        _ => false,
+    }
+}
+
 /// Evaluate an arithmetic expression in a scope.
 pub fn eval<'a>(scope: &Scope<'a>, e: &Expr, depth: usize) -> Result<Value<'a>, NoValue> {
     match e {
@@ -204,7 +220,10 @@ pub fn eval<'a>(scope: &Scope<'a>, e: &Expr, depth: usize) -> Result<Value<'a>, 
             );
             let mut acc: Option<Value> = None;
             for row in scope.def.rows.iter().filter(|r| r.key.starts_with(&prefix)) {
-                let v = lookup(scope, &row.key, &col, depth)?;
+                let v = match lookup(scope, &row.key, &col, depth) {
+                    Err(NoValue::Missing(_)) if row.optional => continue,
+                    v => v?,
+                };
                 acc = Some(match acc {
                     None => v,
                     Some(a) => combine(a, v, ArithOp::Add, scope.explain)?,
@@ -218,12 +237,23 @@ pub fn eval<'a>(scope: &Scope<'a>, e: &Expr, depth: usize) -> Result<Value<'a>, 
         }
         Expr::Sum(args) => {
             let mut acc: Option<Value> = None;
+            let mut skipped = false;
             for a in args {
-                let v = eval(scope, a, depth + 1)?;
+                let v = match eval(scope, a, depth + 1) {
+                    // An optional row the table does not print is left out of the sum.
+                    Err(NoValue::Missing(_)) if optional_name(scope, a) => {
+                        skipped = true;
+                        continue;
+                    }
+                    v => v?,
+                };
                 acc = Some(match acc {
                     None => v,
                     Some(x) => combine(x, v, ArithOp::Add, scope.explain)?,
                 });
+            }
+            if acc.is_none() && skipped {
+                return Err(NoValue::Missing("sum(…)".into()));
             }
             Ok(acc.unwrap_or(Value {
                 num: Decimal::ZERO,

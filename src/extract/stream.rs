@@ -104,6 +104,7 @@ impl<'a> Stream<'a> {
                 }
             }
         }
+        rejoin_item_numbers(view, &mut tokens);
         let groups = group(&tokens);
         let suffixes = groups
             .iter()
@@ -140,6 +141,24 @@ impl<'a> Stream<'a> {
         self.suffixes[g]
             .iter()
             .any(|s| row.match_labels.contains(s))
+    }
+
+    /// How many text tokens at the end of group `g` make the label that matched `row` (the
+    /// shortest such suffix; 0 for an unlabeled row).
+    fn label_len(&self, g: usize, row: &RowDef) -> usize {
+        let texts = &self.groups[g].text;
+        let lo = texts.len().saturating_sub(MAX_LABEL_TOKENS);
+        let mut joined = String::new();
+        for i in (lo..texts.len()).rev() {
+            joined.insert_str(0, &self.view[self.tokens[texts[i]].span.clone()]);
+            let n = normalize(&joined);
+            let stem = strip_unit_suffix(&n);
+            if row.match_labels.contains(&n) || stem.is_some_and(|s| row.match_labels.contains(&s))
+            {
+                return texts.len() - i;
+            }
+        }
+        0
     }
 
     /// Every instance of `def` in the stream: its rows found in the form's order, a new
@@ -212,12 +231,17 @@ impl<'a> Stream<'a> {
     }
 
     /// The byte span a found table covers.
-    pub(crate) fn span_of(&self, found: &Found) -> Span {
+    pub(crate) fn span_of(&self, def: &TableDef, found: &Found) -> Span {
         let mut start = usize::MAX;
         let mut end = 0;
-        for &(_, g) in &found.rows {
+        for &(r, g) in &found.rows {
             let grp = &self.groups[g];
-            for &t in grp.text.iter().chain(grp.values.iter()) {
+            // Only the text tokens that make the row's label: a group also holds the prose
+            // before the table, which must not pull the table's start (and so its report
+            // segment) back to the top of the page.
+            let k = self.label_len(g, &def.rows[r]);
+            let label = &grp.text[grp.text.len() - k..];
+            for &t in label.iter().chain(grp.values.iter()) {
                 start = start.min(self.tokens[t].span.start);
                 end = end.max(self.tokens[t].span.end);
             }
@@ -247,7 +271,7 @@ impl<'a> Stream<'a> {
             pack,
             table,
             table_number,
-            span: self.span_of(found),
+            span: self.span_of(def, found),
             facts,
             ambiguous,
         }
@@ -526,6 +550,24 @@ fn tokenize_cell(view: &str, cell: &Cell, out: &mut Vec<Token>) {
         kind: t.kind,
         span: cell.span.clone(),
     }));
+}
+
+/// An item number whose separator went to the next line (`4` / `、其他类型答复数`) is part of
+/// the label, not a figure.
+fn rejoin_item_numbers(view: &str, out: &mut [Token]) {
+    for i in 1..out.len() {
+        let (head, tail) = out.split_at_mut(i);
+        let (num, next) = (&mut head[i - 1], &tail[0]);
+        let digits = &view[num.span.clone()];
+        if matches!(num.kind, Kind::Value(_))
+            && next.kind == Kind::Text
+            && digits.len() <= 2
+            && digits.chars().all(|c| c.is_ascii_digit())
+            && view[next.span.clone()].starts_with(['、', '．', '.'])
+        {
+            num.kind = Kind::Text;
+        }
+    }
 }
 
 /// The tokens of one line.

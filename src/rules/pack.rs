@@ -130,6 +130,9 @@ pub struct RowDef {
     pub after: Option<usize>,
     /// Matches the first row without a label.
     pub unlabeled: bool,
+    /// A row some variants of the form do not print: when it is not found, `sum(…)` and globs
+    /// leave it out instead of making the rule not applicable.
+    pub optional: bool,
 }
 
 /// A computed fact (per column).
@@ -571,6 +574,7 @@ fn validate_table(p: &mut Problems, t: &RawTable) -> TableDef {
             match_labels,
             after,
             unlabeled: r.unlabeled,
+            optional: r.optional,
         });
     }
     let mut def = TableDef {
@@ -624,7 +628,7 @@ fn check_names(p: &mut Problems, value: &Spanned<String>, e: &Expr, def: &TableD
             (ForEach::Cell | ForEach::Once, None) if n.name == "value" => mode == ForEach::Cell,
             (ForEach::Cell | ForEach::Once, None) => {
                 row_known(def, n)
-                    && def.columns.len() == 1
+                    && (def.columns.len() == 1 || mode == ForEach::Cell)
                     // A column-only name of an unlabeled row.
                     || col_ok(&n.name) && def.rows.iter().any(|r| r.key.is_empty())
             }

@@ -135,6 +135,19 @@ struct RawFact {
     exclude: Vec<String>,
     #[serde(default)]
     or_sum: Vec<String>,
+    #[serde(default)]
+    uncertain: Option<RawReason>,
+    #[serde(default)]
+    certain_if: Vec<String>,
+    #[serde(default)]
+    context_exclude: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReason {
+    zh: String,
+    en: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -233,6 +246,16 @@ pub struct FactSpec {
     /// 新收 or 新收 + 上年结转). The prose figure agrees if it matches either reading, and a
     /// mismatch is then never certain.
     pub or_sum: Vec<String>,
+    /// Why the wording does not name the table cell for certain (Chinese, English): a mismatch
+    /// is then at most a warning, and its message gives this reason.
+    pub uncertain: Option<(String, String)>,
+    /// Table facts (names) whose presence in the same report makes the comparison certain: a
+    /// table without them may count their cases under the compared row (a 2008 table with no
+    /// 其他 answer row counts those answers as 部分公开), so a mismatch is then a warning.
+    pub certain_if: Vec<String>,
+    /// Words that, anywhere in the figure's sentence before it, change its scope (`截至…累计`
+    /// opening a sentence whose later clauses list running totals; `市本级` before a part).
+    pub context_exclude: Vec<String>,
 }
 
 /// Status words that imply a figure (N13).
@@ -395,6 +418,9 @@ pub(crate) fn compile_prose(
                 pattern,
                 exclude: f.exclude.clone(),
                 or_sum: f.or_sum.clone(),
+                uncertain: f.uncertain.as_ref().map(|r| (r.zh.clone(), r.en.clone())),
+                certain_if: f.certain_if.clone(),
+                context_exclude: f.context_exclude.clone(),
             });
         }
     }

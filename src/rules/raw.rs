@@ -85,6 +85,8 @@ pub(crate) struct RawRow {
     pub(crate) after: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) unlabeled: bool,
+    #[serde(default)]
+    pub(crate) optional: bool,
 }
 
 #[derive(Debug, Deserialize)]

@@ -10,6 +10,9 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("f2019.toml", include_str!("../../rules/f2019.toml")),
     ("f2014.toml", include_str!("../../rules/f2014.toml")),
     ("zj2013.toml", include_str!("../../rules/zj2013.toml")),
+    ("p2008.toml", include_str!("../../rules/p2008.toml")),
+    ("fj2014.toml", include_str!("../../rules/fj2014.toml")),
+    ("fj-simple.toml", include_str!("../../rules/fj-simple.toml")),
     ("prose.toml", include_str!("../../rules/prose.toml")),
     ("gouji.toml", include_str!("../../rules/gouji.toml")),
 ];

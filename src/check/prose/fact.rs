@@ -37,6 +37,18 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
             if spec.exclude.iter().any(|w| clause.contains(w.as_str())) {
                 continue;
             }
+            let before = para
+                .sentences
+                .get(q.sentence)
+                .and_then(|r| para.text.get(r.start..q.range.start.max(r.start)))
+                .unwrap_or("");
+            if spec
+                .context_exclude
+                .iter()
+                .any(|w| before.contains(w.as_str()))
+            {
+                continue;
+            }
             let table = ctx.table_facts(para.segment, &spec.key);
             let Some(f) = table.first() else { continue };
             let Some(v) = fact_value(f) else { continue };
@@ -63,7 +75,18 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
                 .segments
                 .get(para.segment)
                 .is_some_and(|s| s.year.is_some());
-            let why: Option<Reason> = if !spec.or_sum.is_empty() {
+            let lacks_row = spec
+                .certain_if
+                .iter()
+                .any(|k| ctx.table_facts(para.segment, k).is_empty());
+            let why: Option<Reason> = if let Some((zh, en)) = &spec.uncertain {
+                Some((zh.as_str(), en.as_str()))
+            } else if lacks_row {
+                Some((
+                    "统计表没有单列与之并列的类别，表中数字可能包含了该类别",
+                    "the table has no separate row for a sibling category, so its figure may include it",
+                ))
+            } else if !spec.or_sum.is_empty() {
                 Some((
                     "正文措辞可指本年新收或新收加上年结转，两种读法都对不上",
                     "the wording may mean new applications or new plus carried-over ones; neither matches",

@@ -20,7 +20,7 @@ use crate::source::Document;
 use rust_decimal::Decimal;
 
 /// Why a finding is not certain (Chinese, English).
-pub(crate) type Reason = (&'static str, &'static str);
+pub(crate) type Reason<'r> = (&'r str, &'r str);
 
 /// What the mechanisms share.
 pub(crate) struct Ctx<'a> {
