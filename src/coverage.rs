@@ -616,6 +616,17 @@ pub fn findings(
     if let Some(r) = rule("GOUJI-TABLE-YEAR") {
         out.extend(year_findings(doc, facts, r, registry));
     }
+    if let Some(r) = rule("GOUJI-CELL-NOT-NUMBER") {
+        for bad in facts.tables.iter().flat_map(|t| t.not_numbers.iter()) {
+            let detail = (
+                format!("{}：{}", bad.row_label, bad.text),
+                format!("{}: {}", bad.row_label, bad.text),
+            );
+            let mut f = engine_finding(doc, r, &bad.row_label, Some(detail), bad.span.clone());
+            f.relation.left.single = Some(format!("{}（{}）", bad.row_label, bad.text));
+            out.push(f);
+        }
+    }
     out
 }
 

@@ -4,6 +4,7 @@ mod browser;
 mod cli;
 mod corpus;
 mod coverage;
+mod crawl;
 mod local_forms;
 mod mutation;
 mod outputs;

@@ -139,6 +139,20 @@ pub struct TableInstance {
     pub facts: Vec<Fact>,
     /// Rows printed short whose figures' columns the form alone cannot fix.
     pub ambiguous: Vec<AmbiguousRow>,
+    /// Cells where a figure should be and something else is printed (`1O`, `l2`): they keep
+    /// their column (no neighbour moves into it) and give no fact.
+    pub not_numbers: Vec<NotNumber>,
+}
+
+/// A cell that should hold a figure and does not.
+#[derive(Debug, Clone)]
+pub struct NotNumber {
+    /// Where it is.
+    pub span: Span,
+    /// Row label as the pack names it.
+    pub row_label: String,
+    /// The text printed.
+    pub text: String,
 }
 
 /// A row printed short (blank cells dropped) whose figures could sit in several columns.

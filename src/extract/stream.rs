@@ -15,7 +15,7 @@
 //! placements are handed to `check`, which reports only what fails in all of them.
 
 use super::label::{fold, normalize};
-use super::{AmbiguousRow, Fact, FactValue, Provenance, Reading, TableInstance};
+use super::{AmbiguousRow, Fact, FactValue, NotNumber, Provenance, Reading, TableInstance};
 use crate::number::{parse_cell, CellValue, UNIT_WORDS};
 use crate::rules::pack::{RowDef, ShortRows, TableDef};
 use crate::source::detect::is_delimiter_row;
@@ -263,9 +263,21 @@ impl<'a> Stream<'a> {
     ) -> TableInstance {
         let mut facts = Vec::new();
         let mut ambiguous = Vec::new();
+        let mut not_numbers = Vec::new();
         for &(r, g) in &found.rows {
             let row = &def.rows[r];
             self.read_row(def, row, &self.groups[g], &mut facts, &mut ambiguous);
+            not_numbers.extend(
+                self.groups[g]
+                    .values
+                    .iter()
+                    .filter(|&&t| self.tokens[t].kind == Kind::Bad)
+                    .map(|&t| NotNumber {
+                        span: self.tokens[t].span.clone(),
+                        row_label: row.label.clone(),
+                        text: self.view[self.tokens[t].span.clone()].to_string(),
+                    }),
+            );
         }
         TableInstance {
             pack,
@@ -274,6 +286,7 @@ impl<'a> Stream<'a> {
             span: self.span_of(def, found),
             facts,
             ambiguous,
+            not_numbers,
         }
     }
 

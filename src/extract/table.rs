@@ -131,6 +131,7 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
                 span: table.span.clone(),
                 facts: found,
                 ambiguous: Vec::new(),
+                not_numbers: Vec::new(),
             });
         }
     }
@@ -219,6 +220,7 @@ fn read_streams(
                     let have: HashSet<String> = g.facts.iter().map(|f| f.row.clone()).collect();
                     g.facts
                         .extend(inst.facts.into_iter().filter(|f| !have.contains(&f.row)));
+                    g.not_numbers.extend(inst.not_numbers);
                     g.ambiguous.extend(
                         inst.ambiguous
                             .into_iter()
