@@ -201,6 +201,7 @@ mod tests {
             outputs: vec![crate::gen::Output::Text, crate::gen::Output::Html],
             formats: vec![],
             inconsistency: 0.5,
+            degrade: Vec::new(),
         };
         crate::gen::generate(&cfg).expect("generate");
         let mut files = inputs(&[dir.path().to_path_buf()]);

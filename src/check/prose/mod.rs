@@ -61,8 +61,11 @@ impl<'a> Ctx<'a> {
             .tables
             .iter()
             .filter(|t| prose.segment_at(t.span.start) == segment)
-            .flat_map(|t| t.facts.iter())
-            .filter(|f| f.name() == key)
+            .flat_map(|t| {
+                t.facts
+                    .iter()
+                    .filter(move |f| f.name() == key && t.is_certain(f))
+            })
             .collect()
     }
 
