@@ -288,7 +288,7 @@ fn registry_for(config: Option<&Config>, cli_packs: &[PathBuf]) -> Result<Regist
     packs.extend(cli_packs.iter().cloned());
     let registry = load_registry(&packs)?;
     if let Some(c) = config {
-        c.check_rules(&registry).map_err(trouble)?;
+        crate::policy::check_config_rules(c, &registry).map_err(trouble)?;
     }
     Ok(registry)
 }
@@ -806,7 +806,7 @@ pub fn explain(args: ExplainArgs) -> ExitCode {
         let table = rule
             .table
             .as_deref()
-            .and_then(|t| pack.table(t))
+            .and_then(|t| registry.table(&rule.table_pack, t))
             .map(|t| t.title.clone())
             .unwrap_or_default();
         let (h_what, h_why, h_ex, h_rel, h_ref) = if en {

@@ -235,7 +235,10 @@ fn result(
         text.push_str(&format!(". {}", s.text(opts.lang)));
     }
     let mut fp = HashMap::new();
-    fp.insert("gouji/v1", crate::baseline::fingerprint(&uri(path), f));
+    fp.insert(
+        "gouji/v1",
+        crate::finding::fingerprint::fingerprint(&uri(path), f),
+    );
     SarifResult {
         rule_id: f.rule.clone(),
         rule_index,
