@@ -108,6 +108,22 @@ pub struct BaselineOutcome {
     pub suppressed: usize,
     /// Entries for checked files that no longer occur (can be pruned).
     pub stale: Vec<Entry>,
+    /// Accepted findings found under another path: (recorded path, path now, entries). A
+    /// report renamed or moved keeps its accepted findings when its findings are the same.
+    pub moved: Vec<(String, String, usize)>,
+}
+
+impl BaselineOutcome {
+    /// The outcome of two baselines applied to different files of one run.
+    pub fn merge(mut self, other: BaselineOutcome) -> BaselineOutcome {
+        if self.file != other.file {
+            self.file = format!("{}, {}", self.file, other.file);
+        }
+        self.suppressed += other.suppressed;
+        self.stale.extend(other.stale);
+        self.moved.extend(other.moved);
+        self
+    }
 }
 
 fn root_of(path: &Path) -> PathBuf {
@@ -209,6 +225,53 @@ impl Baseline {
             });
             checked.insert(key);
         }
+        // A report under a path the baseline does not know, whose findings the baseline
+        // accepts under a path that was not checked: renamed or moved. Its findings stay
+        // accepted, and the move is reported.
+        let recorded: HashSet<&str> = self.entries.iter().map(|e| e.path.as_str()).collect();
+        let mut missing: Vec<&str> = recorded
+            .iter()
+            .copied()
+            .filter(|p| !checked.contains(*p))
+            .collect();
+        missing.sort_unstable();
+        let mut moved = Vec::new();
+        for r in reports.iter_mut() {
+            let key = path_key(&root, &r.path);
+            if recorded.contains(key.as_str()) || r.findings.is_empty() {
+                continue;
+            }
+            let best = missing
+                .iter()
+                .map(|old| {
+                    let n = r
+                        .findings
+                        .iter()
+                        .filter(|f| {
+                            left.get(fingerprint(old, f).as_str())
+                                .is_some_and(|n| *n > 0)
+                        })
+                        .count();
+                    (n, *old)
+                })
+                .filter(|(n, _)| *n > 0)
+                .max_by_key(|(n, old)| (*n, std::cmp::Reverse(*old)));
+            let Some((_, old)) = best else { continue };
+            let mut n_moved = 0;
+            r.findings.retain(|f| {
+                let fp = fingerprint(old, f);
+                match left.get_mut(fp.as_str()) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        n_moved += 1;
+                        false
+                    }
+                    _ => true,
+                }
+            });
+            suppressed += n_moved;
+            moved.push((old.to_string(), key, n_moved));
+        }
         let mut stale = Vec::new();
         for e in &self.entries {
             if !checked.contains(&e.path) {
@@ -225,6 +288,7 @@ impl Baseline {
             file: self.path.display().to_string(),
             suppressed,
             stale,
+            moved,
         }
     }
 }
