@@ -40,15 +40,19 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Write a commented starter gouji.toml into the current directory.
     Init,
-    /// Print shell completions.
-    #[command(hide = true)]
+    /// Print shell completions (they complete rule ids and names for --select, --ignore and
+    /// explain): `gouji completions bash > ~/.local/share/bash-completion/completions/gouji`.
     Completions {
         /// Shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    #[command(hide = true)]
-    Man,
+    /// Print the man page (roff), or with --dir write one page per subcommand (gouji.1,
+    /// gouji-check.1, …) into a folder.
+    Man {
+        /// Write gouji.1 and one gouji-SUBCOMMAND.1 per subcommand into this folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Message language.
@@ -1124,18 +1128,63 @@ fn written(res: io::Result<()>) -> ExitCode {
     }
 }
 
+/// The command line with the rule ids, id prefixes and names as completion candidates of
+/// `--select`, `--ignore` and `explain` (the parsers themselves still take any text).
+fn command_with_rule_values() -> clap::Command {
+    let Ok(reg) = Registry::builtin() else {
+        return Cli::command();
+    };
+    let mut words: Vec<String> = Vec::new();
+    for (pack, r) in reg.rules() {
+        words.push(pack.id.clone());
+        words.push(r.id.clone());
+        words.push(r.name.clone());
+    }
+    words.sort();
+    words.dedup();
+    let values = move || {
+        clap::builder::PossibleValuesParser::new(
+            words
+                .iter()
+                .map(|w| clap::builder::PossibleValue::new(&*Box::leak(w.clone().into_boxed_str()))),
+        )
+    };
+    let with = |a: clap::Arg, v: clap::builder::PossibleValuesParser| a.value_parser(v);
+    Cli::command()
+        .mut_subcommand("check", |c| {
+            c.mut_arg("select", |a| with(a, values()))
+                .mut_arg("ignore", |a| with(a, values()))
+        })
+        .mut_subcommand("explain", |c| c.mut_arg("rule", |a| with(a, values())))
+}
+
 fn completions(shell: clap_complete::Shell) -> ExitCode {
-    let mut cmd = Cli::command();
+    let mut cmd = command_with_rule_values();
     // clap_complete panics on a write error: render into memory, then write and handle errors.
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut cmd, "gouji", &mut script);
     written(io::stdout().lock().write_all(&script))
 }
 
-fn man() -> ExitCode {
-    let page = clap_mangen::Man::new(Cli::command());
-    let mut out = io::stdout().lock();
-    written(page.render(&mut out))
+fn man(dir: Option<&Path>) -> ExitCode {
+    match dir {
+        None => {
+            let page = clap_mangen::Man::new(Cli::command());
+            let mut out = io::stdout().lock();
+            written(page.render(&mut out))
+        }
+        Some(d) => {
+            let res = std::fs::create_dir_all(d)
+                .and_then(|_| clap_mangen::generate_to(Cli::command(), d));
+            match res {
+                Ok(()) => ExitCode::from(exit::CLEAN),
+                Err(e) => {
+                    eprintln!("gouji: cannot write man pages to {}: {e}", d.display());
+                    ExitCode::from(exit::TROUBLE)
+                }
+            }
+        }
+    }
 }
 
 fn write_summary(
@@ -1211,7 +1260,19 @@ pub fn explain(args: ExplainArgs) -> ExitCode {
         Err(code) => return code,
     };
     let Some((pack, rule)) = registry.rule(&args.rule) else {
-        eprintln!("gouji: unknown rule `{}` (see `gouji rules`)", args.rule);
+        let near = crate::policy::did_you_mean(&args.rule, &registry);
+        if near.is_empty() {
+            eprintln!("gouji: unknown rule `{}` (see `gouji rules`)", args.rule);
+        } else {
+            eprintln!(
+                "gouji: unknown rule `{}`; did you mean {}?",
+                args.rule,
+                near.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            );
+        }
         return ExitCode::from(exit::TROUBLE);
     };
     let mut out = io::stdout().lock();
@@ -1292,6 +1353,6 @@ pub fn main() -> ExitCode {
         Command::Explain(a) => explain(a),
         Command::Init => init(),
         Command::Completions { shell } => completions(shell),
-        Command::Man => man(),
+        Command::Man { dir } => man(dir.as_deref()),
     }
 }

@@ -200,7 +200,13 @@ pub fn did_you_mean(pattern: &str, registry: &Registry) -> Vec<String> {
         .filter(|(d, _)| *d <= limit)
         .collect();
     scored.sort();
-    scored.into_iter().take(3).map(|(_, n)| n).collect()
+    let best = scored.first().map(|s| s.0);
+    scored
+        .into_iter()
+        .filter(|s| Some(s.0) == best)
+        .take(3)
+        .map(|(_, n)| n)
+        .collect()
 }
 
 fn levenshtein(a: &str, b: &str) -> usize {
