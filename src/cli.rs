@@ -1142,13 +1142,12 @@ fn command_with_rule_values() -> clap::Command {
     }
     words.sort();
     words.dedup();
-    let values = move || {
-        clap::builder::PossibleValuesParser::new(
-            words
-                .iter()
-                .map(|w| clap::builder::PossibleValue::new(&*Box::leak(w.clone().into_boxed_str()))),
-        )
-    };
+    let values =
+        move || {
+            clap::builder::PossibleValuesParser::new(words.iter().map(|w| {
+                clap::builder::PossibleValue::new(&*Box::leak(w.clone().into_boxed_str()))
+            }))
+        };
     let with = |a: clap::Arg, v: clap::builder::PossibleValuesParser| a.value_parser(v);
     Cli::command()
         .mut_subcommand("check", |c| {

@@ -242,8 +242,15 @@ fn junit_is_well_formed_and_counts_match() {
     assert_eq!(failures, failing(&["error"]));
     assert!(failures < 3, "warnings are not failures by default");
     assert_eq!(declared, Some((cases, failures)));
-    assert_eq!(code == 1, failures > 0, "the exit code agrees with the report");
-    assert!(out.contains("<system-out>"), "non-failing findings are listed");
+    assert_eq!(
+        code == 1,
+        failures > 0,
+        "the exit code agrees with the report"
+    );
+    assert!(
+        out.contains("<system-out>"),
+        "non-failing findings are listed"
+    );
     let (code, out, _) = check_seeds(&["--format", "junit", "--fail-on", "warning"]);
     let (_, cases, failures, declared) = junit_counts(&out);
     assert_eq!(failures, 3);
