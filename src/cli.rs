@@ -341,12 +341,24 @@ struct SetupProblems {
 
 impl SetupProblems {
     fn diagnostic(&mut self, file: &str, e: impl miette::Diagnostic + Send + Sync + 'static) {
+        // SARIF gets one `file:line:col: message` notification per problem, without drawing.
+        let items: Vec<String> = match e.related() {
+            Some(rel) => rel.map(|d| d.to_string()).collect(),
+            None => Vec::new(),
+        };
+        let items = if items.is_empty() {
+            vec![e.to_string()]
+        } else {
+            items
+        };
         let rendered = format!("{:?}", miette::Report::new(e));
         if !self.shown.insert(rendered.clone()) {
             return;
         }
         eprintln!("{rendered}");
-        self.push_plain(file, &rendered);
+        for text in items {
+            self.list.push((file.to_string(), text));
+        }
     }
 
     fn message(&mut self, file: &str, text: String) {
@@ -355,20 +367,6 @@ impl SetupProblems {
         }
         eprintln!("gouji: {text}");
         self.list.push((file.to_string(), text));
-    }
-
-    fn push_plain(&mut self, file: &str, rendered: &str) {
-        // SARIF gets the `file:line:col: message` lines without the drawing.
-        let plain: Vec<&str> = rendered
-            .lines()
-            .map(|l| {
-                l.trim_start_matches(|c: char| {
-                    !c.is_alphanumeric() && c != '`' && c != '/' && c != '.'
-                })
-            })
-            .filter(|l| !l.is_empty())
-            .collect();
-        self.list.push((file.to_string(), plain.join("\n")));
     }
 
     fn is_empty(&self) -> bool {
@@ -391,10 +389,16 @@ fn config_path(args: &ConfigArgs, dir: Option<&Path>) -> Option<PathBuf> {
     if let Some(p) = &args.config {
         return Some(p.clone());
     }
-    dir.and_then(config::discover).or_else(|| {
+    let found = dir.and_then(config::discover).or_else(|| {
         std::env::current_dir()
             .ok()
             .and_then(|d| config::discover(&d))
+    })?;
+    // Shown relative to the working directory when it lies below it.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    Some(match found.strip_prefix(&cwd) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+        _ => found,
     })
 }
 
@@ -1216,6 +1220,7 @@ pub fn rules(args: RulesArgs) -> ExitCode {
                     "id": p.id, "name": p.name, "source": p.source_name, "reference": p.reference,
                     "rules": p.rules.iter().map(|r| serde_json::json!({
                         "id": r.id, "name": r.name, "severity": r.severity, "table": r.table,
+                        "table_pack": r.table.as_ref().map(|_| &r.table_pack),
                         "status": r.status, "message_zh": r.message_zh, "message_en": r.message_en,
                     })).collect::<Vec<_>>(),
                 })
@@ -1278,7 +1283,7 @@ pub fn explain(args: ExplainArgs) -> ExitCode {
     let res = if args.json {
         let v = serde_json::json!({
             "id": rule.id, "name": rule.name, "pack": pack.id, "severity": rule.severity,
-            "table": rule.table, "expr": rule.expr_text, "message_zh": rule.message_zh,
+            "table": rule.table, "table_pack": rule.table.as_ref().map(|_| &rule.table_pack), "expr": rule.expr_text, "message_zh": rule.message_zh,
             "message_en": rule.message_en, "reference": rule.reference, "explain": rule.explain,
             "source": format!("{}:{}", pack.source_name, rule.line),
         });

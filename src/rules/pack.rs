@@ -847,7 +847,7 @@ impl Common {
 fn validate_common(p: &mut Problems, r: &RawRule, pack_id: &str) -> Common {
     let id = r.id.get_ref();
     let at = r.id.span();
-    if !id.starts_with(&format!("{pack_id}-")) {
+    if !pack_id.is_empty() && !id.starts_with(&format!("{pack_id}-")) {
         p.push(
             at.clone(),
             format!("rule id `{id}` must start with the pack id `{pack_id}-`"),
