@@ -170,6 +170,26 @@ label = "一、本年新收政府信息公开申请数量"
     for needle in ["MINE", "F2021", "F2019", "mine.toml", "F2021.t3"] {
         assert!(r.stderr.contains(needle), "{needle}: {}", r.stderr);
     }
+    // Another id whose signatures claim the built-in table: warned too.
+    let other = write(
+        dir.path(),
+        "other.toml",
+        &std::fs::read_to_string(&pack)
+            .unwrap()
+            .replace("id = \"t3\"", "id = \"mine\"")
+            .replace("\"MINE\"", "\"OTHER\""),
+    );
+    let r = run(gouji().args(["rules", "--pack"]).arg(&other));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("table `mine` of pack OTHER")
+            && r.stderr.contains("also claim table `t3` (表三) of pack F2021"),
+        "{}",
+        r.stderr
+    );
+    // The built-in packs alone load without a warning.
+    let r = run(gouji().arg("rules"));
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
 }
 
 #[test]
