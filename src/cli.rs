@@ -402,12 +402,13 @@ fn config_path(args: &ConfigArgs, dir: Option<&Path>) -> Option<PathBuf> {
     })
 }
 
-/// Built-in packs, then `packs` in order; every problem recorded in `problems`.
-fn build_registry(
+/// Built-in packs, then `packs` in order; every problem recorded in `problems`. The registry
+/// of the packs that did load, and whether all did.
+fn build_registry_partial(
     packs: &[PathBuf],
     problems: &mut SetupProblems,
     warned: &mut std::collections::HashSet<String>,
-) -> Option<Registry> {
+) -> Option<(Registry, bool)> {
     let mut reg = match Registry::builtin() {
         Ok(r) => r,
         Err(e) => {
@@ -425,7 +426,18 @@ fn build_registry(
     for w in std::mem::take(&mut reg.warnings) {
         warn_once(warned, &w);
     }
-    ok.then_some(reg)
+    Some((reg, ok))
+}
+
+fn build_registry(
+    packs: &[PathBuf],
+    problems: &mut SetupProblems,
+    warned: &mut std::collections::HashSet<String>,
+) -> Option<Registry> {
+    match build_registry_partial(packs, problems, warned) {
+        Some((reg, true)) => Some(reg),
+        _ => None,
+    }
 }
 
 fn load_registry(packs: &[PathBuf]) -> Result<Registry, ExitCode> {
@@ -487,10 +499,16 @@ fn setup_groups(
     let mut warned = std::collections::HashSet::new();
     let mut groups = Vec::new();
     for (path, members) in by_path {
+        // A file with bad values still has its rule names checked: every problem at once.
+        let mut config_problems = Vec::new();
         let config = match &path {
             None => None,
             Some(p) => match Config::load(p) {
                 Ok(c) => Some(c),
+                Err(config::ConfigError::Partial { config, problems }) => {
+                    config_problems = problems;
+                    Some(*config)
+                }
                 Err(e) => {
                     problems.diagnostic(&p.display().to_string(), e);
                     None
@@ -499,13 +517,28 @@ fn setup_groups(
         };
         let mut packs: Vec<PathBuf> = config.as_ref().map(|c| c.packs.clone()).unwrap_or_default();
         packs.extend(cli_packs.iter().cloned());
-        let Some(registry) = build_registry(&packs, problems, &mut warned) else {
+        let Some((registry, all_loaded)) = build_registry_partial(&packs, problems, &mut warned)
+        else {
             continue;
         };
+        // Rule names are checked against the packs that loaded, even when one did not, so
+        // every problem is reported in this run.
         if let Some(c) = &config {
             if let Err(e) = crate::policy::check_config_rules(c, &registry) {
-                problems.diagnostic(&c.name, e);
+                config_problems.extend(e.into_problems().into_iter().map(|mut p| {
+                    if !all_loaded {
+                        p.message
+                            .push_str(" (or it is in a pack that failed to load)");
+                    }
+                    p
+                }));
             }
+            if !config_problems.is_empty() {
+                problems.diagnostic(&c.name, c.invalid(config_problems));
+            }
+        }
+        if !all_loaded {
+            continue;
         }
         for pat in select.iter().chain(ignore) {
             if !registry

@@ -163,6 +163,29 @@ pub enum ConfigError {
         #[related]
         problems: Vec<PackProblem>,
     },
+    /// The file is valid TOML with bad values: what could be read, and the problems (so that
+    /// its rule names can still be checked and every problem reported in one run).
+    #[error("configuration {} is invalid ({} problem{}; each is shown below)", .config.name, .problems.len(), if .problems.len() == 1 { "" } else { "s" })]
+    #[diagnostic(help("run `gouji init` in an empty folder to see a commented example"))]
+    Partial {
+        /// The values that could be read.
+        config: Box<Config>,
+        /// Every problem found.
+        #[related]
+        problems: Vec<PackProblem>,
+    },
+}
+
+impl ConfigError {
+    /// The problems, whichever kind of error this is (none for an I/O error).
+    pub fn into_problems(self) -> Vec<PackProblem> {
+        match self {
+            ConfigError::Io { .. } => Vec::new(),
+            ConfigError::Invalid { problems, .. } | ConfigError::Partial { problems, .. } => {
+                problems
+            }
+        }
+    }
 }
 
 /// Write the starter file into `dir`, refusing to overwrite an existing one.
@@ -327,13 +350,7 @@ impl Config {
                 }
             },
         };
-        if !p.list.is_empty() {
-            return Err(ConfigError::Invalid {
-                path: name.to_string(),
-                problems: p.list,
-            });
-        }
-        Ok(Config {
+        let config = Config {
             name: name.to_string(),
             dir: dir.to_path_buf(),
             select: patterns(&raw.select),
@@ -347,7 +364,15 @@ impl Config {
             baseline: raw.baseline.as_ref().map(|b| dir.join(b.get_ref())),
             require,
             src,
-        })
+        };
+        if p.list.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigError::Partial {
+                config: Box::new(config),
+                problems: p.list,
+            })
+        }
     }
 
     /// Every rule pattern written in the file (select, ignore, severity keys, per-path rules).
@@ -382,12 +407,7 @@ mod tests {
     }
 
     fn locations(e: ConfigError) -> Vec<String> {
-        match e {
-            ConfigError::Invalid { problems, .. } => {
-                problems.into_iter().map(|p| p.location).collect()
-            }
-            ConfigError::Io { .. } => vec![],
-        }
+        e.into_problems().into_iter().map(|p| p.location).collect()
     }
 
     #[test]

@@ -256,18 +256,14 @@ mod tests {
             Path::new("/proj"),
         )
         .unwrap();
-        match check_config_rules(&c, &reg).unwrap_err() {
-            ConfigError::Invalid { problems, .. } => {
-                assert_eq!(problems.len(), 1);
-                assert_eq!(problems[0].location, "gouji.toml:3:1");
-                assert!(
-                    problems[0].message.contains("did you mean `F2019-T3-BAL`"),
-                    "{}",
-                    problems[0].message
-                );
-            }
-            ConfigError::Io { .. } => unreachable!(),
-        }
+        let problems = check_config_rules(&c, &reg).unwrap_err().into_problems();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].location, "gouji.toml:3:1");
+        assert!(
+            problems[0].message.contains("did you mean `F2019-T3-BAL`"),
+            "{}",
+            problems[0].message
+        );
         let starter = Config::parse("gouji.toml", crate::config::STARTER, Path::new(".")).unwrap();
         check_config_rules(&starter, &reg).unwrap();
     }
