@@ -149,6 +149,9 @@ pub fn inputs(paths: &[PathBuf], opts: &WalkOptions, stdin_name: Option<&str>) -
         for entry in builder(p, opts).build() {
             match entry {
                 Ok(e) => {
+                    if opts.explain_skips && e.file_type().is_some_and(|t| t.is_dir()) {
+                        taken.insert(e.path().to_path_buf());
+                    }
                     if e.file_type().is_some_and(|t| t.is_file()) {
                         if has_report_extension(e.path()) {
                             taken.insert(e.path().to_path_buf());
@@ -178,33 +181,46 @@ pub fn inputs(paths: &[PathBuf], opts: &WalkOptions, stdin_name: Option<&str>) -
     out
 }
 
-/// Files under `root` that the walk did not visit (hidden or ignored), with the reason. Only
-/// for `-v`: it walks the directory a second time with every filter off (never into `.git`).
-fn skipped_by_rules(root: &Path, opts: &WalkOptions, taken: &HashSet<PathBuf>) -> Vec<Input> {
-    let mut all = ignore::WalkBuilder::new(root);
-    all.standard_filters(false)
-        .filter_entry(|e| e.file_name() != ".git");
+/// Files and folders under `root` that the walk did not visit (hidden or ignored), with the
+/// reason; a folder skipped as a whole is named once (`build/`), not file by file. Only for
+/// `-v`: it lists the folders the walk entered again (never `.git`).
+fn skipped_by_rules(root: &Path, opts: &WalkOptions, visited: &HashSet<PathBuf>) -> Vec<Input> {
     let mut out = Vec::new();
-    for e in all.build().flatten() {
-        if !e.file_type().is_some_and(|t| t.is_file()) || taken.contains(e.path()) {
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
-        }
-        let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-        let hidden = rel
-            .components()
-            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
-        let reason = if hidden {
-            SkipReason::Hidden
-        } else {
-            ignored_by(e.path(), opts)
         };
-        out.push(Input::Skipped(e.into_path(), reason));
+        for e in entries.flatten() {
+            let path = e.path();
+            let Ok(ft) = e.file_type() else { continue };
+            if e.file_name() == ".git" || visited.contains(&path) {
+                if ft.is_dir() && e.file_name() != ".git" {
+                    stack.push(path);
+                }
+                continue;
+            }
+            if !ft.is_dir() && !ft.is_file() {
+                continue;
+            }
+            let reason = if e.file_name().to_string_lossy().starts_with('.') {
+                SkipReason::Hidden
+            } else {
+                ignored_by(&path, ft.is_dir(), opts)
+            };
+            let shown = if ft.is_dir() {
+                PathBuf::from(format!("{}/", path.display()))
+            } else {
+                path
+            };
+            out.push(Input::Skipped(shown, reason));
+        }
     }
     out
 }
 
 /// The ignore file (nearest first) and pattern that exclude `path`.
-fn ignored_by(path: &Path, opts: &WalkOptions) -> SkipReason {
+fn ignored_by(path: &Path, is_dir: bool, opts: &WalkOptions) -> SkipReason {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let mut names: Vec<&str> = Vec::new();
     if !opts.no_ignore {
@@ -222,7 +238,7 @@ fn ignored_by(path: &Path, opts: &WalkOptions) -> SkipReason {
             let mut b = ignore::gitignore::GitignoreBuilder::new(dir);
             b.add(&file);
             let Ok(gi) = b.build() else { continue };
-            if let ignore::Match::Ignore(glob) = gi.matched_path_or_any_parents(&abs, false) {
+            if let ignore::Match::Ignore(glob) = gi.matched_path_or_any_parents(&abs, is_dir) {
                 let cwd = std::env::current_dir().unwrap_or_default();
                 let shown = file
                     .strip_prefix(&cwd)

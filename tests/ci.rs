@@ -294,6 +294,9 @@ fn no_ignore_finds_what_gitignore_hides_and_verbose_names_it() {
     )
     .unwrap();
     write(dir.path(), "notes.csv", "a,b\n");
+    write(dir.path(), ".ignore", "drafts/\n");
+    write(dir.path(), "drafts/a.txt", &draft_text());
+    write(dir.path(), "drafts/b.txt", &draft_text());
     let quiet = run(gouji()
         .args(["check", "--no-config", "--format", "json"])
         .arg(dir.path()));
@@ -311,23 +314,38 @@ fn no_ignore_finds_what_gitignore_hides_and_verbose_names_it() {
     assert!(verbose
         .stderr
         .contains("notes.csv (not a report file type)"));
-    let found = run(gouji()
-        .args(["check", "--no-config", "--format", "json", "--no-ignore"])
-        .arg(dir.path()));
-    let v: Value = serde_json::from_str(&found.stdout).unwrap();
-    let files = v["files"].as_array().unwrap();
-    assert_eq!(files.len(), 1, "{}", found.stderr);
-    assert!(files[0]["path"].as_str().unwrap().ends_with("report.pdf"));
-    let vcs = run(gouji()
-        .args([
-            "check",
-            "--no-config",
-            "--format",
-            "json",
-            "--no-ignore-vcs",
-        ])
-        .arg(dir.path()));
-    assert_eq!(vcs.stdout, found.stdout);
+    // An ignored folder is named once, with its ignore file.
+    assert!(
+        verbose.stderr.contains("drafts/ (ignored by")
+            && verbose.stderr.contains(".ignore (pattern `drafts/`)"),
+        "{}",
+        verbose.stderr
+    );
+    assert!(
+        !verbose.stderr.contains("drafts/a.txt"),
+        "{}",
+        verbose.stderr
+    );
+    let paths = |args: &[&str]| -> Vec<String> {
+        let r = run(gouji()
+            .args(["check", "--no-config", "--format", "json"])
+            .args(args)
+            .arg(dir.path()));
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let all = paths(&["--no-ignore"]);
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert!(all.iter().any(|f| f.ends_with("report.pdf")), "{all:?}");
+    // --no-ignore-vcs: .gitignore no longer counts, .ignore still does.
+    let vcs = paths(&["--no-ignore-vcs"]);
+    assert_eq!(vcs.len(), 1, "{vcs:?}");
+    assert!(vcs[0].ends_with("report.pdf"));
 }
 
 #[test]
