@@ -632,3 +632,18 @@ fn pack_files_name_no_machine_specific_paths() {
         }
     }
 }
+
+#[test]
+fn the_ci_recipe_is_kept_in_one_place() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let ci = std::fs::read_to_string(root.join("docs/ci.md")).unwrap();
+    assert!(readme.contains("docs/ci.md#github-actions-the-recipe"));
+    assert!(!readme.contains("upload-sarif"), "README keeps no copy of the recipe");
+    assert_eq!(ci.matches("upload-sarif").count(), 1);
+    assert!(ci.contains("<!-- recipe:start -->") && ci.contains("<!-- recipe:end -->"));
+    // pre-commit: no made-up tag.
+    assert!(!ci.contains("rev: v0.1.0"));
+    let run = std::fs::read_to_string(root.join(".ci/run")).unwrap();
+    assert!(run.contains("scripts/ci-recipe.sh"));
+}
