@@ -156,3 +156,26 @@ fn markdown_cut_into_pieces_with_generic_headers_is_read_whole() {
         .iter()
         .any(|f| f.rule == "F2021-T3-ROW" && f.severity == Severity::Error));
 }
+
+/// 第二十条第（八）项 (行政事业性收费) has only 上一年项目数量 and 本年增/减: a page whose
+/// 本年增/减 cell spans the missing 处理决定数量 column gives one figure, never a negative
+/// decision count.
+#[test]
+fn a_row_never_fills_a_column_its_sub_table_lacks() {
+    let path = fixture("html/f2019_fee_colspan.html");
+    let bytes = std::fs::read(&path).unwrap();
+    let doc = read_bytes("fee.html", &bytes, &path).unwrap();
+    let rows = gouji::export::rows(&doc, registry());
+    let fees: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r.row_key == "disclose.fees")
+        .map(|r| (r.column_key.as_str(), r.value.as_str()))
+        .collect();
+    assert_eq!(fees, vec![("items_prev", "11"), ("items_delta", "-6")]);
+    let r = check_document(&doc, registry(), &AllRules);
+    assert!(
+        r.findings.is_empty(),
+        "{:?}",
+        r.findings.first().map(|f| &f.rule)
+    );
+}

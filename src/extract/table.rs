@@ -333,8 +333,27 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
     let mut facts = Vec::new();
     for (ri, row) in def.rows.iter().enumerate() {
         let Some(vi) = matched[ri] else { continue };
-        let values = &views[vi].values;
-        let n = def.columns.len();
+        // A row with fewer columns than its table (第（八）项 has no 处理决定数量): a cell
+        // spanning the missing column is one figure, not two.
+        let own: Vec<(&Cell, CellValue)>;
+        let values = match &row.columns {
+            Some(_) => {
+                let mut seen = HashSet::new();
+                own = views[vi]
+                    .values
+                    .iter()
+                    .filter(|(c, _)| seen.insert(c.origin))
+                    .cloned()
+                    .collect();
+                &own
+            }
+            None => &views[vi].values,
+        };
+        let columns: Vec<(usize, &crate::rules::pack::ColumnDef)> = match &row.columns {
+            Some(subset) => subset.iter().map(|&i| (i, &def.columns[i])).collect(),
+            None => def.columns.iter().enumerate().collect(),
+        };
+        let n = columns.len();
         // More figures than the form has columns (a report that added a 小计 column): which
         // figure belongs to which column is unknown, so the row gives no facts rather than
         // misplaced ones.
@@ -348,7 +367,7 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
         {
             continue;
         }
-        for (ci, col) in def.columns.iter().enumerate() {
+        for (ci, &(_, col)) in columns.iter().enumerate() {
             let idx = match def.align {
                 Align::Left => Some(ci),
                 Align::Right => (values.len() + ci).checked_sub(n),
