@@ -639,7 +639,10 @@ fn the_ci_recipe_is_kept_in_one_place() {
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let ci = std::fs::read_to_string(root.join("docs/ci.md")).unwrap();
     assert!(readme.contains("docs/ci.md#github-actions-the-recipe"));
-    assert!(!readme.contains("upload-sarif"), "README keeps no copy of the recipe");
+    assert!(
+        !readme.contains("upload-sarif"),
+        "README keeps no copy of the recipe"
+    );
     assert_eq!(ci.matches("upload-sarif").count(), 1);
     assert!(ci.contains("<!-- recipe:start -->") && ci.contains("<!-- recipe:end -->"));
     // pre-commit: no made-up tag.

@@ -752,6 +752,7 @@ fn add_rows(p: &mut Problems, def: &mut TableDef, raw: &[RawRow]) {
             .collect();
         match_labels.dedup();
         index.insert(key.clone(), def.rows.len());
+        let columns = row_columns(p, r, &def.columns);
         def.rows.push(RowDef {
             key,
             label,
@@ -759,7 +760,7 @@ fn add_rows(p: &mut Problems, def: &mut TableDef, raw: &[RawRow]) {
             after,
             unlabeled: r.unlabeled,
             optional: r.optional,
-            columns: row_columns(p, r, &columns),
+            columns,
         });
     }
 }
