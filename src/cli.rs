@@ -484,14 +484,18 @@ fn setup_groups(
     if by_path.is_empty() {
         by_path.push((config_path(config_args, None), Vec::new()));
     }
-    if verbose && by_path.len() > 1 {
+    if verbose {
         for (p, members) in &by_path {
             eprintln!(
-                "gouji: {} file{} use {}",
+                "gouji: {} {} {}",
                 members.len(),
-                if members.len() == 1 { "" } else { "s" },
+                if members.len() == 1 {
+                    "file uses"
+                } else {
+                    "files use"
+                },
                 p.as_ref()
-                    .map(|p| p.display().to_string())
+                    .map(|p| format!("the configuration {}", p.display()))
                     .unwrap_or_else(|| "no configuration".into())
             );
         }

@@ -241,6 +241,15 @@ fn every_pack_and_config_problem_is_reported_in_one_run() {
     ] {
         assert!(all.contains(needle), "{needle}: {all}");
     }
+    let fail_on = notes
+        .iter()
+        .find(|n| n["message"]["text"].as_str().unwrap().contains("fail-on"))
+        .unwrap();
+    let region = &fail_on["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(1), Some(11))
+    );
     // The same problems on stderr, drawn.
     for needle in [
         "gouji.toml:1:11",

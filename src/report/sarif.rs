@@ -398,6 +398,19 @@ pub fn render_config_failure(problems: &[(String, String)], out: &mut dyn Write)
         version: &'a str,
         runs: Vec<FailedRun>,
     }
+    // `file:line:col: message` → a region at that line and column.
+    let region = |text: &str| -> Option<Region> {
+        let (head, _) = text.split_once(": ")?;
+        let mut parts = head.rsplitn(3, ':');
+        let col: usize = parts.next()?.parse().ok()?;
+        let line: usize = parts.next()?.parse().ok()?;
+        Some(Region {
+            start_line: line,
+            start_column: col,
+            end_line: line,
+            end_column: col + 1,
+        })
+    };
     let notifications = problems
         .iter()
         .map(|(file, text)| Notification {
@@ -413,7 +426,7 @@ pub fn render_config_failure(problems: &[(String, String)], out: &mut dyn Write)
                     id: None,
                     physical_location: PhysicalLocation {
                         artifact_location: ArtifactLocation { uri: uri(file) },
-                        region: None,
+                        region: region(text),
                     },
                     logical_locations: Vec::new(),
                     message: None,
