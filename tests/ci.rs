@@ -659,3 +659,41 @@ fn the_ci_recipe_is_kept_in_one_place() {
     let run = std::fs::read_to_string(root.join(".ci/run")).unwrap();
     assert!(run.contains("scripts/ci-recipe.sh"));
 }
+
+#[test]
+fn config_policy_baseline_and_renderers_import_one_way() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let code = |rel: &str| -> String {
+        // Code only: doc comments may link anywhere.
+        std::fs::read_to_string(src.join(rel))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut files: Vec<String> = vec!["config.rs".into(), "baseline.rs".into()];
+    for e in std::fs::read_dir(src.join("report")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".rs") {
+            files.push(format!("report/{name}"));
+        }
+    }
+    for f in &files {
+        let text = code(f);
+        assert!(!text.contains("crate::policy"), "{f} imports policy");
+        if f != "config.rs" {
+            assert!(!text.contains("crate::config"), "{f} imports config");
+        }
+        if f.starts_with("report/") {
+            assert!(
+                !text.contains("crate::baseline::fingerprint"),
+                "{f} computes fingerprints via the baseline"
+            );
+        }
+    }
+    assert!(
+        !code("baseline.rs").contains("crate::report"),
+        "baseline imports report"
+    );
+}
