@@ -381,12 +381,7 @@ fn names<'a>(tables: impl Iterator<Item = &'a TableRead>) -> Vec<String> {
 }
 
 fn has_rules(registry: &Registry, pack: &str, table: &str) -> bool {
-    registry
-        .packs
-        .iter()
-        .filter(|p| p.id == pack)
-        .flat_map(|p| p.rules.iter())
-        .any(|r| r.table.as_deref() == Some(table))
+    registry.rules_of(pack, table).next().is_some()
 }
 
 /// Statutory tables of every pack with a table read, that were not read (by short name).

@@ -113,10 +113,9 @@ fn check_inner(
         let before = out.stats;
         let pack = &registry.packs[inst.pack];
         let def = &pack.tables[inst.table];
-        let rules: Vec<&Rule> = pack
-            .rules
-            .iter()
-            .filter(|r| r.table.as_deref() == Some(def.id.as_str()) && filter.enabled(r))
+        let rules: Vec<&Rule> = registry
+            .rules_of(&pack.id, &def.id)
+            .filter(|r| filter.enabled(r))
             .collect();
         let mut evals = evaluate(doc, &rules, def, inst);
         if !inst.ambiguous.is_empty() {
