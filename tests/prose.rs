@@ -244,13 +244,15 @@ fn prose_arithmetic_names_the_figures_tried() {
     // No integer base gives 55%: the two bases around it are shown.
     assert_eq!(
         arithmetic_of(&seed_002, "PROSE-CHANGE"),
-        vec!["(18 − 12) / 12 × 100 = 50; (18 − 11) / 11 × 100 = 63.64, but 较去年同期增长 says 55"]
+        vec![
+            "(18 − 12) / 12 × 100 = 50; (18 − 11) / 11 × 100 = 63.64, but 较去年同期增长 says 55%"
+        ]
     );
     // A share with no fitting base shows the closest base it tried.
     let share = "申请方式中，当面申请6件，占总数的4.98%；通过网络提交申请104件，占总数的84.55%；以信函形式申请13件，占总数的10.57%。\n";
     assert_eq!(
         arithmetic_of(share, "PROSE-SHARE"),
-        vec!["6 / 123 × 100 = 4.878, but 占总数的 says 4.98"]
+        vec!["6 / 123 = 4.878%, but 占总数的 says 4.98%"]
     );
 }
 

@@ -370,6 +370,29 @@ fn some_base(x: Decimal, p: &crate::number::Quantity, up: bool) -> bool {
     false
 }
 
+/// When `computed` rounds to one unit of the printed last digit away from `printed` (8.0% printed
+/// for 7.9%), say so.
+fn off_by_one_unit(
+    computed: Decimal,
+    printed: &crate::number::Quantity,
+) -> Option<(String, String)> {
+    let step = printed.step();
+    let rounded = computed.round_dp(printed.precision);
+    let diff = (rounded - printed.value).abs();
+    (diff == step).then(|| {
+        let r = rounded.normalize();
+        let r = if printed.precision > 0 {
+            format!("{:.*}", printed.precision as usize, r)
+        } else {
+            r.to_string()
+        };
+        (
+            format!("应为 {r}%，末位差一"),
+            format!("should be {r}%, off by one in the last digit"),
+        )
+    })
+}
+
 /// `part / base × 100` for the base (among `bases`) that comes closest to the printed share.
 fn closest_ratio(
     part: Decimal,
@@ -381,9 +404,17 @@ fn closest_ratio(
         .min_by_key(|(_, v)| (*v - printed.value).abs());
     match best {
         Some((b, v)) => {
-            let shown = v.round_dp(printed.precision + 2).normalize();
+            let shown = v
+                .round_dp_with_strategy(
+                    printed.precision + 2,
+                    rust_decimal::RoundingStrategy::ToZero,
+                )
+                .normalize();
+            let note = off_by_one_unit(v, printed)
+                .map(|(zh, _)| format!("（{zh}）"))
+                .unwrap_or_default();
             Term {
-                arithmetic: format!("{} / {} × 100 = {shown}", part.normalize(), b.normalize()),
+                arithmetic: format!("{} / {} = {shown}%{note}", part.normalize(), b.normalize()),
                 value: shown,
                 single: None,
             }
