@@ -23,8 +23,20 @@ pub(super) fn run(ctx: &mut Ctx, spec: &PartitionSpec) {
         let qs: Vec<&ProseQuantity> = prose.in_paragraph(pi).map(|(_, q)| q).collect();
         let mut seen: Vec<usize> = Vec::new();
         for trig in &spec.triggers {
+            // A punctuation trigger (`：`) follows its total directly; one followed by a word
+            // trigger (`：其中`) is that trigger's list.
+            let punct = trig.chars().count() == 1 && !trig.chars().all(char::is_alphanumeric);
             for (t, _) in para.text.match_indices(trig.as_str()) {
-                if !at_clause_start(&para.text, t) || seen.contains(&t) {
+                let starts = if punct {
+                    let rest = para.text.get(t + trig.len()..).unwrap_or("").trim_start();
+                    !spec
+                        .triggers
+                        .iter()
+                        .any(|w| w != trig && rest.starts_with(w.as_str()))
+                } else {
+                    at_clause_start(&para.text, t)
+                };
+                if !starts || seen.contains(&t) {
                     continue;
                 }
                 seen.push(t);
@@ -126,7 +138,16 @@ impl<'a> Partition<'a> {
         if !(same_sentence || previous_sentence) {
             return None;
         }
-        if gap(para, qs, total.range.end, t, depth) > MAX_GAP {
+        let max_gap = if para
+            .text
+            .get(t..after)
+            .is_some_and(|w| w.chars().count() == 1)
+        {
+            0
+        } else {
+            MAX_GAP
+        };
+        if gap(para, qs, total.range.end, t, depth) > max_gap {
             return None;
         }
         // A total that is the last of a run of parallel figures (收到…件，受理…件，办结…件，其中…)
@@ -637,7 +658,12 @@ fn judge(
             }
             // The reading reported: the complete list (ending with a catch-all) if any, else the
             // first stretch (with the sub-items of a part left out when it is certain).
-            let n = p.complete.unwrap_or(p.ends[0]);
+            let n = p.complete.unwrap_or(if p.ends[0] >= spec.min_parts {
+                p.ends[0]
+            } else {
+                p.parts.len()
+            });
+            let extended = n > p.ends[0];
             let parts: Vec<&ProseQuantity> = p.parts[..n].to_vec();
             let (slo, shi) = sum_interval(&parts);
             let all_exact = exact(p.total) && parts.iter().all(|q| exact(q));
@@ -681,6 +707,11 @@ fn judge(
                 Some((
                     "某些分项可能是前一分项的子项，两种读法都对不上",
                     "some parts may be subsets of the part before them; neither reading matches",
+                ))
+            } else if extended && !complete {
+                Some((
+                    "分项列表以分号或句号续接，按同一列表判断",
+                    "the list goes on after `；` or a sentence end and was read as one list",
                 ))
             } else if p.across_sentences {
                 Some((

@@ -59,7 +59,15 @@ pub(super) fn run(ctx: &mut Ctx, spec: &ShareSpec, claimed: &[Span]) {
         // Shares of one partition, for the sum check: (part, percentage).
         let mut group: Vec<(&ProseQuantity, &ProseQuantity)> = Vec::new();
         for pct in qs.iter().filter(|q| q.quantity.is_percent()) {
-            if !spec.label.is_match(&pct.label) || claimed.contains(&pct.span) {
+            // A share printed after its unit (`网上咨询50人次，2.0%占`) still belongs to its item.
+            let after_share = pct.label.is_empty()
+                && para
+                    .text
+                    .get(pct.range.end..)
+                    .is_some_and(|r| r.trim_start().starts_with('占'));
+            let label_ok =
+                spec.label.is_match(&pct.label) || (after_share && spec.label.is_match("占"));
+            if !label_ok || claimed.contains(&pct.span) {
                 continue;
             }
             if pct.quantity.approx != Approx::Exact {
@@ -196,12 +204,28 @@ fn rate(
                 && !q.quantity.is_percent()
         })
         .collect();
-    if pool.is_empty() {
+    // A rate needs two figures, and its numerator must be named (办结率 needs a 办结 count):
+    // `共受理5210件，办结率达98.6%` cannot be checked.
+    let stem: String = pct
+        .label
+        .split('率')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .rev()
+        .take(2)
+        .collect::<Vec<char>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let named = |q: &ProseQuantity| stem.chars().count() == 2 && q.label.contains(stem.as_str());
+    if pool.len() < 2 || !pool.iter().any(|q| named(q)) {
         return;
     }
-    let holds = pool.iter().any(|a| {
-        pool.iter().any(|b| {
-            a.quantity.value <= b.quantity.value
+    let holds = pool.iter().enumerate().any(|(i, a)| {
+        pool.iter().enumerate().any(|(j, b)| {
+            i != j
+                && a.quantity.value <= b.quantity.value
                 && percent(a.quantity.value, b.quantity.value)
                     .is_some_and(|x| matches_rounded(x, &pct.quantity))
         })
@@ -216,15 +240,18 @@ fn rate(
         ops.extend(pool.iter().map(|q| ctx.prose_operand(q, Side::Right)));
         let right = pool
             .iter()
-            .map(|a| {
+            .enumerate()
+            .map(|(i, a)| {
                 closest_ratio(
                     a.quantity.value,
                     pool.iter()
-                        .map(|b| b.quantity.value)
-                        .filter(|b| *b >= a.quantity.value),
+                        .enumerate()
+                        .filter(|(j, b)| *j != i && b.quantity.value >= a.quantity.value)
+                        .map(|(_, b)| b.quantity.value),
                     &pct.quantity,
                 )
             })
+            .filter(|t| t.arithmetic.contains('/'))
             .min_by_key(|t| (t.value - pct.quantity.value).abs())
             .unwrap_or_else(|| single(pct));
         ctx.emit(
