@@ -532,6 +532,43 @@ mod tests {
     }
 
     #[test]
+    fn lines_broken_inside_a_sentence_are_joined_with_their_positions() {
+        let text = "截至\n2018\n年底，累计公开\n22.88\n万条。\n（二）主要类别\n机构职能类\n1774\n条，占 \n10.2%\n；\n条\n483\n5217\n";
+        let d = doc(text);
+        let p = extract_prose(&d);
+        let texts: Vec<&str> = p.paragraphs.iter().map(|x| x.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "截至2018年底，累计公开22.88万条。",
+                "（二）主要类别",
+                "机构职能类1774条，占10.2%；条483",
+                "5217"
+            ]
+        );
+        // Every quantity keeps the line and column of its first digit.
+        let at: Vec<(String, usize, usize)> = p
+            .quantities
+            .iter()
+            .map(|q| {
+                let lc = d.line_col(q.span.start);
+                (q.text.clone(), lc.line, lc.column)
+            })
+            .filter(|(t, _, _)| !t.starts_with("2018"))
+            .collect();
+        assert_eq!(
+            at,
+            vec![
+                ("22.88万条".to_string(), 4, 1),
+                ("1774条".to_string(), 8, 1),
+                ("10.2%".to_string(), 10, 1),
+                ("483".to_string(), 13, 1),
+                ("5217".to_string(), 14, 1)
+            ]
+        );
+    }
+
+    #[test]
     fn seed_000_has_four_reports() {
         let text = std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/seed_000.txt"),
