@@ -418,3 +418,15 @@ fn prose_wordings_are_compared_with_the_table() {
     )
     .is_empty());
 }
+
+#[test]
+fn a_breakdown_in_the_next_paragraph_stays_within_its_total() {
+    // L1–L3: the categories after the heading make 1877 > 1840, and the breakdown names the
+    // total's measure (主动公开): an error. L4–L6: falling short with no catch-all is nothing.
+    // L7–L8: a list ending with 其他 falls short: a warning (the total is a guess). L9–L10:
+    // 12条 is no total of the next paragraph's figures.
+    assert_eq!(
+        prose_findings("fixtures/prose/later_paragraph.txt"),
+        set(&[("PROSE-SUM", 1, Error), ("PROSE-SUM", 7, Warning)])
+    );
+}

@@ -239,6 +239,7 @@ pub fn check_prose(
         };
         for spec in &pack.prose.partitions {
             partition::run(&mut ctx, spec);
+            partition::later(&mut ctx, spec);
         }
         for spec in &pack.prose.statuses {
             fact::status(&mut ctx, spec);

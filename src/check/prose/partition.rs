@@ -746,3 +746,149 @@ fn judge(
         _ => {}
     }
 }
+
+/// Labels that open a total, not an item.
+const TOTAL_WORDS: &[&str] = &[
+    "共", "合计", "总", "全年", "同比", "较", "累计", "历年", "截至",
+];
+
+/// A label that reads as one item of a list (`机构职能类信息`).
+fn item_label(label: &str) -> bool {
+    let l = label.trim();
+    !l.is_empty() && l.chars().count() <= 24 && !TOTAL_WORDS.iter().any(|w| l.contains(w))
+}
+
+/// Does `a` share a run of `n` characters with `b`?
+fn shares_run(a: &str, b: &str, n: usize) -> bool {
+    let chars: Vec<char> = a.chars().collect();
+    chars
+        .windows(n)
+        .any(|w| b.contains(w.iter().collect::<String>().as_str()))
+}
+
+/// A breakdown in a paragraph of its own (`（二）主要类别` / `机构职能类377条，……`) of a total
+/// stated in the paragraph before: parts exceeding that total are reported (an error when every
+/// figure is exact and the breakdown names the total's measure); falling short is only
+/// reported when the list ends with a catch-all.
+pub(super) fn later(ctx: &mut Ctx, spec: &PartitionSpec) {
+    let Some(rule) = ctx.rule(&spec.rule) else {
+        return;
+    };
+    if spec.mode != PartitionMode::Sum || spec.catch_all.is_empty() {
+        return;
+    }
+    let prose = ctx.prose();
+    for (pi, para) in prose.paragraphs.iter().enumerate() {
+        let qs: Vec<&ProseQuantity> = prose
+            .in_paragraph(pi)
+            .map(|(_, q)| q)
+            .filter(|q| q.depth == 0 && !q.quantity.is_percent())
+            .collect();
+        let Some(first) = qs.first() else { continue };
+        let lead = para.text.get(..first.range.start).unwrap_or("");
+        let words: Vec<&String> = spec
+            .triggers
+            .iter()
+            .filter(|t| t.chars().any(char::is_alphanumeric))
+            .collect();
+        if words.iter().any(|t| lead.contains(t.as_str()))
+            || TOTAL_WORDS.iter().any(|w| lead.contains(w))
+            || first.quantity.unit.is_none()
+        {
+            continue;
+        }
+        // The items: every figure of the paragraph, each an item of the same unit.
+        let items_ok = qs
+            .iter()
+            .all(|q| item_label(&q.label) && q.quantity.unit == first.quantity.unit && exact(q));
+        let text = para.text.as_str();
+        if !items_ok
+            || qs.len() < 3
+            || words.iter().any(|t| text.contains(t.as_str()))
+            || spec
+                .open_words
+                .iter()
+                .any(|w| text[first.range.start..].contains(w.as_str()))
+        {
+            continue;
+        }
+        // The paragraph before, past at most two headings (paragraphs without figures).
+        let mut heading = String::new();
+        let mut prev = None;
+        for back in 1..=3 {
+            let Some(j) = pi.checked_sub(back) else { break };
+            let Some(p) = prose.paragraphs.get(j) else {
+                break;
+            };
+            if p.segment != para.segment {
+                break;
+            }
+            if prose.in_paragraph(j).next().is_none() {
+                heading.push_str(&p.text);
+                continue;
+            }
+            prev = Some(j);
+            break;
+        }
+        let Some(j) = prev else { continue };
+        let total = prose
+            .in_paragraph(j)
+            .map(|(_, q)| q)
+            .filter(|q| {
+                q.depth == 0
+                    && exact(q)
+                    && q.quantity.unit == first.quantity.unit
+                    && !spec
+                        .scope_words
+                        .iter()
+                        .any(|w| q.label.contains(w.as_str()))
+            })
+            .max_by_key(|q| q.quantity.value);
+        let Some(total) = total else { continue };
+        // A total is at least its largest part and is said as one (共, 全年, 合计…) or named by
+        // the breakdown's heading.
+        let largest = qs
+            .iter()
+            .map(|q| q.quantity.value)
+            .max()
+            .unwrap_or_default();
+        let named = shares_run(&format!("{heading}{lead}"), &total.label, 4);
+        let said_total = ["共", "合计", "总", "全年"]
+            .iter()
+            .any(|w| total.label.contains(w));
+        if total.quantity.value < largest || !(said_total || named) {
+            continue;
+        }
+        let sum: Decimal = qs.iter().map(|q| q.quantity.value).sum();
+        let complete = qs.last().is_some_and(|q| is_catch_all(&q.label, spec));
+        let over = sum > total.quantity.value;
+        let under = complete && sum < total.quantity.value;
+        ctx.evaluated(!(over || under));
+        if !(over || under) {
+            continue;
+        }
+        let why: Option<Reason> = if named && over {
+            None
+        } else {
+            Some((
+                "分项在下一段列出，总数取自上一段",
+                "the parts are listed in a paragraph of their own; the total is taken from the paragraph before",
+            ))
+        };
+        let mut ops = vec![ctx.prose_operand(total, Side::Left)];
+        ops.extend(qs.iter().map(|q| ctx.prose_operand(q, Side::Right)));
+        let Some(tpara) = prose.paragraphs.get(j) else {
+            continue;
+        };
+        ctx.emit(
+            rule,
+            why,
+            tpara,
+            total.sentence,
+            single(total),
+            CmpOp::Eq,
+            sum_term(&qs),
+            ops,
+        );
+    }
+}
