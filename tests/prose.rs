@@ -430,3 +430,18 @@ fn a_breakdown_in_the_next_paragraph_stays_within_its_total() {
         set(&[("PROSE-SUM", 1, Error), ("PROSE-SUM", 7, Warning)])
     );
 }
+
+#[test]
+fn a_sibling_the_table_has_no_row_for_is_a_second_reading() {
+    // The FJ2014 table has no 已主动公开 row: its 同意公开答复数 (280) may hold those answers.
+    let fj = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/local/fj2014_two_columns.txt"),
+    )
+    .unwrap();
+    let say = |s: &str| fj.replace("“同意公开”280件", s);
+    assert!(arithmetic_of(&say("已主动公开30件、“同意公开”250件"), "PROSE-TABLE").is_empty());
+    assert_eq!(
+        arithmetic_of(&say("已主动公开30件、“同意公开”240件"), "PROSE-TABLE").len(),
+        1
+    );
+}

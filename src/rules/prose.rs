@@ -151,6 +151,8 @@ struct RawFact {
     certain_if: Vec<String>,
     #[serde(default)]
     context_exclude: Vec<String>,
+    #[serde(default)]
+    or_with: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -282,6 +284,10 @@ pub struct FactSpec {
     /// Words that, anywhere in the figure's sentence before it, change its scope (`截至…累计`
     /// opening a sentence whose later clauses list running totals; `市本级` before a part).
     pub context_exclude: Vec<String>,
+    /// Patterns (with `{num}`) of a sibling category the prose states apart in the same
+    /// sentence: a table without a row of its own may count it in this cell, so the figure
+    /// plus the sibling's is a second reading (已主动公开52件；同意公开259件 against 同意公开 311).
+    pub or_with: Vec<Regex>,
 }
 
 /// Status words that imply a figure (N13).
@@ -452,6 +458,7 @@ pub(crate) fn compile_prose(
                 uncertain: f.uncertain.as_ref().map(|r| (r.zh.clone(), r.en.clone())),
                 certain_if: f.certain_if.clone(),
                 context_exclude: f.context_exclude.clone(),
+                or_with: f.or_with.iter().filter_map(|r| regex(r, push)).collect(),
             });
         }
     }

@@ -99,7 +99,25 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
                     })
                     .sum()
             };
-            let holds = agrees(v) || other.is_some_and(agrees);
+            // A sibling stated apart in the same sentence, which the table may count here.
+            let sentence_text = para
+                .sentences
+                .get(q.sentence)
+                .and_then(|r| para.text.get(r.clone()))
+                .unwrap_or("");
+            let with_sibling = spec.or_with.iter().any(|re| {
+                re.captures_iter(sentence_text).any(|c| {
+                    c.name("num")
+                        .and_then(|m| crate::number::scan(m.as_str()).into_iter().next())
+                        .is_some_and(|t| {
+                            q.quantity
+                                .value
+                                .checked_add(t.quantity.value)
+                                .is_some_and(|sum| sum == v)
+                        })
+                })
+            });
+            let holds = agrees(v) || other.is_some_and(agrees) || with_sibling;
             ctx.evaluated(holds);
             if holds {
                 continue;
