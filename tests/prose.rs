@@ -445,3 +445,25 @@ fn a_sibling_the_table_has_no_row_for_is_a_second_reading() {
         1
     );
 }
+
+#[test]
+fn whole_report_totals_are_compared_with_the_table_of_their_report() {
+    let seed_000 = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/seed_000.txt"),
+    )
+    .unwrap();
+    let say = |s: &str| seed_000.replace("全市各级各部门累计主动公开信息135509条", s);
+    let table = |text: &str| -> Vec<String> {
+        arithmetic_of(text, "PROSE-TABLE")
+            .into_iter()
+            .filter(|a| a.contains("135509"))
+            .collect()
+    };
+    assert_eq!(
+        table(&say("全市各级各部门共主动公开政府信息135510条")).len(),
+        1
+    );
+    assert!(table(&say("全市各级各部门共主动公开政府信息135509条")).is_empty());
+    // A part (其中…) or a running total is not the report's count.
+    assert!(table(&say("其中全市各级各部门共主动公开政府信息135510条")).is_empty());
+}
