@@ -280,7 +280,8 @@ fn prose_application_counts_are_compared_with_the_2019_table() {
 fn a_list_opened_by_qizhong_after_a_total_goes_on_past_the_sentence() {
     // L1: 其中 opens the sentence after the total and every item carries its share: 1650 + 668
     // = 2318 ≠ 2300 (a warning: the list runs past 。). L2 adds up. L3: the sentence after the
-    // list is no item of it. L4/L5: items separated by `；` are one list (391 ≠ 390).
+    // list is no item of it. L4/L5: items separated by `；` are one list (391 ≠ 390). L6: one
+    // item, then another count after `；`: not read as one list.
     assert_eq!(
         prose_findings("fixtures/prose/cross_sentence.txt"),
         set(&[("PROSE-SUM", 1, Warning), ("PROSE-SUM", 5, Warning)])

@@ -71,6 +71,10 @@ struct Partition<'a> {
     complete: Option<usize>,
     /// The list goes on past the end of a sentence (items with shares).
     across_sentences: bool,
+    /// Every stretch of the list carries a share (`占…%`).
+    shared: bool,
+    /// Opened by a colon right after the total: an enumeration up to the sentence end.
+    colon: bool,
 }
 
 fn at_clause_start(text: &str, t: usize) -> bool {
@@ -181,6 +185,11 @@ impl<'a> Partition<'a> {
         let (mut parts, mut mixed, mut subsets) = (first.parts, first.mixed, first.subsets);
         let mut ends = vec![parts.len()];
         let mut across_sentences = false;
+        let has_share = |from: usize, to: usize| {
+            qs.iter()
+                .any(|q| q.quantity.is_percent() && q.range.start >= from && q.range.end <= to)
+        };
+        let mut shared = has_share(after, first.end);
         let mut end = first.end;
         let mut stopped = first.stopped;
         // Items separated by `；` (or by `。` when every item carries its share) go on while
@@ -201,17 +210,14 @@ impl<'a> Partition<'a> {
             if !next.item_like || next.parts.is_empty() {
                 break;
             }
+            let next_shared = has_share(next_start, next.end);
             if sentence_end {
-                let shared = |from: usize, to: usize| {
-                    qs.iter().any(|q| {
-                        q.quantity.is_percent() && q.range.start >= from && q.range.end <= to
-                    })
-                };
-                if !(shared(after, end) && shared(next_start, next.end)) {
+                if !(shared && next_shared) {
                     break;
                 }
                 across_sentences = true;
             }
+            shared &= next_shared;
             let offset = parts.len();
             subsets.extend(next.subsets.iter().map(|i| i + offset));
             parts.extend(next.parts);
@@ -259,6 +265,8 @@ impl<'a> Partition<'a> {
             distinct_label_only,
             complete,
             across_sentences,
+            shared,
+            colon: max_gap == 0,
         };
         if let Some(p0) = first_series {
             // Two series: the parts carrying the series word add up to the total, the others to
@@ -652,6 +660,16 @@ fn judge(
                     || repeated_partition(p.total.quantity.value, r)
                     || (p.nested && p.complete.is_none() && sum_interval(r).0 <= thi)
             });
+            // A list read on past its first stretch is only reported when its shape says it is
+            // one list: a catch-all at its end, a share in every stretch, or three stretches.
+            let first_n = p.ends[0];
+            if !fits
+                && first_n < spec.min_parts
+                && p.complete.is_none()
+                && !(p.shared || p.colon || p.ends.len() >= 3)
+            {
+                return;
+            }
             ctx.evaluated(fits);
             if fits {
                 return;
