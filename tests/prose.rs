@@ -468,3 +468,30 @@ fn whole_report_totals_are_compared_with_the_table_of_their_report() {
     // A part (其中…) or a running total is not the report's count.
     assert!(table(&say("其中全市各级各部门共主动公开政府信息135510条")).is_empty());
 }
+
+#[test]
+fn outcomes_in_the_prose_are_compared_with_the_2019_table() {
+    let seed_002 = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/seed_002.txt"),
+    )
+    .unwrap();
+    let say = |s: &str| seed_002.replace("全年共受理并办结政府信息依申请公开18件", s);
+    let table = |text: &str| -> Vec<(Severity, String)> {
+        let doc = gouji::source::read_bytes("t.txt", text.as_bytes(), Path::new("t.txt")).unwrap();
+        let registry = Registry::builtin().expect("built-in packs");
+        check_document(&doc, &registry, &AllRules)
+            .findings
+            .iter()
+            .filter(|f| f.rule == "PROSE-TABLE")
+            .map(|f| (f.severity, f.arithmetic_en()))
+            .collect()
+    };
+    // Table: 予以公开 6, 部分公开 1.
+    assert!(table(&say("予以公开6件，部分公开1件")).is_empty());
+    // 予以公开 may count 部分公开 too: 7 = 6 + 1 agrees; 8 is a warning.
+    assert!(table(&say("予以公开7件")).is_empty());
+    assert_eq!(table(&say("予以公开8件")).len(), 1);
+    assert_eq!(table(&say("予以公开8件"))[0].0, Warning);
+    // 部分公开 is the table's own label: 2 against 1 is an error.
+    assert_eq!(table(&say("部分公开2件"))[0].0, Error);
+}

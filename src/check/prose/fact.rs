@@ -58,6 +58,15 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
             if seen.contains(&q.range.start) || q.quantity.is_percent() {
                 continue;
             }
+            // A figure inside a table (a cell read as a line of text) is no prose figure.
+            if ctx
+                .facts
+                .tables
+                .iter()
+                .any(|t| t.span.start <= q.span.start && q.span.end <= t.span.end)
+            {
+                continue;
+            }
             seen.push(q.range.start);
             let clause = para.text.get(q.clause.clone()).unwrap_or("");
             // A part of a 其中 list keeps the scope of its total (历年累计受理申请35条，其中同意公开
