@@ -615,6 +615,18 @@ fn is_bad_figure(w: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, 'O' | 'o' | 'l' | 'I'))
 }
 
+/// A cell printed where a figure belongs that is not one but looks like a typing slip for one:
+/// digits mixed with look-alike letters (`1O`, `l2`), a lone Chinese numeral (`一`) or a lone
+/// Latin letter.
+pub(crate) fn is_mistyped_figure(t: &str) -> bool {
+    let mut chars = t.chars();
+    let lone = match (chars.next(), chars.next()) {
+        (Some(c), None) => "一二三四五六七八九十〇".contains(c) || c.is_ascii_alphabetic(),
+        _ => false,
+    };
+    lone || is_bad_figure(t)
+}
+
 /// One word: a unit, a value, a bad figure, text, or text run together with a trailing figure.
 fn tokenize_word(view: &str, span: Span, out: &mut Vec<Token>) {
     let w = &view[span.clone()];
