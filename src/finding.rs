@@ -201,6 +201,18 @@ fn is_approximate(printed: &str) -> bool {
         .any(|w| printed.contains(w))
 }
 
+/// A single figure as stated: a percentage keeps its printed precision (`8.0%`, not 8), an
+/// approximate figure its words (`22.88万条`).
+fn stated(t: &Term) -> String {
+    let printed = t.arithmetic.trim();
+    let percent = printed.ends_with('%') || printed.ends_with('％');
+    if percent || is_approximate(printed) {
+        printed.to_string()
+    } else {
+        t.value.to_string()
+    }
+}
+
 fn arithmetic(r: &Relation, lang: Lang) -> String {
     let neg = r.op.negated_symbol();
     match (&r.left.single, r.op, lang) {
@@ -209,11 +221,11 @@ fn arithmetic(r: &Relation, lang: Lang) -> String {
                 "{}, but {} says {}",
                 side_text(&r.right),
                 label,
-                r.left.value
+                stated(&r.left)
             )
         }
         (Some(label), crate::rules::expr::CmpOp::Eq, Lang::Zh) => {
-            format!("{}，但{}为 {}", side_text(&r.right), label, r.left.value)
+            format!("{}，但{}为 {}", side_text(&r.right), label, stated(&r.left))
         }
         // A figure against a constant (`举办各类培训班数 > 0`): name the figure.
         (Some(label), op, lang)

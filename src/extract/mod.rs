@@ -240,6 +240,7 @@ impl Facts {
 /// Extract the facts of a document with every pack of the registry.
 pub fn extract(doc: &Document, registry: &Registry) -> Facts {
     let mut facts = table::extract_tables(doc, registry);
-    facts.prose = prose::extract_prose(doc);
+    let spans: Vec<Span> = facts.tables.iter().map(|t| t.span.clone()).collect();
+    facts.prose = prose::extract_prose_outside(doc, &spans);
     facts
 }
