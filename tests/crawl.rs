@@ -203,3 +203,40 @@ fn a_mistyped_figure_in_a_grid_does_not_shift_its_row() {
         "{rules:?}"
     );
 }
+
+/// Digits glued to their label (D4) and a number split over two lines (D5) are put back only
+/// where the row's identity fixes them, and say how they were read.
+#[test]
+fn glued_and_split_numbers_are_put_back_by_the_row_identity() {
+    let head = "2021年度政府信息公开工作年度报告\n申请人无正当理由逾期不补正\n";
+    let facts = |body: &str| {
+        let doc = read(
+            "g.txt",
+            &format!("{head}{body}二、上年结转政府信息公开申请数量\n0\n"),
+        );
+        gouji::export::rows(&doc, registry())
+            .into_iter()
+            .filter(|r| r.row_key == "apply.new")
+            .map(|r| (r.column_key, r.value, r.read))
+            .collect::<Vec<_>>()
+    };
+    // 1 / 62 is 162: only the joined reading adds up (162 = 162).
+    let joined = facts("一、本年新收政府信息公开申请数量\n1\n62\n0\n0\n0\n0\n0\n162\n");
+    assert_eq!(joined[0], ("natural_person".into(), "162".into(), "joined"));
+    assert_eq!(joined[6], ("total".into(), "162".into(), "stream"));
+    // 160000016: the only split into seven cells whose parts add up to the last.
+    let glued = facts("一、本年新收政府信息公开申请数量160000016\n");
+    let values: Vec<&str> = glued.iter().map(|(_, v, _)| v.as_str()).collect();
+    assert_eq!(values, ["16", "0", "0", "0", "0", "0", "16"]);
+    assert!(glued.iter().all(|(_, _, read)| *read == "glued"));
+    // No split of 160000017 adds up: a warning, and no figures invented.
+    let text = format!(
+        "{head}一、本年新收政府信息公开申请数量160000017\n二、上年结转政府信息公开申请数量\n0\n"
+    );
+    let r = check_document(&read("g.txt", &text), registry(), &AllRules);
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.rule == "GOUJI-CELL-NOT-NUMBER" && f.severity == Severity::Warning));
+    assert!(facts("一、本年新收政府信息公开申请数量160000017\n").is_empty());
+}

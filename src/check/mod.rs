@@ -249,8 +249,10 @@ fn cap_recovered(inst: &TableInstance, evals: &mut [Eval]) {
             .facts
             .iter()
             .filter(|x| {
-                x.read == crate::extract::Reading::Glued
-                    && f.operands.iter().any(|o| o.span == x.provenance.span)
+                matches!(
+                    x.read,
+                    crate::extract::Reading::Glued | crate::extract::Reading::Joined
+                ) && f.operands.iter().any(|o| o.span == x.provenance.span)
             })
             .collect();
         if glued.is_empty() {
@@ -264,7 +266,9 @@ fn cap_recovered(inst: &TableInstance, evals: &mut [Eval]) {
                 let parts: Vec<&str> = inst
                     .facts
                     .iter()
-                    .filter(|x| x.row == *row && x.read == crate::extract::Reading::Glued)
+                    .filter(|x| {
+                        x.row == *row && x.read.is_recovered() && !x.provenance.span.is_empty()
+                    })
                     .map(|x| x.provenance.text.as_str())
                     .collect();
                 parts.join("|")

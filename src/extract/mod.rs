@@ -65,6 +65,9 @@ pub enum Reading {
     /// Part of a run of digits printed without separators (`120010013`), split the only way
     /// (or one of the ways) that makes the row add up.
     Glued,
+    /// A number printed across a line break or markup (`1` / `62`), joined because only the
+    /// joined reading makes the row add up.
+    Joined,
 }
 
 impl Reading {
@@ -78,6 +81,7 @@ impl Reading {
             Reading::Undetermined => "undetermined",
             Reading::Dropped => "dropped",
             Reading::Glued => "glued",
+            Reading::Joined => "joined",
         }
     }
 
@@ -176,7 +180,7 @@ impl TableInstance {
     /// Is the fact's value the same in every reading of its row, and not split out of glued
     /// digits? (Prose is compared only with such facts.)
     pub fn is_certain(&self, fact: &Fact) -> bool {
-        if fact.read == Reading::Glued {
+        if matches!(fact.read, Reading::Glued | Reading::Joined) {
             return false;
         }
         let name = fact.name();

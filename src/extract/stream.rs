@@ -311,6 +311,14 @@ impl<'a> Stream<'a> {
         let n = own.len();
         let values: Vec<&Token> = group.values.iter().map(|&t| &self.tokens[t]).collect();
         let m = values.len();
+        if m == n + 1 && n >= 3 && def.short_rows == ShortRows::FirstTotal {
+            // One figure too many: a number split over two lines (`1` / `62` for 162) is joined
+            // when exactly one join makes the row add up to its 总计.
+            if let Some(joined) = self.join_split_number(&values, n) {
+                self.push_joined(def, row, &values, joined, &own, facts);
+                return None;
+            }
+        }
         if m == 0 || m > n {
             // More figures than the form has columns: which is which is unknown, so the row
             // gives no facts rather than misplaced ones.
@@ -422,6 +430,94 @@ impl<'a> Stream<'a> {
             variants,
         });
         None
+    }
+
+    /// The one pair of neighbouring figures, on different lines, whose joining makes the row's
+    /// parts add up to its last figure; `None` when no join or several do.
+    fn join_split_number(&self, values: &[&Token], n: usize) -> Option<usize> {
+        let digits = |t: &Token| {
+            let s = &self.view[t.span.clone()];
+            (!s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
+        };
+        let mut hit = None;
+        for i in 0..values.len() - 1 {
+            let (Some(a), Some(b)) = (digits(values[i]), digits(values[i + 1])) else {
+                continue;
+            };
+            let between = &self.view[values[i].span.end..values[i + 1].span.start];
+            if a.starts_with('0') || !between.contains(['\n', '\r', '<']) {
+                continue;
+            }
+            let mut row: Vec<u64> = Vec::with_capacity(n);
+            for (k, t) in values.iter().enumerate() {
+                if k == i + 1 {
+                    continue;
+                }
+                let text = if k == i {
+                    format!("{a}{b}")
+                } else {
+                    digits(t)?.to_string()
+                };
+                row.push(text.parse().ok()?);
+            }
+            let total = row[n - 1];
+            if row[..n - 1].iter().sum::<u64>() == total {
+                if hit.is_some() {
+                    return None;
+                }
+                hit = Some(i);
+            }
+        }
+        hit
+    }
+
+    /// The facts of a row whose figures `joined` and `joined + 1` are one number.
+    fn push_joined(
+        &self,
+        def: &TableDef,
+        row: &RowDef,
+        values: &[&Token],
+        joined: usize,
+        own: &[usize],
+        facts: &mut Vec<Fact>,
+    ) {
+        let mut ci = 0;
+        for (k, t) in values.iter().enumerate() {
+            if k == joined + 1 {
+                continue;
+            }
+            let text = if k == joined {
+                format!(
+                    "{}{}",
+                    &self.view[t.span.clone()],
+                    &self.view[values[k + 1].span.clone()]
+                )
+            } else {
+                self.view[t.span.clone()].to_string()
+            };
+            let col = &def.columns[own[ci]];
+            if let CellValue::Number(q) = parse_cell(&text) {
+                facts.push(Fact {
+                    row: row.key.clone(),
+                    column: col.key.clone(),
+                    value: FactValue::Number(q),
+                    provenance: Provenance {
+                        span: t.span.clone(),
+                        row_label: row.label.clone(),
+                        column_label: col.label.clone(),
+                        locator: None,
+                        text,
+                        unit: None,
+                    },
+                    read: if k == joined {
+                        Reading::Joined
+                    } else {
+                        Reading::Stream
+                    },
+                });
+            }
+            ci += 1;
+        }
     }
 
     /// Is this figure a run of digits glued to the label before it (`予以公开120010013`)?
