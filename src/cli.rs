@@ -1,5 +1,6 @@
 //! Command line: clap types and the commands they run. `main.rs` only calls [`main`].
 
+use crate::across;
 use crate::baseline::{self, Baseline, BaselineOutcome};
 use crate::config::{self, Config};
 use crate::export;
@@ -136,9 +137,13 @@ pub struct CheckArgs {
     /// Print nothing but findings (no summary line, no progress bar).
     #[arg(short, long)]
     pub quiet: bool,
-    /// Also say which files in the given directories were skipped (not report file types).
+    /// Also say which files in the given directories were skipped (not report file types), and
+    /// how each report was grouped by issuer and year for the rules across reports.
     #[arg(short, long)]
     pub verbose: bool,
+    /// Do not run the rules across reports (the same body's reports of consecutive years).
+    #[arg(long)]
+    pub no_cross: bool,
 }
 
 /// Format of `gouji extract`.
@@ -429,6 +434,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
         OutputFormat::Human | OutputFormat::Plain | OutputFormat::Html
     );
     let mut reports = run_checks(&files, &registry, &policy, &args, keep_view);
+    cross_reports(&mut reports, &registry, &policy, &args);
     for r in &reports {
         if let Some(e) = &r.error {
             eprintln!("gouji: {}: {}", r.path, e);
@@ -506,6 +512,62 @@ pub fn check(args: CheckArgs) -> ExitCode {
     })
 }
 
+/// Group the reports of a run by issuer and year (saying how under `-v`) and, unless
+/// `--no-cross`, run the rules across reports; each finding goes to the later report.
+fn cross_reports(
+    reports: &mut [FileReport],
+    registry: &Registry,
+    policy: &Policy,
+    args: &CheckArgs,
+) {
+    let found = {
+        let kept: Vec<(usize, &str, &across::SeriesFacts)> = reports
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.series.as_deref().map(|s| (i, r.path.as_str(), s)))
+            .collect();
+        let list: Vec<(&str, &across::SeriesFacts)> =
+            kept.iter().map(|(_, p, s)| (*p, *s)).collect();
+        across_findings(&list, registry, policy, args)
+            .into_iter()
+            .map(|(i, f)| (kept[i].0, f))
+            .collect::<Vec<_>>()
+    };
+    for (i, f) in found {
+        reports[i].findings.push(f);
+    }
+}
+
+/// The findings across reports of a run (with the index in `list` of the report each belongs
+/// to); under `-v`, how each report was grouped and the groups made.
+fn across_findings(
+    list: &[(&str, &across::SeriesFacts)],
+    registry: &Registry,
+    policy: &Policy,
+    args: &CheckArgs,
+) -> Vec<(usize, crate::finding::Finding)> {
+    let groups = across::group(list.iter().enumerate().map(|(i, (_, s))| (i, *s)));
+    if args.verbose {
+        for (path, s) in list {
+            eprintln!("gouji: {path}: {}", s.identity.describe());
+        }
+        for line in across::describe_groups(&groups) {
+            eprintln!("gouji: series {line}");
+        }
+    }
+    if args.no_cross {
+        return Vec::new();
+    }
+    let (found, stats) = across::cross_check(list, &groups, registry, policy);
+    if args.verbose {
+        eprintln!(
+            "gouji: across reports: {} relations evaluated, {} failed, {} not applicable, {} not checkable",
+            stats.evaluated, stats.failed, stats.not_applicable, stats.not_checkable
+        );
+    }
+    found
+}
+
 /// Does `r` meet every `--require`? If not, say so on stderr, naming the file.
 fn requirement_met(require: &[Require], r: &FileReport, lang: Lang) -> bool {
     let mut met = true;
@@ -556,15 +618,35 @@ fn check_json_streamed(
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout());
     let unmet = std::sync::atomic::AtomicUsize::new(0);
     let run = |out: &mut dyn Write| {
-        crate::stream::run_json(files, registry, policy, &opts, out, |r| {
-            if let Some(e) = &r.error {
-                eprintln!("gouji: {}: {}", r.path, e);
-            }
-            if !requirement_met(require, r, lang) {
-                unmet.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-            policy.apply(std::slice::from_mut(r), None);
-        })
+        crate::stream::run_json(
+            files,
+            registry,
+            policy,
+            &opts,
+            out,
+            |r| {
+                if let Some(e) = &r.error {
+                    eprintln!("gouji: {}: {}", r.path, e);
+                }
+                if !requirement_met(require, r, lang) {
+                    unmet.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                policy.apply(std::slice::from_mut(r), None);
+            },
+            |kept| {
+                let list: Vec<(&str, &across::SeriesFacts)> =
+                    kept.iter().map(|(p, s)| (p.as_str(), &**s)).collect();
+                let mut out = Vec::new();
+                for (i, f) in across_findings(&list, registry, policy, args) {
+                    // The same chokepoint as every other finding.
+                    let mut shell = FileReport::failed(list[i].0, String::new());
+                    shell.findings.push(f);
+                    policy.apply(std::slice::from_mut(&mut shell), None);
+                    out.extend(shell.findings.into_iter().map(|f| (shell.path.clone(), f)));
+                }
+                out
+            },
+        )
     };
     let result = match args.jobs {
         Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {

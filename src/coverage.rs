@@ -386,7 +386,7 @@ fn has_rules(registry: &Registry, pack: &str, table: &str) -> bool {
         .iter()
         .filter(|p| p.id == pack)
         .flat_map(|p| p.rules.iter())
-        .any(|r| r.table.as_deref() == Some(table))
+        .any(|r| r.table.as_deref() == Some(table) && r.across.is_none())
 }
 
 /// Statutory tables of every pack with a table read, that were not read (by short name).

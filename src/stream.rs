@@ -6,7 +6,9 @@
 //! two together); findings are spooled to a temporary file because the schema prints them after
 //! every file entry.
 
+use crate::across::SeriesFacts;
 use crate::check::RuleFilter;
+use crate::finding::Finding;
 use crate::pipeline::{check_file_with, FileReport};
 use crate::report::{json, RenderOptions, Summary};
 use crate::rules::Registry;
@@ -75,8 +77,13 @@ fn count(s: &mut Streamed, r: &FileReport) {
     s.worst = s.worst.max(r.findings.iter().map(|f| f.severity).max());
 }
 
+/// What a run keeps of each report for the rules across reports: its path and kept facts.
+pub type Kept = Vec<(String, Box<SeriesFacts>)>;
+
 /// Check `files` and write the run as JSON (schema of [`json`]) to `out`, streaming.
-/// `on_report` sees every report (for messages on stderr) before it is rendered.
+/// `on_report` sees every report (for messages on stderr) before it is rendered. When every file
+/// was read, `across` gets what each report kept and returns the findings across reports, each
+/// with the path of the report it belongs to; they are printed after the files' own findings.
 pub fn run_json(
     files: &[Input],
     registry: &Registry,
@@ -84,13 +91,18 @@ pub fn run_json(
     opts: &RenderOptions,
     out: &mut dyn Write,
     mut on_report: impl FnMut(&mut FileReport),
+    across: impl FnOnce(Kept) -> Vec<(String, Finding)>,
 ) -> io::Result<Streamed> {
+    let mut kept: Kept = Vec::new();
     let mut spool = BufWriter::new(spool_file()?);
     let mut state = Streamed::default();
     let mut any_finding = false;
     out.write_all(b"{\n  \"files\": [")?;
     for_each_report(files, registry, filter, false, |mut r| {
         on_report(&mut r);
+        if let Some(s) = r.series.take() {
+            kept.push((r.path.clone(), s));
+        }
         write_element(
             out,
             state.summary.files == 0,
@@ -112,6 +124,16 @@ pub fn run_json(
     } else {
         b"\n  ]"
     })?;
+    for (path, f) in across(kept) {
+        write_element(
+            &mut spool,
+            !any_finding,
+            &json::finding_json(&path, &f, opts.lang),
+        )?;
+        any_finding = true;
+        state.summary.add_finding(&f);
+        state.worst = state.worst.max(Some(f.severity));
+    }
     out.write_all(b",\n  \"findings\": [")?;
     let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
     spool.rewind()?;
@@ -179,7 +201,16 @@ mod tests {
     fn both(files: &[Input]) -> (Vec<u8>, Vec<u8>) {
         let reg = Registry::builtin().expect("builtin packs");
         let mut streamed = Vec::new();
-        run_json(files, &reg, &AllRules, &opts(), &mut streamed, |_| {}).expect("stream");
+        run_json(
+            files,
+            &reg,
+            &AllRules,
+            &opts(),
+            &mut streamed,
+            |_| {},
+            |_| Vec::new(),
+        )
+        .expect("stream");
         let mut reports = Vec::new();
         for_each_report(files, &reg, &AllRules, false, |r| {
             reports.push(r);

@@ -116,7 +116,11 @@ fn check_inner(
         let rules: Vec<&Rule> = pack
             .rules
             .iter()
-            .filter(|r| r.table.as_deref() == Some(def.id.as_str()) && filter.enabled(r))
+            .filter(|r| {
+                r.table.as_deref() == Some(def.id.as_str())
+                    && r.across.is_none()
+                    && filter.enabled(r)
+            })
             .collect();
         let mut evals = evaluate(doc, &rules, def, inst);
         if !inst.ambiguous.is_empty() {
@@ -457,7 +461,7 @@ fn run(doc: &Document, rule: &Rule, scope: Scope, binding: Option<String>) -> Ev
     done(Outcome::Fails(Box::new(f)), Some(trace))
 }
 
-fn term(v: &Value) -> Term {
+pub(crate) fn term(v: &Value) -> Term {
     Term {
         arithmetic: v.text.clone(),
         value: v.num.normalize(),
@@ -501,6 +505,7 @@ fn finding(
                 position: doc.line_col(f.provenance.span.start),
                 locator: f.provenance.locator.clone(),
                 side,
+                file: None,
             });
         }
     }

@@ -120,6 +120,8 @@ pub(crate) struct RawRule {
     pub(crate) prose: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) engine: bool,
+    #[serde(default)]
+    pub(crate) across: Option<Spanned<String>>,
     pub(crate) message: RawMessage,
     pub(crate) reference: String,
     pub(crate) explain: RawExplain,

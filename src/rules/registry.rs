@@ -22,6 +22,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
 pub struct Registry {
     /// Packs in load order.
     pub packs: Vec<CompiledPack>,
+    /// What the rules across reports read (kept from each report; see `crate::across`).
+    pub cross_needs: crate::across::Needs,
 }
 
 /// A rule id defined twice.
@@ -88,6 +90,7 @@ impl Registry {
             }
         }
         self.packs.push(pack);
+        self.cross_needs = crate::across::Needs::of(self);
         Ok(())
     }
 
