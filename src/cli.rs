@@ -426,7 +426,14 @@ pub fn check(args: CheckArgs) -> ExitCode {
         args.require.clone()
     };
     if format == OutputFormat::Json && baseline.is_none() && args.write_baseline.is_none() {
-        return check_json_streamed(&files, &registry, &policy, &args, lang, fail_on, &require);
+        return check_json_streamed(
+            &files,
+            &registry,
+            &policy,
+            &args,
+            (lang, fail_on, &require),
+            config.as_ref(),
+        );
     }
     // Only renderers that show the report's text need a copy of it.
     let keep_view = matches!(
@@ -434,7 +441,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
         OutputFormat::Human | OutputFormat::Plain | OutputFormat::Html
     );
     let mut reports = run_checks(&files, &registry, &policy, &args, keep_view);
-    cross_reports(&mut reports, &registry, &policy, &args);
+    cross_reports(&mut reports, &registry, &policy, &args, config.as_ref());
     for r in &reports {
         if let Some(e) = &r.error {
             eprintln!("gouji: {}: {}", r.path, e);
@@ -519,7 +526,13 @@ fn cross_reports(
     registry: &Registry,
     policy: &Policy,
     args: &CheckArgs,
+    config: Option<&Config>,
 ) {
+    for r in reports.iter_mut() {
+        if let Some(s) = r.series.as_deref_mut() {
+            map_issuer(config, &r.path, s);
+        }
+    }
     let found = {
         let kept: Vec<(usize, &str, &across::SeriesFacts)> = reports
             .iter()
@@ -535,6 +548,13 @@ fn cross_reports(
     };
     for (i, f) in found {
         reports[i].findings.push(f);
+    }
+}
+
+/// `[issuers]` of gouji.toml: a body named for the report's path wins over the text.
+fn map_issuer(config: Option<&Config>, path: &str, s: &mut across::SeriesFacts) {
+    if let Some(issuer) = config.and_then(|c| c.issuer_for(path)) {
+        s.identity.set_issuer(issuer, across::Source::Config);
     }
 }
 
@@ -610,9 +630,8 @@ fn check_json_streamed(
     registry: &Registry,
     policy: &Policy,
     args: &CheckArgs,
-    lang: Lang,
-    fail_on: FailOn,
-    require: &[Require],
+    (lang, fail_on, require): (Lang, FailOn, &[Require]),
+    config: Option<&Config>,
 ) -> ExitCode {
     let opts = RenderOptions::new(lang);
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout());
@@ -633,7 +652,10 @@ fn check_json_streamed(
                 }
                 policy.apply(std::slice::from_mut(r), None);
             },
-            |kept| {
+            |mut kept| {
+                for (path, s) in kept.iter_mut() {
+                    map_issuer(config, path, s);
+                }
                 let list: Vec<(&str, &across::SeriesFacts)> =
                     kept.iter().map(|(p, s)| (p.as_str(), &**s)).collect();
                 let mut out = Vec::new();
