@@ -899,6 +899,7 @@ pub fn explain(args: ExplainArgs) -> ExitCode {
         let v = serde_json::json!({
             "id": rule.id, "name": rule.name, "pack": pack.id, "severity": rule.severity,
             "table": rule.table, "expr": rule.expr_text, "message_zh": rule.message_zh,
+            "across": rule.across.map(|a| a.name()),
             "message_en": rule.message_en, "reference": rule.reference, "explain": rule.explain,
             "source": format!("{}:{}", pack.source_name, rule.line),
         });
@@ -942,7 +943,27 @@ pub fn explain(args: ExplainArgs) -> ExitCode {
                 crate::rules::pack::ForEach::Row => if en { "  (for each row)" } else { "（逐行）" },
                 crate::rules::pack::ForEach::Cell => if en { "  (for each cell)" } else { "（逐格）" },
                 crate::rules::pack::ForEach::Once => "",
-            },
+            }
+            .to_string()
+                + &match (rule.across, en) {
+                    (None, _) => String::new(),
+                    (Some(a), true) => format!(
+                        "\n(across reports: `prev.` names are the same body's {} report)",
+                        if a == crate::rules::pack::Across::PreviousYear {
+                            "previous year's"
+                        } else {
+                            "latest earlier"
+                        }
+                    ),
+                    (Some(a), false) => format!(
+                        "\n（跨报告：`prev.` 指同一机关{}的报告）",
+                        if a == crate::rules::pack::Across::PreviousYear {
+                            "上一年度"
+                        } else {
+                            "此前最近一份"
+                        }
+                    ),
+                },
             rule.reference,
             pack.source_name,
             rule.line
