@@ -106,7 +106,8 @@ fn row_selected(rule: &Rule, key: &str) -> bool {
     (pos.is_empty() || pos.iter().any(|g| hit(g))) && !neg.iter().any(|g| hit(&g[1..]))
 }
 
-/// One kept figure: which cell, its value and where it is printed.
+/// One kept figure: which cell, its value and where it is printed (64 bytes: a run keeps a few
+/// dozen per report, for every report, until all were read).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Kept {
     /// Pack index in the registry.
@@ -117,18 +118,52 @@ pub struct Kept {
     pub row: u16,
     /// Column index in the table definition.
     pub column: u16,
-    /// The number; `None` for a blank or not-applicable cell.
-    pub value: Option<Decimal>,
+    /// The number (0 for a blank or not-applicable cell: see [`Kept::blank`]).
+    pub number: Decimal,
+    /// A blank or not-applicable cell.
+    pub blank: bool,
     /// Read as printed from a cell of its own, and not approximate.
     pub exact: bool,
-    /// Span in the report's view.
-    pub span: Span,
-    /// Line and column in the view.
-    pub position: LineCol,
-    /// Cell text as printed.
-    pub text: Box<str>,
+    /// Start of the figure in the report's view (bytes).
+    pub start: u32,
+    /// Length of the figure in the view (bytes).
+    pub len: u32,
+    /// 1-based line in the view.
+    pub line: u32,
+    /// 1-based column in the view (characters).
+    pub col: u32,
+    /// Cell text as printed, when it is not simply the number (`约5`, `1,200`, a blank cell).
+    pub printed: Option<Box<String>>,
     /// Locator in the original document, when the view is a rendering.
-    pub locator: Option<Box<str>>,
+    pub locator: Option<Box<String>>,
+}
+
+impl Kept {
+    /// The value, `None` for a blank cell.
+    pub fn value(&self) -> Option<Decimal> {
+        (!self.blank).then_some(self.number)
+    }
+
+    /// The span in the view.
+    pub fn span(&self) -> Span {
+        self.start as usize..(self.start + self.len) as usize
+    }
+
+    /// Line and column.
+    pub fn position(&self) -> LineCol {
+        LineCol {
+            line: self.line as usize,
+            column: self.col as usize,
+        }
+    }
+
+    /// The cell text as printed.
+    pub fn text(&self) -> String {
+        match &self.printed {
+            Some(t) => t.to_string(),
+            None => self.number.normalize().to_string(),
+        }
+    }
 }
 
 /// What one report keeps for rules across reports.
@@ -192,21 +227,28 @@ pub fn keep(doc: &Document, facts: &Facts, registry: &Registry) -> SeriesFacts {
             ) else {
                 continue;
             };
-            let (value, approx) = match &f.value {
-                FactValue::Number(q) => (Some(q.value), q.approx == Approx::Exact),
-                _ => (None, true),
+            let (number, blank, approx) = match &f.value {
+                FactValue::Number(q) => (q.value, false, q.approx == Approx::Exact),
+                _ => (Decimal::ZERO, true, true),
             };
+            let span = &f.provenance.span;
+            let pos = doc.line_col(span.start);
+            let text = f.provenance.text.trim();
+            let plain = !blank && text == number.normalize().to_string();
             out.facts.push(Kept {
                 pack: t.pack as u16,
                 table: t.table as u16,
                 row: row as u16,
                 column: column as u16,
-                value,
+                number,
+                blank,
                 exact: approx && !f.read.is_recovered(),
-                span: f.provenance.span.clone(),
-                position: doc.line_col(f.provenance.span.start),
-                text: f.provenance.text.clone().into_boxed_str(),
-                locator: f.provenance.locator.clone().map(String::into_boxed_str),
+                start: span.start as u32,
+                len: span.len() as u32,
+                line: pos.line as u32,
+                col: pos.column as u32,
+                printed: (!plain).then(|| Box::new(text.to_string())),
+                locator: f.provenance.locator.clone().map(Box::new),
             });
         }
     }
@@ -327,7 +369,7 @@ fn fact_of(registry: &Registry, k: &Kept, other: Option<i32>) -> Fact {
     Fact {
         row: format!("{prefix}{}", row.key),
         column: col.key.clone(),
-        value: match k.value {
+        value: match k.value() {
             Some(v) => FactValue::Number(Quantity {
                 value: v,
                 precision: v.scale(),
@@ -338,11 +380,11 @@ fn fact_of(registry: &Registry, k: &Kept, other: Option<i32>) -> Fact {
             None => FactValue::Blank,
         },
         provenance: Provenance {
-            span: k.span.start + offset..k.span.end + offset,
+            span: k.start as usize + offset..(k.start + k.len) as usize + offset,
             row_label,
             column_label: col.label.clone(),
-            locator: k.locator.as_deref().map(str::to_string),
-            text: k.text.to_string(),
+            locator: k.locator.as_deref().cloned(),
+            text: k.text(),
             unit: None,
         },
         read: Reading::Grid,
@@ -399,11 +441,11 @@ fn run_rule(
     let kept = |f: &Fact| -> Option<&Kept> {
         if f.provenance.span.start >= OTHER {
             let start = f.provenance.span.start - OTHER;
-            theirs.iter().copied().find(|k| k.span.start == start)
+            theirs.iter().copied().find(|k| k.start as usize == start)
         } else {
             mine.iter()
                 .copied()
-                .find(|k| k.span.start == f.provenance.span.start)
+                .find(|k| k.start as usize == f.provenance.span.start)
         }
     };
     let base = Scope {
@@ -501,19 +543,19 @@ fn run_rule(
                 let other = f.provenance.span.start >= OTHER;
                 if operands
                     .iter()
-                    .any(|o| o.span == k.span && o.file.is_some() == other)
+                    .any(|o| o.span == k.span() && o.file.is_some() == other)
                 {
                     continue;
                 }
                 operands.push(Operand {
                     key: f.name(),
                     label: f.label(),
-                    value: k.value.unwrap_or_default().normalize(),
-                    blank: k.value.is_none(),
-                    text: k.text.to_string(),
-                    span: k.span.clone(),
-                    position: k.position,
-                    locator: k.locator.as_deref().map(str::to_string),
+                    value: k.number.normalize(),
+                    blank: k.blank,
+                    text: k.text(),
+                    span: k.span(),
+                    position: k.position(),
+                    locator: k.locator.as_deref().cloned(),
                     side,
                     file: other.then(|| prev_path.to_string()),
                 });
@@ -552,12 +594,15 @@ fn run_rule(
     }
 }
 
-/// Figures kept per report, for memory accounting in benchmarks.
+/// Bytes kept for one report's figures (for memory accounting).
 pub fn kept_bytes(s: &SeriesFacts) -> usize {
     s.facts.len() * std::mem::size_of::<Kept>()
         + s.facts
             .iter()
-            .map(|k| k.text.len() + k.locator.as_ref().map_or(0, |l| l.len()))
+            .map(|k| {
+                k.printed.as_ref().map_or(0, |t| t.len())
+                    + k.locator.as_ref().map_or(0, |l| l.len())
+            })
             .sum::<usize>()
 }
 
@@ -585,4 +630,53 @@ pub fn describe_groups(groups: &[Group]) -> Vec<String> {
         out.push(line);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_figure_is_small() {
+        assert!(
+            std::mem::size_of::<Kept>() <= 64,
+            "{}",
+            std::mem::size_of::<Kept>()
+        );
+    }
+
+    #[test]
+    fn the_rules_across_reports_name_what_is_kept() {
+        let reg = Registry::builtin().expect("builtin packs");
+        assert!(reg.cross_needs.wants("t3", "apply.carried_over"));
+        assert!(reg.cross_needs.wants("t3", "apply.carried_forward"));
+        assert!(reg.cross_needs.wants("t2", "disclose.normative_docs"));
+        assert!(reg.cross_needs.wants("stats", "active.total"));
+        assert!(!reg.cross_needs.wants("t3", "apply.new"));
+    }
+
+    #[test]
+    fn groups_and_their_gaps() {
+        let mk = |issuer: &str, year: i32| SeriesFacts {
+            identity: Identity {
+                issuer: Some(issuer.into()),
+                year: Some(year),
+                ..Identity::default()
+            },
+            facts: Vec::new(),
+        };
+        let s = [
+            mk("乙局", 2020),
+            mk("甲局", 2019),
+            mk("甲局", 2022),
+            mk("甲局", 2019),
+        ];
+        let g = group(s.iter().enumerate());
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[0].issuer, "乙局");
+        assert_eq!(g[1].years[&2019], vec![1, 3]);
+        assert_eq!(g[1].gaps(), vec![2020, 2021]);
+        let lines = describe_groups(&g);
+        assert_eq!(lines[1], "甲局: 2019×2, 2022 (no report for 2020, 2021)");
+    }
 }
