@@ -566,26 +566,43 @@ fn across_findings(
     policy: &Policy,
     args: &CheckArgs,
 ) -> Vec<(usize, crate::finding::Finding)> {
-    let groups = across::group(list.iter().enumerate().map(|(i, (_, s))| (i, *s)));
-    if args.verbose {
-        for (path, s) in list {
-            eprintln!("gouji: {path}: {}", s.identity.describe());
-        }
-        for line in across::describe_groups(&groups) {
-            eprintln!("gouji: series {line}");
-        }
+    for (path, s) in list {
+        say_identity(args, path, s);
     }
+    let groups = across::group(list.iter().enumerate().map(|(i, (_, s))| (i, *s)));
+    say_groups(args, &groups);
     if args.no_cross {
         return Vec::new();
     }
     let (found, stats) = across::cross_check(list, &groups, registry, policy);
+    say_stats(args, &stats);
+    found
+}
+
+/// `-v`: how a report was grouped.
+fn say_identity(args: &CheckArgs, path: &str, s: &across::SeriesFacts) {
+    if args.verbose {
+        eprintln!("gouji: {path}: {}", s.identity.describe());
+    }
+}
+
+/// `-v`: the series made, with the years missing in each.
+fn say_groups(args: &CheckArgs, groups: &[across::Group]) {
+    if args.verbose {
+        for line in across::describe_groups(groups) {
+            eprintln!("gouji: series {line}");
+        }
+    }
+}
+
+/// `-v`: how many relations across reports were evaluated.
+fn say_stats(args: &CheckArgs, stats: &crate::check::RuleStats) {
     if args.verbose {
         eprintln!(
             "gouji: across reports: {} relations evaluated, {} failed, {} not applicable, {} not checkable",
             stats.evaluated, stats.failed, stats.not_applicable, stats.not_checkable
         );
     }
-    found
 }
 
 /// Does `r` meet every `--require`? If not, say so on stderr, naming the file.
@@ -651,22 +668,28 @@ fn check_json_streamed(
                     unmet.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
                 policy.apply(std::slice::from_mut(r), None);
+                if let Some(s) = r.series.as_deref_mut() {
+                    map_issuer(config, &r.path, s);
+                    say_identity(args, &r.path, s);
+                }
             },
             |mut kept| {
-                for (path, s) in kept.iter_mut() {
-                    map_issuer(config, path, s);
+                let groups = kept.groups();
+                say_groups(args, &groups);
+                if args.no_cross {
+                    return Ok(Vec::new());
                 }
-                let list: Vec<(&str, &across::SeriesFacts)> =
-                    kept.iter().map(|(p, s)| (p.as_str(), &**s)).collect();
+                let (found, stats) = kept.check(&groups, registry, policy)?;
+                say_stats(args, &stats);
                 let mut out = Vec::new();
-                for (i, f) in across_findings(&list, registry, policy, args) {
+                for (i, f) in found {
                     // The same chokepoint as every other finding.
-                    let mut shell = FileReport::failed(list[i].0, String::new());
+                    let mut shell = FileReport::failed(kept.path(i), String::new());
                     shell.findings.push(f);
                     policy.apply(std::slice::from_mut(&mut shell), None);
                     out.extend(shell.findings.into_iter().map(|f| (shell.path.clone(), f)));
                 }
-                out
+                Ok(out)
             },
         )
     };

@@ -6,7 +6,7 @@
 //! two together); findings are spooled to a temporary file because the schema prints them after
 //! every file entry.
 
-use crate::across::SeriesFacts;
+use crate::across::Store;
 use crate::check::RuleFilter;
 use crate::finding::Finding;
 use crate::pipeline::{check_file_with, FileReport};
@@ -77,13 +77,11 @@ fn count(s: &mut Streamed, r: &FileReport) {
     s.worst = s.worst.max(r.findings.iter().map(|f| f.severity).max());
 }
 
-/// What a run keeps of each report for the rules across reports: its path and kept facts.
-pub type Kept = Vec<(String, Box<SeriesFacts>)>;
-
 /// Check `files` and write the run as JSON (schema of [`json`]) to `out`, streaming.
 /// `on_report` sees every report (for messages on stderr) before it is rendered. When every file
-/// was read, `across` gets what each report kept and returns the findings across reports, each
-/// with the path of the report it belongs to; they are printed after the files' own findings.
+/// was read, `across` gets what each report kept (spilled to disk: [`Store`]) and returns the
+/// findings across reports, each with the path of the report it belongs to; they are printed
+/// after the files' own findings.
 pub fn run_json(
     files: &[Input],
     registry: &Registry,
@@ -91,9 +89,9 @@ pub fn run_json(
     opts: &RenderOptions,
     out: &mut dyn Write,
     mut on_report: impl FnMut(&mut FileReport),
-    across: impl FnOnce(Kept) -> Vec<(String, Finding)>,
+    across: impl FnOnce(Store) -> io::Result<Vec<(String, Finding)>>,
 ) -> io::Result<Streamed> {
-    let mut kept: Kept = Vec::new();
+    let mut kept = Store::new()?;
     let mut spool = BufWriter::new(spool_file()?);
     let mut state = Streamed::default();
     let mut any_finding = false;
@@ -101,7 +99,7 @@ pub fn run_json(
     for_each_report(files, registry, filter, false, |mut r| {
         on_report(&mut r);
         if let Some(s) = r.series.take() {
-            kept.push((r.path.clone(), s));
+            kept.push(&r.path, &s)?;
         }
         write_element(
             out,
@@ -124,7 +122,7 @@ pub fn run_json(
     } else {
         b"\n  ]"
     })?;
-    for (path, f) in across(kept) {
+    for (path, f) in across(kept)? {
         write_element(
             &mut spool,
             !any_finding,
@@ -162,7 +160,7 @@ pub fn run_json(
 }
 
 /// An anonymous temporary file (removed as soon as it is opened).
-fn spool_file() -> io::Result<File> {
+pub(crate) fn spool_file() -> io::Result<File> {
     let dir = std::env::temp_dir();
     for attempt in 0..100u32 {
         let path = dir.join(format!(

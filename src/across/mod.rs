@@ -12,8 +12,10 @@
 //! files ([`crate::finding::Operand::file`] names the other one).
 
 pub mod identity;
+pub mod store;
 
 pub use identity::{identify, normalize_issuer, Identity, Source};
+pub use store::Store;
 
 use crate::check::eval::{condition, eval, NoValue, Scope};
 use crate::check::{RuleFilter, RuleStats};
