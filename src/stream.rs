@@ -206,7 +206,7 @@ mod tests {
             &opts(),
             &mut streamed,
             |_| {},
-            |_| Vec::new(),
+            |_| Ok(Vec::new()),
         )
         .expect("stream");
         let mut reports = Vec::new();
