@@ -403,3 +403,32 @@ fn cumulative_figures_connect_and_never_go_down() {
     let (json, _) = check_json(&[&y2011, &real], &[]);
     assert!(across(&json).is_empty(), "{:#?}", across(&json));
 }
+
+#[test]
+fn streamed_and_whole_runs_agree_across_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let breaks = generate(dir.path(), 6, 3, 0.5);
+    assert!(!breaks.is_empty());
+    // An empty baseline sends the run through the whole-run path; without, it is streamed.
+    let baseline = dir.path().join("empty-baseline.json");
+    gouji()
+        .args([
+            "check",
+            "--no-config",
+            "--fail-on",
+            "never",
+            "--write-baseline",
+        ])
+        .arg(&baseline)
+        .arg(dir.path().join("b00000/00000_2021.txt"))
+        .assert()
+        .code(0);
+    let (streamed, _) = check_json(&[dir.path()], &["-j", "2"]);
+    let (whole, _) = check_json(
+        &[dir.path()],
+        &["-j", "1", "--baseline", baseline.to_str().unwrap()],
+    );
+    assert!(!across(&streamed).is_empty());
+    assert_eq!(streamed["findings"], whole["findings"]);
+    assert_eq!(streamed["summary"], whole["summary"]);
+}

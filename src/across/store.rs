@@ -252,3 +252,62 @@ impl Store {
         Ok((found, stats))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::LineCol;
+
+    fn kept(n: i64, printed: Option<&str>) -> Kept {
+        Kept {
+            pack: 1,
+            table: 2,
+            row: 3,
+            column: 4,
+            number: Decimal::new(n, 1),
+            blank: false,
+            exact: true,
+            start: 10,
+            len: 2,
+            line: 5,
+            col: 7,
+            printed: printed.map(|p| Box::new(p.to_string())),
+            locator: Some(Box::new("第2张表 第3行".into())),
+        }
+    }
+
+    #[test]
+    fn what_is_spilled_comes_back() {
+        let mut store = Store::new().unwrap();
+        let a = SeriesFacts {
+            identity: Identity {
+                issuer: Some("某局".into()),
+                year: Some(2022),
+                ..Identity::default()
+            },
+            facts: vec![kept(15, None), kept(-3, Some("约-0.3"))],
+        };
+        let b = SeriesFacts {
+            identity: Identity {
+                issuer: Some("某局".into()),
+                year: Some(2023),
+                ..Identity::default()
+            },
+            facts: vec![kept(7, None)],
+        };
+        store.push("a.txt", &a).unwrap();
+        store.push("b.txt", &b).unwrap();
+        let groups = store.groups();
+        assert_eq!(groups.len(), 1);
+        let mut file = {
+            store.out.flush().unwrap();
+            store.out.get_ref().try_clone().unwrap()
+        };
+        let back = store.load(0, &mut file).unwrap();
+        assert_eq!(back.facts, a.facts);
+        assert_eq!(back.identity.year, Some(2022));
+        assert_eq!(store.load(1, &mut file).unwrap().facts, b.facts);
+        assert_eq!(back.facts[0].position(), LineCol { line: 5, column: 7 });
+        assert_eq!(back.facts[1].text(), "约-0.3");
+    }
+}
