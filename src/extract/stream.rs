@@ -299,7 +299,12 @@ impl<'a> Stream<'a> {
         facts: &mut Vec<Fact>,
         ambiguous: &mut Vec<AmbiguousRow>,
     ) {
-        let n = def.columns.len();
+        // The row's own columns (a row may have fewer than its table).
+        let own: Vec<usize> = match &row.columns {
+            Some(subset) => subset.clone(),
+            None => (0..def.columns.len()).collect(),
+        };
+        let n = own.len();
         let values: Vec<&Token> = group.values.iter().map(|&t| &self.tokens[t]).collect();
         let m = values.len();
         if m == 0 || m > n {
@@ -313,7 +318,7 @@ impl<'a> Stream<'a> {
         // Where a dropped cell "is": just after the row's last figure.
         let dropped_at = values.last().map_or(0, |t| t.span.end);
         let fact = |ci: usize, tok: Option<&Token>, read: Reading| -> Option<Fact> {
-            let col = &def.columns[ci];
+            let col = &def.columns[own[ci]];
             let (value, span, text) = match tok {
                 Some(t) => {
                     let value = match &t.kind {
