@@ -170,6 +170,10 @@ pub struct ExtractArgs {
     /// Configuration file options (only `packs` is used).
     #[command(flatten)]
     pub config: ConfigArgs,
+    /// Start the CSV with a UTF-8 byte order mark, so that Excel opens it as UTF-8 (Chinese
+    /// labels and issuers read right).
+    #[arg(long)]
+    pub bom: bool,
     /// Also write a per-file manifest here: path, input format, detected forms, tables and facts
     /// read, status (checked / partial / no-table / unreadable), reasons, error. JSON when FILE
     /// ends in `.json`, CSV otherwise.
@@ -770,9 +774,13 @@ pub fn extract(args: ExtractArgs) -> ExitCode {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let res = match args.format {
-        ExtractFormat::Csv => {
-            export::write_csv_header(&mut out).and_then(|_| export::write_csv_rows(&rows, &mut out))
-        }
+        ExtractFormat::Csv => (if args.bom {
+            out.write_all("\u{feff}".as_bytes())
+        } else {
+            Ok(())
+        })
+        .and_then(|_| export::write_csv_header(&mut out))
+        .and_then(|_| export::write_csv_rows(&rows, &mut out)),
         ExtractFormat::Json => serde_json::to_writer_pretty(&mut out, &rows)
             .map_err(io::Error::from)
             .and_then(|_| writeln!(out)),

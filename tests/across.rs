@@ -432,3 +432,16 @@ fn streamed_and_whole_runs_agree_across_reports() {
     assert_eq!(streamed["findings"], whole["findings"]);
     assert_eq!(streamed["summary"], whole["summary"]);
 }
+
+#[test]
+fn extract_carries_the_normalised_issuer_and_can_write_a_bom() {
+    let out = gouji()
+        .args(["extract", "--no-config", "--bom"])
+        .arg(fixture("across/putian-science-2011.txt"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("\u{feff}file,issuer,year,"), "{text}");
+    assert!(text.contains(",莆田市科学技术局,2011,P2008,"), "{text}");
+}
