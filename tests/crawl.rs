@@ -179,3 +179,27 @@ fn a_row_never_fills_a_column_its_sub_table_lacks() {
         r.findings.first().map(|f| &f.rule)
     );
 }
+
+/// In a grid too, a mistyped figure keeps its column: `1O` in 商业企业 is reported at its
+/// cell and the figures after it stay where they are (no wrong error in their columns).
+#[test]
+fn a_mistyped_figure_in_a_grid_does_not_shift_its_row() {
+    let text = std::fs::read_to_string(fixture("formats/seed_002.txt")).unwrap();
+    let line = "三、本年度办理结果 | (一)予以公开 | 5 | 1 | 0 | 0 | 0 | 0 | 6 | |";
+    assert!(text.contains(line));
+    let changed = text.replace(line, &line.replace("| 5 | 1 |", "| 5 | 1O |"));
+    let r = check_document(&read("s.txt", &changed), registry(), &AllRules);
+    let rules: Vec<(&str, Severity)> = r
+        .findings
+        .iter()
+        .map(|f| (f.rule.as_str(), f.severity))
+        .collect();
+    assert!(
+        rules.contains(&("GOUJI-CELL-NOT-NUMBER", Severity::Warning)),
+        "{rules:?}"
+    );
+    assert!(
+        rules.iter().all(|(_, s)| *s != Severity::Error),
+        "{rules:?}"
+    );
+}

@@ -2,6 +2,7 @@
 
 mod across;
 mod browser;
+mod ci;
 mod cli;
 mod corpus;
 mod coverage;

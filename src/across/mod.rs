@@ -56,7 +56,7 @@ impl Needs {
                 }
             };
             let rows = &mut tables[pos].1;
-            let pack = registry.packs.iter().find(|p| p.id == rule.pack);
+            let pack = registry.packs.iter().find(|p| p.id == rule.table_pack);
             let def = pack.and_then(|p| p.table(table));
             for n in names {
                 let name = n.name.strip_prefix(PREV).unwrap_or(&n.name);
@@ -313,12 +313,19 @@ pub fn cross_check(
 ) -> (Vec<(usize, Finding)>, RuleStats) {
     let mut out = Vec::new();
     let mut stats = RuleStats::default();
+    // Each rule with the index of the pack whose table it reads (`table = "F2021.t3"` in
+    // another pack reads F2021's).
     let rules: Vec<(usize, &Rule)> = registry
-        .packs
-        .iter()
-        .enumerate()
-        .flat_map(|(pi, p)| p.rules.iter().map(move |r| (pi, r)))
-        .filter(|(_, r)| r.across.is_some() && filter.enabled(r))
+        .rules()
+        .map(|(_, r)| r)
+        .filter(|r| r.across.is_some() && filter.enabled(r))
+        .filter_map(|r| {
+            registry
+                .packs
+                .iter()
+                .position(|p| p.id == r.table_pack)
+                .map(|pi| (pi, r))
+        })
         .collect();
     if rules.is_empty() {
         return (out, stats);

@@ -3,8 +3,12 @@
 //! ```text
 //! gouji-gen --out DIR --count N [--seed S] [--formats text,html,docx]
 //!           [--report-formats F2014,F2019,F2021] [--inconsistency 0.1]
+//!           [--degrade D1,D2,D4,D6,D8,D10]
 //! gouji-gen --out DIR --count BODIES --series YEARS [--seed S] [--inconsistency 0.1]
 //! ```
+//!
+//! `--degrade` rewrites the text outputs the way crawls and converters do (one cell per line,
+//! zeros dropped, digits glued, labels split, space-separated rows, CRLF and page footers).
 //!
 //! With `--series`, `--count` bodies each get F2021 text reports for YEARS consecutive years
 //! (from 2021) whose carry-overs and stocks connect; `--inconsistency` is then the share of
@@ -15,7 +19,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: gouji-gen --out DIR --count N [--seed S] [--formats text,html,docx] \
-[--report-formats F2014,F2019,F2021] [--inconsistency P] [--series YEARS]";
+[--report-formats F2014,F2019,F2021] [--inconsistency P] [--degrade D1,D2,D4,D6,D8,D10] [--series YEARS]";
 
 fn parse(args: &[String]) -> Result<(Config, Option<u32>), String> {
     let mut series = None;
@@ -26,6 +30,7 @@ fn parse(args: &[String]) -> Result<(Config, Option<u32>), String> {
         outputs: vec![Output::Text],
         formats: Vec::new(),
         inconsistency: 0.1,
+        degrade: Vec::new(),
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -57,6 +62,16 @@ fn parse(args: &[String]) -> Result<(Config, Option<u32>), String> {
                     .collect::<Result<_, _>>()?
             }
             "--series" => series = Some(val()?.parse().map_err(|e| format!("--series: {e}"))?),
+            "--degrade" => {
+                cfg.degrade = val()?
+                    .split(',')
+                    .map(|s| {
+                        gouji::gen::degrade::Degradation::parse(s).ok_or(format!(
+                            "unknown degradation `{s}` (D1, D2, D4, D6, D8, D10)"
+                        ))
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }

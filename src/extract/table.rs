@@ -31,10 +31,14 @@ impl RowView<'_> {
 
 fn row_view(cells: &[Cell]) -> RowView<'_> {
     let parsed: Vec<CellValue> = cells.iter().map(|c| parse_cell(&c.text)).collect();
-    // Value cells: the longest suffix of cells that are not text.
+    // Value cells: the longest suffix of cells that are not text. A mistyped figure (`1O`,
+    // `一`) stands where a figure belongs: it keeps its column instead of becoming a label.
     let split = parsed
         .iter()
-        .rposition(|v| matches!(v, CellValue::Text))
+        .enumerate()
+        .rposition(|(i, v)| {
+            matches!(v, CellValue::Text) && !super::stream::is_mistyped_figure(cells[i].text.trim())
+        })
         .map(|i| i + 1)
         .unwrap_or(0);
     let mut seen = HashSet::new();
@@ -131,7 +135,9 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
                             .map(move |(ti, _)| (pi, ti))
                     })
                     .filter(|&(pi, ti)| {
-                        !read_rows(&registry.packs[pi].tables[ti], &views).is_empty()
+                        !read_rows(&registry.packs[pi].tables[ti], &views)
+                            .0
+                            .is_empty()
                     })
                     .collect()
             } else {
@@ -148,6 +154,7 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
             };
             let Some(&(pi, ti)) = pool.iter().rev().max_by_key(|&&(pi, ti)| {
                 let rows: HashSet<String> = read_rows(&registry.packs[pi].tables[ti], &views)
+                    .0
                     .into_iter()
                     .map(|f| f.row)
                     .collect();
@@ -156,7 +163,7 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
                 continue;
             };
             let def = &registry.packs[pi].tables[ti];
-            let found = read_rows(def, &views);
+            let (found, not_numbers) = read_rows(def, &views);
             facts.tables.push(TableInstance {
                 pack: pi,
                 table: ti,
@@ -164,7 +171,7 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
                 span: table.span.clone(),
                 facts: found,
                 ambiguous: Vec::new(),
-                not_numbers: Vec::new(),
+                not_numbers,
             });
         }
     }
@@ -293,7 +300,7 @@ fn read_streams(
 }
 
 /// Find each declared row and turn its value cells into facts.
-fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
+fn read_rows(def: &TableDef, views: &[RowView]) -> (Vec<Fact>, Vec<super::NotNumber>) {
     let mut matched: Vec<Option<usize>> = vec![None; def.rows.len()];
     let mut taken = vec![false; views.len()];
     for (ri, row) in def.rows.iter().enumerate() {
@@ -331,6 +338,7 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
     }
     match_dropped_glyphs(def, views, &mut matched, &mut taken);
     let mut facts = Vec::new();
+    let mut not_numbers = Vec::new();
     for (ri, row) in def.rows.iter().enumerate() {
         let Some(vi) = matched[ri] else { continue };
         // A row with fewer columns than its table (第（八）项 has no 处理决定数量): a cell
@@ -379,7 +387,15 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
                 CellValue::Number(q) => FactValue::Number(q.clone()),
                 CellValue::Blank => FactValue::Blank,
                 CellValue::NotApplicable => FactValue::NotApplicable,
-                CellValue::Text => continue,
+                CellValue::Text => {
+                    not_numbers.push(super::NotNumber {
+                        span: cell.span.clone(),
+                        row_label: row.label.clone(),
+                        text: cell.text.clone(),
+                        glued: false,
+                    });
+                    continue;
+                }
             };
             facts.push(Fact {
                 row: row.key.clone(),
@@ -397,7 +413,7 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
             });
         }
     }
-    facts
+    (facts, not_numbers)
 }
 
 /// Is `short` what is left of `long` after a few glyphs were dropped (a subsequence keeping at

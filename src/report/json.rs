@@ -58,7 +58,9 @@
 //!
 //! When a baseline was applied (`--baseline`), a `"baseline"` object is added:
 //! `{"file": "gouji-baseline.json", "suppressed": 3, "stale": [{"fingerprint", "path", "rule",
-//! "scope", "line", "message"}]}`; `stale` lists entries for checked files that no longer occur.
+//! "scope", "line", "message"}], "moved": [{"from", "to", "entries"}]}`; `stale` lists entries
+//! for checked files that no longer occur, `moved` the reports whose accepted findings were found
+//! under a new path (renamed or moved; they stay accepted).
 //!
 //! A finding of a rule across reports (`across` in a pack: the same body's report of another
 //! year) belongs to the later report (`path`); its operands read from the other report carry
@@ -185,6 +187,9 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
             "stale": b.stale.iter().map(|e| json!({
                 "fingerprint": e.fingerprint, "path": e.path, "rule": e.rule,
                 "scope": e.scope, "line": e.line, "message": e.message,
+            })).collect::<Vec<_>>(),
+            "moved": b.moved.iter().map(|(from, to, n)| json!({
+                "from": from, "to": to, "entries": n,
             })).collect::<Vec<_>>(),
         });
     }
