@@ -445,3 +445,38 @@ fn extract_carries_the_normalised_issuer_and_can_write_a_bom() {
     assert!(text.starts_with("\u{feff}file,issuer,year,"), "{text}");
     assert!(text.contains(",莆田市科学技术局,2011,P2008,"), "{text}");
 }
+
+#[test]
+fn statistics_count_findings_per_issuer_and_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let prev = copy_edited(
+        "across/putian-emergency-2022.txt",
+        dir.path(),
+        "e-2022.txt",
+        &[],
+    );
+    let cur = copy_edited(
+        "across/putian-emergency-2023.txt",
+        dir.path(),
+        "e-2023.txt",
+        &[(114, "2")],
+    );
+    let out = gouji()
+        .args(["check", "--no-config", "--format", "json", "--statistics"])
+        .arg(&prev)
+        .arg(&cur)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let issuers = v["issuers"].as_array().unwrap();
+    assert_eq!(issuers.len(), 2, "{v:#}");
+    assert_eq!(issuers[0]["issuer"], "莆田市应急管理局");
+    assert_eq!(issuers[0]["year"], 2022);
+    assert_eq!(issuers[1]["year"], 2023);
+    assert!(issuers[1]["findings"].as_u64().unwrap() >= 1);
+    assert!(v["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["rule"] == "F2021-X-CARRY-TOTAL"));
+}
