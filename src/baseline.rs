@@ -337,6 +337,7 @@ mod tests {
                     position: LineCol { line, column: 1 },
                     locator: None,
                     side: Side::Left,
+                    file: None,
                 })
                 .collect(),
             suggestion: None,

@@ -1,5 +1,6 @@
 //! Command line: clap types and the commands they run. `main.rs` only calls [`main`].
 
+use crate::across;
 use crate::baseline::{self, Baseline, BaselineOutcome};
 use crate::config::{self, Config};
 use crate::export;
@@ -217,6 +218,9 @@ pub struct CheckArgs {
     /// Print nothing but findings (no summary line, no progress bar).
     #[arg(short, long)]
     pub quiet: bool,
+    /// Do not run the rules across reports (the same body's reports of consecutive years).
+    #[arg(long)]
+    pub no_cross: bool,
 }
 
 /// Format of `gouji extract`.
@@ -243,6 +247,10 @@ pub struct ExtractArgs {
     /// Configuration file options (only `packs` is used).
     #[command(flatten)]
     pub config: ConfigArgs,
+    /// Start the CSV with a UTF-8 byte order mark, so that Excel opens it as UTF-8 (Chinese
+    /// labels and issuers read right).
+    #[arg(long)]
+    pub bom: bool,
     /// Directory walking options.
     #[command(flatten)]
     pub walk: WalkArgs,
@@ -750,9 +758,8 @@ pub fn check(args: CheckArgs) -> ExitCode {
             &g.registry,
             &g.policy,
             &args,
-            lang,
-            fail_on,
-            &require,
+            (lang, fail_on, &require),
+            g.config.as_ref(),
         );
     }
     // Only renderers that show the report's text need a copy of it.
@@ -763,6 +770,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
         )
     });
     let mut reports = run_checks(&files, &groups, &args, keep_view);
+    cross_reports(&mut reports, &groups, &args);
     for r in &reports {
         if let Some(e) = &r.error {
             eprintln!("gouji: {}: {}", r.path, e);
@@ -887,6 +895,92 @@ pub fn check(args: CheckArgs) -> ExitCode {
     })
 }
 
+/// Group the reports of a run by issuer and year (saying how under `-v`) and, unless
+/// `--no-cross`, run the rules across reports; each finding goes to the later report.
+/// The rules come from the first configuration group's registry and selection (each finding
+/// then passes its own report's policy, like every other finding).
+fn cross_reports(reports: &mut [FileReport], groups: &[Group], args: &CheckArgs) {
+    let Some(first) = groups.first() else { return };
+    for g in groups {
+        for &i in &g.members {
+            if let Some(s) = reports[i].series.as_deref_mut() {
+                map_issuer(g.config.as_ref(), &reports[i].path, s);
+            }
+        }
+    }
+    let (registry, policy) = (&*first.registry, &first.policy);
+    let found = {
+        let kept: Vec<(usize, &str, &across::SeriesFacts)> = reports
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.series.as_deref().map(|s| (i, r.path.as_str(), s)))
+            .collect();
+        let list: Vec<(&str, &across::SeriesFacts)> =
+            kept.iter().map(|(_, p, s)| (*p, *s)).collect();
+        across_findings(&list, registry, policy, args)
+            .into_iter()
+            .map(|(i, f)| (kept[i].0, f))
+            .collect::<Vec<_>>()
+    };
+    for (i, f) in found {
+        reports[i].findings.push(f);
+    }
+}
+
+/// `[issuers]` of gouji.toml: a body named for the report's path wins over the text.
+fn map_issuer(config: Option<&Config>, path: &str, s: &mut across::SeriesFacts) {
+    if let Some(issuer) = config.and_then(|c| c.issuer_for(path)) {
+        s.identity.set_issuer(issuer, across::Source::Config);
+    }
+}
+
+/// The findings across reports of a run (with the index in `list` of the report each belongs
+/// to); under `-v`, how each report was grouped and the groups made.
+fn across_findings(
+    list: &[(&str, &across::SeriesFacts)],
+    registry: &Registry,
+    policy: &Policy,
+    args: &CheckArgs,
+) -> Vec<(usize, crate::finding::Finding)> {
+    for (path, s) in list {
+        say_identity(args, path, s);
+    }
+    let groups = across::group(list.iter().enumerate().map(|(i, (_, s))| (i, *s)));
+    say_groups(args, &groups);
+    if args.no_cross {
+        return Vec::new();
+    }
+    let (found, stats) = across::cross_check(list, &groups, registry, policy);
+    say_stats(args, &stats);
+    found
+}
+
+/// `-v`: how a report was grouped.
+fn say_identity(args: &CheckArgs, path: &str, s: &across::SeriesFacts) {
+    if args.walk.verbose {
+        eprintln!("gouji: {path}: {}", s.identity.describe());
+    }
+}
+
+/// `-v`: the series made, with the years missing in each.
+fn say_groups(args: &CheckArgs, groups: &[across::Group]) {
+    if args.walk.verbose {
+        for line in across::describe_groups(groups) {
+            eprintln!("gouji: series {line}");
+        }
+    }
+}
+
+/// `-v`: how many relations across reports were evaluated.
+fn say_stats(args: &CheckArgs, stats: &crate::check::RuleStats) {
+    if args.walk.verbose {
+        eprintln!(
+            "gouji: across reports: {} relations evaluated, {} failed, {} not applicable, {} not checkable",
+            stats.evaluated, stats.failed, stats.not_applicable, stats.not_checkable
+        );
+    }
+}
+
 /// Rule id → (name, default severity), over every group's registry.
 fn registry_names(
     groups: &[Group],
@@ -918,6 +1012,19 @@ fn write_statistics(
     let mut rows: Vec<_> = counts.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let name = |id: &str| names.get(id).map(|n| n.0.clone()).unwrap_or_default();
+    // Findings per issuing body and year (as the rules across reports group reports).
+    let mut by_issuer: std::collections::BTreeMap<(String, Option<i32>), (usize, usize)> =
+        Default::default();
+    for r in reports {
+        let id = r.series.as_deref().map(|s| &s.identity);
+        let key = (
+            id.and_then(|i| i.issuer.clone()).unwrap_or_default(),
+            id.and_then(|i| i.year),
+        );
+        let e = by_issuer.entry(key).or_default();
+        e.0 += 1;
+        e.1 += r.findings.len();
+    }
     if format == OutputFormat::Json {
         let v: Vec<_> = rows
             .iter()
@@ -925,10 +1032,17 @@ fn write_statistics(
                 serde_json::json!({"rule": id, "name": name(id), "severity": sev, "count": n})
             })
             .collect();
+        let issuers: Vec<_> = by_issuer
+            .iter()
+            .map(|((issuer, year), (files, n))| {
+                serde_json::json!({"issuer": issuer, "year": year, "files": files, "findings": n})
+            })
+            .collect();
         let doc = serde_json::json!({
             "rules": v,
             "total": rows.iter().map(|r| r.1).sum::<usize>(),
             "suppressed_by_baseline": suppressed,
+            "issuers": issuers,
         });
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
         return writeln!(out);
@@ -936,6 +1050,18 @@ fn write_statistics(
     let width = rows.iter().map(|((id, _), _)| id.len()).max().unwrap_or(0);
     for ((id, sev), n) in &rows {
         writeln!(out, "{n:>6}  {id:<width$}  {:<7}  {}", sev.name(), name(id))?;
+    }
+    if by_issuer.keys().any(|(i, y)| !i.is_empty() || y.is_some()) {
+        writeln!(out)?;
+        for ((issuer, year), (files, n)) in &by_issuer {
+            let issuer = if issuer.is_empty() { "?" } else { issuer };
+            let year = year.map_or("?".to_string(), |y| y.to_string());
+            writeln!(
+                out,
+                "{n:>6}  {issuer} {year} ({files} file{})",
+                if *files == 1 { "" } else { "s" }
+            )?;
+        }
     }
     Ok(())
 }
@@ -982,23 +1108,51 @@ fn check_json_streamed(
     registry: &Registry,
     policy: &Policy,
     args: &CheckArgs,
-    lang: Lang,
-    fail_on: FailOn,
-    require: &[Require],
+    (lang, fail_on, require): (Lang, FailOn, &[Require]),
+    config: Option<&Config>,
 ) -> ExitCode {
     let opts = RenderOptions::new(lang);
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout());
     let unmet = std::sync::atomic::AtomicUsize::new(0);
     let run = |out: &mut dyn Write| {
-        crate::stream::run_json(files, registry, policy, &opts, out, |r| {
-            if let Some(e) = &r.error {
-                eprintln!("gouji: {}: {}", r.path, e);
-            }
-            if !requirement_met(require, r, lang) {
-                unmet.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-            policy.apply(std::slice::from_mut(r), None);
-        })
+        crate::stream::run_json(
+            files,
+            registry,
+            policy,
+            &opts,
+            out,
+            |r| {
+                if let Some(e) = &r.error {
+                    eprintln!("gouji: {}: {}", r.path, e);
+                }
+                if !requirement_met(require, r, lang) {
+                    unmet.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                policy.apply(std::slice::from_mut(r), None);
+                if let Some(s) = r.series.as_deref_mut() {
+                    map_issuer(config, &r.path, s);
+                    say_identity(args, &r.path, s);
+                }
+            },
+            |mut kept| {
+                let groups = kept.groups();
+                say_groups(args, &groups);
+                if args.no_cross {
+                    return Ok(Vec::new());
+                }
+                let (found, stats) = kept.check(&groups, registry, policy)?;
+                say_stats(args, &stats);
+                let mut out = Vec::new();
+                for (i, f) in found {
+                    // The same chokepoint as every other finding.
+                    let mut shell = FileReport::failed(kept.path(i), String::new());
+                    shell.findings.push(f);
+                    policy.apply(std::slice::from_mut(&mut shell), None);
+                    out.extend(shell.findings.into_iter().map(|f| (shell.path.clone(), f)));
+                }
+                Ok(out)
+            },
+        )
     };
     let result = match args.jobs {
         Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
@@ -1102,9 +1256,13 @@ pub fn extract(args: ExtractArgs) -> ExitCode {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let res = match args.format {
-        ExtractFormat::Csv => {
-            export::write_csv_header(&mut out).and_then(|_| export::write_csv_rows(&rows, &mut out))
-        }
+        ExtractFormat::Csv => (if args.bom {
+            out.write_all("\u{feff}".as_bytes())
+        } else {
+            Ok(())
+        })
+        .and_then(|_| export::write_csv_header(&mut out))
+        .and_then(|_| export::write_csv_rows(&rows, &mut out)),
         ExtractFormat::Json => serde_json::to_writer_pretty(&mut out, &rows)
             .map_err(io::Error::from)
             .and_then(|_| writeln!(out)),
@@ -1321,6 +1479,7 @@ pub fn explain(args: ExplainArgs) -> ExitCode {
         let v = serde_json::json!({
             "id": rule.id, "name": rule.name, "pack": pack.id, "severity": rule.severity,
             "table": rule.table, "table_pack": rule.table.as_ref().map(|_| &rule.table_pack), "expr": rule.expr_text, "message_zh": rule.message_zh,
+            "across": rule.across.map(|a| a.name()),
             "message_en": rule.message_en, "reference": rule.reference, "explain": rule.explain,
             "source": format!("{}:{}", pack.source_name, rule.line),
         });
@@ -1364,7 +1523,27 @@ pub fn explain(args: ExplainArgs) -> ExitCode {
                 crate::rules::pack::ForEach::Row => if en { "  (for each row)" } else { "（逐行）" },
                 crate::rules::pack::ForEach::Cell => if en { "  (for each cell)" } else { "（逐格）" },
                 crate::rules::pack::ForEach::Once => "",
-            },
+            }
+            .to_string()
+                + &match (rule.across, en) {
+                    (None, _) => String::new(),
+                    (Some(a), true) => format!(
+                        "\n(across reports: `prev.` names are the same body's {} report)",
+                        if a == crate::rules::pack::Across::PreviousYear {
+                            "previous year's"
+                        } else {
+                            "latest earlier"
+                        }
+                    ),
+                    (Some(a), false) => format!(
+                        "\n（跨报告：`prev.` 指同一机关{}的报告）",
+                        if a == crate::rules::pack::Across::PreviousYear {
+                            "上一年度"
+                        } else {
+                            "此前最近一份"
+                        }
+                    ),
+                },
             rule.reference,
             pack.source_name,
             rule.line

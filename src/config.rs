@@ -49,6 +49,8 @@ struct RawConfig {
     baseline: Option<Spanned<String>>,
     #[serde(default)]
     require: Vec<Spanned<String>>,
+    #[serde(default)]
+    issuers: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -111,6 +113,17 @@ pub struct PerPathIgnore {
     pub rules: Vec<Pattern>,
 }
 
+/// One `[issuers]` entry: reports under a path glob are by this body.
+#[derive(Debug, Clone)]
+pub struct IssuerPath {
+    /// The glob as written.
+    pub glob: String,
+    /// The compiled glob.
+    pub matcher: GlobMatcher,
+    /// The issuing body, as written (it is normalised like issuers read from reports).
+    pub issuer: String,
+}
+
 /// A validated `gouji.toml`.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -138,6 +151,8 @@ pub struct Config {
     pub baseline: Option<PathBuf>,
     /// `require` (e.g. `["tables"]`).
     pub require: Vec<Require>,
+    /// `[issuers]`: path globs → issuing body, for the rules across reports.
+    pub issuers: Vec<IssuerPath>,
     src: Arc<String>,
 }
 
@@ -329,6 +344,24 @@ impl Config {
                 Err(err) => p.push(e.path.span(), format!("invalid glob: {}", err.kind())),
             }
         }
+        let mut issuers = Vec::new();
+        for (glob, issuer) in &raw.issuers {
+            if issuer.get_ref().trim().is_empty() {
+                p.push(issuer.span(), "an issuer must not be empty");
+                continue;
+            }
+            match GlobBuilder::new(glob.get_ref())
+                .literal_separator(false)
+                .build()
+            {
+                Ok(g) => issuers.push(IssuerPath {
+                    glob: glob.get_ref().clone(),
+                    matcher: g.compile_matcher(),
+                    issuer: issuer.get_ref().trim().to_string(),
+                }),
+                Err(err) => p.push(glob.span(), format!("invalid glob: {}", err.kind())),
+            }
+        }
         let fail_on = p.value_enum::<FailOn>("fail-on", &raw.fail_on);
         let format = p.value_enum::<OutputFormat>("format", &raw.format);
         let require: Vec<Require> = raw
@@ -363,6 +396,7 @@ impl Config {
             lang,
             baseline: raw.baseline.as_ref().map(|b| dir.join(b.get_ref())),
             require,
+            issuers,
             src,
         };
         if p.list.is_empty() {
@@ -373,6 +407,28 @@ impl Config {
                 problems: p.list,
             })
         }
+    }
+
+    /// The issuer `[issuers]` gives for `path` (matched as given, relative to the folder of
+    /// gouji.toml, and by file name); the longest matching glob wins.
+    pub fn issuer_for(&self, path: &str) -> Option<&str> {
+        if self.issuers.is_empty() {
+            return None;
+        }
+        let given = path.strip_prefix("./").unwrap_or(path).replace('\\', "/");
+        let mut candidates = vec![given];
+        let abs = crate::finding::fingerprint::absolute(Path::new(path));
+        if let Ok(rel) = abs.strip_prefix(crate::finding::fingerprint::absolute(&self.dir)) {
+            candidates.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+        if let Some(name) = Path::new(path).file_name() {
+            candidates.push(name.to_string_lossy().into_owned());
+        }
+        self.issuers
+            .iter()
+            .filter(|e| candidates.iter().any(|c| e.matcher.is_match(c)))
+            .max_by_key(|e| e.glob.len())
+            .map(|e| e.issuer.as_str())
     }
 
     /// Every rule pattern written in the file (select, ignore, severity keys, per-path rules).

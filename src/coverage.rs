@@ -381,7 +381,7 @@ fn names<'a>(tables: impl Iterator<Item = &'a TableRead>) -> Vec<String> {
 }
 
 fn has_rules(registry: &Registry, pack: &str, table: &str) -> bool {
-    registry.rules_of(pack, table).next().is_some()
+    registry.rules_of(pack, table).any(|r| r.across.is_none())
 }
 
 /// Statutory tables of every pack with a table read, that were not read (by short name).

@@ -1,9 +1,11 @@
 //! `gouji extract`: the facts of reports as data, one row per fact (CSV or JSON).
 //!
 //! Rows come from the extraction stage ([`crate::extract::extract`]); nothing is re-parsed. The
-//! issuer and year of a report are guessed modestly from its first lines (a title such as
-//! `某某人民政府2019年政府信息公开工作年度报告`, `由某某人民政府编制`, or the statistics period);
-//! they are left blank when not found.
+//! issuer and year of a report are those the rules across reports group it by
+//! ([`crate::across::identify`]: the title line, the 落款, `由某某人民政府编制`, the statistics
+//! period, then the path), the issuer normalised (`莆田市科技局` → `莆田市科学技术局`, `莆田市` →
+//! `莆田市人民政府`); a file holding several reports gives each table its own report's year and
+//! issuer. They are left blank when not found.
 //!
 //! Next to the facts, a per-file manifest ([`ManifestRow`], `--manifest FILE`) keeps the account
 //! of [`crate::coverage`]: input format, detected forms, facts read and the same status as
@@ -238,7 +240,13 @@ pub fn rows(doc: &Document, registry: &Registry) -> Vec<FactRow> {
 }
 
 fn fact_rows(doc: &Document, facts: &crate::extract::Facts, registry: &Registry) -> Vec<FactRow> {
-    let meta = report_meta(&doc.view);
+    // The report's issuer (normalised, as the rules across reports group reports) and year.
+    let identity = crate::across::identify(&doc.view, &doc.path);
+    let meta = ReportMeta {
+        issuer: identity.issuer.clone(),
+        year: identity.year.and_then(|y| u32::try_from(y).ok()),
+    };
+    let several = facts.prose.segments.len() > 1;
     let mut out = Vec::new();
     for t in &facts.tables {
         let pack = &registry.packs[t.pack];
@@ -249,13 +257,20 @@ fn fact_rows(doc: &Document, facts: &crate::extract::Facts, registry: &Registry)
             .prose
             .segments
             .get(facts.prose.segment_at(t.span.start));
-        let year = segment
-            .and_then(|s| s.year)
-            .and_then(|y| u32::try_from(y).ok())
-            .or(meta.year);
+        let own = |y: Option<i32>| y.and_then(|y| u32::try_from(y).ok());
+        // A segment opened by a title of its own is a report of its own; one opened only by
+        // a year mentioned in the text is not (`2019年以来…` in a 2021 report).
+        let titled = several && segment.is_some_and(|s| s.title.is_some());
+        let year = if titled || identity.year_from != Some(crate::across::Source::Title) {
+            own(segment.and_then(|s| s.year)).or(meta.year)
+        } else {
+            meta.year
+        };
         let issuer = segment
+            .filter(|_| titled)
             .and_then(|s| s.title.as_deref())
             .and_then(|title| report_meta(title).issuer)
+            .map(|i| crate::across::normalize_issuer(&i))
             .or_else(|| meta.issuer.clone());
         let mut listed: Vec<&crate::extract::Fact> = t
             .facts

@@ -29,6 +29,9 @@ pub struct Operand {
     pub locator: Option<String>,
     /// Which side of the relation it is on.
     pub side: Side,
+    /// The other report a figure of a rule across reports was read from (its path as given);
+    /// `None` for a figure of the finding's own report.
+    pub file: Option<String>,
 }
 
 impl Operand {
@@ -146,6 +149,11 @@ impl Suggestion {
 }
 
 impl Finding {
+    /// Does the finding relate two reports (a rule across reports)?
+    pub fn is_across(&self) -> bool {
+        self.operands.iter().any(|o| o.file.is_some())
+    }
+
     /// The arithmetic written out in English (`17 + 1 = 18, but 总计 says 19`).
     pub fn arithmetic_en(&self) -> String {
         arithmetic(&self.relation, Lang::En)

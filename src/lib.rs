@@ -10,6 +10,7 @@
 //! [`rules`]. Files are checked independently and in parallel; output order is deterministic.
 #![warn(missing_docs)]
 
+pub mod across;
 pub mod baseline;
 pub mod check;
 pub mod cli;

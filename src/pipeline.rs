@@ -1,5 +1,6 @@
 //! The per-file pipeline: read → extract → check, with every failure turned into a result.
 
+use crate::across::{self, SeriesFacts};
 use crate::check::{check, RuleFilter, RuleStats};
 use crate::coverage::{self, Coverage};
 use crate::extract::extract;
@@ -33,6 +34,8 @@ pub struct FileReport {
     pub error: Option<String>,
     /// The document view (kept for renderers that show source text).
     pub view: Option<Arc<String>>,
+    /// Issuer, year and the few figures rules across reports read (see [`crate::across`]).
+    pub series: Option<Box<SeriesFacts>>,
 }
 
 impl FileReport {
@@ -49,6 +52,7 @@ impl FileReport {
             findings: Vec::new(),
             error: Some(error),
             view: None,
+            series: None,
         }
     }
 }
@@ -87,6 +91,7 @@ pub fn check_document_with(
         findings: result.findings,
         error: None,
         view: keep_view.then(|| Arc::new(doc.view.clone())),
+        series: Some(Box::new(across::keep(doc, &facts, registry))),
     }
 }
 

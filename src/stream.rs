@@ -6,7 +6,9 @@
 //! two together); findings are spooled to a temporary file because the schema prints them after
 //! every file entry.
 
+use crate::across::Store;
 use crate::check::RuleFilter;
+use crate::finding::Finding;
 use crate::pipeline::{check_input, FileReport};
 use crate::report::{json, RenderOptions, Summary};
 use crate::rules::Registry;
@@ -70,7 +72,10 @@ fn count(s: &mut Streamed, r: &FileReport) {
 }
 
 /// Check `files` and write the run as JSON (schema of [`json`]) to `out`, streaming.
-/// `on_report` sees every report (for messages on stderr) before it is rendered.
+/// `on_report` sees every report (for messages on stderr) before it is rendered. When every file
+/// was read, `across` gets what each report kept (spilled to disk: [`Store`]) and returns the
+/// findings across reports, each with the path of the report it belongs to; they are printed
+/// after the files' own findings.
 pub fn run_json(
     files: &[Input],
     registry: &Registry,
@@ -78,13 +83,18 @@ pub fn run_json(
     opts: &RenderOptions,
     out: &mut dyn Write,
     mut on_report: impl FnMut(&mut FileReport),
+    across: impl FnOnce(Store) -> io::Result<Vec<(String, Finding)>>,
 ) -> io::Result<Streamed> {
+    let mut kept = Store::new()?;
     let mut spool = BufWriter::new(spool_file()?);
     let mut state = Streamed::default();
     let mut any_finding = false;
     out.write_all(b"{\n  \"files\": [")?;
     for_each_report(files, registry, filter, false, |mut r| {
         on_report(&mut r);
+        if let Some(s) = r.series.take() {
+            kept.push(&r.path, &s)?;
+        }
         write_element(
             out,
             state.summary.files == 0,
@@ -106,6 +116,16 @@ pub fn run_json(
     } else {
         b"\n  ]"
     })?;
+    for (path, f) in across(kept)? {
+        write_element(
+            &mut spool,
+            !any_finding,
+            &json::finding_json(&path, &f, opts.lang),
+        )?;
+        any_finding = true;
+        state.summary.add_finding(&f);
+        state.worst = state.worst.max(Some(f.severity));
+    }
     out.write_all(b",\n  \"findings\": [")?;
     let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
     spool.rewind()?;
@@ -134,7 +154,7 @@ pub fn run_json(
 }
 
 /// An anonymous temporary file (removed as soon as it is opened).
-fn spool_file() -> io::Result<File> {
+pub(crate) fn spool_file() -> io::Result<File> {
     let dir = std::env::temp_dir();
     for attempt in 0..100u32 {
         let path = dir.join(format!(
@@ -173,7 +193,16 @@ mod tests {
     fn both(files: &[Input]) -> (Vec<u8>, Vec<u8>) {
         let reg = Registry::builtin().expect("builtin packs");
         let mut streamed = Vec::new();
-        run_json(files, &reg, &AllRules, &opts(), &mut streamed, |_| {}).expect("stream");
+        run_json(
+            files,
+            &reg,
+            &AllRules,
+            &opts(),
+            &mut streamed,
+            |_| {},
+            |_| Ok(Vec::new()),
+        )
+        .expect("stream");
         let mut reports = Vec::new();
         for_each_report(files, &reg, &AllRules, false, |r| {
             reports.push(r);

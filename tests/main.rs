@@ -1,5 +1,6 @@
 //! Integration tests (one binary, one module per topic).
 
+mod across;
 mod browser;
 mod ci;
 mod cli;

@@ -20,7 +20,8 @@ fn every_table_rule_is_quiet_where_it_holds_and_fires_when_broken() {
         .collect();
     let mut uncovered = Vec::new();
     for (_, rule) in registry().rules() {
-        if rule.table.is_none() {
+        // Rules across reports need two reports: tests/across.rs makes each fire.
+        if rule.table.is_none() || rule.across.is_some() {
             continue;
         }
         // Quiet: no finding of this rule where none is known.

@@ -87,6 +87,16 @@ fn leaf<'a>(f: &'a Fact, explain: bool) -> Value<'a> {
 
 /// Resolve a (non-glob) name to (row key, column key) in this scope.
 fn resolve(scope: &Scope, n: &NameRef) -> (String, String) {
+    // `prev.x` (rules across reports): `x` resolved as usual, in the other report, whose facts
+    // sit in the same table under prefixed row keys.
+    if let Some(rest) = n.name.strip_prefix(crate::rules::pack::PREV) {
+        let inner = NameRef {
+            name: rest.to_string(),
+            ..n.clone()
+        };
+        let (row, col) = resolve(scope, &inner);
+        return (format!("{}{row}", crate::rules::pack::PREV), col);
+    }
     if let Some(c) = &n.column {
         return (n.name.clone(), c.clone());
     }

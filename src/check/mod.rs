@@ -115,7 +115,7 @@ fn check_inner(
         let def = &pack.tables[inst.table];
         let rules: Vec<&Rule> = registry
             .rules_of(&pack.id, &def.id)
-            .filter(|r| filter.enabled(r))
+            .filter(|r| r.across.is_none() && filter.enabled(r))
             .collect();
         let mut evals = evaluate(doc, &rules, def, inst);
         if !inst.ambiguous.is_empty() {
@@ -507,7 +507,7 @@ fn run(doc: &Document, rule: &Rule, scope: Scope, binding: Option<String>) -> Ev
     done(Outcome::Fails(Box::new(f)), Some(trace))
 }
 
-fn term(v: &Value) -> Term {
+pub(crate) fn term(v: &Value) -> Term {
     Term {
         arithmetic: v.text.clone(),
         value: v.num.normalize(),
@@ -551,6 +551,7 @@ fn finding(
                 position: doc.line_col(f.provenance.span.start),
                 locator: f.provenance.locator.clone(),
                 side,
+                file: None,
             });
         }
     }

@@ -15,6 +15,7 @@ pub mod model;
 pub mod prose;
 pub mod render;
 pub mod rng;
+pub mod series;
 pub mod tables;
 
 use model::{Block, Format, Report};
@@ -78,6 +79,30 @@ pub struct Config {
 
 /// Build report `index` of a run.
 pub fn build(seed: u64, index: u64, formats: &[Format], inconsistency: f64) -> Report {
+    build_with(seed, index, formats, inconsistency, None)
+}
+
+/// What a report of a series takes from its body and from last year's report.
+#[derive(Debug, Clone, Default)]
+pub struct Follow {
+    /// Reporting year.
+    pub year: u32,
+    /// Body.
+    pub body: String,
+    /// Last year's 结转下年度继续办理 per applicant column (F2019/F2021).
+    pub carried: Option<[u64; 6]>,
+    /// Last year's 现行有效件数 of 规章 and 行政规范性文件 (F2021).
+    pub in_force: Option<[u64; 2]>,
+}
+
+/// [`build`], with the year, body and carry-overs of `follow` when given.
+pub fn build_with(
+    seed: u64,
+    index: u64,
+    formats: &[Format],
+    inconsistency: f64,
+    follow: Option<&Follow>,
+) -> Report {
     let mut rng = Rng::for_item(seed, index);
     let format = if formats.is_empty() {
         match rng.below(20) {
@@ -93,7 +118,12 @@ pub fn build(seed: u64, index: u64, formats: &[Format], inconsistency: f64) -> R
         Format::F2019 => rng.range(2019, 2020),
         Format::F2021 => rng.range(2021, 2024),
     } as u32;
-    let body = prose::body(&mut rng);
+    let mut body = prose::body(&mut rng);
+    let mut year = year;
+    if let Some(f) = follow {
+        year = f.year;
+        body = f.body.clone();
+    }
     let title = format!("{body}{year}年政府信息公开工作年度报告");
     let mut blocks = Vec::new();
     let (tables, figures): (Vec<(usize, model::Grid)>, [u64; 3]) = match format {
@@ -105,9 +135,10 @@ pub fn build(seed: u64, index: u64, formats: &[Format], inconsistency: f64) -> R
             let t2 = if format == Format::F2019 {
                 tables::table2_f2019(&mut rng)
             } else {
-                tables::table2_f2021(&mut rng)
+                tables::table2_f2021_with(&mut rng, follow.and_then(|f| f.in_force))
             };
-            let (t3, f) = tables::table3(&mut rng, format);
+            let (t3, f) =
+                tables::table3_with(&mut rng, format, follow.and_then(|f| f.carried.as_ref()));
             let t4 = tables::table4(&mut rng);
             (vec![(1, t2), (2, t3), (3, t4)], f)
         }

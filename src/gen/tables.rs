@@ -5,7 +5,7 @@ use super::model::{Format, GCell, Grid};
 use super::rng::Rng;
 
 /// Applicant columns of table 3 (F2019/F2021), with keys.
-const APPLICANTS: [(&str, &str); 6] = [
+pub(crate) const APPLICANTS: [(&str, &str); 6] = [
     ("natural_person", "自然人"),
     ("commercial", "商业企业"),
     ("research", "科研机构"),
@@ -163,6 +163,11 @@ fn nums(values: &[u64], row: &str) -> Vec<GCell> {
 
 /// Table 3 of F2019/F2021, plus the figures prose may quote: (received, carried over, closed).
 pub fn table3(rng: &mut Rng, format: Format) -> (Grid, [u64; 3]) {
+    table3_with(rng, format, None)
+}
+
+/// Table 3 whose 上年结转 per applicant column is `carried` (last year's 结转下年度), when given.
+pub fn table3_with(rng: &mut Rng, format: Format, given: Option<&[u64; 6]>) -> (Grid, [u64; 3]) {
     let results = result_rows(format);
     let scale = *rng.pick(&[5u64, 20, 60, 200, 800]);
     let mut new = [0u64; 6];
@@ -181,6 +186,9 @@ pub fn table3(rng: &mut Rng, format: Format) -> (Grid, [u64; 3]) {
         } else {
             0
         };
+        if let Some(g) = given {
+            carried[c] = g[c];
+        }
         forward[c] = if rng.chance(0.3) {
             rng.range(0, (new[c] + carried[c]) / 10)
         } else {
@@ -388,6 +396,12 @@ pub fn table2_f2019(rng: &mut Rng) -> Grid {
 
 /// Table 2 of F2021 (four sub-tables in one 4-column grid).
 pub fn table2_f2021(rng: &mut Rng) -> Grid {
+    table2_f2021_with(rng, None)
+}
+
+/// F2021 table 2 whose 现行有效件数 (规章, 行政规范性文件) follow from last year's `before`, when
+/// given: before + 制发 − 废止.
+pub fn table2_f2021_with(rng: &mut Rng, before: Option<[u64; 2]>) -> Grid {
     let mut rows = Vec::new();
     let caption = |t: &str| vec![GCell::span(t, 1, 4)];
     rows.push(caption("第二十条第（一）项"));
@@ -396,13 +410,21 @@ pub fn table2_f2021(rng: &mut Rng) -> Grid {
             .map(GCell::label)
             .to_vec(),
     );
-    for (label, k) in [
+    for (i, label, k) in [
         ("规章", "disclose.rules"),
         ("行政规范性文件", "disclose.normative_docs"),
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, (l, k))| (i, l, k))
+    {
         let issued = rng.small(20);
-        let repealed = rng.small(10);
-        let in_force = issued + rng.range(0, 200);
+        let mut repealed = rng.small(10);
+        let mut in_force = issued + rng.range(0, 200);
+        if let Some(b) = before {
+            repealed = repealed.min(b[i] + issued);
+            in_force = b[i] + issued - repealed;
+        }
         rows.push(vec![
             GCell::label(label),
             GCell::value(issued.to_string(), key(k, "issued")),

@@ -47,10 +47,13 @@ fn message(f: &Finding, lang: Lang) -> String {
     m.push('\n');
     m.push_str(&f.arithmetic(lang));
     for o in &f.operands {
-        let place = match &o.locator {
+        let mut place = match &o.locator {
             Some(l) => l.clone(),
             None => format!("line {}, column {}", o.position.line, o.position.column),
         };
+        if let Some(file) = &o.file {
+            place = format!("{file}, {place}");
+        }
         m.push_str(&format!("\n  {} = {} ({place})", o.label, o.shown(lang),));
     }
     if let Some(s) = &f.suggestion {

@@ -86,9 +86,13 @@ fn detail(id: &str, f: &Finding, w: &Words, lang: Lang) -> String {
         };
         let _ = write!(
             s,
-            "<li>{} = {} <span class=\"muted\">({}:{}{}, <code>{}</code>)</span></li>",
+            "<li>{} = {} <span class=\"muted\">({}{}:{}{}, <code>{}</code>)</span></li>",
             escape(&o.label),
             escape(&value),
+            o.file
+                .as_deref()
+                .map(|p| format!("{}:", escape(p)))
+                .unwrap_or_default(),
             o.position.line,
             o.position.column,
             o.locator
@@ -116,7 +120,7 @@ fn marked_view(view: &str, file_no: usize, rep: &FileReport, lang: Lang) -> Stri
     let mut marks: BTreeMap<(usize, usize), Mark> = BTreeMap::new();
     for (i, f) in rep.findings.iter().enumerate() {
         let id = format!("d{file_no}-{i}");
-        for o in &f.operands {
+        for o in f.operands.iter().filter(|o| o.file.is_none()) {
             if o.span.start >= o.span.end || view.get(o.span.clone()).is_none() {
                 continue;
             }

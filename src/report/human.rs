@@ -121,6 +121,18 @@ impl Diagnostic for FindingDiagnostic<'_> {
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         let mut text = self.finding.arithmetic(self.lang);
+        // Figures of the other report (a rule across reports) cannot be labelled in this
+        // report's source: name their file and place.
+        for o in self.finding.operands.iter().filter(|o| o.file.is_some()) {
+            text.push_str(&format!(
+                "\n{}:{}:{}: {} = {}",
+                o.file.as_deref().unwrap_or_default(),
+                o.position.line,
+                o.position.column,
+                o.label,
+                o.shown(self.lang)
+            ));
+        }
         if let Some(s) = &self.finding.suggestion {
             text.push('\n');
             text.push_str(&s.text(self.lang));
@@ -135,25 +147,30 @@ impl Diagnostic for FindingDiagnostic<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let fd = self.finding;
         let scope = fd.scope.clone().unwrap_or_default();
-        let labels = fd.operands.iter().enumerate().map(move |(i, o)| {
-            let mut label = o.label.clone();
-            if !scope.is_empty() {
-                label = label
-                    .replace(&format!(" · {scope}"), "")
-                    .replace(&format!("{scope} · "), "");
-            }
-            let value = o.shown(self.lang);
-            let mut text = format!("{label} = {value}");
-            if let Some(loc) = &o.locator {
-                text.push_str(&format!(" [{loc}]"));
-            }
-            let len = o.span.end.saturating_sub(o.span.start);
-            if i == 0 {
-                LabeledSpan::new_primary_with_span(Some(text), (o.span.start, len))
-            } else {
-                LabeledSpan::new_with_span(Some(text), (o.span.start, len))
-            }
-        });
+        let labels = fd
+            .operands
+            .iter()
+            .filter(|o| o.file.is_none())
+            .enumerate()
+            .map(move |(i, o)| {
+                let mut label = o.label.clone();
+                if !scope.is_empty() {
+                    label = label
+                        .replace(&format!(" · {scope}"), "")
+                        .replace(&format!("{scope} · "), "");
+                }
+                let value = o.shown(self.lang);
+                let mut text = format!("{label} = {value}");
+                if let Some(loc) = &o.locator {
+                    text.push_str(&format!(" [{loc}]"));
+                }
+                let len = o.span.end.saturating_sub(o.span.start);
+                if i == 0 {
+                    LabeledSpan::new_primary_with_span(Some(text), (o.span.start, len))
+                } else {
+                    LabeledSpan::new_with_span(Some(text), (o.span.start, len))
+                }
+            });
         Some(Box::new(labels))
     }
 }

@@ -35,7 +35,7 @@
 //!      "arithmetic": "…", "relation": {"left": {...}, "op": "==", "right": {...}},
 //!      "operands": [{"key": "apply.new[natural_person]", "label": "…", "value": "17",
 //!                    "blank": false, "text": "17", "side": "left",
-//!                    "line": 37, "column": 37, "locator": null}],
+//!                    "line": 37, "column": 37, "locator": null, "file": null}],
 //!      "suggestion": null}
 //!   ]
 //! }
@@ -61,6 +61,11 @@
 //! "scope", "line", "message"}], "moved": [{"from", "to", "entries"}]}`; `stale` lists entries
 //! for checked files that no longer occur, `moved` the reports whose accepted findings were found
 //! under a new path (renamed or moved; they stay accepted).
+//!
+//! A finding of a rule across reports (`across` in a pack: the same body's report of another
+//! year) belongs to the later report (`path`); its operands read from the other report carry
+//! that report's path in `file` (null for a figure of `path` itself), and their `line` and
+//! `column` are in that file. Such findings are listed after every file's own findings.
 //!
 //! Lines and columns are 1-based; columns count Unicode characters (code points), not bytes.
 //! Values are decimal strings (exact, never floats). `message` is in the language chosen with
@@ -132,6 +137,7 @@ pub fn finding_json(path: &str, f: &Finding, lang: Lang) -> Value {
             "line": o.position.line,
             "column": o.position.column,
             "locator": o.locator,
+            "file": o.file,
         })).collect::<Vec<_>>(),
         "suggestion": f.suggestion.as_ref().map(|s| json!({
             "key": s.key, "label": s.label, "line": s.position.line, "column": s.position.column,
@@ -145,12 +151,17 @@ pub fn finding_json(path: &str, f: &Finding, lang: Lang) -> Value {
 pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let summary = super::Summary::of(reports);
     let files: Vec<Value> = reports.iter().map(|r| file_json(r, opts.lang)).collect();
-    let findings: Vec<Value> = reports
-        .iter()
-        .flat_map(|r| {
-            r.findings
-                .iter()
-                .map(move |f| finding_json(&r.path, f, opts.lang))
+    // Each file's own findings first, then those across reports (known only once every file
+    // was read: the streamed output prints them last too).
+    let findings: Vec<Value> = [false, true]
+        .into_iter()
+        .flat_map(|across| {
+            reports.iter().flat_map(move |r| {
+                r.findings
+                    .iter()
+                    .filter(move |f| f.is_across() == across)
+                    .map(move |f| finding_json(&r.path, f, opts.lang))
+            })
         })
         .collect();
     let mut doc = json!({

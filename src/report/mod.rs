@@ -170,11 +170,16 @@ impl Summary {
             }
         }
         for f in &r.findings {
-            match f.severity {
-                Severity::Error => self.errors += 1,
-                Severity::Warning => self.warnings += 1,
-                Severity::Info => self.infos += 1,
-            }
+            self.add_finding(f);
+        }
+    }
+
+    /// Count one more finding.
+    pub fn add_finding(&mut self, f: &crate::finding::Finding) {
+        match f.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.infos += 1,
         }
     }
 }

@@ -53,9 +53,10 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
                     .as_ref()
                     .map(|l| format!(" [{l}]"))
                     .unwrap_or_default();
+                let file = o.file.as_ref().map(|p| format!("{p}:")).unwrap_or_default();
                 writeln!(
                     out,
-                    "    {}:{}: {} = {}{}{}",
+                    "    {file}{}:{}: {} = {}{}{}",
                     o.position.line, o.position.column, o.label, value, role, locator
                 )?;
             }

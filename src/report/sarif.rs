@@ -210,11 +210,19 @@ fn result(
         .map(|(i, o)| Location {
             id: Some(i + 1),
             physical_location: PhysicalLocation {
-                artifact_location: ArtifactLocation { uri: uri(path) },
-                region: o
-                    .locator
-                    .is_none()
-                    .then(|| region(&o.span, o.position, &o.text)),
+                // A figure of the other report (a rule across reports) lives in its own artifact.
+                artifact_location: ArtifactLocation {
+                    uri: uri(o.file.as_deref().unwrap_or(path)),
+                },
+                region: o.locator.is_none().then(|| match &o.file {
+                    None => region(&o.span, o.position, &o.text),
+                    Some(_) => Region {
+                        start_line: o.position.line.max(1),
+                        start_column: o.position.column.max(1),
+                        end_line: o.position.line.max(1),
+                        end_column: o.position.column.max(1) + o.text.trim().chars().count(),
+                    },
+                }),
             },
             logical_locations: logical(&o.locator),
             message: Some(Message {

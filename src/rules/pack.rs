@@ -254,6 +254,32 @@ pub struct Rule {
     /// Implemented by the engine itself (`engine = true`: findings about what could be read,
     /// see `crate::coverage`); no table, expression or prose patterns.
     pub engine: bool,
+    /// A relation across reports of one body (`across = "previous-year"`): names with the
+    /// [`PREV`] prefix are the previous year's report's facts. Such a rule is not run on a
+    /// single file, but after every file was read (see `crate::across`).
+    pub across: Option<Across>,
+}
+
+/// Prefix of a name that reads the previous year's report in an `across` rule.
+pub const PREV: &str = "prev.";
+
+/// Which other report an `across` rule reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Across {
+    /// The same body's report for the year before.
+    PreviousYear,
+    /// The same body's latest earlier report, whatever the gap (for figures that never go down).
+    Earlier,
+}
+
+impl Across {
+    /// Name as written in packs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Across::PreviousYear => "previous-year",
+            Across::Earlier => "earlier",
+        }
+    }
 }
 
 impl Rule {
@@ -698,7 +724,7 @@ fn validate_table(p: &mut Problems, t: &RawTable) -> TableDef {
     }
     for v in &t.virtuals {
         if let Some(e) = parse_expr(p, &v.expr) {
-            check_names(p, &v.expr, &e, &def, ForEach::Column);
+            check_names(p, &v.expr, &e, &def, ForEach::Column, false);
             def.virtuals.push(VirtualDef {
                 key: v.key.get_ref().clone(),
                 label: v.label.clone().unwrap_or_else(|| v.key.get_ref().clone()),
@@ -806,10 +832,35 @@ fn row_known(def: &TableDef, n: &NameRef) -> bool {
     }
 }
 
-fn check_names(p: &mut Problems, value: &Spanned<String>, e: &Expr, def: &TableDef, mode: ForEach) {
+/// Does the expression name a fact of the other report?
+fn uses_prev(e: &Expr) -> bool {
+    let mut names = Vec::new();
+    e.names(&mut names);
+    names.iter().any(|n| n.name.starts_with(PREV))
+}
+
+fn check_names(
+    p: &mut Problems,
+    value: &Spanned<String>,
+    e: &Expr,
+    def: &TableDef,
+    mode: ForEach,
+    prev: bool,
+) {
     let mut names = Vec::new();
     e.names(&mut names);
     for n in names {
+        let stripped;
+        let n = match n.name.strip_prefix(PREV) {
+            Some(rest) if prev => {
+                stripped = NameRef {
+                    name: rest.to_string(),
+                    ..n.clone()
+                };
+                &stripped
+            }
+            _ => n,
+        };
         let col_ok = |c: &str| def.column(c).is_some();
         let ok = match (mode, &n.column) {
             (_, Some(c)) => col_ok(c) && row_known(def, n),
@@ -876,6 +927,7 @@ impl Common {
             line: self.line,
             prose: None,
             engine: false,
+            across: None,
         }
     }
 }
@@ -1071,6 +1123,20 @@ fn validate_rule(
     if r.engine {
         return validate_engine_rule(p, r, common, pack_id);
     }
+    let across = match &r.across {
+        None => None,
+        Some(a) => match a.get_ref().as_str() {
+            "previous-year" => Some(Across::PreviousYear),
+            "earlier" => Some(Across::Earlier),
+            other => {
+                p.push(
+                    a.span(),
+                    format!("unknown across `{other}`; expected one of: previous-year, earlier"),
+                );
+                None
+            }
+        },
+    };
     let (table_pack, def) = match &r.table {
         Some(t) => resolve_table(p, t, pack_id, tables, others)?,
         None => {
@@ -1093,9 +1159,16 @@ fn validate_rule(
         );
     }
     let when = r.when.as_ref().and_then(|w| parse_expr(p, w));
-    check_names(p, expr_src, &expr, def, for_each);
+    let prev = r.across.is_some();
+    check_names(p, expr_src, &expr, def, for_each, prev);
     if let (Some(w), Some(we)) = (&r.when, &when) {
-        check_names(p, w, we, def, for_each);
+        check_names(p, w, we, def, for_each, prev);
+    }
+    if prev && !uses_prev(&expr) {
+        p.push(
+            expr_src.span(),
+            format!("an `across` rule must read the other report: name a fact with `{PREV}`"),
+        );
     }
     if let Some(cols) = &r.columns {
         for c in cols {
@@ -1117,6 +1190,7 @@ fn validate_rule(
         when,
         expr,
         expr_text: expr_src.get_ref().clone(),
+        across,
         ..common.rule(r.id.get_ref(), pack_id)
     })
 }

@@ -131,6 +131,8 @@ pub(crate) struct RawRule {
     #[serde(default)]
     pub(crate) engine: bool,
     #[serde(default)]
+    pub(crate) across: Option<Spanned<String>>,
+    #[serde(default)]
     pub(crate) message: Option<RawMessage>,
     #[serde(default)]
     pub(crate) reference: Option<String>,

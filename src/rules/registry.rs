@@ -23,6 +23,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
 pub struct Registry {
     /// Packs in load order.
     pub packs: Vec<CompiledPack>,
+    /// What the rules across reports read (kept from each report; see `crate::across`).
+    pub cross_needs: crate::across::Needs,
     /// Load-time warnings about packs loaded from files (tables that compete with, or claim the
     /// same tables as, another pack's), each naming both packs.
     pub warnings: Vec<String>,
@@ -133,6 +135,7 @@ impl Registry {
             }
         }
         self.packs.push(pack);
+        self.cross_needs = crate::across::Needs::of(self);
         Ok(())
     }
 

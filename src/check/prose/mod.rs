@@ -173,6 +173,7 @@ impl<'a> Ctx<'a> {
             position: self.doc.line_col(q.span.start),
             locator: None,
             side,
+            file: None,
         }
     }
 
@@ -188,6 +189,7 @@ impl<'a> Ctx<'a> {
             position: self.doc.line_col(f.provenance.span.start),
             locator: f.provenance.locator.clone(),
             side,
+            file: None,
         }
     }
 }

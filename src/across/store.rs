@@ -1,0 +1,313 @@
+//! What a streamed run keeps of each report for the rules across reports, spilled to a
+//! temporary file: in memory stay only each report's path, issuer (interned) and year, so a run
+//! over 100,000 reports keeps a few megabytes, not their figures. When every file was read, each
+//! series is loaded back, checked and dropped in turn.
+
+use super::{cross_check, Group, Identity, Kept, SeriesFacts};
+use crate::check::{RuleFilter, RuleStats};
+use crate::finding::Finding;
+use crate::rules::Registry;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+
+struct Entry {
+    path: Box<str>,
+    issuer: u32,
+    year: i32,
+    offset: u64,
+    count: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// The kept facts of a run's reports, on disk.
+pub struct Store {
+    out: BufWriter<File>,
+    written: u64,
+    entries: Vec<Entry>,
+    issuers: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+fn put_str(buf: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        None => buf.extend_from_slice(&NONE.to_le_bytes()),
+        Some(s) => {
+            buf.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            buf.extend_from_slice(s.as_bytes());
+        }
+    }
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> io::Result<&[u8]> {
+        if self.0.len() < n {
+            return Err(io::Error::other("truncated spool"));
+        }
+        let (a, b) = self.0.split_at(n);
+        self.0 = b;
+        Ok(a)
+    }
+    fn u16(&mut self) -> io::Result<u16> {
+        Ok(u16::from_le_bytes(
+            self.take(2)?.try_into().unwrap_or_default(),
+        ))
+    }
+    fn u32(&mut self) -> io::Result<u32> {
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().unwrap_or_default(),
+        ))
+    }
+    fn str(&mut self) -> io::Result<Option<String>> {
+        let n = self.u32()?;
+        if n == NONE {
+            return Ok(None);
+        }
+        Ok(Some(
+            String::from_utf8_lossy(self.take(n as usize)?).into_owned(),
+        ))
+    }
+}
+
+impl Store {
+    /// An empty store (its temporary file is removed as soon as it is opened).
+    pub fn new() -> io::Result<Self> {
+        Ok(Store {
+            out: BufWriter::new(crate::stream::spool_file()?),
+            written: 0,
+            entries: Vec::new(),
+            issuers: HashMap::new(),
+            names: Vec::new(),
+        })
+    }
+
+    /// Number of reports kept.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// No report kept.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Path of report `i`.
+    pub fn path(&self, i: usize) -> &str {
+        &self.entries[i].path
+    }
+
+    /// Keep one report.
+    pub fn push(&mut self, path: &str, s: &SeriesFacts) -> io::Result<()> {
+        let issuer = match &s.identity.issuer {
+            Some(name) => match self.issuers.get(name) {
+                Some(&i) => i,
+                None => {
+                    let i = self.names.len() as u32;
+                    self.names.push(name.clone());
+                    self.issuers.insert(name.clone(), i);
+                    i
+                }
+            },
+            None => NONE,
+        };
+        let mut buf = Vec::with_capacity(s.facts.len() * 48);
+        for k in &s.facts {
+            for v in [k.pack, k.table, k.row, k.column] {
+                buf.extend_from_slice(&v.to_le_bytes());
+            }
+            buf.extend_from_slice(&k.number.serialize());
+            buf.push(u8::from(k.blank) | (u8::from(k.exact) << 1));
+            for v in [k.start, k.len, k.line, k.col] {
+                buf.extend_from_slice(&v.to_le_bytes());
+            }
+            put_str(&mut buf, k.printed.as_deref().map(String::as_str));
+            put_str(&mut buf, k.locator.as_deref().map(String::as_str));
+        }
+        self.out.write_all(&buf)?;
+        self.entries.push(Entry {
+            path: path.into(),
+            issuer,
+            year: s.identity.year.unwrap_or(i32::MIN),
+            offset: self.written,
+            count: s.facts.len() as u32,
+        });
+        self.written += buf.len() as u64;
+        Ok(())
+    }
+
+    /// Group the kept reports by issuer and year (indices are report numbers in push order).
+    pub fn groups(&self) -> Vec<Group> {
+        let mut by: BTreeMap<&str, BTreeMap<i32, Vec<usize>>> = BTreeMap::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            if e.issuer != NONE && e.year != i32::MIN {
+                by.entry(&self.names[e.issuer as usize])
+                    .or_default()
+                    .entry(e.year)
+                    .or_default()
+                    .push(i);
+            }
+        }
+        by.into_iter()
+            .map(|(issuer, years)| Group {
+                issuer: issuer.to_string(),
+                years,
+            })
+            .collect()
+    }
+
+    fn load(&mut self, i: usize, file: &mut File) -> io::Result<SeriesFacts> {
+        let e = &self.entries[i];
+        let end = self.entries.get(i + 1).map_or(self.written, |n| n.offset);
+        file.seek(SeekFrom::Start(e.offset))?;
+        let mut bytes = vec![0u8; (end - e.offset) as usize];
+        file.read_exact(&mut bytes)?;
+        let mut r = Reader(&bytes);
+        let mut facts = Vec::with_capacity(e.count as usize);
+        for _ in 0..e.count {
+            let (pack, table, row, column) = (r.u16()?, r.u16()?, r.u16()?, r.u16()?);
+            let number = Decimal::deserialize(r.take(16)?.try_into().unwrap_or_default());
+            let flags = r.take(1)?[0];
+            let (start, len, line, col) = (r.u32()?, r.u32()?, r.u32()?, r.u32()?);
+            let printed = r.str()?.map(Box::new);
+            let locator = r.str()?.map(Box::new);
+            facts.push(Kept {
+                pack,
+                table,
+                row,
+                column,
+                number,
+                blank: flags & 1 != 0,
+                exact: flags & 2 != 0,
+                start,
+                len,
+                line,
+                col,
+                printed,
+                locator,
+            });
+        }
+        Ok(SeriesFacts {
+            identity: Identity {
+                issuer: (e.issuer != NONE).then(|| self.names[e.issuer as usize].clone()),
+                year: (e.year != i32::MIN).then_some(e.year),
+                ..Identity::default()
+            },
+            facts,
+        })
+    }
+
+    /// Run the rules across reports on every series of `groups` (from [`Store::groups`]),
+    /// loading one series at a time. Findings come with the number of the report they belong
+    /// to, sorted by report, then position.
+    pub fn check(
+        &mut self,
+        groups: &[Group],
+        registry: &Registry,
+        filter: &dyn RuleFilter,
+    ) -> io::Result<(Vec<(usize, Finding)>, RuleStats)> {
+        self.out.flush()?;
+        let mut file = self.out.get_ref().try_clone()?;
+        let mut found = Vec::new();
+        let mut stats = RuleStats::default();
+        for g in groups.iter().filter(|g| g.years.len() > 1) {
+            let members: Vec<usize> = g.years.values().flatten().copied().collect();
+            let mut loaded = Vec::with_capacity(members.len());
+            for &i in &members {
+                loaded.push(self.load(i, &mut file)?);
+            }
+            let list: Vec<(&str, &SeriesFacts)> = members
+                .iter()
+                .zip(&loaded)
+                .map(|(&i, s)| (&*self.entries[i].path, s))
+                .collect();
+            let local = Group {
+                issuer: g.issuer.clone(),
+                years: g
+                    .years
+                    .iter()
+                    .map(|(y, v)| {
+                        let idx = v
+                            .iter()
+                            .map(|i| members.iter().position(|m| m == i).unwrap_or_default())
+                            .collect();
+                        (*y, idx)
+                    })
+                    .collect(),
+            };
+            let (f, s) = cross_check(&list, std::slice::from_ref(&local), registry, filter);
+            found.extend(f.into_iter().map(|(i, f)| (members[i], f)));
+            stats.evaluated += s.evaluated;
+            stats.failed += s.failed;
+            stats.not_applicable += s.not_applicable;
+            stats.not_checkable += s.not_checkable;
+        }
+        found.sort_by(|a, b| {
+            (a.0, a.1.span.start, &a.1.rule).cmp(&(b.0, b.1.span.start, &b.1.rule))
+        });
+        file.seek(SeekFrom::End(0))?;
+        Ok((found, stats))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::LineCol;
+
+    fn kept(n: i64, printed: Option<&str>) -> Kept {
+        Kept {
+            pack: 1,
+            table: 2,
+            row: 3,
+            column: 4,
+            number: Decimal::new(n, 1),
+            blank: false,
+            exact: true,
+            start: 10,
+            len: 2,
+            line: 5,
+            col: 7,
+            printed: printed.map(|p| Box::new(p.to_string())),
+            locator: Some(Box::new("第2张表 第3行".into())),
+        }
+    }
+
+    #[test]
+    fn what_is_spilled_comes_back() {
+        let mut store = Store::new().unwrap();
+        let a = SeriesFacts {
+            identity: Identity {
+                issuer: Some("某局".into()),
+                year: Some(2022),
+                ..Identity::default()
+            },
+            facts: vec![kept(15, None), kept(-3, Some("约-0.3"))],
+        };
+        let b = SeriesFacts {
+            identity: Identity {
+                issuer: Some("某局".into()),
+                year: Some(2023),
+                ..Identity::default()
+            },
+            facts: vec![kept(7, None)],
+        };
+        store.push("a.txt", &a).unwrap();
+        store.push("b.txt", &b).unwrap();
+        let groups = store.groups();
+        assert_eq!(groups.len(), 1);
+        let mut file = {
+            store.out.flush().unwrap();
+            store.out.get_ref().try_clone().unwrap()
+        };
+        let back = store.load(0, &mut file).unwrap();
+        assert_eq!(back.facts, a.facts);
+        assert_eq!(back.identity.year, Some(2022));
+        assert_eq!(store.load(1, &mut file).unwrap().facts, b.facts);
+        assert_eq!(back.facts[0].position(), LineCol { line: 5, column: 7 });
+        assert_eq!(back.facts[1].text(), "约-0.3");
+    }
+}
