@@ -7,6 +7,7 @@ use crate::finding::Lang;
 use crate::pipeline::{check_file_with, FileReport};
 use crate::policy::{pattern_matches, Policy};
 pub use crate::policy::{FailOn, Require};
+use crate::report::escape_name;
 use crate::report::{self, OutputFormat, RenderOptions, Summary};
 use crate::rules::Registry;
 use crate::walk::{inputs, split_skipped, Input};
@@ -320,9 +321,7 @@ fn run_checks(
             .map(|input| match input {
                 Input::File(p) => check_file_with(p, registry, policy, keep_view),
                 Input::Error(path, cause) => FileReport::failed(path, cause.clone()),
-                Input::Skipped(p) => {
-                    FileReport::failed(&p.display().to_string(), "not a report".to_string())
-                }
+                Input::Skipped(p, why) => FileReport::failed(&p.display().to_string(), why.clone()),
             })
             .collect()
     };
@@ -390,13 +389,27 @@ pub fn check(args: CheckArgs) -> ExitCode {
     };
     let (files, skipped) = split_skipped(inputs(&args.paths));
     if args.verbose {
-        for p in &skipped {
-            eprintln!("gouji: skipping {} (not a report file type)", p.display());
+        for (p, why) in &skipped {
+            eprintln!(
+                "gouji: skipping {} ({why})",
+                escape_name(&p.display().to_string())
+            );
         }
     }
     if files.is_empty() {
         eprintln!("gouji: no report files found");
         return ExitCode::from(exit::TROUBLE);
+    }
+    if let Some(path) = &args.write_baseline {
+        if let Ok(target) = std::fs::canonicalize(path) {
+            if crate::walk::canonical_files(&files).contains(&target) {
+                eprintln!(
+                    "gouji: refusing to write the baseline to {}: it is one of the files being checked",
+                    escape_name(&path.display().to_string())
+                );
+                return ExitCode::from(exit::TROUBLE);
+            }
+        }
     }
     let lang = lang_or(args.output.lang, config.as_ref().and_then(|c| c.lang));
     let format = args
@@ -431,7 +444,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
     let mut reports = run_checks(&files, &registry, &policy, &args, keep_view);
     for r in &reports {
         if let Some(e) = &r.error {
-            eprintln!("gouji: {}: {}", r.path, e);
+            eprintln!("gouji: {}: {}", escape_name(&r.path), e);
         }
     }
     // The one chokepoint: selection, per-path ignores, severity overrides, baseline.
@@ -518,11 +531,11 @@ fn requirement_met(require: &[Require], r: &FileReport, lang: Lang) -> bool {
                     match lang {
                         Lang::Zh => eprintln!(
                             "gouji: {}: 没有可检查的统计表（{why}），而 --require tables 要求每个文件都有",
-                            r.path
+                            escape_name(&r.path)
                         ),
                         Lang::En => eprintln!(
                             "gouji: {}: no statistics table was checked ({why}); --require tables requires one",
-                            r.path
+                            escape_name(&r.path)
                         ),
                     }
                 }
@@ -558,7 +571,7 @@ fn check_json_streamed(
     let run = |out: &mut dyn Write| {
         crate::stream::run_json(files, registry, policy, &opts, out, |r| {
             if let Some(e) = &r.error {
-                eprintln!("gouji: {}: {}", r.path, e);
+                eprintln!("gouji: {}: {}", escape_name(&r.path), e);
             }
             if !requirement_met(require, r, lang) {
                 unmet.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -615,7 +628,7 @@ pub fn extract(args: ExtractArgs) -> ExitCode {
                 .map(|doc| export::read(&doc, &registry))
                 .map_err(|e| (p.display().to_string(), e.to_string())),
             Input::Error(path, cause) => Err((path.clone(), cause.clone())),
-            Input::Skipped(p) => Err((p.display().to_string(), "not a report".into())),
+            Input::Skipped(p, why) => Err((p.display().to_string(), why.clone())),
         })
         .collect();
     let mut errored = false;
@@ -628,7 +641,7 @@ pub fn extract(args: ExtractArgs) -> ExitCode {
                 manifest.push(m);
             }
             Err((path, cause)) => {
-                eprintln!("gouji: {path}: {cause}");
+                eprintln!("gouji: {}: {cause}", escape_name(&path));
                 manifest.push(export::ManifestRow::unreadable(&path, &cause));
                 errored = true;
             }

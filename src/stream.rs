@@ -44,9 +44,7 @@ pub fn for_each_report(
             .map(|input| match input {
                 Input::File(p) => check_file_with(p, registry, filter, keep_view),
                 Input::Error(path, cause) => FileReport::failed(path, cause.clone()),
-                Input::Skipped(p) => {
-                    FileReport::failed(&p.display().to_string(), "not a report".to_string())
-                }
+                Input::Skipped(p, why) => FileReport::failed(&p.display().to_string(), why.clone()),
             })
             .collect();
         for r in reports {

@@ -13,7 +13,7 @@ use crate::source::html::{visible_text, VisibleText};
 use crate::source::{Block, Document, InputFormat, Span};
 use regex::Regex;
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 /// One report inside a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,38 +37,91 @@ pub struct ProseParagraph {
     pub segment: usize,
     /// Sentences (byte ranges of `text`, split at `。！？!?`).
     pub sentences: Vec<Range<usize>>,
-    /// Map back to the view for HTML paragraphs.
-    map: Option<VisibleText>,
+    /// Map back to the view for HTML paragraphs (shared by the pieces of a long paragraph), and
+    /// the byte offset of this piece's text in the mapped text.
+    map: Option<(Arc<VisibleText>, usize)>,
+    /// Byte offset of every parenthesis in `text` with the depth after it (for
+    /// [`ProseParagraph::depth_at`] in logarithmic time).
+    parens: Vec<(usize, u32)>,
+    /// Byte ranges of the clause delimiters in `text`, in order.
+    delims: Vec<Range<usize>>,
 }
 
 impl ProseParagraph {
     /// View span of a byte range of [`ProseParagraph::text`].
     pub fn view_span(&self, range: Range<usize>) -> Span {
         match &self.map {
-            Some(m) => m.source_span(range),
+            Some((m, base)) => m.source_span(base + range.start..base + range.end),
             None => self.span.start + range.start..self.span.start + range.end,
         }
     }
 
-    /// Index of the sentence holding byte `at`.
-    pub fn sentence_of(&self, at: usize) -> usize {
-        self.sentences
-            .iter()
-            .position(|s| at < s.end)
-            .unwrap_or(self.sentences.len().saturating_sub(1))
-    }
-
-    /// Parenthesis depth at byte `at` (`（…）` and `(…)`).
-    pub fn depth_at(&self, at: usize) -> u32 {
+    /// A paragraph of `text` at `span` in segment `segment`.
+    fn new(
+        text: String,
+        span: Span,
+        segment: usize,
+        map: Option<(Arc<VisibleText>, usize)>,
+    ) -> Self {
+        let mut parens = Vec::new();
+        let mut delims = Vec::new();
         let mut d: u32 = 0;
-        for c in self.text.get(..at).unwrap_or("").chars() {
+        for (i, c) in text.char_indices() {
             match c {
-                '（' | '(' => d += 1,
-                '）' | ')' => d = d.saturating_sub(1),
+                '（' | '(' => {
+                    d += 1;
+                    parens.push((i, d));
+                }
+                '）' | ')' => {
+                    d = d.saturating_sub(1);
+                    parens.push((i, d));
+                }
                 _ => {}
             }
+            if CLAUSE_DELIMS.contains(&c) {
+                delims.push(i..i + c.len_utf8());
+            }
         }
-        d
+        ProseParagraph {
+            sentences: sentences(&text),
+            text,
+            span,
+            segment,
+            map,
+            parens,
+            delims,
+        }
+    }
+
+    /// Index of the sentence holding byte `at` (binary search: sentences are in order).
+    pub fn sentence_of(&self, at: usize) -> usize {
+        let i = self.sentences.partition_point(|s| s.end <= at);
+        i.min(self.sentences.len().saturating_sub(1))
+    }
+
+    /// Parenthesis depth at byte `at` (`（…）` and `(…)`): the depth after the last parenthesis
+    /// that starts before `at`.
+    pub fn depth_at(&self, at: usize) -> u32 {
+        let i = self.parens.partition_point(|&(p, _)| p < at);
+        if i == 0 {
+            0
+        } else {
+            self.parens[i - 1].1
+        }
+    }
+
+    /// The clause around a token: back to the previous delimiter, on to the next one.
+    pub fn clause_of(&self, tok: Range<usize>) -> Range<usize> {
+        // Delimiters wholly before the token start, and the first one at or after its end.
+        let before = self.delims.partition_point(|d| d.end <= tok.start);
+        let start = if before == 0 {
+            0
+        } else {
+            self.delims[before - 1].end
+        };
+        let after = self.delims.partition_point(|d| d.start < tok.end);
+        let end = self.delims.get(after).map_or(self.text.len(), |d| d.start);
+        start..end
     }
 }
 
@@ -164,26 +217,100 @@ pub fn extract_prose(doc: &Document) -> ProseFacts {
     let mut current: Option<Segment> = None;
     for block in &doc.blocks {
         let Block::Paragraph(p) = block else { continue };
-        let (text, map) = if doc.format == InputFormat::Html {
+        let (whole, map) = if doc.format == InputFormat::Html {
             let v = visible_text(&doc.view, &p.span);
-            (v.text.clone(), Some(v))
+            (v.text.clone(), Some(Arc::new(v)))
         } else {
             (doc.slice(&p.span).to_string(), None)
         };
-        if text.trim().is_empty() {
-            continue;
+        let pieces = pieces(&whole);
+        let single = pieces.len() == 1;
+        for piece in pieces {
+            let text = whole[piece.clone()].to_string();
+            let (span, map) = match &map {
+                Some(m) => (
+                    if single {
+                        p.span.clone()
+                    } else {
+                        m.source_span(piece.clone())
+                    },
+                    Some((m.clone(), piece.start)),
+                ),
+                None => (p.span.start + piece.start..p.span.start + piece.end, None),
+            };
+            add_paragraph(&mut out, &mut current, text, span, map);
         }
-        if let Some(seg) = segment_start(&text, current.as_ref(), p.span.start) {
+    }
+    if out.segments.is_empty() {
+        out.segments.push(Segment {
+            start: 0,
+            year: None,
+            title: None,
+        });
+    }
+    out
+}
+
+/// Longest paragraph piece read as one (bytes). A report written on one line would otherwise
+/// be one paragraph of megabytes, and the prose rules look around each number within its
+/// paragraph; longer paragraphs are cut at sentence ends into pieces of at most this size, so
+/// the work stays linear in the document. A real paragraph is a few hundred bytes.
+pub const MAX_PARAGRAPH_BYTES: usize = 16 * 1024;
+
+/// Byte ranges of `text` cut at sentence ends into pieces of at most [`MAX_PARAGRAPH_BYTES`]
+/// (one piece when it is shorter; a sentence longer than that is cut at a character boundary).
+fn pieces(text: &str) -> Vec<Range<usize>> {
+    if text.len() <= MAX_PARAGRAPH_BYTES {
+        return vec![0..text.len()];
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    while text.len() - start > MAX_PARAGRAPH_BYTES {
+        let mut limit = start + MAX_PARAGRAPH_BYTES;
+        while !text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let window = &text[start..limit];
+        let cut = window
+            .char_indices()
+            .rev()
+            .find(|(_, c)| SENTENCE_DELIMS.contains(c))
+            .map(|(i, c)| start + i + c.len_utf8())
+            .filter(|&e| e > start)
+            .unwrap_or(limit);
+        out.push(start..cut);
+        start = cut;
+    }
+    if start < text.len() {
+        out.push(start..text.len());
+    }
+    out
+}
+
+/// Add one paragraph (or piece of one) to the facts.
+fn add_paragraph(
+    out: &mut ProseFacts,
+    current: &mut Option<Segment>,
+    text: String,
+    span: Span,
+    map: Option<(Arc<VisibleText>, usize)>,
+) {
+    {
+        if text.trim().is_empty() {
+            return;
+        }
+        let p_span = span;
+        if let Some(seg) = segment_start(&text, current.as_ref(), p_span.start) {
             match out.segments.last_mut() {
                 // The first segment had no year yet (page chrome before the report): it is this one.
                 Some(last) if last.year.is_none() => {
                     last.year = seg.year;
                     last.title = seg.title.clone();
-                    current = Some(last.clone());
+                    *current = Some(last.clone());
                 }
                 _ => {
                     out.segments.push(seg.clone());
-                    current = Some(seg);
+                    *current = Some(seg);
                 }
             }
         } else if current.is_none() {
@@ -193,19 +320,13 @@ pub fn extract_prose(doc: &Document) -> ProseFacts {
                 title: None,
             };
             out.segments.push(seg.clone());
-            current = Some(seg);
+            *current = Some(seg);
         }
         let segment = out.segments.len().saturating_sub(1);
-        let para = ProseParagraph {
-            sentences: sentences(&text),
-            text,
-            span: p.span.clone(),
-            segment,
-            map,
-        };
+        let para = ProseParagraph::new(text, p_span, segment, map);
         let pi = out.paragraphs.len();
         for tok in scan(&para.text) {
-            let clause = clause_of(&para.text, tok.span.clone());
+            let clause = para.clause_of(tok.span.clone());
             let label = label_of(&para.text, clause.start, tok.span.start);
             out.quantities.push(ProseQuantity {
                 paragraph: pi,
@@ -222,14 +343,6 @@ pub fn extract_prose(doc: &Document) -> ProseFacts {
         }
         out.paragraphs.push(para);
     }
-    if out.segments.is_empty() {
-        out.segments.push(Segment {
-            start: 0,
-            year: None,
-            title: None,
-        });
-    }
-    out
 }
 
 /// Does this paragraph open a new report segment?
@@ -298,26 +411,22 @@ fn sentences(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// The clause around a token: back to the previous delimiter, on to the next one.
-fn clause_of(text: &str, tok: Range<usize>) -> Range<usize> {
-    let before = text.get(..tok.start).unwrap_or("");
-    let start = before
-        .char_indices()
-        .rev()
-        .find(|(_, c)| CLAUSE_DELIMS.contains(c))
-        .map(|(i, c)| i + c.len_utf8())
-        .unwrap_or(0);
-    let after = text.get(tok.end..).unwrap_or("");
-    let end = after
-        .char_indices()
-        .find(|(_, c)| CLAUSE_DELIMS.contains(c))
-        .map(|(i, _)| tok.end + i)
-        .unwrap_or(text.len());
-    start..end
-}
+/// Longest label phrase kept (characters before the number); a clause without delimiters can
+/// be a whole megabyte-long line, and copying it for every number would be quadratic.
+const MAX_LABEL_CHARS: usize = 120;
 
 fn label_of(text: &str, clause_start: usize, tok_start: usize) -> String {
-    let mut s = text.get(clause_start..tok_start).unwrap_or("").trim();
+    let mut s = text.get(clause_start..tok_start).unwrap_or("");
+    if s.len() > MAX_LABEL_CHARS * 4 {
+        // Keep the last MAX_LABEL_CHARS characters: the words nearest the number.
+        let cut = s
+            .char_indices()
+            .rev()
+            .nth(MAX_LABEL_CHARS - 1)
+            .map_or(0, |(i, _)| i);
+        s = &s[cut..];
+    }
+    let mut s = s.trim();
     for t in LABEL_TRIGGERS {
         if let Some(rest) = s.strip_prefix(t) {
             s = rest.trim_start_matches([':', '：', ',', '，']).trim();
