@@ -217,8 +217,14 @@ impl Baseline {
                 path: name.clone(),
                 source,
             })?;
+        Self::parse(path, &text)
+    }
+
+    /// Parse a baseline from its text; `path` names it and anchors its relative paths.
+    pub fn parse(path: &Path, text: &str) -> Result<Baseline, BaselineError> {
+        let name = path.display().to_string();
         let file: BaselineFile =
-            serde_json::from_str(&text).map_err(|source| BaselineError::Format {
+            serde_json::from_str(text).map_err(|source| BaselineError::Format {
                 path: name.clone(),
                 source,
             })?;

@@ -113,7 +113,7 @@ pub fn parse_checked(
 pub const MAX_TOKENS: usize = 1_000_000;
 /// Deepest nesting of tables built; deeper `<table>` tags are read as plain block boundaries
 /// (so nesting costs linear time: every level copies its layout cells up once).
-pub const MAX_TABLE_DEPTH: usize = 32;
+pub const MAX_TABLE_DEPTH: usize = 16;
 
 /// Tokenizes `view` and builds its blocks; `Err` names the budget a page exceeds.
 fn build_blocks(view: &str) -> Result<Vec<Block>, String> {
@@ -144,12 +144,16 @@ fn build_blocks(view: &str) -> Result<Vec<Block>, String> {
 /// For each skipped element name, the byte offset of the last `</name` in `source` (ASCII case
 /// insensitive). A skipped element is only skipped when its end tag comes later.
 pub(super) fn last_end_tags(source: &str) -> HashMap<&'static str, usize> {
+    // Built once: this runs for every paragraph of a page.
+    static FINDER: std::sync::LazyLock<Option<AhoCorasick>> = std::sync::LazyLock::new(|| {
+        let patterns = SKIPPED.map(|n| format!("</{n}"));
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(patterns)
+            .ok()
+    });
     let mut last = HashMap::new();
-    let patterns = SKIPPED.map(|n| format!("</{n}"));
-    let Ok(finder) = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(&patterns)
-    else {
+    let Some(finder) = FINDER.as_ref() else {
         return last;
     };
     let bytes = source.as_bytes();

@@ -317,4 +317,64 @@ mod tests {
         assert_eq!(parse_ref("5"), Some((5, None)));
         assert_eq!(parse_area("B2:A1"), Some(((2, 2), (1, 1))));
     }
+
+    fn sheet(body: &str) -> Vec<u8> {
+        crate::fuzz::xlsx_with_sheet(
+            format!(
+                r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{body}</worksheet>"#
+            )
+            .as_bytes(),
+        )
+    }
+
+    #[test]
+    fn sparse_sheets_and_bad_references_are_refused_by_name() {
+        let far = sheet(
+            r#"<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>2</v></c></row></sheetData>"#,
+        );
+        let e = prescan(&far).unwrap_err().to_string();
+        assert!(
+            e.contains("sheet Sheet1 spans 1048576 rows × 16384 columns"),
+            "{e}"
+        );
+        for bad in ["ZZZZZZZZZZZZZZ1", "A99999999999", "A0"] {
+            let x = sheet(&format!(
+                r#"<sheetData><row r="1"><c r="{bad}"><v>1</v></c></row></sheetData>"#
+            ));
+            let e = prescan(&x).unwrap_err().to_string();
+            assert!(e.contains(bad), "{e}");
+        }
+        let dim = sheet(r#"<dimension ref="B2:A1"/><sheetData/>"#);
+        assert!(prescan(&dim).is_err());
+        let ok = sheet(
+            r#"<dimension ref="A1:B2"/><sheetData><row r="1"><c r="A1"><v>1</v></c><c><v>2</v></c></row></sheetData><mergeCells><mergeCell ref="A2:B2"/></mergeCells>"#,
+        );
+        assert!(prescan(&ok).is_ok());
+    }
+
+    #[test]
+    fn many_merges_are_expanded_in_linear_time() {
+        // 40,000 merged 2×2 blocks fill a 400×400 grid: one pass per region, not per cell.
+        let mut merges = String::new();
+        for r in (1..=400).step_by(2) {
+            for c in (0..400).step_by(2) {
+                let (a, b) = (
+                    super::super::column_name(c),
+                    super::super::column_name(c + 1),
+                );
+                merges.push_str(&format!(r#"<mergeCell ref="{a}{r}:{b}{}"/>"#, r + 1));
+            }
+        }
+        let x = sheet(&format!(
+            r#"<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="400"><c r="OJ400"><v>2</v></c></row></sheetData><mergeCells>{merges}</mergeCells>"#
+        ));
+        let start = std::time::Instant::now();
+        let doc = super::super::read("m.xlsx", &x).expect("readable");
+        assert!(start.elapsed().as_secs() < 60);
+        let crate::source::Block::Table(t) = &doc.blocks[1] else {
+            panic!("no table");
+        };
+        assert_eq!(t.rows.len(), 400);
+        assert_eq!(t.rows[0].cells[0].origin, t.rows[1].cells[1].origin);
+    }
 }
