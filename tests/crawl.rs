@@ -123,3 +123,83 @@ fn a_cell_that_is_not_a_number_keeps_its_column() {
         r.findings.iter().map(|f| &f.rule).collect::<Vec<_>>()
     );
 }
+
+/// A converter's Markdown: generic headers (`| 类别 | 数据1 | … | 总计 |`) and table 3 cut into
+/// one small table per row group, most pieces without any signature of their form.
+#[test]
+fn markdown_cut_into_pieces_with_generic_headers_is_read_whole() {
+    let path = fixture("formats/markdown_cut_f2021.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let r = check_document(&read("cut.md", &text), registry(), &AllRules);
+    assert_eq!(r.formats, vec!["F2021".to_string()]);
+    assert!(
+        r.findings.is_empty(),
+        "{:?}",
+        r.findings.first().map(|f| &f.rule)
+    );
+    let doc = read("cut.md", &text);
+    let t3 = gouji::export::rows(&doc, registry())
+        .into_iter()
+        .filter(|row| row.table_id == "t3")
+        .count();
+    assert_eq!(t3, 25 * 7);
+    // One figure of the third piece changed: the row no longer adds up.
+    let changed = text.replacen(
+        "| 2.其他法律行政法规禁止公开 | 2 |",
+        "| 2.其他法律行政法规禁止公开 | 3 |",
+        1,
+    );
+    assert_ne!(changed, text);
+    let r = check_document(&read("cut.md", &changed), registry(), &AllRules);
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.rule == "F2021-T3-ROW" && f.severity == Severity::Error));
+}
+
+/// 第二十条第（八）项 (行政事业性收费) has only 上一年项目数量 and 本年增/减: a page whose
+/// 本年增/减 cell spans the missing 处理决定数量 column gives one figure, never a negative
+/// decision count.
+#[test]
+fn a_row_never_fills_a_column_its_sub_table_lacks() {
+    let path = fixture("html/f2019_fee_colspan.html");
+    let bytes = std::fs::read(&path).unwrap();
+    let doc = read_bytes("fee.html", &bytes, &path).unwrap();
+    let rows = gouji::export::rows(&doc, registry());
+    let fees: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r.row_key == "disclose.fees")
+        .map(|r| (r.column_key.as_str(), r.value.as_str()))
+        .collect();
+    assert_eq!(fees, vec![("items_prev", "11"), ("items_delta", "-6")]);
+    let r = check_document(&doc, registry(), &AllRules);
+    assert!(
+        r.findings.is_empty(),
+        "{:?}",
+        r.findings.first().map(|f| &f.rule)
+    );
+}
+
+/// In a grid too, a mistyped figure keeps its column: `1O` in 商业企业 is reported at its
+/// cell and the figures after it stay where they are (no wrong error in their columns).
+#[test]
+fn a_mistyped_figure_in_a_grid_does_not_shift_its_row() {
+    let text = std::fs::read_to_string(fixture("formats/seed_002.txt")).unwrap();
+    let line = "三、本年度办理结果 | (一)予以公开 | 5 | 1 | 0 | 0 | 0 | 0 | 6 | |";
+    assert!(text.contains(line));
+    let changed = text.replace(line, &line.replace("| 5 | 1 |", "| 5 | 1O |"));
+    let r = check_document(&read("s.txt", &changed), registry(), &AllRules);
+    let rules: Vec<(&str, Severity)> = r
+        .findings
+        .iter()
+        .map(|f| (f.rule.as_str(), f.severity))
+        .collect();
+    assert!(
+        rules.contains(&("GOUJI-CELL-NOT-NUMBER", Severity::Warning)),
+        "{rules:?}"
+    );
+    assert!(
+        rules.iter().all(|(_, s)| *s != Severity::Error),
+        "{rules:?}"
+    );
+}

@@ -299,7 +299,12 @@ impl<'a> Stream<'a> {
         facts: &mut Vec<Fact>,
         ambiguous: &mut Vec<AmbiguousRow>,
     ) {
-        let n = def.columns.len();
+        // The row's own columns (a row may have fewer than its table).
+        let own: Vec<usize> = match &row.columns {
+            Some(subset) => subset.clone(),
+            None => (0..def.columns.len()).collect(),
+        };
+        let n = own.len();
         let values: Vec<&Token> = group.values.iter().map(|&t| &self.tokens[t]).collect();
         let m = values.len();
         if m == 0 || m > n {
@@ -313,7 +318,7 @@ impl<'a> Stream<'a> {
         // Where a dropped cell "is": just after the row's last figure.
         let dropped_at = values.last().map_or(0, |t| t.span.end);
         let fact = |ci: usize, tok: Option<&Token>, read: Reading| -> Option<Fact> {
-            let col = &def.columns[ci];
+            let col = &def.columns[own[ci]];
             let (value, span, text) = match tok {
                 Some(t) => {
                     let value = match &t.kind {
@@ -608,6 +613,18 @@ fn is_bad_figure(w: &str) -> bool {
         && w.chars().any(|c| matches!(c, 'O' | 'o' | 'l' | 'I'))
         && w.chars()
             .all(|c| c.is_ascii_digit() || matches!(c, 'O' | 'o' | 'l' | 'I'))
+}
+
+/// A cell printed where a figure belongs that is not one but looks like a typing slip for one:
+/// digits mixed with look-alike letters (`1O`, `l2`), a lone Chinese numeral (`一`) or a lone
+/// Latin letter.
+pub(crate) fn is_mistyped_figure(t: &str) -> bool {
+    let mut chars = t.chars();
+    let lone = match (chars.next(), chars.next()) {
+        (Some(c), None) => "一二三四五六七八九十〇".contains(c) || c.is_ascii_alphabetic(),
+        _ => false,
+    };
+    lone || is_bad_figure(t)
 }
 
 /// One word: a unit, a value, a bad figure, text, or text run together with a trailing figure.

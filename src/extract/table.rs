@@ -31,10 +31,14 @@ impl RowView<'_> {
 
 fn row_view(cells: &[Cell]) -> RowView<'_> {
     let parsed: Vec<CellValue> = cells.iter().map(|c| parse_cell(&c.text)).collect();
-    // Value cells: the longest suffix of cells that are not text.
+    // Value cells: the longest suffix of cells that are not text. A mistyped figure (`1O`,
+    // `一`) stands where a figure belongs: it keeps its column instead of becoming a label.
     let split = parsed
         .iter()
-        .rposition(|v| matches!(v, CellValue::Text))
+        .enumerate()
+        .rposition(|(i, v)| {
+            matches!(v, CellValue::Text) && !super::stream::is_mistyped_figure(cells[i].text.trim())
+        })
         .map(|i| i + 1)
         .unwrap_or(0);
     let mut seen = HashSet::new();
@@ -114,16 +118,52 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
                 .copied()
                 .filter(|&(pi, _)| pack_signed[pi])
                 .collect();
-            let pool = if signed.is_empty() { &group } else { &signed };
-            let Some(&(pi, ti)) = pool
-                .iter()
-                .rev()
-                .max_by_key(|&&(pi, _)| registry.packs[pi].priority)
-            else {
+            // A table cut into pieces (Markdown with one small table per row group) may carry
+            // none of its own form's signatures in a piece: when the document names its form,
+            // that form's table of the same id reads the piece, if it finds rows there.
+            let document_form: Vec<(usize, usize)> = if signed.is_empty() {
+                registry
+                    .packs
+                    .iter()
+                    .enumerate()
+                    .filter(|&(pi, _)| pack_signed[pi])
+                    .flat_map(|(pi, p)| {
+                        p.tables
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, d)| d.id == id)
+                            .map(move |(ti, _)| (pi, ti))
+                    })
+                    .filter(|&(pi, ti)| {
+                        !read_rows(&registry.packs[pi].tables[ti], &views)
+                            .0
+                            .is_empty()
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            // Of the signed candidates (or, failing those, the document's form and the pieces'
+            // own candidates), the one that reads the most rows; then the higher priority.
+            let pool: Vec<(usize, usize)> = if !signed.is_empty() {
+                signed
+            } else {
+                let mut all = group.clone();
+                all.extend(document_form.iter().copied().filter(|c| !group.contains(c)));
+                all
+            };
+            let Some(&(pi, ti)) = pool.iter().rev().max_by_key(|&&(pi, ti)| {
+                let rows: HashSet<String> = read_rows(&registry.packs[pi].tables[ti], &views)
+                    .0
+                    .into_iter()
+                    .map(|f| f.row)
+                    .collect();
+                (rows.len(), pack_signed[pi], registry.packs[pi].priority)
+            }) else {
                 continue;
             };
             let def = &registry.packs[pi].tables[ti];
-            let found = read_rows(def, &views);
+            let (found, not_numbers) = read_rows(def, &views);
             facts.tables.push(TableInstance {
                 pack: pi,
                 table: ti,
@@ -131,7 +171,7 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
                 span: table.span.clone(),
                 facts: found,
                 ambiguous: Vec::new(),
-                not_numbers: Vec::new(),
+                not_numbers,
             });
         }
     }
@@ -171,6 +211,13 @@ fn read_streams(
         })
     };
     candidates.retain(|&(pi, ti)| !complete(pi, ti));
+    // Where a grid gave part of a table, the stream completes it with the same definition.
+    candidates.retain(|&(pi, ti)| {
+        let id = &registry.packs[pi].tables[ti].id;
+        facts.tables.iter().all(|t| {
+            registry.packs[t.pack].tables[t.table].id != *id || (t.pack == pi && t.table == ti)
+        })
+    });
     if candidates.is_empty() {
         return;
     }
@@ -208,31 +255,44 @@ fn read_streams(
         let def = &registry.packs[pi].tables[ti];
         for f in &found {
             let inst = stream.instance(def, f, pi, ti, number + 1);
-            let grid = facts.tables.iter_mut().find(|t| {
-                t.pack == pi
-                    && t.table == ti
-                    && t.span.start < inst.span.end
-                    && inst.span.start < t.span.end
-            });
-            match grid {
-                Some(g) => {
-                    // Rows the grid read stay as read; rows it missed come from the stream.
-                    let have: HashSet<String> = g.facts.iter().map(|f| f.row.clone()).collect();
-                    g.facts
-                        .extend(inst.facts.into_iter().filter(|f| !have.contains(&f.row)));
-                    g.not_numbers.extend(inst.not_numbers);
-                    g.ambiguous.extend(
-                        inst.ambiguous
-                            .into_iter()
-                            .filter(|a| !have.contains(&a.row)),
-                    );
-                    g.span = g.span.start.min(inst.span.start)..g.span.end.max(inst.span.end);
-                }
-                None => {
-                    number += 1;
-                    added.push(inst);
-                }
+            // The grid pieces of this table inside the stream's span (a table cut into one
+            // small table per row group) become one table, so its identities see every row.
+            let pieces: Vec<usize> = (0..facts.tables.len())
+                .filter(|&k| {
+                    let t = &facts.tables[k];
+                    t.pack == pi
+                        && t.table == ti
+                        && t.span.start < inst.span.end
+                        && inst.span.start < t.span.end
+                })
+                .collect();
+            let Some((&first, rest)) = pieces.split_first() else {
+                number += 1;
+                added.push(inst);
+                continue;
+            };
+            for &k in rest.iter().rev() {
+                let piece = facts.tables.remove(k);
+                let g = &mut facts.tables[first];
+                let have: HashSet<String> = g.facts.iter().map(|f| f.row.clone()).collect();
+                g.facts
+                    .extend(piece.facts.into_iter().filter(|f| !have.contains(&f.row)));
+                g.ambiguous.extend(piece.ambiguous);
+                g.not_numbers.extend(piece.not_numbers);
+                g.span = g.span.start.min(piece.span.start)..g.span.end.max(piece.span.end);
             }
+            let g = &mut facts.tables[first];
+            // Rows the grid read stay as read; rows it missed come from the stream.
+            let have: HashSet<String> = g.facts.iter().map(|f| f.row.clone()).collect();
+            g.facts
+                .extend(inst.facts.into_iter().filter(|f| !have.contains(&f.row)));
+            g.not_numbers.extend(inst.not_numbers);
+            g.ambiguous.extend(
+                inst.ambiguous
+                    .into_iter()
+                    .filter(|a| !have.contains(&a.row)),
+            );
+            g.span = g.span.start.min(inst.span.start)..g.span.end.max(inst.span.end);
         }
     }
     facts.tables.extend(added);
@@ -240,7 +300,7 @@ fn read_streams(
 }
 
 /// Find each declared row and turn its value cells into facts.
-fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
+fn read_rows(def: &TableDef, views: &[RowView]) -> (Vec<Fact>, Vec<super::NotNumber>) {
     let mut matched: Vec<Option<usize>> = vec![None; def.rows.len()];
     let mut taken = vec![false; views.len()];
     for (ri, row) in def.rows.iter().enumerate() {
@@ -278,10 +338,30 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
     }
     match_dropped_glyphs(def, views, &mut matched, &mut taken);
     let mut facts = Vec::new();
+    let mut not_numbers = Vec::new();
     for (ri, row) in def.rows.iter().enumerate() {
         let Some(vi) = matched[ri] else { continue };
-        let values = &views[vi].values;
-        let n = def.columns.len();
+        // A row with fewer columns than its table (第（八）项 has no 处理决定数量): a cell
+        // spanning the missing column is one figure, not two.
+        let own: Vec<(&Cell, CellValue)>;
+        let values = match &row.columns {
+            Some(_) => {
+                let mut seen = HashSet::new();
+                own = views[vi]
+                    .values
+                    .iter()
+                    .filter(|(c, _)| seen.insert(c.origin))
+                    .cloned()
+                    .collect();
+                &own
+            }
+            None => &views[vi].values,
+        };
+        let columns: Vec<(usize, &crate::rules::pack::ColumnDef)> = match &row.columns {
+            Some(subset) => subset.iter().map(|&i| (i, &def.columns[i])).collect(),
+            None => def.columns.iter().enumerate().collect(),
+        };
+        let n = columns.len();
         // More figures than the form has columns (a report that added a 小计 column): which
         // figure belongs to which column is unknown, so the row gives no facts rather than
         // misplaced ones.
@@ -295,7 +375,7 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
         {
             continue;
         }
-        for (ci, col) in def.columns.iter().enumerate() {
+        for (ci, &(_, col)) in columns.iter().enumerate() {
             let idx = match def.align {
                 Align::Left => Some(ci),
                 Align::Right => (values.len() + ci).checked_sub(n),
@@ -307,7 +387,14 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
                 CellValue::Number(q) => FactValue::Number(q.clone()),
                 CellValue::Blank => FactValue::Blank,
                 CellValue::NotApplicable => FactValue::NotApplicable,
-                CellValue::Text => continue,
+                CellValue::Text => {
+                    not_numbers.push(super::NotNumber {
+                        span: cell.span.clone(),
+                        row_label: row.label.clone(),
+                        text: cell.text.clone(),
+                    });
+                    continue;
+                }
             };
             facts.push(Fact {
                 row: row.key.clone(),
@@ -325,7 +412,7 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> Vec<Fact> {
             });
         }
     }
-    facts
+    (facts, not_numbers)
 }
 
 /// Is `short` what is left of `long` after a few glyphs were dropped (a subsequence keeping at

@@ -133,6 +133,10 @@ pub struct RowDef {
     /// A row some variants of the form do not print: when it is not found, `sum(…)` and globs
     /// leave it out instead of making the rule not applicable.
     pub optional: bool,
+    /// The columns this row has, as indices into the table's columns, when it has fewer than
+    /// the table (第（八）项 行政事业性收费 has no 处理决定数量): its figures go to these, in order,
+    /// never to a neighbour's column.
+    pub columns: Option<Vec<usize>>,
 }
 
 /// A computed fact (per column).
@@ -673,6 +677,7 @@ fn validate_table(p: &mut Problems, t: &RawTable) -> TableDef {
             after,
             unlabeled: r.unlabeled,
             optional: r.optional,
+            columns: row_columns(p, r, &columns),
         });
     }
     let mut def = TableDef {
@@ -701,6 +706,36 @@ fn validate_table(p: &mut Problems, t: &RawTable) -> TableDef {
         }
     }
     def
+}
+
+/// The column subset a row declares (`columns = ["items_prev", "items_delta"]`), as indices.
+fn row_columns(
+    p: &mut Problems,
+    r: &super::raw::RawRow,
+    columns: &[ColumnDef],
+) -> Option<Vec<usize>> {
+    let keys = r.columns.as_ref()?;
+    let mut out = Vec::new();
+    for k in keys {
+        match columns.iter().position(|c| c.key == *k.get_ref()) {
+            Some(i) if !out.contains(&i) => out.push(i),
+            Some(_) => p.push(k.span(), format!("column `{}` listed twice", k.get_ref())),
+            None => p.push(
+                k.span(),
+                format!(
+                    "unknown column `{}` (this table's columns: {})",
+                    k.get_ref(),
+                    columns
+                        .iter()
+                        .map(|c| c.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+        }
+    }
+    out.sort_unstable();
+    Some(out)
 }
 
 /// Is `key` a row key or virtual of `table`, or a prefix of row keys (for globs)?

@@ -87,6 +87,8 @@ pub(crate) struct RawRow {
     pub(crate) unlabeled: bool,
     #[serde(default)]
     pub(crate) optional: bool,
+    #[serde(default)]
+    pub(crate) columns: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
