@@ -261,7 +261,7 @@ pub const MAX_PARAGRAPH_BYTES: usize = 16 * 1024;
 /// (one piece when it is shorter; a sentence longer than that is cut at a character boundary).
 fn pieces(text: &str) -> Vec<Range<usize>> {
     if text.len() <= MAX_PARAGRAPH_BYTES {
-        return vec![0..text.len()];
+        return std::iter::once(0..text.len()).collect();
     }
     let mut out = Vec::new();
     let mut start = 0;

@@ -217,12 +217,8 @@ fn scan_sheet<R: std::io::BufRead>(input: R, sheet: &str) -> Result<Extent, Read
     let mut extent = Extent::default();
     let mut row: u64 = 0;
     let mut col: u64 = 0;
-    loop {
-        let event = match reader.read_event_into(&mut buf) {
-            Ok(e) => e,
-            // Malformed XML: calamine reports it.
-            Err(_) => break,
-        };
+    // Malformed XML ends the scan: calamine reports it.
+    while let Ok(event) = reader.read_event_into(&mut buf) {
         match event {
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 "row" => {
