@@ -444,3 +444,31 @@ fn pdftotext_grandchild_cannot_hold_the_run() {
     assert!(run.elapsed < Duration::from_secs(30), "{:?}", run.elapsed);
     assert!(run.stdout.contains("r.txt"), "{}", run.stdout);
 }
+
+#[test]
+fn a_pdf_page_tree_loop_is_called_damaged_not_a_scan() {
+    let dir = scratch();
+    // Catalog → Pages whose only kid is itself.
+    let objs = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [2 0 R] /Count 1 >>",
+    ];
+    let mut pdf = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.push_str(&format!("{} 0 obj\n{o}\nendobj\n", i + 1));
+    }
+    let xref = pdf.len();
+    pdf.push_str("xref\n0 3\n0000000000 65535 f \n");
+    for o in offsets {
+        pdf.push_str(&format!("{o:010} 00000 n \n"));
+    }
+    pdf.push_str(&format!(
+        "trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    ));
+    std::fs::write(dir.path().join("loop.pdf"), pdf).expect("write");
+    let run = refused_and_others_checked(dir.path(), "loop.pdf", &[]);
+    assert!(run.stderr.contains("damaged"), "{}", run.stderr);
+    assert!(!run.stderr.contains("no text layer"), "{}", run.stderr);
+}
