@@ -29,4 +29,20 @@ for f in rules/*.toml; do seed pack "$f"; done
 seed config src/config_starter.toml
 for f in $(find fixtures -name '*baseline*.json'); do seed baseline "$f"; done
 printf '{"version":1,"entries":[]}' > $c/baseline/seed-empty
+cat > $c/baseline/seed-entry <<'JSON'
+{
+  "version": 1,
+  "tool": "gouji",
+  "entries": [
+    {
+      "fingerprint": "df9c18f9e145d3be",
+      "path": "fixtures/formats/seed_000.txt",
+      "rule": "PROSE-TABLE",
+      "scope": "第2份报告（2015年） · 「2015年,回应公众关注热点和重…」",
+      "line": 53,
+      "message": "a figure in the prose differs from the same figure in the report's statistics table"
+    }
+  ]
+}
+JSON
 echo "seeded $n inputs under $c"

@@ -167,7 +167,7 @@ fn smoke_child() {
         &mut rng,
     );
     let baselines = vec![
-        br#"{"version":1,"entries":[{"fingerprint":"f","path":"a.txt","rule":"R","line":1}]}"#
+        br#"{"version":1,"tool":"gouji","entries":[{"fingerprint":"df9c18f9e145d3be","path":"a.txt","rule":"PROSE-TABLE","scope":"s","line":53,"message":"m"}]}"#
             .to_vec(),
     ];
     run_target(
