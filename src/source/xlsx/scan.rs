@@ -217,8 +217,19 @@ fn scan_sheet<R: std::io::BufRead>(input: R, sheet: &str) -> Result<Extent, Read
     let mut extent = Extent::default();
     let mut row: u64 = 0;
     let mut col: u64 = 0;
-    // Malformed XML ends the scan: calamine reports it.
-    while let Ok(event) = reader.read_event_into(&mut buf) {
+    // Malformed XML is refused here: calamine may read past an error this scan cannot see
+    // beyond (a fuzz input hid XFD3048576 after one and aborted the process).
+    reader.config_mut().check_end_names = false;
+    loop {
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(e) => e,
+            Err(e) => {
+                return Err(corrupt(format!(
+                    "sheet {sheet}: malformed XML at byte {} ({e})",
+                    reader.buffer_position()
+                )))
+            }
+        };
         match event {
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 "row" => {
@@ -346,6 +357,21 @@ mod tests {
             r#"<dimension ref="A1:B2"/><sheetData><row r="1"><c r="A1"><v>1</v></c><c><v>2</v></c></row></sheetData><mergeCells><mergeCell ref="A2:B2"/></mergeCells>"#,
         );
         assert!(prescan(&ok).is_ok());
+    }
+
+    #[test]
+    fn fuzz_crashes_are_refused_by_the_scan() {
+        // Raw fuzz inputs: byte 0 is the mode, the rest is xl/worksheets/sheet1.xml.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/hostile");
+        for name in [
+            "xlsx-fuzz-crash-43890789-sheet1-input.bin",
+            "xlsx-fuzz-crash-d6e80c2f-malformed-then-far-cell.bin",
+        ] {
+            let raw = std::fs::read(dir.join(name)).expect("fixture");
+            let x = crate::fuzz::xlsx_with_sheet(&raw[1..]);
+            assert!(prescan(&x).is_err(), "{name}");
+            crate::fuzz::xlsx(&raw); // returns: no abort, no panic
+        }
     }
 
     #[test]
