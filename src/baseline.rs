@@ -1,6 +1,6 @@
 //! Baselines: accept known findings without silencing new ones.
 //!
-//! A finding's fingerprint is FNV-1a 64 over a canonical string of: the file's path (relative to
+//! A finding's fingerprint ([`crate::finding::fingerprint`]) is FNV-1a 64 over a canonical string of: the file's path (relative to
 //! the baseline file's folder when it lies below it), the rule id, the table and scope, and the
 //! operands' fact keys and values, sorted. Line numbers are *not* part of it, so editing other
 //! parts of a report keeps its fingerprints; changing a figure the finding is about changes it.
@@ -17,65 +17,16 @@
 //! `path`, `rule`, `scope`, `line` and `message` are for people (and for matching entries to
 //! checked files); only `fingerprint` decides whether a finding is accepted.
 
-use crate::finding::Finding;
+use crate::finding::fingerprint::{fingerprint, path_key};
 use crate::pipeline::FileReport;
-use crate::policy::absolute;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+pub use crate::finding::fingerprint::fnv1a64;
+
 /// Baseline file format version.
 pub const VERSION: u32 = 1;
-
-/// FNV-1a, 64 bits.
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
-/// The canonical text a fingerprint is computed from.
-pub fn canonical(path_key: &str, f: &Finding) -> String {
-    let mut ops: Vec<String> = f
-        .operands
-        .iter()
-        .map(|o| {
-            let v = if o.blank {
-                "blank".to_string()
-            } else {
-                o.value.normalize().to_string()
-            };
-            format!("{}={}", o.key, v)
-        })
-        .collect();
-    ops.sort();
-    format!(
-        "gouji-fp-1\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-        path_key,
-        f.rule,
-        f.table,
-        f.scope.as_deref().unwrap_or(""),
-        ops.join("\u{1e}")
-    )
-}
-
-/// The fingerprint of a finding in the file with key `path_key`, as 16 hex digits.
-pub fn fingerprint(path_key: &str, f: &Finding) -> String {
-    format!("{:016x}", fnv1a64(canonical(path_key, f).as_bytes()))
-}
-
-/// The path of a checked file as recorded in a baseline whose folder is `root`.
-pub fn path_key(root: &Path, path: &str) -> String {
-    let abs = absolute(Path::new(path));
-    let key = match abs.strip_prefix(absolute(root)) {
-        Ok(rel) => rel.to_path_buf(),
-        Err(_) => PathBuf::from(path.strip_prefix("./").unwrap_or(path)),
-    };
-    key.to_string_lossy().replace('\\', "/")
-}
 
 /// One accepted finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,6 +108,22 @@ pub struct BaselineOutcome {
     pub suppressed: usize,
     /// Entries for checked files that no longer occur (can be pruned).
     pub stale: Vec<Entry>,
+    /// Accepted findings found under another path: (recorded path, path now, entries). A
+    /// report renamed or moved keeps its accepted findings when its findings are the same.
+    pub moved: Vec<(String, String, usize)>,
+}
+
+impl BaselineOutcome {
+    /// The outcome of two baselines applied to different files of one run.
+    pub fn merge(mut self, other: BaselineOutcome) -> BaselineOutcome {
+        if self.file != other.file {
+            self.file = format!("{}, {}", self.file, other.file);
+        }
+        self.suppressed += other.suppressed;
+        self.stale.extend(other.stale);
+        self.moved.extend(other.moved);
+        self
+    }
 }
 
 fn root_of(path: &Path) -> PathBuf {
@@ -265,6 +232,53 @@ impl Baseline {
             });
             checked.insert(key);
         }
+        // A report under a path the baseline does not know, whose findings the baseline
+        // accepts under a path that was not checked: renamed or moved. Its findings stay
+        // accepted, and the move is reported.
+        let recorded: HashSet<&str> = self.entries.iter().map(|e| e.path.as_str()).collect();
+        let mut missing: Vec<&str> = recorded
+            .iter()
+            .copied()
+            .filter(|p| !checked.contains(*p))
+            .collect();
+        missing.sort_unstable();
+        let mut moved = Vec::new();
+        for r in reports.iter_mut() {
+            let key = path_key(&root, &r.path);
+            if recorded.contains(key.as_str()) || r.findings.is_empty() {
+                continue;
+            }
+            let best = missing
+                .iter()
+                .map(|old| {
+                    let n = r
+                        .findings
+                        .iter()
+                        .filter(|f| {
+                            left.get(fingerprint(old, f).as_str())
+                                .is_some_and(|n| *n > 0)
+                        })
+                        .count();
+                    (n, *old)
+                })
+                .filter(|(n, _)| *n > 0)
+                .max_by_key(|(n, old)| (*n, std::cmp::Reverse(*old)));
+            let Some((_, old)) = best else { continue };
+            let mut n_moved = 0;
+            r.findings.retain(|f| {
+                let fp = fingerprint(old, f);
+                match left.get_mut(fp.as_str()) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        n_moved += 1;
+                        false
+                    }
+                    _ => true,
+                }
+            });
+            suppressed += n_moved;
+            moved.push((old.to_string(), key, n_moved));
+        }
         let mut stale = Vec::new();
         for e in &self.entries {
             if !checked.contains(&e.path) {
@@ -281,6 +295,7 @@ impl Baseline {
             file: self.path.display().to_string(),
             suppressed,
             stale,
+            moved,
         }
     }
 }
@@ -288,7 +303,7 @@ impl Baseline {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Operand, Relation, Side, Term};
+    use crate::finding::{Finding, Operand, Relation, Side, Term};
     use crate::rules::expr::CmpOp;
     use crate::rules::Severity;
     use crate::source::LineCol;

@@ -4,13 +4,13 @@ use crate::baseline::{self, Baseline, BaselineOutcome};
 use crate::config::{self, Config};
 use crate::export;
 use crate::finding::Lang;
-use crate::pipeline::{check_file_with, FileReport};
-use crate::policy::{pattern_matches, Policy};
+use crate::pipeline::{check_input, FileReport};
+use crate::policy::{pattern_matches, unknown_rule_message, Policy};
 pub use crate::policy::{FailOn, Require};
 use crate::report::escape_name;
 use crate::report::{self, OutputFormat, RenderOptions, Summary};
 use crate::rules::Registry;
-use crate::walk::{inputs, split_skipped, Input};
+use crate::walk::{inputs, split_skipped, Input, WalkOptions};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -41,15 +41,19 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Write a commented starter gouji.toml into the current directory.
     Init,
-    /// Print shell completions.
-    #[command(hide = true)]
+    /// Print shell completions (they complete rule ids and names for --select, --ignore and
+    /// explain): `gouji completions bash > ~/.local/share/bash-completion/completions/gouji`.
     Completions {
         /// Shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    #[command(hide = true)]
-    Man,
+    /// Print the man page (roff), or with --dir write one page per subcommand (gouji.1,
+    /// gouji-check.1, …) into a folder.
+    Man {
+        /// Write gouji.1 and one gouji-SUBCOMMAND.1 per subcommand into this folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// Message language.
@@ -78,18 +82,56 @@ pub struct OutputArgs {
     /// Output format (default: from gouji.toml, else `human` on a terminal and `plain` otherwise).
     #[arg(long, value_enum, env = "GOUJI_FORMAT")]
     pub format: Option<OutputFormat>,
+    /// Write the `--format` output to FILE instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Also write FORMAT to FILE (or to standard output without `=FILE`); repeatable, so one run
+    /// gives e.g. `--output sarif=gouji.sarif --output github`. Each output has the same bytes as
+    /// a run with that `--format` alone.
+    #[arg(long = "output", value_name = "FORMAT[=FILE]", value_parser = parse_output)]
+    pub outputs: Vec<OutputSpec>,
     /// Message language (default: from gouji.toml, else LANG; Chinese unless it says English).
     #[arg(long, value_enum)]
     pub lang: Option<LangArg>,
-    /// When to use colour (NO_COLOR turns `auto` off).
+    /// When to use colour (NO_COLOR turns `auto` off; never in files).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// One `--output FORMAT[=FILE]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    /// Format.
+    pub format: OutputFormat,
+    /// File, or standard output.
+    pub file: Option<PathBuf>,
+}
+
+fn parse_output(s: &str) -> Result<OutputSpec, String> {
+    let (fmt, file) = match s.split_once('=') {
+        Some((f, p)) if !p.is_empty() => (f, Some(PathBuf::from(p))),
+        Some((_, _)) => return Err("`FORMAT=` needs a file name after `=`".into()),
+        None => (s, None),
+    };
+    let format = OutputFormat::from_str(fmt, true).map_err(|_| {
+        let names: Vec<String> = OutputFormat::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect();
+        format!(
+            "unknown format `{fmt}`; expected one of: {}",
+            names.join(", ")
+        )
+    })?;
+    Ok(OutputSpec { format, file })
 }
 
 /// Where configuration comes from.
 #[derive(Debug, clap::Args)]
 pub struct ConfigArgs {
-    /// Use this configuration file instead of the gouji.toml found upward from here.
+    /// Use this configuration file for every file checked, instead of the gouji.toml found
+    /// upward from each file's folder.
     #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
     /// Ignore gouji.toml files.
@@ -97,25 +139,59 @@ pub struct ConfigArgs {
     pub no_config: bool,
 }
 
+/// How directories are walked.
+#[derive(Debug, clap::Args)]
+pub struct WalkArgs {
+    /// Do not respect ignore files (.gitignore, .ignore, .git/info/exclude, global git excludes).
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Do not respect git's ignore files (.gitignore, .git/info/exclude, global git excludes);
+    /// `.ignore` still counts.
+    #[arg(long)]
+    pub no_ignore_vcs: bool,
+    /// Say which files in the given directories were skipped and why (an ignore file and its
+    /// pattern, hidden, not a report type), and which configuration each file uses.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+impl WalkArgs {
+    fn options(&self) -> WalkOptions {
+        WalkOptions {
+            no_ignore: self.no_ignore,
+            no_ignore_vcs: self.no_ignore_vcs,
+            explain_skips: self.verbose,
+        }
+    }
+}
+
 /// `gouji check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files or directories to check.
+    /// Files or directories to check; `-` reads a report from standard input.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+    /// The name shown for standard input (its extension also hints the format, and gouji.toml
+    /// is looked for from its folder).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,
     /// Configuration file options.
     #[command(flatten)]
     pub config: ConfigArgs,
+    /// Directory walking options.
+    #[command(flatten)]
+    pub walk: WalkArgs,
     /// Only run these rules (ids or id prefixes, comma-separated; e.g. F2019,F2014-RECV).
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
     /// Do not run these rules (ids or id prefixes, comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// Exit with 1 when a finding at or above this severity is reported [default: error].
+    /// Exit with 1 when a finding at or above this severity is reported [default: error]. JUnit
+    /// marks the same findings as failures.
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
     /// Extra rule pack files to load (TOML).
@@ -131,15 +207,17 @@ pub struct CheckArgs {
     /// Record the current findings in this baseline file (and print nothing else).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Print the number of findings per rule (with severity and name) instead of the findings on
+    /// standard output (`--format json`: a JSON array); `--output FORMAT=FILE` files are still
+    /// written.
+    #[arg(long)]
+    pub statistics: bool,
     /// Number of threads (default: all cores).
     #[arg(short = 'j', long)]
     pub jobs: Option<usize>,
     /// Print nothing but findings (no summary line, no progress bar).
     #[arg(short, long)]
     pub quiet: bool,
-    /// Also say which files in the given directories were skipped (not report file types).
-    #[arg(short, long)]
-    pub verbose: bool,
 }
 
 /// Format of `gouji extract`.
@@ -166,6 +244,9 @@ pub struct ExtractArgs {
     /// Configuration file options (only `packs` is used).
     #[command(flatten)]
     pub config: ConfigArgs,
+    /// Directory walking options.
+    #[command(flatten)]
+    pub walk: WalkArgs,
     /// Also write a per-file manifest here: path, input format, detected forms, tables and facts
     /// read, status (checked / partial / no-table / unreadable), reasons, error. JSON when FILE
     /// ends in `.json`, CSV otherwise.
@@ -250,48 +331,238 @@ fn trouble(e: impl miette::Diagnostic + Send + Sync + 'static) -> ExitCode {
     ExitCode::from(exit::TROUBLE)
 }
 
-/// The configuration in force: `--config`, else gouji.toml found upward, unless `--no-config`.
-fn load_config(args: &ConfigArgs) -> Result<Option<Config>, ExitCode> {
-    if args.no_config {
-        return Ok(None);
+/// Problems found while setting up a run (configuration, packs, rule names), all reported
+/// together before giving up.
+#[derive(Default)]
+struct SetupProblems {
+    /// (file, text) for SARIF; the rendered diagnostics go to stderr as they are found.
+    list: Vec<(String, String)>,
+    shown: std::collections::HashSet<String>,
+}
+
+impl SetupProblems {
+    fn diagnostic(&mut self, file: &str, e: impl miette::Diagnostic + Send + Sync + 'static) {
+        // SARIF gets one `file:line:col: message` notification per problem, without drawing.
+        let items: Vec<String> = match e.related() {
+            Some(rel) => rel.map(|d| d.to_string()).collect(),
+            None => Vec::new(),
+        };
+        let items = if items.is_empty() {
+            vec![e.to_string()]
+        } else {
+            items
+        };
+        let rendered = format!("{:?}", miette::Report::new(e));
+        if !self.shown.insert(rendered.clone()) {
+            return;
+        }
+        eprintln!("{rendered}");
+        for text in items {
+            self.list.push((file.to_string(), text));
+        }
     }
-    let path = match &args.config {
-        Some(p) => Some(p.clone()),
-        None => std::env::current_dir()
+
+    fn message(&mut self, file: &str, text: String) {
+        if !self.shown.insert(text.clone()) {
+            return;
+        }
+        eprintln!("gouji: {text}");
+        self.list.push((file.to_string(), text));
+    }
+
+    fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
+fn warn_once(shown: &mut std::collections::HashSet<String>, w: &str) {
+    if shown.insert(w.to_string()) {
+        eprintln!("gouji: warning: {w}");
+    }
+}
+
+/// The configuration file in force for files under `dir`: `--config`, else the gouji.toml
+/// found upward from `dir` (else from the working directory), unless `--no-config`.
+fn config_path(args: &ConfigArgs, dir: Option<&Path>) -> Option<PathBuf> {
+    if args.no_config {
+        return None;
+    }
+    if let Some(p) = &args.config {
+        return Some(p.clone());
+    }
+    let found = dir.and_then(config::discover).or_else(|| {
+        std::env::current_dir()
             .ok()
-            .and_then(|d| config::discover(&d)),
+            .and_then(|d| config::discover(&d))
+    })?;
+    // Shown relative to the working directory when it lies below it.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    Some(match found.strip_prefix(&cwd) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+        _ => found,
+    })
+}
+
+/// Built-in packs, then `packs` in order; every problem recorded in `problems`. The registry
+/// of the packs that did load, and whether all did.
+fn build_registry_partial(
+    packs: &[PathBuf],
+    problems: &mut SetupProblems,
+    warned: &mut std::collections::HashSet<String>,
+) -> Option<(Registry, bool)> {
+    let mut reg = match Registry::builtin() {
+        Ok(r) => r,
+        Err(e) => {
+            problems.diagnostic("", e);
+            return None;
+        }
     };
-    match path {
-        None => Ok(None),
-        Some(p) => Config::load(&p).map(Some).map_err(trouble),
+    let mut ok = true;
+    for p in packs {
+        if let Err(e) = reg.load_file(p) {
+            problems.diagnostic(&p.display().to_string(), e);
+            ok = false;
+        }
+    }
+    for w in std::mem::take(&mut reg.warnings) {
+        warn_once(warned, &w);
+    }
+    Some((reg, ok))
+}
+
+fn build_registry(
+    packs: &[PathBuf],
+    problems: &mut SetupProblems,
+    warned: &mut std::collections::HashSet<String>,
+) -> Option<Registry> {
+    match build_registry_partial(packs, problems, warned) {
+        Some((reg, true)) => Some(reg),
+        _ => None,
     }
 }
 
 fn load_registry(packs: &[PathBuf]) -> Result<Registry, ExitCode> {
-    let mut reg = Registry::builtin().map_err(trouble)?;
-    let mut failed = false;
-    for p in packs {
-        if let Err(e) = reg.load_file(p) {
-            eprintln!("{:?}", miette::Report::new(e));
-            failed = true;
-        }
-    }
-    if failed {
-        Err(ExitCode::from(exit::TROUBLE))
-    } else {
-        Ok(reg)
-    }
+    let mut problems = SetupProblems::default();
+    let mut warned = Default::default();
+    build_registry(packs, &mut problems, &mut warned).ok_or(ExitCode::from(exit::TROUBLE))
 }
 
-/// Built-in packs, then the config's packs, then `--pack` files; config rule names checked.
-fn registry_for(config: Option<&Config>, cli_packs: &[PathBuf]) -> Result<Registry, ExitCode> {
-    let mut packs: Vec<PathBuf> = config.map(|c| c.packs.clone()).unwrap_or_default();
-    packs.extend(cli_packs.iter().cloned());
-    let registry = load_registry(&packs)?;
-    if let Some(c) = config {
-        c.check_rules(&registry).map_err(trouble)?;
+/// The files that share one configuration, with what it decides.
+struct Group {
+    config: Option<Config>,
+    registry: Arc<Registry>,
+    policy: Policy,
+    baseline: Option<Baseline>,
+    /// Indices into the run's inputs.
+    members: Vec<usize>,
+}
+
+/// Load every configuration the inputs use and the registry of each (config packs, then
+/// `--pack` files); check every rule name. Every problem is reported before giving up.
+fn setup_groups(
+    inputs: &[Input],
+    config_args: &ConfigArgs,
+    cli_packs: &[PathBuf],
+    select: &[String],
+    ignore: &[String],
+    verbose: bool,
+    problems: &mut SetupProblems,
+) -> Vec<Group> {
+    let mut by_path: Vec<(Option<PathBuf>, Vec<usize>)> = Vec::new();
+    let mut dir_cache: std::collections::HashMap<Option<PathBuf>, Option<PathBuf>> =
+        Default::default();
+    for (i, input) in inputs.iter().enumerate() {
+        let dir = input.dir();
+        let path = dir_cache
+            .entry(dir.clone())
+            .or_insert_with(|| config_path(config_args, dir.as_deref()))
+            .clone();
+        match by_path.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, v)) => v.push(i),
+            None => by_path.push((path, vec![i])),
+        }
     }
-    Ok(registry)
+    if by_path.is_empty() {
+        by_path.push((config_path(config_args, None), Vec::new()));
+    }
+    if verbose {
+        for (p, members) in &by_path {
+            eprintln!(
+                "gouji: {} {} {}",
+                members.len(),
+                if members.len() == 1 {
+                    "file uses"
+                } else {
+                    "files use"
+                },
+                p.as_ref()
+                    .map(|p| format!("the configuration {}", p.display()))
+                    .unwrap_or_else(|| "no configuration".into())
+            );
+        }
+    }
+    let mut warned = std::collections::HashSet::new();
+    let mut groups = Vec::new();
+    for (path, members) in by_path {
+        // A file with bad values still has its rule names checked: every problem at once.
+        let mut config_problems = Vec::new();
+        let config = match &path {
+            None => None,
+            Some(p) => match Config::load(p) {
+                Ok(c) => Some(c),
+                Err(config::ConfigError::Partial { config, problems }) => {
+                    config_problems = problems;
+                    Some(*config)
+                }
+                Err(e) => {
+                    problems.diagnostic(&p.display().to_string(), e);
+                    None
+                }
+            },
+        };
+        let mut packs: Vec<PathBuf> = config.as_ref().map(|c| c.packs.clone()).unwrap_or_default();
+        packs.extend(cli_packs.iter().cloned());
+        let Some((registry, all_loaded)) = build_registry_partial(&packs, problems, &mut warned)
+        else {
+            continue;
+        };
+        // Rule names are checked against the packs that loaded, even when one did not, so
+        // every problem is reported in this run.
+        if let Some(c) = &config {
+            if let Err(e) = crate::policy::check_config_rules(c, &registry) {
+                config_problems.extend(e.into_problems().into_iter().map(|mut p| {
+                    if !all_loaded {
+                        p.message
+                            .push_str(" (or it is in a pack that failed to load)");
+                    }
+                    p
+                }));
+            }
+            if !config_problems.is_empty() {
+                problems.diagnostic(&c.name, c.invalid(config_problems));
+            }
+        }
+        if !all_loaded {
+            continue;
+        }
+        for pat in select.iter().chain(ignore) {
+            if !registry
+                .rules()
+                .any(|(_, r)| pattern_matches(pat, &r.id, &r.name))
+            {
+                problems.message("", unknown_rule_message(pat, &registry));
+            }
+        }
+        let policy = Policy::new(select, ignore, config.as_ref());
+        groups.push(Group {
+            config,
+            registry: Arc::new(registry),
+            policy,
+            baseline: None,
+            members,
+        });
+    }
+    groups
 }
 
 /// A progress bar on stderr, only on a terminal, for more than a few files.
@@ -306,32 +577,41 @@ fn progress(files: usize, quiet: bool) -> ProgressBar {
     pb
 }
 
-fn run_checks(
-    files: &[Input],
-    registry: &Registry,
-    policy: &Policy,
-    args: &CheckArgs,
-    keep_view: bool,
-) -> Vec<FileReport> {
-    let pb = progress(files.len(), args.quiet);
-    let run = || -> Vec<FileReport> {
-        files
-            .par_iter()
-            .progress_with(pb.clone())
-            .map(|input| match input {
-                Input::File(p) => check_file_with(p, registry, policy, keep_view),
-                Input::Error(path, cause) => FileReport::failed(path, cause.clone()),
-                Input::Skipped(p, why) => FileReport::failed(&p.display().to_string(), why.clone()),
-            })
-            .collect()
-    };
-    let reports = match args.jobs {
+fn in_pool<T: Send>(jobs: Option<usize>, run: impl FnOnce() -> T + Send) -> T {
+    match jobs {
         Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
             Ok(pool) => pool.install(run),
             Err(_) => run(),
         },
         _ => run(),
-    };
+    }
+}
+
+/// Check every input with its group's registry and policy; reports in input order.
+fn run_checks(
+    inputs: &[Input],
+    groups: &[Group],
+    args: &CheckArgs,
+    keep_view: bool,
+) -> Vec<FileReport> {
+    let mut owner = vec![0usize; inputs.len()];
+    for (g, group) in groups.iter().enumerate() {
+        for &i in &group.members {
+            owner[i] = g;
+        }
+    }
+    let pb = progress(inputs.len(), args.quiet);
+    let reports = in_pool(args.jobs, || {
+        inputs
+            .par_iter()
+            .zip(owner.par_iter())
+            .progress_with(pb.clone())
+            .map(|(input, &g)| {
+                let group = &groups[g];
+                check_input(input, &group.registry, &group.policy, keep_view)
+            })
+            .collect()
+    });
     pb.finish_and_clear();
     reports
 }
@@ -347,57 +627,96 @@ fn report_stale(b: &BaselineOutcome) {
             e.line
         );
     }
+    for (from, to, n) in &b.moved {
+        eprintln!(
+            "gouji: baseline {}: {n} entr{} recorded for {from} matched {to} (moved or renamed); run --write-baseline to record the new path",
+            b.file,
+            if *n == 1 { "y" } else { "ies" }
+        );
+    }
+}
+
+/// The outputs of a run: `--output` entries, plus `--format` (to `--output-file` or stdout)
+/// when given or when no `--output` is.
+fn outputs(args: &OutputArgs, configured: Option<OutputFormat>) -> Result<Vec<OutputSpec>, String> {
+    let mut list = args.outputs.clone();
+    if args.format.is_some() || list.is_empty() || args.output_file.is_some() {
+        let format = args
+            .format
+            .or(configured)
+            .unwrap_or(if io::stdout().is_terminal() {
+                OutputFormat::Human
+            } else {
+                OutputFormat::Plain
+            });
+        list.insert(
+            0,
+            OutputSpec {
+                format,
+                file: args.output_file.clone(),
+            },
+        );
+    }
+    if list.iter().filter(|o| o.file.is_none()).count() > 1 {
+        return Err("only one output can go to standard output; give the others a file (`--output FORMAT=FILE`)".into());
+    }
+    Ok(list)
 }
 
 /// Run `gouji check`.
 pub fn check(args: CheckArgs) -> ExitCode {
-    let config = match load_config(&args.config) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let registry = match registry_for(config.as_ref(), &args.packs) {
-        Ok(r) => Arc::new(r),
-        Err(code) => return code,
-    };
-    let policy = Policy::new(&args.select, &args.ignore, config.as_ref());
-    let unknown: Vec<&String> = args
-        .select
-        .iter()
-        .chain(args.ignore.iter())
-        .filter(|pat| {
-            !registry
-                .rules()
-                .any(|(_, r)| pattern_matches(pat, &r.id, &r.name))
-        })
-        .collect();
-    if !unknown.is_empty() {
-        for pat in unknown {
-            eprintln!("gouji: no rule matches `{pat}` (see `gouji rules`)");
-        }
-        return ExitCode::from(exit::TROUBLE);
-    }
-    let baseline_path = args
-        .baseline
-        .clone()
-        .or_else(|| config.as_ref().and_then(|c| c.baseline.clone()));
-    let baseline = match (&args.write_baseline, &baseline_path) {
-        (None, Some(p)) => match Baseline::load(p) {
-            Ok(b) => Some(b),
-            Err(e) => return trouble(e),
-        },
-        _ => None,
-    };
-    let (files, skipped) = split_skipped(inputs(&args.paths));
-    if args.verbose {
+    let walked = inputs(
+        &args.paths,
+        &args.walk.options(),
+        args.stdin_filename.as_deref(),
+    );
+    let (files, skipped) = split_skipped(walked);
+    if args.walk.verbose {
         for (p, why) in &skipped {
             eprintln!(
-                "gouji: skipping {} ({why})",
-                escape_name(&p.display().to_string())
+                "gouji: skipping {} ({})",
+                escape_name(&p.display().to_string()),
+                why.text()
             );
         }
     }
+    let mut problems = SetupProblems::default();
+    let mut groups = setup_groups(
+        &files,
+        &args.config,
+        &args.packs,
+        &args.select,
+        &args.ignore,
+        args.walk.verbose,
+        &mut problems,
+    );
+    let primary = groups.first().and_then(|g| g.config.clone());
+    let primary = primary.as_ref();
+    let configured_format = primary.and_then(|c| c.format);
+    let outs = match outputs(&args.output, configured_format) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("gouji: {e}");
+            return ExitCode::from(exit::TROUBLE);
+        }
+    };
+    if !problems.is_empty() {
+        // A code-scanning upload shows why the gate failed instead of an empty file.
+        for o in outs.iter().filter(|o| o.format == OutputFormat::Sarif) {
+            let mut buf = Vec::new();
+            let _ = report::sarif::render_config_failure(&problems.list, &mut buf);
+            let _ = match &o.file {
+                Some(f) => std::fs::write(f, &buf),
+                None => io::stdout().write_all(&buf),
+            };
+        }
+        return ExitCode::from(exit::TROUBLE);
+    }
     if files.is_empty() {
         eprintln!("gouji: no report files found");
+        if !args.walk.verbose && args.paths.iter().any(|p| p.is_dir()) {
+            eprintln!("gouji: -v names the files that were skipped and why");
+        }
         return ExitCode::from(exit::TROUBLE);
     }
     if let Some(path) = &args.write_baseline {
@@ -411,42 +730,76 @@ pub fn check(args: CheckArgs) -> ExitCode {
             }
         }
     }
-    let lang = lang_or(args.output.lang, config.as_ref().and_then(|c| c.lang));
-    let format = args
-        .output
-        .format
-        .or_else(|| config.as_ref().and_then(|c| c.format))
-        .unwrap_or(if io::stdout().is_terminal() {
-            OutputFormat::Human
-        } else {
-            OutputFormat::Plain
-        });
+    for g in &mut groups {
+        let path = args
+            .baseline
+            .clone()
+            .or_else(|| g.config.as_ref().and_then(|c| c.baseline.clone()));
+        if let (None, Some(p)) = (&args.write_baseline, path) {
+            match Baseline::load(&p) {
+                Ok(b) => g.baseline = Some(b),
+                Err(e) => return trouble(e),
+            }
+        }
+    }
+    let lang = lang_or(args.output.lang, primary.and_then(|c| c.lang));
     let fail_on = args
         .fail_on
-        .or_else(|| config.as_ref().and_then(|c| c.fail_on))
+        .or_else(|| primary.and_then(|c| c.fail_on))
         .unwrap_or(FailOn::Error);
     let require: Vec<Require> = if args.require.is_empty() {
-        config
-            .as_ref()
-            .map(|c| c.require.clone())
-            .unwrap_or_default()
+        primary.map(|c| c.require.clone()).unwrap_or_default()
     } else {
         args.require.clone()
     };
-    if format == OutputFormat::Json && baseline.is_none() && args.write_baseline.is_none() {
-        return check_json_streamed(&files, &registry, &policy, &args, lang, fail_on, &require);
+    if groups.len() == 1
+        && groups[0].baseline.is_none()
+        && args.write_baseline.is_none()
+        && !args.statistics
+        && outs.len() == 1
+        && outs[0].format == OutputFormat::Json
+        && outs[0].file.is_none()
+    {
+        let g = &groups[0];
+        return check_json_streamed(
+            &files,
+            &g.registry,
+            &g.policy,
+            &args,
+            lang,
+            fail_on,
+            &require,
+        );
     }
     // Only renderers that show the report's text need a copy of it (plain prints positions and
-    // values only: keeping every view made 100,000 small files cost gigabytes).
-    let keep_view = matches!(format, OutputFormat::Human | OutputFormat::Html);
-    let mut reports = run_checks(&files, &registry, &policy, &args, keep_view);
+    // values only).
+    let keep_view = outs
+        .iter()
+        .any(|o| matches!(o.format, OutputFormat::Human | OutputFormat::Html));
+    let mut reports = run_checks(&files, &groups, &args, keep_view);
     for r in &reports {
         if let Some(e) = &r.error {
             eprintln!("gouji: {}: {}", escape_name(&r.path), e);
         }
     }
     // The one chokepoint: selection, per-path ignores, severity overrides, baseline.
-    let outcome = policy.apply(&mut reports, baseline.as_ref());
+    let mut outcome: Option<BaselineOutcome> = None;
+    for g in &groups {
+        let mut mine: Vec<FileReport> = g
+            .members
+            .iter()
+            .map(|&i| std::mem::replace(&mut reports[i], FileReport::failed("", String::new())))
+            .collect();
+        if let Some(o) = g.policy.apply(&mut mine, g.baseline.as_ref()) {
+            outcome = Some(match outcome.take() {
+                None => o,
+                Some(prev) => prev.merge(o),
+            });
+        }
+        for (&i, r) in g.members.iter().zip(mine) {
+            reports[i] = r;
+        }
+    }
     let summary = Summary::of(&reports);
     if let Some(path) = &args.write_baseline {
         return match baseline::write(path, &reports) {
@@ -468,32 +821,63 @@ pub fn check(args: CheckArgs) -> ExitCode {
             report_stale(b);
         }
     }
-    let opts = RenderOptions {
-        color: use_color(args.output.color),
-        registry: Some(registry.clone()),
-        baseline: outcome,
+    // SARIF lists the rules of the largest registry (every group has the built-in packs).
+    let registry = groups
+        .iter()
+        .max_by_key(|g| g.registry.packs.len())
+        .map(|g| g.registry.clone());
+    let base = RenderOptions {
+        registry,
+        baseline: outcome.clone(),
+        fail_at: fail_on.threshold(),
         ..RenderOptions::new(lang)
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut result = report::render(format, &reports, &opts, &mut out);
-    if result.is_ok() && matches!(format, OutputFormat::Human | OutputFormat::Plain) && !args.quiet
-    {
-        result = write_summary(&mut out, &summary, opts.lang);
-    }
-    if let Err(e) = result.and_then(|_| out.flush()) {
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("gouji: cannot write output: {e}");
-            return ExitCode::from(exit::TROUBLE);
+    let suppressed = outcome.as_ref().map(|b| b.suppressed);
+    for o in &outs {
+        let to_stdout = o.file.is_none();
+        let opts = RenderOptions {
+            color: to_stdout && use_color(args.output.color),
+            ..base.clone()
+        };
+        let mut buf: Box<dyn Write> = match &o.file {
+            None => Box::new(io::BufWriter::new(io::stdout().lock())),
+            Some(f) => match std::fs::File::create(f) {
+                Ok(file) => Box::new(io::BufWriter::new(file)),
+                Err(e) => {
+                    eprintln!("gouji: cannot write {}: {e}", f.display());
+                    return ExitCode::from(exit::TROUBLE);
+                }
+            },
+        };
+        let human = matches!(o.format, OutputFormat::Human | OutputFormat::Plain);
+        let mut result = if args.statistics && to_stdout {
+            write_statistics(
+                &mut buf,
+                &reports,
+                o.format,
+                suppressed,
+                &registry_names(&groups),
+            )
+        } else {
+            report::render(o.format, &reports, &opts, &mut buf)
+        };
+        if result.is_ok() && human && !args.quiet {
+            result = write_summary(&mut buf, &summary, opts.lang, suppressed);
         }
-    }
-    if format == OutputFormat::Github {
-        if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-            if let Err(e) = append(
-                Path::new(&path),
-                &report::github::summary_markdown(&reports, &opts),
-            ) {
-                eprintln!("gouji: cannot write the step summary: {e}");
+        if let Err(e) = result.and_then(|_| buf.flush()) {
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                eprintln!("gouji: cannot write output: {e}");
+                return ExitCode::from(exit::TROUBLE);
+            }
+        }
+        if o.format == OutputFormat::Github {
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                if let Err(e) = append(
+                    Path::new(&path),
+                    &report::github::summary_markdown(&reports, &opts),
+                ) {
+                    eprintln!("gouji: cannot write the step summary: {e}");
+                }
             }
         }
     }
@@ -515,6 +899,59 @@ pub fn check(args: CheckArgs) -> ExitCode {
     } else {
         exit::CLEAN
     })
+}
+
+/// Rule id → (name, default severity), over every group's registry.
+fn registry_names(
+    groups: &[Group],
+) -> std::collections::HashMap<String, (String, crate::rules::Severity)> {
+    let mut m = std::collections::HashMap::new();
+    for g in groups {
+        for (_, r) in g.registry.rules() {
+            m.entry(r.id.clone())
+                .or_insert_with(|| (r.name.clone(), r.severity));
+        }
+    }
+    m
+}
+
+/// `--statistics`: findings per rule, most first (ties by id), as a table or (`json`) an array;
+/// then the total, and the baseline's count when one was applied.
+fn write_statistics(
+    out: &mut dyn Write,
+    reports: &[FileReport],
+    format: OutputFormat,
+    suppressed: Option<usize>,
+    names: &std::collections::HashMap<String, (String, crate::rules::Severity)>,
+) -> io::Result<()> {
+    let mut counts: std::collections::BTreeMap<(&str, crate::rules::Severity), usize> =
+        Default::default();
+    for f in reports.iter().flat_map(|r| r.findings.iter()) {
+        *counts.entry((f.rule.as_str(), f.severity)).or_default() += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let name = |id: &str| names.get(id).map(|n| n.0.clone()).unwrap_or_default();
+    if format == OutputFormat::Json {
+        let v: Vec<_> = rows
+            .iter()
+            .map(|((id, sev), n)| {
+                serde_json::json!({"rule": id, "name": name(id), "severity": sev, "count": n})
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "rules": v,
+            "total": rows.iter().map(|r| r.1).sum::<usize>(),
+            "suppressed_by_baseline": suppressed,
+        });
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
+        return writeln!(out);
+    }
+    let width = rows.iter().map(|((id, _), _)| id.len()).max().unwrap_or(0);
+    for ((id, sev), n) in &rows {
+        writeln!(out, "{n:>6}  {id:<width$}  {:<7}  {}", sev.name(), name(id))?;
+    }
+    Ok(())
 }
 
 /// Does `r` meet every `--require`? If not, say so on stderr, naming the file.
@@ -609,24 +1046,53 @@ fn check_json_streamed(
 
 /// Run `gouji extract`.
 pub fn extract(args: ExtractArgs) -> ExitCode {
-    let config = match load_config(&args.config) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let registry = match registry_for(config.as_ref(), &args.packs) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    let (files, _) = split_skipped(inputs(&args.paths));
+    let (files, skipped) = split_skipped(inputs(&args.paths, &args.walk.options(), None));
+    if args.walk.verbose {
+        for (p, why) in &skipped {
+            eprintln!(
+                "gouji: skipping {} ({})",
+                escape_name(&p.display().to_string()),
+                why.text()
+            );
+        }
+    }
+    let mut problems = SetupProblems::default();
+    let groups = setup_groups(
+        &files,
+        &args.config,
+        &args.packs,
+        &[],
+        &[],
+        args.walk.verbose,
+        &mut problems,
+    );
+    if !problems.is_empty() {
+        return ExitCode::from(exit::TROUBLE);
+    }
+    let mut owner = vec![0usize; files.len()];
+    for (g, group) in groups.iter().enumerate() {
+        for &i in &group.members {
+            owner[i] = g;
+        }
+    }
     type Read = Result<(Vec<export::FactRow>, export::ManifestRow), (String, String)>;
     let results: Vec<Read> = files
         .par_iter()
-        .map(|input| match input {
-            Input::File(p) => crate::source::read(p)
-                .map(|doc| export::read(&doc, &registry))
-                .map_err(|e| (p.display().to_string(), e.to_string())),
-            Input::Error(path, cause) => Err((path.clone(), cause.clone())),
-            Input::Skipped(p, why) => Err((p.display().to_string(), why.clone())),
+        .zip(owner.par_iter())
+        .map(|(input, &g)| {
+            let registry = &groups[g].registry;
+            match input {
+                Input::File(p) => crate::source::read(p)
+                    .map(|doc| export::read(&doc, registry))
+                    .map_err(|e| (p.display().to_string(), e.to_string())),
+                Input::Stdin(name, bytes) => {
+                    crate::source::read_bytes(name, bytes, Path::new(name))
+                        .map(|doc| export::read(&doc, registry))
+                        .map_err(|e| (name.clone(), e.to_string()))
+                }
+                Input::Error(path, cause) => Err((path.clone(), cause.clone())),
+                Input::Skipped(p, why) => Err((p.display().to_string(), why.text())),
+            }
         })
         .collect();
     let mut errored = false;
@@ -721,22 +1187,76 @@ fn written(res: io::Result<()>) -> ExitCode {
     }
 }
 
+/// The command line with the rule ids, id prefixes and names as completion candidates of
+/// `--select`, `--ignore` and `explain` (the parsers themselves still take any text).
+fn command_with_rule_values() -> clap::Command {
+    let Ok(reg) = Registry::builtin() else {
+        return Cli::command();
+    };
+    let mut words: Vec<String> = Vec::new();
+    for (pack, r) in reg.rules() {
+        words.push(pack.id.clone());
+        words.push(r.id.clone());
+        words.push(r.name.clone());
+    }
+    words.sort();
+    words.dedup();
+    let values =
+        move || {
+            clap::builder::PossibleValuesParser::new(words.iter().map(|w| {
+                clap::builder::PossibleValue::new(&*Box::leak(w.clone().into_boxed_str()))
+            }))
+        };
+    let with = |a: clap::Arg, v: clap::builder::PossibleValuesParser| a.value_parser(v);
+    Cli::command()
+        .mut_subcommand("check", |c| {
+            c.mut_arg("select", |a| with(a, values()))
+                .mut_arg("ignore", |a| with(a, values()))
+        })
+        .mut_subcommand("explain", |c| c.mut_arg("rule", |a| with(a, values())))
+}
+
 fn completions(shell: clap_complete::Shell) -> ExitCode {
-    let mut cmd = Cli::command();
+    let mut cmd = command_with_rule_values();
     // clap_complete panics on a write error: render into memory, then write and handle errors.
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut cmd, "gouji", &mut script);
     written(io::stdout().lock().write_all(&script))
 }
 
-fn man() -> ExitCode {
-    let page = clap_mangen::Man::new(Cli::command());
-    let mut out = io::stdout().lock();
-    written(page.render(&mut out))
+fn man(dir: Option<&Path>) -> ExitCode {
+    match dir {
+        None => {
+            let page = clap_mangen::Man::new(Cli::command());
+            let mut out = io::stdout().lock();
+            written(page.render(&mut out))
+        }
+        Some(d) => {
+            let res = std::fs::create_dir_all(d)
+                .and_then(|_| clap_mangen::generate_to(Cli::command(), d));
+            match res {
+                Ok(()) => ExitCode::from(exit::CLEAN),
+                Err(e) => {
+                    eprintln!("gouji: cannot write man pages to {}: {e}", d.display());
+                    ExitCode::from(exit::TROUBLE)
+                }
+            }
+        }
+    }
 }
 
-fn write_summary(out: &mut dyn Write, s: &Summary, lang: Lang) -> io::Result<()> {
-    writeln!(out, "{}", s.sentence(lang, ""))
+fn write_summary(
+    out: &mut dyn Write,
+    s: &Summary,
+    lang: Lang,
+    suppressed: Option<usize>,
+) -> io::Result<()> {
+    let extra = match (suppressed, lang) {
+        (None, _) => String::new(),
+        (Some(n), Lang::Zh) => format!("；基线已接受 {n} 个（未显示）"),
+        (Some(n), Lang::En) => format!("; {n} accepted by the baseline (not shown)"),
+    };
+    writeln!(out, "{}{extra}", s.sentence(lang, ""))
 }
 
 /// Run `gouji rules`.
@@ -755,6 +1275,7 @@ pub fn rules(args: RulesArgs) -> ExitCode {
                     "id": p.id, "name": p.name, "source": p.source_name, "reference": p.reference,
                     "rules": p.rules.iter().map(|r| serde_json::json!({
                         "id": r.id, "name": r.name, "severity": r.severity, "table": r.table,
+                        "table_pack": r.table.as_ref().map(|_| &r.table_pack),
                         "status": r.status, "message_zh": r.message_zh, "message_en": r.message_en,
                     })).collect::<Vec<_>>(),
                 })
@@ -798,14 +1319,26 @@ pub fn explain(args: ExplainArgs) -> ExitCode {
         Err(code) => return code,
     };
     let Some((pack, rule)) = registry.rule(&args.rule) else {
-        eprintln!("gouji: unknown rule `{}` (see `gouji rules`)", args.rule);
+        let near = crate::policy::did_you_mean(&args.rule, &registry);
+        if near.is_empty() {
+            eprintln!("gouji: unknown rule `{}` (see `gouji rules`)", args.rule);
+        } else {
+            eprintln!(
+                "gouji: unknown rule `{}`; did you mean {}?",
+                args.rule,
+                near.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            );
+        }
         return ExitCode::from(exit::TROUBLE);
     };
     let mut out = io::stdout().lock();
     let res = if args.json {
         let v = serde_json::json!({
             "id": rule.id, "name": rule.name, "pack": pack.id, "severity": rule.severity,
-            "table": rule.table, "expr": rule.expr_text, "message_zh": rule.message_zh,
+            "table": rule.table, "table_pack": rule.table.as_ref().map(|_| &rule.table_pack), "expr": rule.expr_text, "message_zh": rule.message_zh,
             "message_en": rule.message_en, "reference": rule.reference, "explain": rule.explain,
             "source": format!("{}:{}", pack.source_name, rule.line),
         });
@@ -817,7 +1350,7 @@ pub fn explain(args: ExplainArgs) -> ExitCode {
         let table = rule
             .table
             .as_deref()
-            .and_then(|t| pack.table(t))
+            .and_then(|t| registry.table(&rule.table_pack, t))
             .map(|t| t.title.clone())
             .unwrap_or_default();
         let (h_what, h_why, h_ex, h_rel, h_ref) = if en {
@@ -879,6 +1412,6 @@ pub fn main() -> ExitCode {
         Command::Explain(a) => explain(a),
         Command::Init => init(),
         Command::Completions { shell } => completions(shell),
-        Command::Man => man(),
+        Command::Man { dir } => man(dir.as_deref()),
     }
 }

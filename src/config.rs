@@ -8,10 +8,9 @@
 //! settings are applied to findings in one place, [`crate::policy`].
 
 use crate::finding::Lang;
-use crate::policy::{pattern_matches, FailOn, Require};
 use crate::report::OutputFormat;
 use crate::rules::pack::{LineStarts, PackProblem, MAX_PROBLEMS};
-use crate::rules::{Registry, Severity};
+use crate::rules::Severity;
 use clap::ValueEnum;
 use globset::{GlobBuilder, GlobMatcher};
 use serde::Deserialize;
@@ -57,6 +56,39 @@ struct RawConfig {
 struct RawPerPath {
     path: Spanned<String>,
     rules: Vec<Spanned<String>>,
+}
+
+/// Minimum severity that makes the exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Fail on errors only.
+    Error,
+    /// Fail on warnings and errors.
+    Warning,
+    /// Fail on any finding.
+    Info,
+    /// Never fail because of findings.
+    Never,
+}
+
+/// What a gate requires of every file (`--require`, `require = [...]` in gouji.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Require {
+    /// Every file must have a statistics table that was checked: a file with nothing checkable
+    /// (coverage status `no-table`) fails the run (exit 1).
+    Tables,
+}
+
+impl FailOn {
+    /// The lowest severity that fails, if any.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
 }
 
 /// A rule pattern (id, id prefix, rule name or `ALL`) with its byte span in the file.
@@ -131,6 +163,29 @@ pub enum ConfigError {
         #[related]
         problems: Vec<PackProblem>,
     },
+    /// The file is valid TOML with bad values: what could be read, and the problems (so that
+    /// its rule names can still be checked and every problem reported in one run).
+    #[error("configuration {} is invalid ({} problem{}; each is shown below)", .config.name, .problems.len(), if .problems.len() == 1 { "" } else { "s" })]
+    #[diagnostic(help("run `gouji init` in an empty folder to see a commented example"))]
+    Partial {
+        /// The values that could be read.
+        config: Box<Config>,
+        /// Every problem found.
+        #[related]
+        problems: Vec<PackProblem>,
+    },
+}
+
+impl ConfigError {
+    /// The problems, whichever kind of error this is (none for an I/O error).
+    pub fn into_problems(self) -> Vec<PackProblem> {
+        match self {
+            ConfigError::Io { .. } => Vec::new(),
+            ConfigError::Invalid { problems, .. } | ConfigError::Partial { problems, .. } => {
+                problems
+            }
+        }
+    }
 }
 
 /// Write the starter file into `dir`, refusing to overwrite an existing one.
@@ -306,13 +361,7 @@ impl Config {
                 }
             },
         };
-        if !p.list.is_empty() {
-            return Err(ConfigError::Invalid {
-                path: name.to_string(),
-                problems: p.list,
-            });
-        }
-        Ok(Config {
+        let config = Config {
             name: name.to_string(),
             dir: dir.to_path_buf(),
             select: patterns(&raw.select),
@@ -326,41 +375,36 @@ impl Config {
             baseline: raw.baseline.as_ref().map(|b| dir.join(b.get_ref())),
             require,
             src,
-        })
+        };
+        if p.list.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigError::Partial {
+                config: Box::new(config),
+                problems: p.list,
+            })
+        }
     }
 
-    /// Check that every rule pattern in the file names at least one rule of `registry`.
-    pub fn check_rules(&self, registry: &Registry) -> Result<(), ConfigError> {
-        let mut p = Problems {
-            name: self.name.clone(),
-            lines: LineStarts::new(&self.src),
-            src: self.src.clone(),
-            list: Vec::new(),
-        };
-        let all = self
-            .select
+    /// Every rule pattern written in the file (select, ignore, severity keys, per-path rules).
+    pub fn rule_patterns(&self) -> impl Iterator<Item = &Pattern> {
+        self.select
             .iter()
             .chain(&self.ignore)
             .chain(self.severity.iter().map(|(k, _)| k))
-            .chain(self.per_path_ignores.iter().flat_map(|e| e.rules.iter()));
-        for pat in all {
-            if !registry
-                .rules()
-                .any(|(_, r)| pattern_matches(&pat.text, &r.id, &r.name))
-            {
-                p.push(
-                    pat.span.clone(),
-                    format!("no rule matches `{}` (see `gouji rules`)", pat.text),
-                );
-            }
-        }
-        if p.list.is_empty() {
-            Ok(())
-        } else {
-            Err(ConfigError::Invalid {
-                path: self.name.clone(),
-                problems: p.list,
-            })
+            .chain(self.per_path_ignores.iter().flat_map(|e| e.rules.iter()))
+    }
+
+    /// A problem at `span` of this file.
+    pub fn problem(&self, span: Range<usize>, message: impl Into<String>) -> PackProblem {
+        PackProblem::at(&self.name, &self.src, span, message)
+    }
+
+    /// The error listing `problems` of this file.
+    pub fn invalid(&self, problems: Vec<PackProblem>) -> ConfigError {
+        ConfigError::Invalid {
+            path: self.name.clone(),
+            problems,
         }
     }
 }
@@ -374,12 +418,7 @@ mod tests {
     }
 
     fn locations(e: ConfigError) -> Vec<String> {
-        match e {
-            ConfigError::Invalid { problems, .. } => {
-                problems.into_iter().map(|p| p.location).collect()
-            }
-            ConfigError::Io { .. } => vec![],
-        }
+        e.into_problems().into_iter().map(|p| p.location).collect()
     }
 
     #[test]
@@ -442,19 +481,8 @@ rules = ["F2014"]
     }
 
     #[test]
-    fn unknown_rule_references_are_errors() {
-        let reg = Registry::builtin().unwrap();
-        let c = parse("select = [\"F2019\"]\n[severity]\n\"NOPE-1\" = \"info\"\n").unwrap();
-        assert_eq!(
-            locations(c.check_rules(&reg).unwrap_err()),
-            vec!["gouji.toml:3:1"]
-        );
-    }
-
-    #[test]
     fn starter_file_is_valid() {
-        let c = parse(STARTER).unwrap();
-        c.check_rules(&Registry::builtin().unwrap()).unwrap();
+        parse(STARTER).unwrap();
     }
 
     #[test]

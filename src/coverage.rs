@@ -381,12 +381,7 @@ fn names<'a>(tables: impl Iterator<Item = &'a TableRead>) -> Vec<String> {
 }
 
 fn has_rules(registry: &Registry, pack: &str, table: &str) -> bool {
-    registry
-        .packs
-        .iter()
-        .filter(|p| p.id == pack)
-        .flat_map(|p| p.rules.iter())
-        .any(|r| r.table.as_deref() == Some(table))
+    registry.rules_of(pack, table).next().is_some()
 }
 
 /// Statutory tables of every pack with a table read, that were not read (by short name).
@@ -618,10 +613,23 @@ pub fn findings(
     }
     if let Some(r) = rule("GOUJI-CELL-NOT-NUMBER") {
         for bad in facts.tables.iter().flat_map(|t| t.not_numbers.iter()) {
-            let detail = (
-                format!("{}：{}", bad.row_label, bad.text),
-                format!("{}: {}", bad.row_label, bad.text),
-            );
+            let detail = if bad.glued {
+                (
+                    format!(
+                        "{}：{}（数字连在一起，没有一种拆分能使该行各栏之和等于总计）",
+                        bad.row_label, bad.text
+                    ),
+                    format!(
+                        "{}: {} (digits run together; no split makes the row add up to its total)",
+                        bad.row_label, bad.text
+                    ),
+                )
+            } else {
+                (
+                    format!("{}：{}", bad.row_label, bad.text),
+                    format!("{}: {}", bad.row_label, bad.text),
+                )
+            };
             let mut f = engine_finding(doc, r, &bad.row_label, Some(detail), bad.span.clone());
             f.relation.left.single = Some(format!("{}（{}）", bad.row_label, bad.text));
             out.push(f);

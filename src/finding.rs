@@ -201,6 +201,18 @@ fn is_approximate(printed: &str) -> bool {
         .any(|w| printed.contains(w))
 }
 
+/// A single figure as stated: a percentage keeps its printed precision (`8.0%`, not 8), an
+/// approximate figure its words (`22.88万条`).
+fn stated(t: &Term) -> String {
+    let printed = t.arithmetic.trim();
+    let percent = printed.ends_with('%') || printed.ends_with('％');
+    if percent || is_approximate(printed) {
+        printed.to_string()
+    } else {
+        t.value.to_string()
+    }
+}
+
 fn arithmetic(r: &Relation, lang: Lang) -> String {
     let neg = r.op.negated_symbol();
     match (&r.left.single, r.op, lang) {
@@ -209,11 +221,11 @@ fn arithmetic(r: &Relation, lang: Lang) -> String {
                 "{}, but {} says {}",
                 side_text(&r.right),
                 label,
-                r.left.value
+                stated(&r.left)
             )
         }
         (Some(label), crate::rules::expr::CmpOp::Eq, Lang::Zh) => {
-            format!("{}，但{}为 {}", side_text(&r.right), label, r.left.value)
+            format!("{}，但{}为 {}", side_text(&r.right), label, stated(&r.left))
         }
         // A figure against a constant (`举办各类培训班数 > 0`): name the figure.
         (Some(label), op, lang)
@@ -242,5 +254,73 @@ fn arithmetic(r: &Relation, lang: Lang) -> String {
                 Lang::Zh => format!("{l} {neg} {rt}（应为 {}）", r.op.symbol()),
             }
         }
+    }
+}
+
+/// Stable fingerprints of findings, shared by the baseline and SARIF's `partialFingerprints`.
+///
+/// FNV-1a 64 over a canonical string of the file's path key, the rule id, the table and scope
+/// and the operands' fact keys and values (sorted); line numbers are not part of it. FNV is
+/// implemented here because std's `DefaultHasher` is not stable across Rust releases.
+pub mod fingerprint {
+    use super::Finding;
+    use std::path::{Path, PathBuf};
+
+    /// FNV-1a, 64 bits.
+    pub fn fnv1a64(bytes: &[u8]) -> u64 {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h
+    }
+
+    /// The canonical text a fingerprint is computed from.
+    pub fn canonical(path_key: &str, f: &Finding) -> String {
+        let mut ops: Vec<String> = f
+            .operands
+            .iter()
+            .map(|o| {
+                let v = if o.blank {
+                    "blank".to_string()
+                } else {
+                    o.value.normalize().to_string()
+                };
+                format!("{}={}", o.key, v)
+            })
+            .collect();
+        ops.sort();
+        format!(
+            "gouji-fp-1\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            path_key,
+            f.rule,
+            f.table,
+            f.scope.as_deref().unwrap_or(""),
+            ops.join("\u{1e}")
+        )
+    }
+
+    /// The fingerprint of a finding in the file with key `path_key`, as 16 hex digits.
+    pub fn fingerprint(path_key: &str, f: &Finding) -> String {
+        format!("{:016x}", fnv1a64(canonical(path_key, f).as_bytes()))
+    }
+
+    /// The path of a checked file as recorded in a baseline whose folder is `root`.
+    pub fn path_key(root: &Path, path: &str) -> String {
+        let abs = absolute(Path::new(path));
+        let key = match abs.strip_prefix(absolute(root)) {
+            Ok(rel) => rel.to_path_buf(),
+            Err(_) => PathBuf::from(path.strip_prefix("./").unwrap_or(path)),
+        };
+        key.to_string_lossy().replace('\\', "/")
+    }
+
+    /// `path` made absolute against the working directory, with `.` components dropped.
+    pub fn absolute(path: &Path) -> PathBuf {
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        abs.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
     }
 }

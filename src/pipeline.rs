@@ -114,3 +114,29 @@ pub fn check_file_with(
         )
     })
 }
+
+/// Check one input of a run: a file, standard input, or a path that could not be walked.
+pub fn check_input(
+    input: &crate::walk::Input,
+    registry: &Registry,
+    filter: &dyn RuleFilter,
+    keep_view: bool,
+) -> FileReport {
+    use crate::walk::Input;
+    match input {
+        Input::File(p) => check_file_with(p, registry, filter, keep_view),
+        Input::Stdin(name, bytes) => {
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                match source::read_bytes(name, bytes, Path::new(name)) {
+                    Ok(doc) => check_document_with(&doc, registry, filter, keep_view),
+                    Err(e) => FileReport::failed(name, e.to_string()),
+                }
+            }));
+            outcome.unwrap_or_else(|_| {
+                FileReport::failed(name, "internal error while checking this input".into())
+            })
+        }
+        Input::Error(path, cause) => FileReport::failed(path, cause.clone()),
+        Input::Skipped(p, r) => FileReport::failed(&p.display().to_string(), r.text()),
+    }
+}

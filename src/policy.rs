@@ -8,44 +8,13 @@
 
 use crate::baseline::{Baseline, BaselineOutcome};
 use crate::check::RuleFilter;
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
+pub use crate::config::{FailOn, Require};
+use crate::finding::fingerprint::absolute;
 use crate::pipeline::FileReport;
-use crate::rules::{Rule, Severity};
+use crate::rules::{Registry, Rule, Severity};
 use globset::GlobMatcher;
 use std::path::{Path, PathBuf};
-
-/// Minimum severity that makes the exit code 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FailOn {
-    /// Fail on errors only.
-    Error,
-    /// Fail on warnings and errors.
-    Warning,
-    /// Fail on any finding.
-    Info,
-    /// Never fail because of findings.
-    Never,
-}
-
-/// What a gate requires of every file (`--require`, `require = [...]` in gouji.toml).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
-pub enum Require {
-    /// Every file must have a statistics table that was checked: a file with nothing checkable
-    /// (coverage status `no-table`) fails the run (exit 1).
-    Tables,
-}
-
-impl FailOn {
-    /// The lowest severity that fails, if any.
-    pub fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Never => None,
-        }
-    }
-}
 
 /// Does a pattern (id, id prefix up to a `-`, rule name or `ALL`; case-insensitive) name a rule?
 pub fn pattern_matches(pattern: &str, id: &str, name: &str) -> bool {
@@ -171,18 +140,94 @@ impl Policy {
     }
 }
 
+/// Check that every rule pattern of `config` names at least one rule of `registry`; a pattern
+/// that names none gets a did-you-mean when a rule id or name is close.
+pub fn check_config_rules(config: &Config, registry: &Registry) -> Result<(), ConfigError> {
+    let problems: Vec<_> = config
+        .rule_patterns()
+        .filter(|pat| {
+            !registry
+                .rules()
+                .any(|(_, r)| pattern_matches(&pat.text, &r.id, &r.name))
+        })
+        .map(|pat| config.problem(pat.span.clone(), unknown_rule_message(&pat.text, registry)))
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(config.invalid(problems))
+    }
+}
+
+/// `no rule matches `X``, with the closest rule ids, names or id prefixes when one is close.
+pub fn unknown_rule_message(pattern: &str, registry: &Registry) -> String {
+    let mut msg = format!("no rule matches `{pattern}`");
+    let near = did_you_mean(pattern, registry);
+    if near.is_empty() {
+        msg.push_str(" (see `gouji rules`)");
+    } else {
+        msg.push_str(&format!(
+            "; did you mean {}?",
+            near.iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ));
+    }
+    msg
+}
+
+/// Rule ids, id prefixes and names close to `pattern` (edit distance, case-insensitive), best
+/// first, at most three.
+pub fn did_you_mean(pattern: &str, registry: &Registry) -> Vec<String> {
+    let p = pattern.trim().to_ascii_uppercase();
+    let mut names: Vec<String> = Vec::new();
+    for (pack, r) in registry.rules() {
+        names.push(r.id.clone());
+        names.push(r.name.clone());
+        names.push(pack.id.clone());
+        let parts: Vec<&str> = r.id.split('-').collect();
+        for i in 1..parts.len() {
+            names.push(parts[..i].join("-"));
+        }
+    }
+    names.sort();
+    names.dedup();
+    let limit = (p.chars().count() / 3).clamp(1, 4);
+    let mut scored: Vec<(usize, String)> = names
+        .into_iter()
+        .map(|n| (levenshtein(&p, &n.to_ascii_uppercase()), n))
+        .filter(|(d, _)| *d <= limit)
+        .collect();
+    scored.sort();
+    let best = scored.first().map(|s| s.0);
+    scored
+        .into_iter()
+        .filter(|s| Some(s.0) == best)
+        .take(3)
+        .map(|(_, n)| n)
+        .collect()
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 impl RuleFilter for Policy {
     fn enabled(&self, rule: &Rule) -> bool {
         self.selected(&rule.id, &rule.name)
     }
-}
-
-/// `path` made absolute against the working directory, with `.` components dropped.
-pub fn absolute(path: &Path) -> PathBuf {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    abs.components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .collect()
 }
 
 #[cfg(test)]
@@ -200,6 +245,27 @@ mod tests {
             "applications-do-not-balance"
         ));
         assert!(pattern_matches("ALL", "F2019-T3-BAL", "x"));
+    }
+
+    #[test]
+    fn unknown_rule_references_are_errors_with_suggestions() {
+        let reg = Registry::builtin().unwrap();
+        let c = Config::parse(
+            "gouji.toml",
+            "select = [\"F2019\"]\n[severity]\n\"F2019-T3-BLA\" = \"info\"\n",
+            Path::new("/proj"),
+        )
+        .unwrap();
+        let problems = check_config_rules(&c, &reg).unwrap_err().into_problems();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].location, "gouji.toml:3:1");
+        assert!(
+            problems[0].message.contains("did you mean `F2019-T3-BAL`"),
+            "{}",
+            problems[0].message
+        );
+        let starter = Config::parse("gouji.toml", crate::config::STARTER, Path::new(".")).unwrap();
+        check_config_rules(&starter, &reg).unwrap();
     }
 
     #[test]

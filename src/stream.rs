@@ -7,7 +7,7 @@
 //! every file entry.
 
 use crate::check::RuleFilter;
-use crate::pipeline::{check_file_with, FileReport};
+use crate::pipeline::{check_input, FileReport};
 use crate::report::{json, RenderOptions, Summary};
 use crate::rules::Registry;
 use crate::rules::Severity;
@@ -41,11 +41,7 @@ pub fn for_each_report(
     for chunk in files.chunks(batch) {
         let reports: Vec<FileReport> = chunk
             .par_iter()
-            .map(|input| match input {
-                Input::File(p) => check_file_with(p, registry, filter, keep_view),
-                Input::Error(path, cause) => FileReport::failed(path, cause.clone()),
-                Input::Skipped(p, why) => FileReport::failed(&p.display().to_string(), why.clone()),
-            })
+            .map(|input| check_input(input, registry, filter, keep_view))
             .collect();
         for r in reports {
             sink(r)?;
@@ -199,9 +195,10 @@ mod tests {
             outputs: vec![crate::gen::Output::Text, crate::gen::Output::Html],
             formats: vec![],
             inconsistency: 0.5,
+            degrade: Vec::new(),
         };
         crate::gen::generate(&cfg).expect("generate");
-        let mut files = inputs(&[dir.path().to_path_buf()]);
+        let mut files = inputs(&[dir.path().to_path_buf()], &Default::default(), None);
         files.push(Input::Error("missing.txt".into(), "not found".into()));
         let (s, w) = both(&files);
         assert!(String::from_utf8_lossy(&s).contains("\"rule\""));

@@ -1,6 +1,7 @@
 //! Integration tests (one binary, one module per topic).
 
 mod browser;
+mod ci;
 mod cli;
 mod corpus;
 mod coverage;

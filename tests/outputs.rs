@@ -195,11 +195,10 @@ fn github_lines_are_workflow_commands() {
     );
 }
 
-#[test]
-fn junit_is_well_formed_and_counts_match() {
+/// (testsuites, testcases, failures, declared (tests, failures)) of a JUnit document.
+fn junit_counts(out: &str) -> (usize, usize, usize, Option<(usize, usize)>) {
     use quick_xml::events::Event;
-    let (_, out, _) = check_seeds(&["--format", "junit"]);
-    let mut reader = quick_xml::Reader::from_str(&out);
+    let mut reader = quick_xml::Reader::from_str(out);
     let (mut cases, mut failures, mut suites) = (0, 0, 0);
     let mut declared = None;
     loop {
@@ -221,9 +220,43 @@ fn junit_is_well_formed_and_counts_match() {
             _ => {}
         }
     }
+    (suites, cases, failures, declared)
+}
+
+#[test]
+fn junit_is_well_formed_and_counts_match() {
+    // Failures are what fails the run: errors by default, warnings too with --fail-on warning.
+    let (code, out, _) = check_seeds(&["--format", "junit"]);
+    let (_, json, _) = check_seeds(&["--format", "json"]);
+    let findings = json_findings(&json);
+    let failing = |sevs: &[&str]| {
+        findings
+            .iter()
+            .filter(|f| sevs.contains(&f["severity"].as_str().unwrap()))
+            .map(|f| (f["path"].to_string(), f["rule"].to_string()))
+            .collect::<HashSet<_>>()
+            .len()
+    };
+    let (suites, cases, failures, declared) = junit_counts(&out);
     assert_eq!(suites, 3);
-    assert_eq!(failures, 3);
+    assert_eq!(failures, failing(&["error"]));
+    assert!(failures < 3, "warnings are not failures by default");
     assert_eq!(declared, Some((cases, failures)));
+    assert_eq!(
+        code == 1,
+        failures > 0,
+        "the exit code agrees with the report"
+    );
+    assert!(
+        out.contains("<system-out>"),
+        "non-failing findings are listed"
+    );
+    let (code, out, _) = check_seeds(&["--format", "junit", "--fail-on", "warning"]);
+    let (_, cases, failures, declared) = junit_counts(&out);
+    assert_eq!(failures, 3);
+    assert_eq!(failures, failing(&["error", "warning"]));
+    assert_eq!(declared, Some((cases, failures)));
+    assert_eq!(code, 1);
 }
 
 #[test]

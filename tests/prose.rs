@@ -244,13 +244,15 @@ fn prose_arithmetic_names_the_figures_tried() {
     // No integer base gives 55%: the two bases around it are shown.
     assert_eq!(
         arithmetic_of(&seed_002, "PROSE-CHANGE"),
-        vec!["(18 − 12) / 12 × 100 = 50; (18 − 11) / 11 × 100 = 63.64, but 较去年同期增长 says 55"]
+        vec![
+            "(18 − 12) / 12 × 100 = 50; (18 − 11) / 11 × 100 = 63.64, but 较去年同期增长 says 55%"
+        ]
     );
     // A share with no fitting base shows the closest base it tried.
     let share = "申请方式中，当面申请6件，占总数的4.98%；通过网络提交申请104件，占总数的84.55%；以信函形式申请13件，占总数的10.57%。\n";
     assert_eq!(
         arithmetic_of(share, "PROSE-SHARE"),
-        vec!["6 / 123 × 100 = 4.878, but 占总数的 says 4.98"]
+        vec!["6 / 123 = 4.878%, but 占总数的 says 4.98%"]
     );
 }
 
@@ -272,4 +274,224 @@ fn prose_application_counts_are_compared_with_the_2019_table() {
     assert!(arithmetic_of(&say("全年共收到政府信息公开申请18件"), "PROSE-TABLE").is_empty());
     // 受理 is another count (the 受理 vs 收到 trap): never compared.
     assert!(arithmetic_of(&say("全年共受理政府信息公开申请19件"), "PROSE-TABLE").is_empty());
+}
+
+#[test]
+fn a_list_opened_by_qizhong_after_a_total_goes_on_past_the_sentence() {
+    // L1: 其中 opens the sentence after the total and every item carries its share: 1650 + 668
+    // = 2318 ≠ 2300 (a warning: the list runs past 。). L2 adds up. L3: the sentence after the
+    // list is no item of it. L4/L5: items separated by `；` are one list (391 ≠ 390). L6: one
+    // item, then another count after `；`: not read as one list.
+    assert_eq!(
+        prose_findings("fixtures/prose/cross_sentence.txt"),
+        set(&[("PROSE-SUM", 1, Warning), ("PROSE-SUM", 5, Warning)])
+    );
+}
+
+#[test]
+fn a_list_ending_with_a_catch_all_must_sum_exactly() {
+    // L1: in parentheses, ending with 其他…: 1833 ≠ 1840 is an error. L2 adds up. L3: a
+    // parenthetical list without catch-all may fall short. L4: a top-level list ending with
+    // 其他 falls short: an error; L5: the same without catch-all: a warning.
+    assert_eq!(
+        prose_findings("fixtures/prose/catch_all.txt"),
+        set(&[
+            ("PROSE-SUM", 1, Error),
+            ("PROSE-SUM", 4, Error),
+            ("PROSE-SUM", 5, Warning)
+        ])
+    );
+}
+
+#[test]
+fn nested_subsets_are_not_siblings() {
+    // L1: 17950 is a subset of 18200 (其中 inside a part): 18200 + 7600 + 4700 = 30500.
+    // L2: the same list against 30600 (a 主动公开 total split by department: a warning).
+    // L3: 全文电子化主动公开文件 may be a subset of 主动公开文件: one reading adds up.
+    // L4: 包含 opens sub-lists of a part. L5: no reading adds up: a warning.
+    assert_eq!(
+        prose_findings("fixtures/prose/nested_subsets.txt"),
+        set(&[("PROSE-SUM", 2, Warning), ("PROSE-SUM", 5, Warning)])
+    );
+}
+
+#[test]
+fn two_series_of_one_list_are_judged_apart() {
+    // L1: 6 + 128 = 134 and 141 + 1205 = 1346. L2: 1346 against 1366 (falls short: a
+    // warning). L3: 历年累计 after this year's parts is another measure, not a channel.
+    assert_eq!(
+        prose_findings("fixtures/prose/series.txt"),
+        set(&[("PROSE-SUM", 2, Warning)])
+    );
+}
+
+#[test]
+fn rates_need_two_figures() {
+    // L1: no 办结 count: not checkable. L2: 办结 > 受理, and 126/162 ≠ 100%. L3: 124/126 = 98.4.
+    assert_eq!(
+        prose_findings("fixtures/prose/rates.txt"),
+        set(&[("PROSE-RATE", 2, Warning)])
+    );
+}
+
+#[test]
+fn shares_after_their_unit_and_other_measures() {
+    // L1: `2.0%占` belongs to 50人次: 1200 + 1250 + 50 = 2500 and every share fits. L2: 粉丝
+    // and 阅读量 are no parts of 3个. L3: 3072 / 38954 = 7.886% printed 8.0% (one unit off).
+    // L4: 1250 / 16400 = 7.62% printed 7.6% passes.
+    assert_eq!(
+        prose_findings("fixtures/prose/other_measures.txt"),
+        set(&[("PROSE-SHARE", 3, Warning)])
+    );
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/prose/other_measures.txt"),
+    )
+    .unwrap();
+    assert_eq!(
+        arithmetic_of(&text, "PROSE-SHARE"),
+        vec!["3072 / 38954 = 7.886%（应为 7.9%，末位差一）, but 占 says 8.0%"]
+    );
+}
+
+#[test]
+fn lines_broken_inside_a_sentence_are_read_as_one() {
+    // L1–L9 are one sentence printed one figure per line: 28 + 195 + 78 = 301 ≠ 346 (the list
+    // ends with 其他权责事项: an error); every figure keeps its own line and column. The
+    // heading (L10) starts a new paragraph; the second list adds up; two figures on
+    // consecutive lines (L21, L22) are never glued.
+    assert_eq!(
+        prose_findings("fixtures/prose/broken_lines.txt"),
+        set(&[("PROSE-SUM", 2, Error)])
+    );
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/prose/broken_lines.txt");
+    let doc = gouji::source::read(&path).expect("fixture");
+    let registry = Registry::builtin().expect("packs");
+    let report = check_document(&doc, &registry, &AllRules);
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "PROSE-SUM")
+        .expect("finding");
+    let at: Vec<(usize, usize, String)> = f
+        .operands
+        .iter()
+        .map(|o| (o.position.line, o.position.column, o.value.to_string()))
+        .collect();
+    assert_eq!(
+        at,
+        vec![
+            (2, 1, "346".to_string()),
+            (4, 1, "28".to_string()),
+            (6, 1, "195".to_string()),
+            (8, 1, "78".to_string())
+        ]
+    );
+}
+
+#[test]
+fn prose_wordings_are_compared_with_the_table() {
+    let seed_002 = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/seed_002.txt"),
+    )
+    .unwrap();
+    let say = |sentence: &str| seed_002.replace("全年共受理并办结政府信息依申请公开18件", sentence);
+    // 收到 without 共: 新收 or 新收 + 结转, a warning when neither is 2; 18 agrees.
+    assert_eq!(
+        arithmetic_of(&say("我局收到申请2件"), "PROSE-TABLE").len(),
+        1
+    );
+    assert!(arithmetic_of(&say("我局收到申请18件"), "PROSE-TABLE").is_empty());
+    // A part (其中…收到) is not the report's count.
+    assert!(arithmetic_of(&say("其中市本级收到申请2件"), "PROSE-TABLE").is_empty());
+    // 因依申请公开引发行政复议2起 against table 4's review total 0.
+    assert_eq!(
+        arithmetic_of(&say("因依申请公开引发行政复议2起"), "PROSE-TABLE").len(),
+        1
+    );
+    // A zero statement against a table that says 18.
+    assert_eq!(
+        arithmetic_of(&say("本年度未收到政府信息公开申请"), "PROSE-STATUS").len(),
+        1
+    );
+    assert!(arithmetic_of(
+        &say("本年度未收到因政府信息公开申请提起的行政复议"),
+        "PROSE-STATUS"
+    )
+    .is_empty());
+}
+
+#[test]
+fn a_breakdown_in_the_next_paragraph_stays_within_its_total() {
+    // L1–L3: the categories after the heading make 1877 > 1840, and the breakdown names the
+    // total's measure (主动公开): an error. L4–L6: falling short with no catch-all is nothing.
+    // L7–L8: a list ending with 其他 falls short: a warning (the total is a guess). L9–L10:
+    // 12条 is no total of the next paragraph's figures.
+    assert_eq!(
+        prose_findings("fixtures/prose/later_paragraph.txt"),
+        set(&[("PROSE-SUM", 1, Error), ("PROSE-SUM", 7, Warning)])
+    );
+}
+
+#[test]
+fn a_sibling_the_table_has_no_row_for_is_a_second_reading() {
+    // The FJ2014 table has no 已主动公开 row: its 同意公开答复数 (280) may hold those answers.
+    let fj = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/local/fj2014_two_columns.txt"),
+    )
+    .unwrap();
+    let say = |s: &str| fj.replace("“同意公开”280件", s);
+    assert!(arithmetic_of(&say("已主动公开30件、“同意公开”250件"), "PROSE-TABLE").is_empty());
+    assert_eq!(
+        arithmetic_of(&say("已主动公开30件、“同意公开”240件"), "PROSE-TABLE").len(),
+        1
+    );
+}
+
+#[test]
+fn whole_report_totals_are_compared_with_the_table_of_their_report() {
+    let seed_000 = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/seed_000.txt"),
+    )
+    .unwrap();
+    let say = |s: &str| seed_000.replace("全市各级各部门累计主动公开信息135509条", s);
+    let table = |text: &str| -> Vec<String> {
+        arithmetic_of(text, "PROSE-TABLE")
+            .into_iter()
+            .filter(|a| a.contains("135509"))
+            .collect()
+    };
+    assert_eq!(
+        table(&say("全市各级各部门共主动公开政府信息135510条")).len(),
+        1
+    );
+    assert!(table(&say("全市各级各部门共主动公开政府信息135509条")).is_empty());
+    // A part (其中…) or a running total is not the report's count.
+    assert!(table(&say("其中全市各级各部门共主动公开政府信息135510条")).is_empty());
+}
+
+#[test]
+fn outcomes_in_the_prose_are_compared_with_the_2019_table() {
+    let seed_002 = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/seed_002.txt"),
+    )
+    .unwrap();
+    let say = |s: &str| seed_002.replace("全年共受理并办结政府信息依申请公开18件", s);
+    let table = |text: &str| -> Vec<(Severity, String)> {
+        let doc = gouji::source::read_bytes("t.txt", text.as_bytes(), Path::new("t.txt")).unwrap();
+        let registry = Registry::builtin().expect("built-in packs");
+        check_document(&doc, &registry, &AllRules)
+            .findings
+            .iter()
+            .filter(|f| f.rule == "PROSE-TABLE")
+            .map(|f| (f.severity, f.arithmetic_en()))
+            .collect()
+    };
+    // Table: 予以公开 6, 部分公开 1.
+    assert!(table(&say("予以公开6件，部分公开1件")).is_empty());
+    // 予以公开 may count 部分公开 too: 7 = 6 + 1 agrees; 8 is a warning.
+    assert!(table(&say("予以公开7件")).is_empty());
+    assert_eq!(table(&say("予以公开8件")).len(), 1);
+    assert_eq!(table(&say("予以公开8件"))[0].0, Warning);
+    // 部分公开 is the table's own label: 2 against 1 is an error.
+    assert_eq!(table(&say("部分公开2件"))[0].0, Error);
 }

@@ -3,14 +3,18 @@
 //! ```text
 //! gouji-gen --out DIR --count N [--seed S] [--formats text,html,docx]
 //!           [--report-formats F2014,F2019,F2021] [--inconsistency 0.1]
+//!           [--degrade D1,D2,D4,D6,D8,D10]
 //! ```
+//!
+//! `--degrade` rewrites the text outputs the way crawls and converters do (one cell per line,
+//! zeros dropped, digits glued, labels split, space-separated rows, CRLF and page footers).
 
 use gouji::gen::{generate, model::Format, Config, Output};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: gouji-gen --out DIR --count N [--seed S] [--formats text,html,docx] \
-[--report-formats F2014,F2019,F2021] [--inconsistency P]";
+[--report-formats F2014,F2019,F2021] [--inconsistency P] [--degrade D1,D2,D4,D6,D8,D10]";
 
 fn parse(args: &[String]) -> Result<Config, String> {
     let mut cfg = Config {
@@ -20,6 +24,7 @@ fn parse(args: &[String]) -> Result<Config, String> {
         outputs: vec![Output::Text],
         formats: Vec::new(),
         inconsistency: 0.1,
+        degrade: Vec::new(),
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -49,6 +54,16 @@ fn parse(args: &[String]) -> Result<Config, String> {
                         _ => Err(format!("unknown report format `{s}`")),
                     })
                     .collect::<Result<_, _>>()?
+            }
+            "--degrade" => {
+                cfg.degrade = val()?
+                    .split(',')
+                    .map(|s| {
+                        gouji::gen::degrade::Degradation::parse(s).ok_or(format!(
+                            "unknown degradation `{s}` (D1, D2, D4, D6, D8, D10)"
+                        ))
+                    })
+                    .collect::<Result<_, _>>()?;
             }
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),

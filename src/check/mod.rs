@@ -113,15 +113,15 @@ fn check_inner(
         let before = out.stats;
         let pack = &registry.packs[inst.pack];
         let def = &pack.tables[inst.table];
-        let rules: Vec<&Rule> = pack
-            .rules
-            .iter()
-            .filter(|r| r.table.as_deref() == Some(def.id.as_str()) && filter.enabled(r))
+        let rules: Vec<&Rule> = registry
+            .rules_of(&pack.id, &def.id)
+            .filter(|r| filter.enabled(r))
             .collect();
         let mut evals = evaluate(doc, &rules, def, inst);
         if !inst.ambiguous.is_empty() {
             confirm_failures(doc, &rules, def, inst, &mut evals);
         }
+        cap_recovered(inst, &mut evals);
         let owner = inst;
         let first_finding = out.findings.len();
         let mut tracing = Vec::new();
@@ -236,6 +236,52 @@ fn evaluate(doc: &Document, rules: &[&Rule], def: &TableDef, inst: &TableInstanc
         check_rule(doc, rule, def, inst, &mut out);
     }
     out
+}
+
+/// A failure that reads a figure split out of glued digits depends on that split: it is at most
+/// a warning, and its message names the reading it assumed.
+fn cap_recovered(inst: &TableInstance, evals: &mut [Eval]) {
+    for e in evals.iter_mut() {
+        let Outcome::Fails(f) = &mut e.outcome else {
+            continue;
+        };
+        let glued: Vec<&Fact> = inst
+            .facts
+            .iter()
+            .filter(|x| {
+                x.read == crate::extract::Reading::Glued
+                    && f.operands.iter().any(|o| o.span == x.provenance.span)
+            })
+            .collect();
+        if glued.is_empty() {
+            continue;
+        }
+        let mut rows: Vec<&str> = glued.iter().map(|x| x.row.as_str()).collect();
+        rows.dedup();
+        let reading: Vec<String> = rows
+            .iter()
+            .map(|row| {
+                let parts: Vec<&str> = inst
+                    .facts
+                    .iter()
+                    .filter(|x| x.row == *row && x.read == crate::extract::Reading::Glued)
+                    .map(|x| x.provenance.text.as_str())
+                    .collect();
+                parts.join("|")
+            })
+            .collect();
+        if f.severity == crate::rules::Severity::Error {
+            f.severity = crate::rules::Severity::Warning;
+        }
+        f.message_zh.push_str(&format!(
+            "（按连在一起的数字拆分为 {} 读出）",
+            reading.join("；")
+        ));
+        f.message_en.push_str(&format!(
+            " (reading glued digits as {})",
+            reading.join("; ")
+        ));
+    }
 }
 
 /// Most placements tried to confirm one failure.

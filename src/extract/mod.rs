@@ -62,6 +62,9 @@ pub enum Reading {
     Undetermined,
     /// A cell the page left blank and the stream dropped: not printed, read as blank.
     Dropped,
+    /// Part of a run of digits printed without separators (`120010013`), split the only way
+    /// (or one of the ways) that makes the row add up.
+    Glued,
 }
 
 impl Reading {
@@ -74,6 +77,7 @@ impl Reading {
             Reading::ZeroSomewhere => "zero-somewhere",
             Reading::Undetermined => "undetermined",
             Reading::Dropped => "dropped",
+            Reading::Glued => "glued",
         }
     }
 
@@ -153,6 +157,8 @@ pub struct NotNumber {
     pub row_label: String,
     /// The text printed.
     pub text: String,
+    /// A run of glued digits that no split turns into a row that adds up.
+    pub glued: bool,
 }
 
 /// A row printed short (blank cells dropped) whose figures could sit in several columns.
@@ -167,6 +173,26 @@ pub struct AmbiguousRow {
 }
 
 impl TableInstance {
+    /// Is the fact's value the same in every reading of its row, and not split out of glued
+    /// digits? (Prose is compared only with such facts.)
+    pub fn is_certain(&self, fact: &Fact) -> bool {
+        if fact.read == Reading::Glued {
+            return false;
+        }
+        let name = fact.name();
+        self.ambiguous
+            .iter()
+            .filter(|a| a.row == fact.row)
+            .all(|a| {
+                !a.variants.is_empty()
+                    && a.variants.iter().all(|v| {
+                        v.iter()
+                            .find(|x| x.name() == name)
+                            .is_some_and(|x| x.value == fact.value)
+                    })
+            })
+    }
+
     /// Find a fact by row and column key.
     pub fn fact(&self, row: &str, column: &str) -> Option<&Fact> {
         self.facts
@@ -214,6 +240,7 @@ impl Facts {
 /// Extract the facts of a document with every pack of the registry.
 pub fn extract(doc: &Document, registry: &Registry) -> Facts {
     let mut facts = table::extract_tables(doc, registry);
-    facts.prose = prose::extract_prose(doc);
+    let spans: Vec<Span> = facts.tables.iter().map(|t| t.span.clone()).collect();
+    facts.prose = prose::extract_prose_outside(doc, &spans);
     facts
 }

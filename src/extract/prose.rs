@@ -13,7 +13,7 @@ use crate::source::html::{visible_text, VisibleText};
 use crate::source::{Block, Document, InputFormat, Span};
 use regex::Regex;
 use std::ops::Range;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 /// One report inside a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,9 +37,11 @@ pub struct ProseParagraph {
     pub segment: usize,
     /// Sentences (byte ranges of `text`, split at `。！？!?`).
     pub sentences: Vec<Range<usize>>,
-    /// Map back to the view for HTML paragraphs (shared by the pieces of a long paragraph), and
-    /// the byte offset of this piece's text in the mapped text.
-    map: Option<(Arc<VisibleText>, usize)>,
+    /// Map back to the view for HTML paragraphs.
+    map: Option<VisibleText>,
+    /// For text lines joined into one paragraph: (text offset, view offset) where each line
+    /// starts, in order (empty for a single line).
+    pieces: Vec<(usize, usize)>,
     /// Byte offset of every parenthesis in `text` with the depth after it (for
     /// [`ProseParagraph::depth_at`] in logarithmic time).
     parens: Vec<(usize, u32)>,
@@ -50,19 +52,32 @@ pub struct ProseParagraph {
 impl ProseParagraph {
     /// View span of a byte range of [`ProseParagraph::text`].
     pub fn view_span(&self, range: Range<usize>) -> Span {
-        match &self.map {
-            Some((m, base)) => m.source_span(base + range.start..base + range.end),
-            None => self.span.start + range.start..self.span.start + range.end,
+        if let Some(m) = &self.map {
+            return m.source_span(range);
         }
+        if self.pieces.is_empty() {
+            return self.span.start + range.start..self.span.start + range.end;
+        }
+        let at = |byte: usize| {
+            let i = self
+                .pieces
+                .partition_point(|(t, _)| *t <= byte)
+                .saturating_sub(1);
+            let (t, v) = self.pieces.get(i).copied().unwrap_or((0, self.span.start));
+            v + (byte - t)
+        };
+        let start = at(range.start);
+        // An end at a line start belongs to the line before.
+        let end = if range.end > range.start {
+            at(range.end - 1) + 1
+        } else {
+            start
+        };
+        start..end.max(start)
     }
 
-    /// A paragraph of `text` at `span` in segment `segment`.
-    fn new(
-        text: String,
-        span: Span,
-        segment: usize,
-        map: Option<(Arc<VisibleText>, usize)>,
-    ) -> Self {
+    /// Index the parentheses and clause delimiters of `text` (one pass).
+    fn index(text: &str) -> (Vec<(usize, u32)>, Vec<Range<usize>>) {
         let mut parens = Vec::new();
         let mut delims = Vec::new();
         let mut d: u32 = 0;
@@ -82,15 +97,7 @@ impl ProseParagraph {
                 delims.push(i..i + c.len_utf8());
             }
         }
-        ProseParagraph {
-            sentences: sentences(&text),
-            text,
-            span,
-            segment,
-            map,
-            parens,
-            delims,
-        }
+        (parens, delims)
     }
 
     /// Index of the sentence holding byte `at` (binary search: sentences are in order).
@@ -112,7 +119,6 @@ impl ProseParagraph {
 
     /// The clause around a token: back to the previous delimiter, on to the next one.
     pub fn clause_of(&self, tok: Range<usize>) -> Range<usize> {
-        // Delimiters wholly before the token start, and the first one at or after its end.
         let before = self.delims.partition_point(|d| d.end <= tok.start);
         let start = if before == 0 {
             0
@@ -211,106 +217,97 @@ const PLAN_WORDS: &[&str] = &[
     "重点做好",
 ];
 
+/// A paragraph before its facts are read: text, view span, and the map back to the view.
+struct RawParagraph {
+    text: String,
+    span: Span,
+    map: Option<VisibleText>,
+    pieces: Vec<(usize, usize)>,
+}
+
 /// Extract the prose facts of a document.
 pub fn extract_prose(doc: &Document) -> ProseFacts {
-    let mut out = ProseFacts::default();
-    let mut current: Option<Segment> = None;
+    extract_prose_outside(doc, &[])
+}
+
+/// Extract the prose facts of a document whose tables cover `tables` (view spans): lines of a
+/// plain-text paragraph broken inside a sentence (a crawler's one figure per line) are joined,
+/// except inside a table.
+pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
+    let mut raw: Vec<RawParagraph> = Vec::new();
+    let joins = matches!(doc.format, InputFormat::Text | InputFormat::Markdown);
+    let mut prev_block_was_paragraph = false;
     for block in &doc.blocks {
-        let Block::Paragraph(p) = block else { continue };
-        let (whole, map) = if doc.format == InputFormat::Html {
+        let Block::Paragraph(p) = block else {
+            prev_block_was_paragraph = false;
+            continue;
+        };
+        let (text, map) = if doc.format == InputFormat::Html {
             let v = visible_text(&doc.view, &p.span);
-            (v.text.clone(), Some(Arc::new(v)))
+            (v.text.clone(), Some(v))
         } else {
             (doc.slice(&p.span).to_string(), None)
         };
-        let pieces = pieces(&whole);
-        let single = pieces.len() == 1;
-        for piece in pieces {
-            let text = whole[piece.clone()].to_string();
-            let (span, map) = match &map {
-                Some(m) => (
-                    if single {
-                        p.span.clone()
-                    } else {
-                        m.source_span(piece.clone())
-                    },
-                    Some((m.clone(), piece.start)),
-                ),
-                None => (p.span.start + piece.start..p.span.start + piece.end, None),
-            };
-            add_paragraph(&mut out, &mut current, text, span, map);
+        if text.trim().is_empty() {
+            prev_block_was_paragraph = false;
+            continue;
         }
-    }
-    if out.segments.is_empty() {
-        out.segments.push(Segment {
-            start: 0,
-            year: None,
-            title: None,
+        let in_table = |s: &Span| tables.iter().any(|t| t.start <= s.start && s.end <= t.end);
+        let adjacent = prev_block_was_paragraph
+            && raw.last().is_some_and(|last| {
+                doc.view
+                    .get(last.span.end..p.span.start)
+                    .is_some_and(|gap| gap.chars().filter(|c| *c == '\n').count() == 1)
+            });
+        prev_block_was_paragraph = true;
+        if let Some(last) = raw.last_mut().filter(|last| {
+            joins
+                && adjacent
+                && !in_table(&last.span)
+                && !in_table(&p.span)
+                && breaks_inside_sentence(
+                    last.text
+                        .get(last.pieces.last().map_or(0, |(t, _)| *t)..)
+                        .unwrap_or(""),
+                    &text,
+                )
+        }) {
+            if last.pieces.is_empty() {
+                last.pieces.push((0, last.span.start));
+            }
+            last.pieces.push((last.text.len(), p.span.start));
+            last.text.push_str(&text);
+            last.span.end = p.span.end;
+            continue;
+        }
+        raw.push(RawParagraph {
+            text,
+            span: p.span.clone(),
+            map,
+            pieces: Vec::new(),
         });
     }
-    out
-}
-
-/// Longest paragraph piece read as one (bytes). A report written on one line would otherwise
-/// be one paragraph of megabytes, and the prose rules look around each number within its
-/// paragraph; longer paragraphs are cut at sentence ends into pieces of at most this size, so
-/// the work stays linear in the document. A real paragraph is a few hundred bytes.
-pub const MAX_PARAGRAPH_BYTES: usize = 16 * 1024;
-
-/// Byte ranges of `text` cut at sentence ends into pieces of at most [`MAX_PARAGRAPH_BYTES`]
-/// (one piece when it is shorter; a sentence longer than that is cut at a character boundary).
-fn pieces(text: &str) -> Vec<Range<usize>> {
-    if text.len() <= MAX_PARAGRAPH_BYTES {
-        return std::iter::once(0..text.len()).collect();
-    }
-    let mut out = Vec::new();
-    let mut start = 0;
-    while text.len() - start > MAX_PARAGRAPH_BYTES {
-        let mut limit = start + MAX_PARAGRAPH_BYTES;
-        while !text.is_char_boundary(limit) {
-            limit -= 1;
-        }
-        let window = &text[start..limit];
-        let cut = window
-            .char_indices()
-            .rev()
-            .find(|(_, c)| SENTENCE_DELIMS.contains(c))
-            .map(|(i, c)| start + i + c.len_utf8())
-            .filter(|&e| e > start)
-            .unwrap_or(limit);
-        out.push(start..cut);
-        start = cut;
-    }
-    if start < text.len() {
-        out.push(start..text.len());
-    }
-    out
-}
-
-/// Add one paragraph (or piece of one) to the facts.
-fn add_paragraph(
-    out: &mut ProseFacts,
-    current: &mut Option<Segment>,
-    text: String,
-    span: Span,
-    map: Option<(Arc<VisibleText>, usize)>,
-) {
+    let mut out = ProseFacts::default();
+    let mut current: Option<Segment> = None;
+    for RawParagraph {
+        text,
+        span,
+        map,
+        pieces,
+    } in raw.into_iter().flat_map(split_long)
     {
-        if text.trim().is_empty() {
-            return;
-        }
-        let p_span = span;
-        if let Some(seg) = segment_start(&text, current.as_ref(), p_span.start) {
+        let p = Paragraph { span };
+        if let Some(seg) = segment_start(&text, current.as_ref(), p.span.start) {
             match out.segments.last_mut() {
                 // The first segment had no year yet (page chrome before the report): it is this one.
                 Some(last) if last.year.is_none() => {
                     last.year = seg.year;
                     last.title = seg.title.clone();
-                    *current = Some(last.clone());
+                    current = Some(last.clone());
                 }
                 _ => {
                     out.segments.push(seg.clone());
-                    *current = Some(seg);
+                    current = Some(seg);
                 }
             }
         } else if current.is_none() {
@@ -320,10 +317,20 @@ fn add_paragraph(
                 title: None,
             };
             out.segments.push(seg.clone());
-            *current = Some(seg);
+            current = Some(seg);
         }
         let segment = out.segments.len().saturating_sub(1);
-        let para = ProseParagraph::new(text, p_span, segment, map);
+        let (parens, delims) = ProseParagraph::index(&text);
+        let para = ProseParagraph {
+            sentences: sentences(&text),
+            text,
+            span: p.span.clone(),
+            segment,
+            map,
+            pieces,
+            parens,
+            delims,
+        };
         let pi = out.paragraphs.len();
         for tok in scan(&para.text) {
             let clause = para.clause_of(tok.span.clone());
@@ -343,6 +350,90 @@ fn add_paragraph(
         }
         out.paragraphs.push(para);
     }
+    if out.segments.is_empty() {
+        out.segments.push(Segment {
+            start: 0,
+            year: None,
+            title: None,
+        });
+    }
+    out
+}
+
+/// The span of a paragraph being read.
+struct Paragraph {
+    span: Span,
+}
+
+/// Characters that end a sentence at a line end.
+const LINE_FINAL: &[char] = &['。', '！', '？', '!', '?'];
+
+/// Characters that continue a clause when they open a line (`，占`, `%`, `）`).
+const CONTINUES: &[char] = &[
+    '，', ',', '；', ';', '、', '：', ':', '。', '）', ')', '%', '％', '〕', ']', '】', '”', '—',
+];
+
+/// Characters that leave a clause open when they end a line.
+const OPENS: &[char] = &[
+    '，', ',', '；', ';', '、', '：', ':', '（', '(', '〔', '[', '【', '“',
+];
+
+static HEADING: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.．、](?:\D|$))",
+    )
+    .ok()
+});
+
+/// Is a heading line (`（二）主要类别`, `2.政府公报`, `一、`) with no clause punctuation.
+fn is_heading(line: &str) -> bool {
+    HEADING.as_ref().is_some_and(|re| re.is_match(line))
+        && !line.contains(['，', ',', '；', ';', '。'])
+}
+
+/// Does the break between line `a` and the next line `b` fall inside a sentence (a figure, its
+/// unit or its share printed on a line of its own)?
+fn breaks_inside_sentence(a: &str, b: &str) -> bool {
+    let a = a.trim_end();
+    let b = b.trim_start();
+    let (Some(last), Some(first)) = (a.chars().last(), b.chars().next()) else {
+        return false;
+    };
+    if LINE_FINAL.contains(&last) || is_heading(a) || is_heading(b) {
+        return false;
+    }
+    let digit = |c: char| c.is_ascii_digit();
+    // Never glue two figures (`483` / `5217`: two table cells) or a decimal point to a figure.
+    if digit(last) && (digit(first) || first == '.' || first == '．') {
+        return false;
+    }
+    if (last == '.' || last == '．') && digit(first) {
+        return false;
+    }
+    if CONTINUES.contains(&first) || OPENS.contains(&last) {
+        return true;
+    }
+    let starts_with_unit = crate::number::UNIT_WORDS
+        .iter()
+        .chain(
+            [
+                "年", "月", "日", "号", "期", "份", "万", "亿", "余", "多", "家",
+            ]
+            .iter(),
+        )
+        .any(|u| b.starts_with(u));
+    if digit(last) || last == '%' {
+        // A figure on a line of its own is followed by the rest of its sentence, whatever the
+        // next line starts with (`16` / `务；科教…`, a glyph lost in the crawl).
+        return starts_with_unit || CONTINUES.contains(&first) || a.chars().count() <= 16;
+    }
+    // A figure on a line of its own after words (`…权责事项` / `346`): joined when the figure
+    // is followed by its unit, or ends the line.
+    if digit(first) && b.chars().count() <= 16 {
+        let is_cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+        return is_cjk(last) || last == '）' || last == ')';
+    }
+    false
 }
 
 /// Does this paragraph open a new report segment?
@@ -415,6 +506,88 @@ fn sentences(text: &str) -> Vec<Range<usize>> {
 /// be a whole megabyte-long line, and copying it for every number would be quadratic.
 const MAX_LABEL_CHARS: usize = 120;
 
+/// Longest paragraph read as one (bytes). A report written on one line would otherwise be one
+/// paragraph of megabytes, and the prose rules look around each number within its paragraph;
+/// longer paragraphs are cut at sentence ends into parts of at most this size, so the work stays
+/// linear in the document. A real paragraph is a few hundred bytes.
+pub const MAX_PARAGRAPH_BYTES: usize = 16 * 1024;
+
+/// Byte ranges of `text` cut at sentence ends into parts of at most [`MAX_PARAGRAPH_BYTES`] (a
+/// sentence longer than that is cut at a character boundary).
+fn parts(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while text.len() - start > MAX_PARAGRAPH_BYTES {
+        let mut limit = start + MAX_PARAGRAPH_BYTES;
+        while !text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let cut = text[start..limit]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| SENTENCE_DELIMS.contains(c))
+            .map(|(i, c)| start + i + c.len_utf8())
+            .filter(|&e| e > start)
+            .unwrap_or(limit);
+        out.push(start..cut);
+        start = cut;
+    }
+    if start < text.len() || out.is_empty() {
+        out.push(start..text.len());
+    }
+    out
+}
+
+/// A paragraph longer than [`MAX_PARAGRAPH_BYTES`] as several, each with its own view map.
+fn split_long(p: RawParagraph) -> Vec<RawParagraph> {
+    if p.text.len() <= MAX_PARAGRAPH_BYTES {
+        return vec![p];
+    }
+    let mut out = Vec::new();
+    for r in parts(&p.text) {
+        let text = p.text[r.clone()].to_string();
+        let (span, map, pieces) = match &p.map {
+            Some(m) => {
+                let sub = m.slice(r.clone());
+                (m.source_span(r.clone()), Some(sub), Vec::new())
+            }
+            None if p.pieces.is_empty() => (
+                p.span.start + r.start..p.span.start + r.end,
+                None,
+                Vec::new(),
+            ),
+            None => {
+                // Line starts inside the part, rebased; the part's own start first.
+                let view_at = |byte: usize| {
+                    let i = p
+                        .pieces
+                        .partition_point(|(t, _)| *t <= byte)
+                        .saturating_sub(1);
+                    let (t, v) = p.pieces.get(i).copied().unwrap_or((0, p.span.start));
+                    v + (byte - t)
+                };
+                let mut pieces = vec![(0, view_at(r.start))];
+                let from = p.pieces.partition_point(|(t, _)| *t <= r.start);
+                let to = p.pieces.partition_point(|(t, _)| *t < r.end);
+                pieces.extend(p.pieces[from..to].iter().map(|&(t, v)| (t - r.start, v)));
+                let end = if r.end > r.start {
+                    view_at(r.end - 1) + 1
+                } else {
+                    view_at(r.start)
+                };
+                (view_at(r.start)..end, None, pieces)
+            }
+        };
+        out.push(RawParagraph {
+            text,
+            span,
+            map,
+            pieces,
+        });
+    }
+    out
+}
+
 fn label_of(text: &str, clause_start: usize, tok_start: usize) -> String {
     let mut s = text.get(clause_start..tok_start).unwrap_or("");
     if s.len() > MAX_LABEL_CHARS * 4 {
@@ -475,6 +648,43 @@ mod tests {
         assert_eq!(years, vec![Some(2013), Some(2015), Some(2013)]);
         let segs: Vec<usize> = p.paragraphs.iter().map(|x| x.segment).collect();
         assert_eq!(segs, vec![0, 1, 1, 2, 2, 2]);
+    }
+
+    #[test]
+    fn lines_broken_inside_a_sentence_are_joined_with_their_positions() {
+        let text = "截至\n2018\n年底，累计公开\n22.88\n万条。\n（二）主要类别\n机构职能类\n1774\n条，占 \n10.2%\n；\n条\n483\n5217\n";
+        let d = doc(text);
+        let p = extract_prose(&d);
+        let texts: Vec<&str> = p.paragraphs.iter().map(|x| x.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "截至2018年底，累计公开22.88万条。",
+                "（二）主要类别",
+                "机构职能类1774条，占10.2%；条483",
+                "5217"
+            ]
+        );
+        // Every quantity keeps the line and column of its first digit.
+        let at: Vec<(String, usize, usize)> = p
+            .quantities
+            .iter()
+            .map(|q| {
+                let lc = d.line_col(q.span.start);
+                (q.text.clone(), lc.line, lc.column)
+            })
+            .filter(|(t, _, _)| !t.starts_with("2018"))
+            .collect();
+        assert_eq!(
+            at,
+            vec![
+                ("22.88万条".to_string(), 4, 1),
+                ("1774条".to_string(), 8, 1),
+                ("10.2%".to_string(), 10, 1),
+                ("483".to_string(), 13, 1),
+                ("5217".to_string(), 14, 1)
+            ]
+        );
     }
 
     #[test]

@@ -266,7 +266,10 @@ impl<'a> Stream<'a> {
         let mut not_numbers = Vec::new();
         for &(r, g) in &found.rows {
             let row = &def.rows[r];
-            self.read_row(def, row, &self.groups[g], &mut facts, &mut ambiguous);
+            if let Some(bad) = self.read_row(def, row, &self.groups[g], &mut facts, &mut ambiguous)
+            {
+                not_numbers.push(bad);
+            }
             not_numbers.extend(
                 self.groups[g]
                     .values
@@ -276,6 +279,7 @@ impl<'a> Stream<'a> {
                         span: self.tokens[t].span.clone(),
                         row_label: row.label.clone(),
                         text: self.view[self.tokens[t].span.clone()].to_string(),
+                        glued: false,
                     }),
             );
         }
@@ -298,7 +302,7 @@ impl<'a> Stream<'a> {
         group: &Group,
         facts: &mut Vec<Fact>,
         ambiguous: &mut Vec<AmbiguousRow>,
-    ) {
+    ) -> Option<NotNumber> {
         // The row's own columns (a row may have fewer than its table).
         let own: Vec<usize> = match &row.columns {
             Some(subset) => subset.clone(),
@@ -310,7 +314,14 @@ impl<'a> Stream<'a> {
         if m == 0 || m > n {
             // More figures than the form has columns: which is which is unknown, so the row
             // gives no facts rather than misplaced ones.
-            return;
+            return None;
+        }
+        if m == 1
+            && n >= 3
+            && def.short_rows == ShortRows::FirstTotal
+            && self.glued_to_label(values[0])
+        {
+            return self.read_glued(def, row, values[0], &own, facts, ambiguous);
         }
         let unit = group
             .unit
@@ -353,7 +364,7 @@ impl<'a> Stream<'a> {
                     .enumerate()
                     .filter_map(|(ci, t)| fact(ci, Some(t), Reading::Stream)),
             );
-            return;
+            return None;
         }
         // Fewer figures than columns: the page's blank cells were dropped. Fixed: what the
         // form's convention fixes (the last figure is the 总计; from the left); open: figures
@@ -399,7 +410,7 @@ impl<'a> Stream<'a> {
         if free_vals.is_empty() || all_zero {
             // Zero wherever they sit: every open column is zero or blank in every placement.
             facts.extend(row_facts(&leftmost, Reading::ZeroSomewhere));
-            return;
+            return None;
         }
         facts.extend(row_facts(&leftmost, Reading::Undetermined));
         let variants = placements(free_cols.len(), free_vals.len(), MAX_ROW_PLACEMENTS)
@@ -410,7 +421,152 @@ impl<'a> Stream<'a> {
             row: row.key.clone(),
             variants,
         });
+        None
     }
+
+    /// Is this figure a run of digits glued to the label before it (`予以公开120010013`)?
+    fn glued_to_label(&self, tok: &Token) -> bool {
+        let text = &self.view[tok.span.clone()];
+        text.len() >= 3
+            && text.bytes().all(|b| b.is_ascii_digit())
+            && self
+                .tokens
+                .iter()
+                .any(|t| t.kind == Kind::Text && t.span.end == tok.span.start)
+    }
+
+    /// A row printed as one run of digits: the splits into the row's cells (no leading zeros)
+    /// whose parts add up to the last (the 总计). One: read it; several: every one is a
+    /// placement for `check`; none: the digits cannot be a consistent row.
+    fn read_glued(
+        &self,
+        def: &TableDef,
+        row: &RowDef,
+        tok: &Token,
+        own: &[usize],
+        facts: &mut Vec<Fact>,
+        ambiguous: &mut Vec<AmbiguousRow>,
+    ) -> Option<NotNumber> {
+        let digits = &self.view[tok.span.clone()];
+        let n = own.len();
+        let consistent: Vec<Vec<usize>> = if digits.len() <= MAX_GLUED_DIGITS {
+            digit_splits(digits, n)
+                .into_iter()
+                .filter(|cuts| {
+                    let parts = split_at(digits, cuts);
+                    let total: u128 = parts[n - 1].parse().unwrap_or(u128::MAX);
+                    let sum: u128 = parts[..n - 1]
+                        .iter()
+                        .filter_map(|p| p.parse::<u128>().ok())
+                        .sum();
+                    sum == total
+                })
+                .take(MAX_ROW_PLACEMENTS)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let row_facts = |cuts: &[usize]| -> Vec<Fact> {
+            let mut start = 0;
+            let mut out = Vec::new();
+            for (k, &end) in cuts
+                .iter()
+                .chain(std::iter::once(&digits.len()))
+                .enumerate()
+            {
+                let text = &digits[start..end];
+                let span = tok.span.start + start..tok.span.start + end;
+                let col = &def.columns[own[k]];
+                if let CellValue::Number(q) = parse_cell(text) {
+                    out.push(Fact {
+                        row: row.key.clone(),
+                        column: col.key.clone(),
+                        value: FactValue::Number(q),
+                        provenance: Provenance {
+                            span,
+                            row_label: row.label.clone(),
+                            column_label: col.label.clone(),
+                            locator: None,
+                            text: text.to_string(),
+                            unit: None,
+                        },
+                        read: Reading::Glued,
+                    });
+                }
+                start = end;
+            }
+            out
+        };
+        match consistent.len() {
+            0 => Some(NotNumber {
+                span: tok.span.clone(),
+                row_label: row.label.clone(),
+                text: digits.to_string(),
+                glued: true,
+            }),
+            1 => {
+                facts.extend(row_facts(&consistent[0]));
+                None
+            }
+            _ => {
+                facts.extend(row_facts(&consistent[0]));
+                ambiguous.push(AmbiguousRow {
+                    row: row.key.clone(),
+                    variants: consistent.iter().map(|c| row_facts(c)).collect(),
+                });
+                None
+            }
+        }
+    }
+}
+
+/// Longest run of glued digits split (beyond: the run is left unread).
+const MAX_GLUED_DIGITS: usize = 20;
+
+/// The cut positions that split `digits` into `n` numbers without leading zeros.
+fn digit_splits(digits: &str, n: usize) -> Vec<Vec<usize>> {
+    fn go(d: &[u8], start: usize, left: usize, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if out.len() > 100_000 {
+            return;
+        }
+        if left == 1 {
+            let last = &d[start..];
+            if !last.is_empty() && (last.len() == 1 || last[0] != b'0') {
+                out.push(cur.clone());
+            }
+            return;
+        }
+        let max_len = if d.get(start) == Some(&b'0') {
+            1
+        } else {
+            d.len() - start
+        };
+        for len in 1..=max_len {
+            let end = start + len;
+            if d.len() - end < left - 1 {
+                break;
+            }
+            cur.push(end);
+            go(d, end, left - 1, cur, out);
+            cur.pop();
+        }
+    }
+    let mut out = Vec::new();
+    if n > 0 && digits.len() >= n {
+        go(digits.as_bytes(), 0, n, &mut Vec::new(), &mut out);
+    }
+    out
+}
+
+/// The pieces of `digits` at `cuts`.
+fn split_at<'d>(digits: &'d str, cuts: &[usize]) -> Vec<&'d str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for &c in cuts.iter().chain(std::iter::once(&digits.len())) {
+        out.push(&digits[start..c]);
+        start = c;
+    }
+    out
 }
 
 /// Every way to put `k` figures, in order, into `n` slots (each a strictly increasing list of
@@ -720,7 +876,10 @@ fn trailing_figure(w: &str) -> Option<usize> {
         .filter(|&c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
         .count();
     let last = prefix.chars().last()?;
-    let ok_last = ('\u{4E00}'..='\u{9FFF}').contains(&last) && !matches!(last, '第' | '共' | '约');
+    // A label ends with a Han character or a closing bracket or quote (`…其他情形）`).
+    let ok_last = (('\u{4E00}'..='\u{9FFF}').contains(&last)
+        && !matches!(last, '第' | '共' | '约'))
+        || matches!(last, '）' | ')' | '”' | '」' | '』');
     let after_unit = UNIT_WORDS.iter().any(|u| prefix.ends_with(u));
     (ok_last && (after_unit && han >= 3 || han >= 4)).then_some(start)
 }

@@ -392,6 +392,7 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> (Vec<Fact>, Vec<super::NotNum
                         span: cell.span.clone(),
                         row_label: row.label.clone(),
                         text: cell.text.clone(),
+                        glued: false,
                     });
                     continue;
                 }

@@ -16,16 +16,20 @@ pub enum Degradation {
     SpaceSeparated,
     /// D10 (with D1): CRLF line ends and page footers between cells.
     FootersCrlf,
+    /// D4: the seven figures of a table-3 row glued to its label (`予以公开120010013`); other
+    /// rows one cell per line.
+    GluedDigits,
 }
 
 impl Degradation {
     /// Every degradation, for tests and `gouji-gen --degrade all`.
-    pub const ALL: [Degradation; 5] = [
+    pub const ALL: [Degradation; 6] = [
         Degradation::OneCellPerLine,
         Degradation::DropZeros,
         Degradation::SplitLabels,
         Degradation::SpaceSeparated,
         Degradation::FootersCrlf,
+        Degradation::GluedDigits,
     ];
 
     /// Parse `D1`, `D2`, `D6`, `D8`, `D10`.
@@ -36,6 +40,7 @@ impl Degradation {
             "D6" => Degradation::SplitLabels,
             "D8" => Degradation::SpaceSeparated,
             "D10" => Degradation::FootersCrlf,
+            "D4" => Degradation::GluedDigits,
             _ => return None,
         })
     }
@@ -48,6 +53,7 @@ impl Degradation {
             Degradation::SplitLabels => "D6",
             Degradation::SpaceSeparated => "D8",
             Degradation::FootersCrlf => "D10",
+            Degradation::GluedDigits => "D4",
         }
     }
 }
@@ -68,6 +74,19 @@ pub fn degrade(text: &str, how: Degradation) -> String {
             .collect();
         match how {
             Degradation::SpaceSeparated => out.push(cells.join(" ")),
+            Degradation::GluedDigits => {
+                let figures = &cells[cells.len().saturating_sub(7)..];
+                let glue = cells.len() >= 8
+                    && figures
+                        .iter()
+                        .all(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()));
+                if glue {
+                    let label = cells[..cells.len() - 7].join("\n");
+                    out.push(format!("{label}{}", figures.concat()));
+                } else {
+                    out.extend(cells.iter().map(|c| c.to_string()));
+                }
+            }
             Degradation::OneCellPerLine | Degradation::FootersCrlf => {
                 out.extend(cells.iter().map(|c| c.to_string()));
             }
@@ -141,8 +160,9 @@ mod tests {
         let reg = Registry::builtin().expect("builtin packs");
         let mut caught = 0;
         let mut injected = 0;
-        // With zeros dropped (D2), a break that only one column's identity sees can sit in a
-        // cell whose column the text no longer fixes: counted apart.
+        // With zeros dropped (D2) or digits glued (D4), a break that only one column's identity
+        // sees can be undetectable: another placement or split satisfies every identity again.
+        // Counted apart.
         let (mut caught_d2, mut injected_d2) = (0, 0);
         for how in Degradation::ALL {
             for format in [Format::F2019, Format::F2021] {
@@ -170,8 +190,18 @@ mod tests {
                         continue;
                     }
                     let r = check(degrade(&render::text(&broken, None).0, how), &reg);
-                    let found = r.findings.iter().any(|f| f.severity == Severity::Error);
-                    if how == Degradation::DropZeros {
+                    // A failure read through a split of glued digits is at most a warning.
+                    let least = if how == Degradation::GluedDigits {
+                        Severity::Warning
+                    } else {
+                        Severity::Error
+                    };
+                    let found = r.findings.iter().any(|f| {
+                        f.severity == Severity::Error
+                            || (f.severity == least
+                                && (f.rule.contains("-T3-") || f.rule == "GOUJI-CELL-NOT-NUMBER"))
+                    });
+                    if matches!(how, Degradation::DropZeros | Degradation::GluedDigits) {
                         injected_d2 += 1;
                         caught_d2 += usize::from(found);
                     } else {
@@ -184,7 +214,8 @@ mod tests {
         assert!(injected > 10, "{injected}");
         assert_eq!(caught, injected, "{caught} of {injected} breaks caught");
         // Measured, not required: these breaks keep every row identity and move one column's
-        // sum, and with the zeros gone the column is open (1 of 6 at the time of writing).
-        assert!(injected_d2 > 3 && caught_d2 <= injected_d2);
+        // sum; with the zeros gone or the digits glued the column is open (7 of 12 at the time
+        // of writing).
+        assert!(injected_d2 > 6 && caught_d2 <= injected_d2);
     }
 }

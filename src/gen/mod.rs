@@ -72,6 +72,8 @@ pub struct Config {
     pub formats: Vec<Format>,
     /// Probability that a report gets one inconsistency.
     pub inconsistency: f64,
+    /// Degradations applied in turn to text outputs (what crawls and converters do).
+    pub degrade: Vec<degrade::Degradation>,
 }
 
 /// Build report `index` of a run.
@@ -201,8 +203,12 @@ fn write_one(cfg: &Config, index: u64) -> io::Result<Written> {
     let mut line = None;
     match output {
         Output::Text => {
-            let (text, l) = render::text(&report, want);
-            line = l;
+            let (mut text, l) = render::text(&report, want);
+            // Line numbers of a degraded text no longer match the manifest's.
+            line = if cfg.degrade.is_empty() { l } else { None };
+            for d in &cfg.degrade {
+                text = degrade::degrade(&text, *d);
+            }
             fs::write(&path, text)?;
         }
         Output::Html => fs::write(&path, render::html(&report))?,

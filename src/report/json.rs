@@ -58,7 +58,9 @@
 //!
 //! When a baseline was applied (`--baseline`), a `"baseline"` object is added:
 //! `{"file": "gouji-baseline.json", "suppressed": 3, "stale": [{"fingerprint", "path", "rule",
-//! "scope", "line", "message"}]}`; `stale` lists entries for checked files that no longer occur.
+//! "scope", "line", "message"}], "moved": [{"from", "to", "entries"}]}`; `stale` lists entries
+//! for checked files that no longer occur, `moved` the reports whose accepted findings were found
+//! under a new path (renamed or moved; they stay accepted).
 //!
 //! Lines and columns are 1-based; columns count Unicode characters (code points), not bytes.
 //! Values are decimal strings (exact, never floats). `message` is in the language chosen with
@@ -174,6 +176,9 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
             "stale": b.stale.iter().map(|e| json!({
                 "fingerprint": e.fingerprint, "path": e.path, "rule": e.rule,
                 "scope": e.scope, "line": e.line, "message": e.message,
+            })).collect::<Vec<_>>(),
+            "moved": b.moved.iter().map(|(from, to, n)| json!({
+                "from": from, "to": to, "entries": n,
             })).collect::<Vec<_>>(),
         });
     }

@@ -2,7 +2,10 @@
 //!
 //! One `<testsuite>` per file; one `<testcase>` per rule that failed in it (classname = the file,
 //! name = the rule id), whose `<failure>` lists every finding of that rule. A file without
-//! findings gets one passing testcase named `gouji`; an unreadable file one testcase with an
+//! findings gets one passing testcase named `gouji`. Only findings that fail the run (at or
+//! above `--fail-on`, default `error`) are `<failure>`s: a rule whose findings are below it (a
+//! warning, by default) is a passing testcase listing them in `<system-out>`, so a CI test
+//! report agrees with the exit code; an unreadable file one testcase with an
 //! `<error>`. A file that was not fully checked (coverage status `partial` or `no-table`) gets one
 //! more testcase named `tables` marked `<skipped>` with what was not checked. The `tests`,
 //! `failures`, `errors` and `skipped` attributes count exactly these elements.
@@ -76,8 +79,10 @@ fn suite(rep: &FileReport, opts: &RenderOptions) -> (String, Counts) {
     }
     for (rule, findings) in &by_rule {
         tests += 1;
-        failures += 1;
         let first = findings[0];
+        let fails = opts
+            .fail_at
+            .is_some_and(|t| findings.iter().any(|f| f.severity >= t));
         let mut text = String::new();
         for f in findings {
             let _ = writeln!(
@@ -92,6 +97,16 @@ fn suite(rep: &FileReport, opts: &RenderOptions) -> (String, Counts) {
                 f.arithmetic(opts.lang)
             );
         }
+        if !fails {
+            let _ = writeln!(
+                body,
+                "    <testcase classname=\"{path}\" name=\"{}\">\n      <system-out>{}</system-out>\n    </testcase>",
+                escape(rule),
+                escape_text(&text)
+            );
+            continue;
+        }
+        failures += 1;
         let _ = writeln!(
             body,
             "    <testcase classname=\"{path}\" name=\"{}\">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",

@@ -49,6 +49,9 @@ pub struct RenderOptions {
     pub registry: Option<Arc<Registry>>,
     /// What the baseline did, when one was applied.
     pub baseline: Option<BaselineOutcome>,
+    /// The lowest severity that fails the run (`--fail-on`; `None` for `never`): JUnit marks
+    /// findings from it up as `<failure>`, and lists the others in passing testcases.
+    pub fail_at: Option<Severity>,
 }
 
 impl RenderOptions {
@@ -60,6 +63,7 @@ impl RenderOptions {
             width: 100,
             registry: None,
             baseline: None,
+            fail_at: Some(Severity::Error),
         }
     }
 }

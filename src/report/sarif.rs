@@ -235,7 +235,10 @@ fn result(
         text.push_str(&format!(". {}", s.text(opts.lang)));
     }
     let mut fp = HashMap::new();
-    fp.insert("gouji/v1", crate::baseline::fingerprint(&uri(path), f));
+    fp.insert(
+        "gouji/v1",
+        crate::finding::fingerprint::fingerprint(&uri(path), f),
+    );
     SarifResult {
         rule_id: f.rule.clone(),
         rule_index,
@@ -366,5 +369,90 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
         }],
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+/// A SARIF log for a run that could not start: no results, one `toolConfigurationNotification`
+/// of level `error` per problem (`file:line:col: message`, with the file as location), and
+/// `executionSuccessful: false`. Written instead of an empty file, so a code-scanning upload
+/// shows why the gate failed.
+pub fn render_config_failure(problems: &[(String, String)], out: &mut dyn Write) -> io::Result<()> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct FailedInvocation {
+        execution_successful: bool,
+        tool_configuration_notifications: Vec<Notification>,
+    }
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct FailedRun {
+        tool: Tool,
+        column_kind: &'static str,
+        results: Vec<SarifResult>,
+        invocations: Vec<FailedInvocation>,
+    }
+    #[derive(Serialize)]
+    struct FailedLog<'a> {
+        #[serde(rename = "$schema")]
+        schema: &'a str,
+        version: &'a str,
+        runs: Vec<FailedRun>,
+    }
+    // `file:line:col: message` → a region at that line and column.
+    let region = |text: &str| -> Option<Region> {
+        let (head, _) = text.split_once(": ")?;
+        let mut parts = head.rsplitn(3, ':');
+        let col: usize = parts.next()?.parse().ok()?;
+        let line: usize = parts.next()?.parse().ok()?;
+        Some(Region {
+            start_line: line,
+            start_column: col,
+            end_line: line,
+            end_column: col + 1,
+        })
+    };
+    let notifications = problems
+        .iter()
+        .map(|(file, text)| Notification {
+            descriptor: Some(NotificationDescriptor {
+                id: "gouji/configuration",
+            }),
+            level: "error",
+            message: Message { text: text.clone() },
+            locations: if file.is_empty() {
+                Vec::new()
+            } else {
+                vec![Location {
+                    id: None,
+                    physical_location: PhysicalLocation {
+                        artifact_location: ArtifactLocation { uri: uri(file) },
+                        region: region(text),
+                    },
+                    logical_locations: Vec::new(),
+                    message: None,
+                }]
+            },
+        })
+        .collect();
+    let log = FailedLog {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![FailedRun {
+            tool: Tool {
+                driver: Driver {
+                    name: "gouji",
+                    version: env!("CARGO_PKG_VERSION"),
+                    rules: Vec::new(),
+                },
+            },
+            column_kind: "unicodeCodePoints",
+            results: Vec::new(),
+            invocations: vec![FailedInvocation {
+                execution_successful: false,
+                tool_configuration_notifications: notifications,
+            }],
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::from)?;
     writeln!(out)
 }

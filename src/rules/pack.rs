@@ -7,7 +7,7 @@
 
 use super::expr::{self, Expr, NameRef};
 use super::prose::{compile_prose, ProseKind, ProseSpecs};
-use super::raw::{RawDetect, RawPack, RawRule, RawTable};
+use super::raw::{RawDetect, RawExtend, RawMeta, RawPack, RawRow, RawRule, RawTable};
 use crate::extract::label::{fold, normalize};
 use miette::{NamedSource, SourceSpan};
 use std::collections::{HashMap, HashSet};
@@ -174,6 +174,8 @@ pub struct TableDef {
     pub rows: Vec<RowDef>,
     /// Computed facts.
     pub virtuals: Vec<VirtualDef>,
+    /// 1-based line of the table's `id` in its pack file.
+    pub line: usize,
 }
 
 impl TableDef {
@@ -216,8 +218,11 @@ pub struct Rule {
     pub name: String,
     /// Id of the pack defining it.
     pub pack: String,
-    /// Table the rule reads.
+    /// Table the rule reads (its id in [`Rule::table_pack`]).
     pub table: Option<String>,
+    /// Id of the pack whose table the rule reads: its own pack, or another one for a rule
+    /// written `table = "F2021.t3"`.
+    pub table_pack: String,
     /// Default severity.
     pub severity: Severity,
     /// Iteration mode.
@@ -251,6 +256,26 @@ pub struct Rule {
     pub engine: bool,
 }
 
+impl Rule {
+    /// Does the rule read table `table` of pack `pack`?
+    pub fn reads(&self, pack: &str, table: &str) -> bool {
+        self.table.as_deref() == Some(table) && self.table_pack == pack
+    }
+}
+
+/// Rows and aliases a pack adds to a table of another pack (`[[extend]]`).
+#[derive(Debug, Clone)]
+pub struct Extension {
+    /// The pack whose table is extended.
+    pub pack: String,
+    /// The table id in that pack.
+    pub table: String,
+    /// The table with the additions (replaces the original when the pack is added).
+    pub def: TableDef,
+    /// Number of rows added.
+    pub rows_added: usize,
+}
+
 /// A validated, compiled rule pack, shared read-only across threads.
 #[derive(Debug, Clone)]
 pub struct CompiledPack {
@@ -272,6 +297,8 @@ pub struct CompiledPack {
     pub rules: Vec<Rule>,
     /// Prose patterns (`[[prose.*]]`).
     pub prose: ProseSpecs,
+    /// Tables of other packs this pack extends (`[[extend]]`).
+    pub extends: Vec<Extension>,
     /// File name the pack came from (`rules/f2019.toml` or a user path).
     pub source_name: String,
 }
@@ -483,6 +510,16 @@ fn parse_expr(p: &mut Problems, value: &Spanned<String>) -> Option<Expr> {
 
 /// Load and compile a pack from TOML text. `name` is used in every message.
 pub fn compile(name: &str, text: &str) -> Result<CompiledPack, PackError> {
+    compile_in(name, text, &[])
+}
+
+/// Compile a pack whose rules and `[[extend]]` sections may name tables of the packs in
+/// `others` (`table = "F2021.t3"`).
+pub fn compile_in(
+    name: &str,
+    text: &str,
+    others: &[CompiledPack],
+) -> Result<CompiledPack, PackError> {
     let src = Arc::new(text.to_string());
     let mut p = Problems {
         name: name.to_string(),
@@ -502,7 +539,7 @@ pub fn compile(name: &str, text: &str) -> Result<CompiledPack, PackError> {
             });
         }
     };
-    let pack = validate(&mut p, raw);
+    let pack = validate(&mut p, raw, others);
     if p.list.is_empty() {
         if let Some(pack) = pack {
             return Ok(CompiledPack {
@@ -517,17 +554,67 @@ pub fn compile(name: &str, text: &str) -> Result<CompiledPack, PackError> {
     })
 }
 
-fn validate(p: &mut Problems, raw: RawPack) -> Option<CompiledPack> {
-    let pack_id = raw.pack.id.get_ref().clone();
-    if pack_id.is_empty()
-        || !pack_id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-')
-    {
+fn validate(p: &mut Problems, raw: RawPack, others: &[CompiledPack]) -> Option<CompiledPack> {
+    let meta = match raw.pack {
+        Some(m) => m,
+        None => {
+            p.push(
+                0..0,
+                "a pack needs a `[pack]` table with `id` and `name` (see rules/README.md)",
+            );
+            RawMeta::default()
+        }
+    };
+    let pack_id = match &meta.id {
+        Some(id) => {
+            let pack_id = id.get_ref().clone();
+            if pack_id.is_empty()
+                || pack_id.contains('.')
+                || !pack_id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
+                p.push(
+                    id.span(),
+                    "pack id must be non-empty ASCII letters, digits and `-`",
+                );
+            }
+            if let Some(o) = others.iter().find(|o| o.id == pack_id) {
+                p.push(
+                    id.span(),
+                    format!("pack id `{pack_id}` is already used by {}", o.source_name),
+                );
+            }
+            pack_id
+        }
+        None => {
+            p.push(0..0, "`[pack]` needs `id` (e.g. `id = \"LOCAL\"`)");
+            String::new()
+        }
+    };
+    if meta.name.trim().is_empty() {
         p.push(
-            raw.pack.id.span(),
-            "pack id must be non-empty ASCII letters, digits and `-`",
+            meta.id.as_ref().map(|i| i.span()).unwrap_or(0..0),
+            "`[pack]` needs `name`",
         );
+    }
+    let mut extends = Vec::new();
+    for e in &raw.extend {
+        if let Some(x) = validate_extend(p, e, others) {
+            extends.push(x);
+        }
+    }
+    // Rules read extended tables as extended.
+    let mut visible: Vec<CompiledPack> = others.to_vec();
+    for x in &extends {
+        if let Some(t) = visible
+            .iter_mut()
+            .rev()
+            .find(|o| o.id == x.pack)
+            .and_then(|o| o.tables.iter_mut().find(|t| t.id == x.table))
+        {
+            *t = x.def.clone();
+        }
     }
     let mut tables = Vec::new();
     let mut table_ids = HashSet::new();
@@ -549,7 +636,7 @@ fn validate(p: &mut Problems, raw: RawPack) -> Option<CompiledPack> {
                 format!("duplicate rule id `{}`", r.id.get_ref()),
             );
         }
-        if let Some(rule) = validate_rule(p, r, &pack_id, &tables) {
+        if let Some(rule) = validate_rule(p, r, &pack_id, &tables, &visible) {
             rules.push(rule);
         }
     }
@@ -568,15 +655,69 @@ fn validate(p: &mut Problems, raw: RawPack) -> Option<CompiledPack> {
     );
     Some(CompiledPack {
         id: pack_id,
-        name: raw.pack.name,
-        description: raw.pack.description,
-        reference: raw.pack.reference,
-        priority: raw.pack.priority,
-        detect: Detect::compile(&raw.pack.detect),
+        name: meta.name,
+        description: meta.description,
+        reference: meta.reference,
+        priority: meta.priority,
+        detect: Detect::compile(&meta.detect),
         tables,
         rules,
         prose,
+        extends,
         source_name: String::new(),
+    })
+}
+
+/// `[[extend]]`: a copy of another pack's table with rows and aliases added.
+fn validate_extend(p: &mut Problems, e: &RawExtend, others: &[CompiledPack]) -> Option<Extension> {
+    let text = e.table.get_ref();
+    let Some((pack, id)) = text.split_once('.') else {
+        p.push(
+            e.table.span(),
+            format!("`[[extend]] table` names a table of another pack as `PACK.table` (e.g. `F2021.t3`), not `{text}`"),
+        );
+        return None;
+    };
+    let Some(def) = others
+        .iter()
+        .rev()
+        .find(|o| o.id == pack)
+        .and_then(|o| o.table(id))
+    else {
+        let known: Vec<String> = others
+            .iter()
+            .flat_map(|o| o.tables.iter().map(move |t| format!("{}.{}", o.id, t.id)))
+            .collect();
+        p.push(
+            e.table.span(),
+            format!("unknown table `{text}`; known: {}", known.join(", ")),
+        );
+        return None;
+    };
+    let mut def = def.clone();
+    for (key, aliases) in &e.aliases {
+        match def.rows.iter_mut().find(|r| &r.key == key.get_ref()) {
+            Some(row) => {
+                for a in aliases {
+                    let n = normalize(a);
+                    if !n.is_empty() && !row.match_labels.contains(&n) {
+                        row.match_labels.push(n);
+                    }
+                }
+            }
+            None => p.push(
+                key.span(),
+                format!("table `{text}` has no row `{}`", key.get_ref()),
+            ),
+        }
+    }
+    let before = def.rows.len();
+    add_rows(p, &mut def, &e.rows);
+    Some(Extension {
+        pack: pack.to_string(),
+        table: id.to_string(),
+        rows_added: def.rows.len() - before,
+        def,
     })
 }
 
@@ -633,9 +774,48 @@ fn validate_table(p: &mut Problems, t: &RawTable) -> TableDef {
             label: String::new(),
         });
     }
-    let mut rows: Vec<RowDef> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for r in &t.rows {
+    let mut def = TableDef {
+        id: t.id.get_ref().clone(),
+        title: t.title.clone(),
+        short: t.short.clone().unwrap_or_else(|| t.title.clone()),
+        optional: t.optional,
+        detect: Detect::compile(&t.detect),
+        align,
+        short_rows,
+        columns,
+        rows: Vec::new(),
+        virtuals: Vec::new(),
+        line: p.line_of(t.id.span().start),
+    };
+    add_rows(p, &mut def, &t.rows);
+    if def.title.trim().is_empty() {
+        p.push(t.id.span(), format!("table `{}` needs `title`", def.id));
+    }
+    if def.detect.any.is_empty() && def.detect.all.is_empty() {
+        p.push(t.id.span(), "a table needs `detect.any` or `detect.all`");
+    }
+    for v in &t.virtuals {
+        if let Some(e) = parse_expr(p, &v.expr) {
+            check_names(p, &v.expr, &e, &def, ForEach::Column);
+            def.virtuals.push(VirtualDef {
+                key: v.key.get_ref().clone(),
+                label: v.label.clone().unwrap_or_else(|| v.key.get_ref().clone()),
+                expr: e,
+            });
+        }
+    }
+    def
+}
+
+/// Append `raw` rows to `def` (row keys unique, `after` naming a row above).
+fn add_rows(p: &mut Problems, def: &mut TableDef, raw: &[RawRow]) {
+    let mut index: HashMap<String, usize> = def
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.key.clone(), i))
+        .collect();
+    for r in raw {
         let key = r.key.get_ref().clone();
         if index.contains_key(&key) {
             p.push(r.key.span(), format!("duplicate row key `{key}`"));
@@ -669,43 +849,18 @@ fn validate_table(p: &mut Problems, t: &RawTable) -> TableDef {
             .map(|l| normalize(l))
             .collect();
         match_labels.dedup();
-        index.insert(key.clone(), rows.len());
-        rows.push(RowDef {
+        index.insert(key.clone(), def.rows.len());
+        let columns = row_columns(p, r, &def.columns);
+        def.rows.push(RowDef {
             key,
             label,
             match_labels,
             after,
             unlabeled: r.unlabeled,
             optional: r.optional,
-            columns: row_columns(p, r, &columns),
+            columns,
         });
     }
-    let mut def = TableDef {
-        id: t.id.get_ref().clone(),
-        title: t.title.clone(),
-        short: t.short.clone().unwrap_or_else(|| t.title.clone()),
-        optional: t.optional,
-        detect: Detect::compile(&t.detect),
-        align,
-        short_rows,
-        columns,
-        rows,
-        virtuals: Vec::new(),
-    };
-    if def.detect.any.is_empty() && def.detect.all.is_empty() {
-        p.push(t.id.span(), "a table needs `detect.any` or `detect.all`");
-    }
-    for v in &t.virtuals {
-        if let Some(e) = parse_expr(p, &v.expr) {
-            check_names(p, &v.expr, &e, &def, ForEach::Column);
-            def.virtuals.push(VirtualDef {
-                key: v.key.get_ref().clone(),
-                label: v.label.clone().unwrap_or_else(|| v.key.get_ref().clone()),
-                expr: e,
-            });
-        }
-    }
-    def
 }
 
 /// The column subset a row declares (`columns = ["items_prev", "items_delta"]`), as indices.
@@ -783,37 +938,216 @@ fn check_names(p: &mut Problems, value: &Spanned<String>, e: &Expr, def: &TableD
     }
 }
 
+/// What every rule has, whatever kind it is: checked for presence all at once, so a rule missing
+/// several required fields gets one problem per field in one run.
+struct Common {
+    name: String,
+    severity: Option<Severity>,
+    message_zh: String,
+    message_en: String,
+    reference: String,
+    explain: Explain,
+    status: String,
+    line: usize,
+}
+
+impl Common {
+    fn rule(self, id: &str, pack: &str) -> Rule {
+        Rule {
+            id: id.to_string(),
+            name: self.name,
+            pack: pack.to_string(),
+            table: None,
+            table_pack: pack.to_string(),
+            severity: self.severity.unwrap_or(Severity::Error),
+            for_each: ForEach::Once,
+            columns: None,
+            rows: None,
+            when: None,
+            expr: Expr::Num(rust_decimal::Decimal::ZERO),
+            expr_text: String::new(),
+            message_zh: self.message_zh,
+            message_en: self.message_en,
+            reference: self.reference,
+            explain: self.explain,
+            status: self.status,
+            line: self.line,
+            prose: None,
+            engine: false,
+        }
+    }
+}
+
+fn validate_common(p: &mut Problems, r: &RawRule, pack_id: &str) -> Common {
+    let id = r.id.get_ref();
+    let at = r.id.span();
+    if !pack_id.is_empty() && !id.starts_with(&format!("{pack_id}-")) {
+        p.push(
+            at.clone(),
+            format!("rule id `{id}` must start with the pack id `{pack_id}-`"),
+        );
+    }
+    let name = match &r.name {
+        Some(n) => {
+            let name = n.get_ref();
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                p.push(n.span(), "rule name must be kebab-case (a-z, 0-9, -)");
+            }
+            name.clone()
+        }
+        None => {
+            p.push(
+                at.clone(),
+                format!("rule `{id}` needs `name` (a kebab-case name of the inconsistency)"),
+            );
+            String::new()
+        }
+    };
+    let severity = match &r.severity {
+        Some(s) => Severity::parse(s.get_ref()).or_else(|| {
+            p.push(
+                s.span(),
+                format!(
+                    "unknown severity `{}`; expected one of: error, warning, info",
+                    s.get_ref()
+                ),
+            );
+            None
+        }),
+        None => {
+            p.push(
+                at.clone(),
+                format!("rule `{id}` needs `severity` (error, warning or info)"),
+            );
+            None
+        }
+    };
+    let message = r.message.clone().unwrap_or_default();
+    if r.message.is_none() {
+        p.push(
+            at.clone(),
+            format!("rule `{id}` needs `message.zh` and `message.en`"),
+        );
+    } else {
+        for (text, lang) in [(&message.zh, "zh"), (&message.en, "en")] {
+            if text.trim().is_empty() {
+                p.push(at.clone(), format!("rule `{id}` needs `message.{lang}`"));
+            }
+        }
+    }
+    let reference = match &r.reference {
+        Some(s) => s.clone(),
+        None => {
+            p.push(
+                at.clone(),
+                format!("rule `{id}` needs `reference` (where the relation comes from)"),
+            );
+            String::new()
+        }
+    };
+    let explain = match &r.explain {
+        Some(e) => {
+            for (text, what) in [(&e.what, "what"), (&e.why, "why"), (&e.example, "example")] {
+                if text.trim().is_empty() {
+                    p.push(at.clone(), format!("rule `{id}` needs `explain.{what}`"));
+                }
+            }
+            Explain {
+                what: e.what.clone(),
+                why: e.why.clone(),
+                example: e.example.clone(),
+            }
+        }
+        None => {
+            p.push(
+                at.clone(),
+                format!("rule `{id}` needs `explain.what`, `explain.why` and `explain.example`"),
+            );
+            Explain {
+                what: String::new(),
+                why: String::new(),
+                example: String::new(),
+            }
+        }
+    };
+    let status = r.status.clone().unwrap_or_else(|| "stable".into());
+    if status != "stable" && status != "preview" {
+        p.push(at.clone(), "status must be `stable` or `preview`");
+    }
+    Common {
+        name,
+        severity,
+        message_zh: message.zh,
+        message_en: message.en,
+        reference,
+        explain,
+        status,
+        line: p.line_of(at.start),
+    }
+}
+
+/// The table a rule names: `t3` (this pack's) or `F2021.t3` (another pack's, already loaded).
+fn resolve_table<'a>(
+    p: &mut Problems,
+    t: &Spanned<String>,
+    pack_id: &str,
+    tables: &'a [TableDef],
+    others: &'a [CompiledPack],
+) -> Option<(String, &'a TableDef)> {
+    let text = t.get_ref();
+    let (pack, id) = match text.split_once('.') {
+        Some((pk, id)) => (pk, id),
+        None => (pack_id, text.as_str()),
+    };
+    let found = if pack == pack_id {
+        tables.iter().find(|d| d.id == id)
+    } else {
+        others
+            .iter()
+            .rev()
+            .find(|pk| pk.id == pack)
+            .and_then(|pk| pk.table(id))
+    };
+    if let Some(d) = found {
+        return Some((pack.to_string(), d));
+    }
+    let elsewhere: Vec<String> = others
+        .iter()
+        .filter(|pk| pk.id != pack_id)
+        .flat_map(|pk| {
+            pk.tables
+                .iter()
+                .filter(|d| d.id == id)
+                .map(move |d| format!("`{}.{}` ({})", pk.id, d.id, d.short))
+        })
+        .collect();
+    let hint = if !elsewhere.is_empty() {
+        format!(
+            "; to read a table of another pack, qualify it with the pack id: {}",
+            elsewhere.join(", ")
+        )
+    } else if others.iter().all(|pk| pk.id != pack) && pack != pack_id {
+        let ids: Vec<&str> = others.iter().map(|pk| pk.id.as_str()).collect();
+        format!("; no pack `{pack}` is loaded (loaded: {})", ids.join(", "))
+    } else {
+        String::new()
+    };
+    p.push(t.span(), format!("unknown table `{text}`{hint}"));
+    None
+}
+
 fn validate_rule(
     p: &mut Problems,
     r: &RawRule,
     pack_id: &str,
     tables: &[TableDef],
+    others: &[CompiledPack],
 ) -> Option<Rule> {
-    let id = r.id.get_ref();
-    if !id.starts_with(&format!("{pack_id}-")) {
-        p.push(
-            r.id.span(),
-            format!("rule id `{id}` must start with the pack id `{pack_id}-`"),
-        );
-    }
-    let name = r.name.get_ref();
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
-        p.push(r.name.span(), "rule name must be kebab-case (a-z, 0-9, -)");
-    }
-    let severity = Severity::parse(r.severity.get_ref()).or_else(|| {
-        p.push(
-            r.severity.span(),
-            format!(
-                "unknown severity `{}`; expected one of: error, warning, info",
-                r.severity.get_ref()
-            ),
-        );
-        None
-    });
+    let common = validate_common(p, r, pack_id);
     let for_each = match r.for_each.as_ref().map(|f| f.get_ref().as_str()) {
         None => ForEach::Once,
         Some("column") => ForEach::Column,
@@ -830,27 +1164,18 @@ fn validate_rule(
         }
     };
     if let Some(kind) = &r.prose {
-        return validate_prose_rule(p, r, kind, name, severity?).map(|rule| Rule {
-            pack: pack_id.to_string(),
-            ..rule
-        });
+        return validate_prose_rule(p, r, kind, common, pack_id);
     }
     if r.engine {
-        return validate_engine_rule(p, r, name, severity?).map(|rule| Rule {
-            pack: pack_id.to_string(),
-            ..rule
-        });
+        return validate_engine_rule(p, r, common, pack_id);
     }
-    let table = match &r.table {
-        Some(t) => match tables.iter().find(|d| &d.id == t.get_ref()) {
-            Some(d) => Some(d),
-            None => {
-                p.push(t.span(), format!("unknown table `{}`", t.get_ref()));
-                return None;
-            }
-        },
+    let (table_pack, def) = match &r.table {
+        Some(t) => resolve_table(p, t, pack_id, tables, others)?,
         None => {
-            p.push(r.id.span(), "a rule needs `table`");
+            p.push(
+                r.id.span(),
+                "a rule needs `table` (a table of this pack, or `PACK.table` of another: `F2021.t3`)",
+            );
             return None;
         }
     };
@@ -866,26 +1191,21 @@ fn validate_rule(
         );
     }
     let when = r.when.as_ref().and_then(|w| parse_expr(p, w));
-    if let Some(def) = table {
-        check_names(p, expr_src, &expr, def, for_each);
-        if let (Some(w), Some(we)) = (&r.when, &when) {
-            check_names(p, w, we, def, for_each);
-        }
-        if let Some(cols) = &r.columns {
-            for c in cols {
-                if def.column(c.get_ref()).is_none() {
-                    p.push(c.span(), format!("unknown column `{}`", c.get_ref()));
-                }
+    check_names(p, expr_src, &expr, def, for_each);
+    if let (Some(w), Some(we)) = (&r.when, &when) {
+        check_names(p, w, we, def, for_each);
+    }
+    if let Some(cols) = &r.columns {
+        for c in cols {
+            if def.column(c.get_ref()).is_none() {
+                p.push(c.span(), format!("unknown column `{}`", c.get_ref()));
             }
         }
     }
-    let status = rule_status(p, r);
+    common.severity?;
     Some(Rule {
-        id: id.clone(),
-        name: name.clone(),
-        pack: pack_id.to_string(),
-        table: table.map(|t| t.id.clone()),
-        severity: severity?,
+        table: Some(def.id.clone()),
+        table_pack,
         for_each,
         columns: r
             .columns
@@ -895,37 +1215,8 @@ fn validate_rule(
         when,
         expr,
         expr_text: expr_src.get_ref().clone(),
-        message_zh: r.message.zh.clone(),
-        message_en: r.message.en.clone(),
-        reference: r.reference.clone(),
-        explain: Explain {
-            what: r.explain.what.clone(),
-            why: r.explain.why.clone(),
-            example: r.explain.example.clone(),
-        },
-        status,
-        line: p.line_of(r.id.span().start),
-        prose: None,
-        engine: false,
+        ..common.rule(r.id.get_ref(), pack_id)
     })
-}
-
-/// Check the explanation and status shared by every rule; returns the status.
-fn rule_status(p: &mut Problems, r: &RawRule) -> String {
-    if r.explain.what.trim().is_empty()
-        || r.explain.why.trim().is_empty()
-        || r.explain.example.trim().is_empty()
-    {
-        p.push(
-            r.id.span(),
-            "explain.what, explain.why and explain.example must not be empty",
-        );
-    }
-    let status = r.status.clone().unwrap_or_else(|| "stable".into());
-    if status != "stable" && status != "preview" {
-        p.push(r.id.span(), "status must be `stable` or `preview`");
-    }
-    status
 }
 
 /// A prose rule: no table, no expression; its patterns live in `[[prose.*]]`.
@@ -933,8 +1224,8 @@ fn validate_prose_rule(
     p: &mut Problems,
     r: &RawRule,
     kind: &Spanned<String>,
-    name: &str,
-    severity: Severity,
+    common: Common,
+    pack_id: &str,
 ) -> Option<Rule> {
     let Some(k) = ProseKind::parse(kind.get_ref()) else {
         p.push(
@@ -956,31 +1247,11 @@ fn validate_prose_rule(
             p.push(r.id.span(), format!("a prose rule takes no `{what}`"));
         }
     }
-    let status = rule_status(p, r);
+    common.severity?;
     Some(Rule {
-        id: r.id.get_ref().clone(),
-        name: name.to_string(),
-        pack: String::new(),
-        table: None,
-        severity,
-        for_each: ForEach::Once,
-        columns: None,
-        rows: None,
-        when: None,
-        expr: Expr::Num(rust_decimal::Decimal::ZERO),
         expr_text: k.relation().to_string(),
-        message_zh: r.message.zh.clone(),
-        message_en: r.message.en.clone(),
-        reference: r.reference.clone(),
-        explain: Explain {
-            what: r.explain.what.clone(),
-            why: r.explain.why.clone(),
-            example: r.explain.example.clone(),
-        },
-        status,
-        line: p.line_of(r.id.span().start),
         prose: Some(k),
-        engine: false,
+        ..common.rule(r.id.get_ref(), pack_id)
     })
 }
 
@@ -989,8 +1260,8 @@ fn validate_prose_rule(
 fn validate_engine_rule(
     p: &mut Problems,
     r: &RawRule,
-    name: &str,
-    severity: Severity,
+    common: Common,
+    pack_id: &str,
 ) -> Option<Rule> {
     for (present, what) in [
         (r.table.is_some(), "table"),
@@ -1003,30 +1274,10 @@ fn validate_engine_rule(
             p.push(r.id.span(), format!("an engine rule takes no `{what}`"));
         }
     }
-    let status = rule_status(p, r);
+    common.severity?;
     Some(Rule {
-        id: r.id.get_ref().clone(),
-        name: name.to_string(),
-        pack: String::new(),
-        table: None,
-        severity,
-        for_each: ForEach::Once,
-        columns: None,
-        rows: None,
-        when: None,
-        expr: Expr::Num(rust_decimal::Decimal::ZERO),
         expr_text: "(engine) what was read from the report".to_string(),
-        message_zh: r.message.zh.clone(),
-        message_en: r.message.en.clone(),
-        reference: r.reference.clone(),
-        explain: Explain {
-            what: r.explain.what.clone(),
-            why: r.explain.why.clone(),
-            example: r.explain.example.clone(),
-        },
-        status,
-        line: p.line_of(r.id.span().start),
-        prose: None,
         engine: true,
+        ..common.rule(r.id.get_ref(), pack_id)
     })
 }

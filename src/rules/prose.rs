@@ -100,6 +100,16 @@ struct RawPartition {
     #[serde(default = "two")]
     min_parts: usize,
     mode: Spanned<String>,
+    #[serde(default)]
+    catch_all: Vec<String>,
+    #[serde(default)]
+    scope_words: Vec<String>,
+    #[serde(default)]
+    series_words: Vec<String>,
+    #[serde(default)]
+    channel_words: Vec<String>,
+    #[serde(default)]
+    sub_triggers: Vec<String>,
 }
 
 fn two() -> usize {
@@ -141,6 +151,8 @@ struct RawFact {
     certain_if: Vec<String>,
     #[serde(default)]
     context_exclude: Vec<String>,
+    #[serde(default)]
+    or_with: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -184,6 +196,22 @@ pub struct PartitionSpec {
     pub min_parts: usize,
     /// Which totals this spec judges.
     pub mode: PartitionMode,
+    /// Words opening the label of a catch-all part (`其他`): a list ending with one is complete,
+    /// so its parts must make the total exactly (also inside parentheses).
+    pub catch_all: Vec<String>,
+    /// Words that make a figure another measure than the total (`累计`, `历年`): a clause whose
+    /// label has one the total's lacks ends the list.
+    pub scope_words: Vec<String>,
+    /// Words marking a second series of figures (`134条，累计1346条。其中…6条，累计141条`):
+    /// parts whose label has one add up to the total so labelled, the others to the plain one.
+    pub series_words: Vec<String>,
+    /// Words of a channel (`网站`, `微博`): a total distinct only by its label (`主动公开`) is a
+    /// distinct count when one of its parts names a channel; otherwise its parts (departments,
+    /// categories) partition it, which is judged as a warning. Empty: the label alone decides.
+    pub channel_words: Vec<String>,
+    /// Words that open a sub-list inside one part (`包含`), besides the triggers: its figures
+    /// are subsets of that part, not siblings.
+    pub sub_triggers: Vec<String>,
 }
 
 /// How a partition is judged.
@@ -256,6 +284,10 @@ pub struct FactSpec {
     /// Words that, anywhere in the figure's sentence before it, change its scope (`截至…累计`
     /// opening a sentence whose later clauses list running totals; `市本级` before a part).
     pub context_exclude: Vec<String>,
+    /// Patterns (with `{num}`) of a sibling category the prose states apart in the same
+    /// sentence: a table without a row of its own may count it in this cell, so the figure
+    /// plus the sibling's is a second reading (已主动公开52件；同意公开259件 against 同意公开 311).
+    pub or_with: Vec<Regex>,
 }
 
 /// Status words that imply a figure (N13).
@@ -365,6 +397,11 @@ pub(crate) fn compile_prose(
             distinct_labels: p.distinct_labels.clone(),
             distinct_markers: p.distinct_markers.clone(),
             min_parts: p.min_parts.max(1),
+            catch_all: p.catch_all.clone(),
+            scope_words: p.scope_words.clone(),
+            series_words: p.series_words.clone(),
+            channel_words: p.channel_words.clone(),
+            sub_triggers: p.sub_triggers.clone(),
         });
     }
     for s in &raw.share {
@@ -421,6 +458,7 @@ pub(crate) fn compile_prose(
                 uncertain: f.uncertain.as_ref().map(|r| (r.zh.clone(), r.en.clone())),
                 certain_if: f.certain_if.clone(),
                 context_exclude: f.context_exclude.clone(),
+                or_with: f.or_with.iter().filter_map(|r| regex(r, push)).collect(),
             });
         }
     }

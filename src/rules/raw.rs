@@ -8,19 +8,24 @@ use toml::Spanned;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPack {
-    pub(crate) pack: RawMeta,
+    #[serde(default)]
+    pub(crate) pack: Option<RawMeta>,
     #[serde(default, rename = "table")]
     pub(crate) tables: Vec<RawTable>,
     #[serde(default, rename = "rule")]
     pub(crate) rules: Vec<RawRule>,
     #[serde(default)]
+    pub(crate) extend: Vec<RawExtend>,
+    #[serde(default)]
     pub(crate) prose: RawProse,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawMeta {
-    pub(crate) id: Spanned<String>,
+    #[serde(default)]
+    pub(crate) id: Option<Spanned<String>>,
+    #[serde(default)]
     pub(crate) name: String,
     #[serde(default)]
     pub(crate) description: String,
@@ -47,6 +52,7 @@ pub(crate) struct RawDetect {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTable {
     pub(crate) id: Spanned<String>,
+    #[serde(default)]
     pub(crate) title: String,
     #[serde(default)]
     pub(crate) short: Option<String>,
@@ -104,10 +110,12 @@ pub(crate) struct RawVirtual {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRule {
     pub(crate) id: Spanned<String>,
-    pub(crate) name: Spanned<String>,
+    #[serde(default)]
+    pub(crate) name: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) table: Option<Spanned<String>>,
-    pub(crate) severity: Spanned<String>,
+    #[serde(default)]
+    pub(crate) severity: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) for_each: Option<Spanned<String>>,
     #[serde(default)]
@@ -122,24 +130,43 @@ pub(crate) struct RawRule {
     pub(crate) prose: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) engine: bool,
-    pub(crate) message: RawMessage,
-    pub(crate) reference: String,
-    pub(crate) explain: RawExplain,
+    #[serde(default)]
+    pub(crate) message: Option<RawMessage>,
+    #[serde(default)]
+    pub(crate) reference: Option<String>,
+    #[serde(default)]
+    pub(crate) explain: Option<RawExplain>,
     #[serde(default)]
     pub(crate) status: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawMessage {
+    #[serde(default)]
     pub(crate) zh: String,
+    #[serde(default)]
     pub(crate) en: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawExplain {
+    #[serde(default)]
     pub(crate) what: String,
+    #[serde(default)]
     pub(crate) why: String,
+    #[serde(default)]
     pub(crate) example: String,
+}
+
+/// `[[extend]]`: rows and aliases added to a table of another pack (`table = "F2021.t3"`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawExtend {
+    pub(crate) table: Spanned<String>,
+    #[serde(default, rename = "row")]
+    pub(crate) rows: Vec<RawRow>,
+    #[serde(default)]
+    pub(crate) aliases: std::collections::BTreeMap<Spanned<String>, Vec<String>>,
 }

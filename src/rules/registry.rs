@@ -1,7 +1,8 @@
 //! The registry of loaded packs: built-in packs compiled into the binary plus packs loaded from
 //! paths. Rule ids are unique across all packs.
 
-use super::pack::{compile, CompiledPack, PackError, Rule};
+use super::pack::{compile, compile_in, CompiledPack, PackError, Rule, TableDef};
+use crate::extract::label::fold;
 use std::collections::HashMap;
 
 /// The packs compiled into the binary: (file name, TOML text).
@@ -22,6 +23,9 @@ pub const BUILTIN: &[(&str, &str)] = &[
 pub struct Registry {
     /// Packs in load order.
     pub packs: Vec<CompiledPack>,
+    /// Load-time warnings about packs loaded from files (tables that compete with, or claim the
+    /// same tables as, another pack's), each naming both packs.
+    pub warnings: Vec<String>,
 }
 
 /// A rule id defined twice.
@@ -67,7 +71,37 @@ impl Registry {
                 path: name.clone(),
                 source,
             })?;
-        self.add(compile(&name, &text)?)
+        let pack = compile_in(&name, &text, &self.packs)?;
+        self.warnings.extend(self.conflicts(&pack));
+        self.add(pack)
+    }
+
+    /// Tables of `pack` that another loaded pack's table competes with: the same id (only one
+    /// of them is read from a report carrying both signatures, and the other's rules do not run
+    /// there), or signatures that claim the other's table (both read it).
+    fn conflicts(&self, pack: &CompiledPack) -> Vec<String> {
+        let mut out = Vec::new();
+        for t in &pack.tables {
+            let mine = synthetic_text(t);
+            for o in &self.packs {
+                for ot in &o.tables {
+                    let here = format!("{}:{}", pack.source_name, t.line);
+                    let there = format!("{}:{}", o.source_name, ot.line);
+                    if ot.id == t.id {
+                        out.push(format!(
+                            "table `{}` of pack {} ({here}) has the same id as table `{}` of pack {} ({there}): on a report carrying both signatures only one is read (the higher priority: {} {} vs {} {}), and the other's rules do not run there. To add rules to {}'s table write `table = \"{}.{}\"`; to add rows, `[[extend]] table = \"{}.{}\"`; for a table of your own, give it another id",
+                            t.id, pack.id, ot.id, o.id, pack.id, pack.priority, o.id, o.priority, o.id, o.id, ot.id, o.id, ot.id
+                        ));
+                    } else if t.detect.matches(&synthetic_text(ot)) || ot.detect.matches(&mine) {
+                        out.push(format!(
+                            "the signatures of table `{}` of pack {} ({here}) also claim table `{}` ({}) of pack {} ({there}): a table of a report may be read by both, and both packs' rules run on it. To add rules to that table write `table = \"{}.{}\"` instead of a table of your own",
+                            t.id, pack.id, ot.id, ot.short, o.id, o.id, ot.id
+                        ));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Add a compiled pack, refusing duplicate rule ids.
@@ -88,8 +122,38 @@ impl Registry {
                 .into());
             }
         }
+        for x in &pack.extends {
+            if let Some(t) = self
+                .packs
+                .iter_mut()
+                .rev()
+                .find(|p| p.id == x.pack)
+                .and_then(|p| p.tables.iter_mut().find(|t| t.id == x.table))
+            {
+                *t = x.def.clone();
+            }
+        }
         self.packs.push(pack);
         Ok(())
+    }
+
+    /// The table `table` of pack `pack`.
+    pub fn table(&self, pack: &str, table: &str) -> Option<&TableDef> {
+        self.packs
+            .iter()
+            .find(|p| p.id == pack)
+            .and_then(|p| p.table(table))
+    }
+
+    /// Every rule that reads table `table` of pack `pack`, whichever pack defines it.
+    pub fn rules_of<'a>(
+        &'a self,
+        pack: &'a str,
+        table: &'a str,
+    ) -> impl Iterator<Item = &'a Rule> + 'a {
+        self.rules()
+            .map(|(_, r)| r)
+            .filter(move |r| r.reads(pack, table))
     }
 
     /// Every rule with its pack.
@@ -105,4 +169,27 @@ impl Registry {
             .find(|(_, r)| r.id.eq_ignore_ascii_case(id))
             .or_else(|| self.rules().find(|(_, r)| r.name == id))
     }
+}
+
+/// The text a table prints, as well as its definition tells: title, short name, row labels and
+/// aliases, column labels (folded as detection folds a document's text).
+fn synthetic_text(t: &TableDef) -> String {
+    let mut s = String::new();
+    for part in [&t.title, &t.short] {
+        s.push_str(part);
+        s.push('\n');
+    }
+    for r in &t.rows {
+        s.push_str(&r.label);
+        s.push('\n');
+        for l in &r.match_labels {
+            s.push_str(l);
+            s.push('\n');
+        }
+    }
+    for c in &t.columns {
+        s.push_str(&c.label);
+        s.push('\n');
+    }
+    fold(&s)
 }

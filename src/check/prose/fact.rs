@@ -17,6 +17,32 @@ fn quantity_at<'a>(qs: &[&'a ProseQuantity], caps: &regex::Captures) -> Option<&
     })
 }
 
+/// The clause of the total a figure is a part of: the clause before the last `其中` of its
+/// sentence that comes before it (empty when the figure follows no 其中).
+fn list_total_clause<'t>(
+    para: &'t crate::extract::prose::ProseParagraph,
+    q: &ProseQuantity,
+) -> &'t str {
+    let Some(sentence) = para.sentences.get(q.sentence) else {
+        return "";
+    };
+    let before = para.text.get(sentence.start..q.range.start).unwrap_or("");
+    let Some(t) = before.rfind("其中") else {
+        return "";
+    };
+    let head = &before[..t];
+    let head = head.trim_end_matches(|c: char| {
+        crate::extract::prose::CLAUSE_DELIMS.contains(&c) || c.is_whitespace()
+    });
+    let start = head
+        .char_indices()
+        .rev()
+        .find(|(_, c)| crate::extract::prose::CLAUSE_DELIMS.contains(c))
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or(0);
+    &head[start..]
+}
+
 pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
     let Some(rule) = ctx.rule(&spec.rule) else {
         return;
@@ -32,9 +58,25 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
             if seen.contains(&q.range.start) || q.quantity.is_percent() {
                 continue;
             }
+            // A figure inside a table (a cell read as a line of text) is no prose figure.
+            if ctx
+                .facts
+                .tables
+                .iter()
+                .any(|t| t.span.start <= q.span.start && q.span.end <= t.span.end)
+            {
+                continue;
+            }
             seen.push(q.range.start);
             let clause = para.text.get(q.clause.clone()).unwrap_or("");
-            if spec.exclude.iter().any(|w| clause.contains(w.as_str())) {
+            // A part of a 其中 list keeps the scope of its total (历年累计受理申请35条，其中同意公开
+            // 答复27条: 27 is a running total too).
+            let total_clause = list_total_clause(para, q);
+            if spec
+                .exclude
+                .iter()
+                .any(|w| clause.contains(w.as_str()) || total_clause.contains(w.as_str()))
+            {
                 continue;
             }
             let before = para
@@ -66,7 +108,25 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
                     })
                     .sum()
             };
-            let holds = agrees(v) || other.is_some_and(agrees);
+            // A sibling stated apart in the same sentence, which the table may count here.
+            let sentence_text = para
+                .sentences
+                .get(q.sentence)
+                .and_then(|r| para.text.get(r.clone()))
+                .unwrap_or("");
+            let with_sibling = spec.or_with.iter().any(|re| {
+                re.captures_iter(sentence_text).any(|c| {
+                    c.name("num")
+                        .and_then(|m| crate::number::scan(m.as_str()).into_iter().next())
+                        .is_some_and(|t| {
+                            q.quantity
+                                .value
+                                .checked_add(t.quantity.value)
+                                .is_some_and(|sum| sum == v)
+                        })
+                })
+            });
+            let holds = agrees(v) || other.is_some_and(agrees) || with_sibling;
             ctx.evaluated(holds);
             if holds {
                 continue;

@@ -61,8 +61,11 @@ impl<'a> Ctx<'a> {
             .tables
             .iter()
             .filter(|t| prose.segment_at(t.span.start) == segment)
-            .flat_map(|t| t.facts.iter())
-            .filter(|f| f.name() == key)
+            .flat_map(|t| {
+                t.facts
+                    .iter()
+                    .filter(move |f| f.name() == key && t.is_certain(f))
+            })
             .collect()
     }
 
@@ -146,6 +149,16 @@ impl<'a> Ctx<'a> {
 
     /// An operand for a prose quantity.
     pub fn prose_operand(&self, q: &ProseQuantity, side: Side) -> Operand {
+        // A percentage keeps its printed precision (8.0, not 8).
+        let value = if q.quantity.is_percent() {
+            let mut v = q.quantity.value.normalize();
+            if v.scale() < q.quantity.precision {
+                v.rescale(q.quantity.precision);
+            }
+            v
+        } else {
+            q.quantity.value.normalize()
+        };
         Operand {
             key: "prose".into(),
             label: if q.label.is_empty() {
@@ -153,7 +166,7 @@ impl<'a> Ctx<'a> {
             } else {
                 q.label.clone()
             },
-            value: q.quantity.value.normalize(),
+            value,
             blank: false,
             text: q.text.clone(),
             span: q.span.clone(),
@@ -239,6 +252,7 @@ pub fn check_prose(
         };
         for spec in &pack.prose.partitions {
             partition::run(&mut ctx, spec);
+            partition::later(&mut ctx, spec);
         }
         for spec in &pack.prose.statuses {
             fact::status(&mut ctx, spec);

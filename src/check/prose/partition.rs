@@ -21,15 +21,28 @@ pub(super) fn run(ctx: &mut Ctx, spec: &PartitionSpec) {
     let prose = ctx.prose();
     for (pi, para) in prose.paragraphs.iter().enumerate() {
         let qs: Vec<&ProseQuantity> = prose.in_paragraph(pi).map(|(_, q)| q).collect();
+        let mut seen: Vec<usize> = Vec::new();
         for trig in &spec.triggers {
+            // A punctuation trigger (`：`) follows its total directly; one followed by a word
+            // trigger (`：其中`) is that trigger's list.
+            let punct = trig.chars().count() == 1 && !trig.chars().all(char::is_alphanumeric);
             for (t, _) in para.text.match_indices(trig.as_str()) {
-                if !at_clause_start(&para.text, t) {
+                let starts = if punct {
+                    let rest = para.text.get(t + trig.len()..).unwrap_or("").trim_start();
+                    !spec
+                        .triggers
+                        .iter()
+                        .any(|w| w != trig && rest.starts_with(w.as_str()))
+                } else {
+                    at_clause_start(&para.text, t)
+                };
+                if !starts || seen.contains(&t) {
                     continue;
                 }
-                let Some(p) = Partition::find(para, &qs, t, t + trig.len(), spec) else {
-                    continue;
-                };
-                judge(ctx, rule, spec, para, &p);
+                seen.push(t);
+                for p in Partition::find(para, &qs, t, t + trig.len(), spec) {
+                    judge(ctx, rule, spec, para, &p);
+                }
             }
         }
     }
@@ -38,6 +51,12 @@ pub(super) fn run(ctx: &mut Ctx, spec: &PartitionSpec) {
 struct Partition<'a> {
     total: &'a ProseQuantity,
     parts: Vec<&'a ProseQuantity>,
+    /// Numbers of parts where the list may end (`；` between items may end it or go on), the
+    /// first reading first; always ends with `parts.len()`.
+    ends: Vec<usize>,
+    /// Parts that may be subsets of the part before them (`主动公开文件25115条，全文电子化主动
+    /// 公开文件24902条`): a second reading leaves them out.
+    maybe_subsets: Vec<usize>,
     /// Parts left out because their unit differs from the total's.
     mixed: bool,
     /// The list ends in 等/主要/如…
@@ -45,6 +64,17 @@ struct Partition<'a> {
     /// The trigger sits inside parentheses (`534条（其中…286个）`).
     nested: bool,
     distinct: bool,
+    /// A distinct-count label (`主动公开`) but parts that are no channels: judged as a sum, at
+    /// most a warning.
+    distinct_label_only: bool,
+    /// Number of parts of the list that ends with a catch-all (`其他…`), if any.
+    complete: Option<usize>,
+    /// The list goes on past the end of a sentence (items with shares).
+    across_sentences: bool,
+    /// Every stretch of the list carries a share (`占…%`).
+    shared: bool,
+    /// Opened by a colon right after the total: an enumeration up to the sentence end.
+    colon: bool,
 }
 
 fn at_clause_start(text: &str, t: usize) -> bool {
@@ -54,6 +84,27 @@ fn at_clause_start(text: &str, t: usize) -> bool {
     }
 }
 
+/// Does `label` name a catch-all item (`其他`, `以及其它`)?
+fn is_catch_all(label: &str, spec: &PartitionSpec) -> bool {
+    let l = label
+        .trim_start_matches(|c: char| c.is_whitespace() || "以及和与另有“\"".contains(c))
+        .trim_start();
+    spec.catch_all.iter().any(|w| l.starts_with(w.as_str()))
+}
+
+fn has_any(text: &str, words: &[String]) -> bool {
+    words.iter().any(|w| text.contains(w.as_str()))
+}
+
+/// The longest common suffix of two labels, in characters.
+fn common_suffix(a: &str, b: &str) -> usize {
+    a.chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
 impl<'a> Partition<'a> {
     fn find(
         para: &ProseParagraph,
@@ -61,7 +112,17 @@ impl<'a> Partition<'a> {
         t: usize,
         after: usize,
         spec: &PartitionSpec,
-    ) -> Option<Self> {
+    ) -> Vec<Self> {
+        Self::find_inner(para, qs, t, after, spec).unwrap_or_default()
+    }
+
+    fn find_inner(
+        para: &ProseParagraph,
+        qs: &[&'a ProseQuantity],
+        t: usize,
+        after: usize,
+        spec: &PartitionSpec,
+    ) -> Option<Vec<Self>> {
         let depth = para.depth_at(t);
         let sentence = para.sentence_of(t);
         // The total: the last figure before the trigger at this depth or shallower.
@@ -73,55 +134,97 @@ impl<'a> Partition<'a> {
             return None;
         }
         let same_sentence = total.sentence == sentence;
-        let previous_sentence = total.sentence + 1 == sentence
-            && para
-                .text
-                .get(para.sentences.get(sentence)?.start..t)
-                .is_some_and(|s| s.trim().is_empty());
+        let opens_sentence = para
+            .text
+            .get(para.sentences.get(sentence)?.start..t)
+            .is_some_and(|s| s.trim().is_empty());
+        let previous_sentence = total.sentence + 1 == sentence && opens_sentence;
         if !(same_sentence || previous_sentence) {
             return None;
         }
-        if gap(para, qs, total.range.end, t, depth) > MAX_GAP {
+        let max_gap = if para
+            .text
+            .get(t..after)
+            .is_some_and(|w| w.chars().count() == 1)
+        {
+            0
+        } else {
+            MAX_GAP
+        };
+        if gap(para, qs, total.range.end, t, depth) > max_gap {
             return None;
         }
         // A total that is the last of a run of parallel figures (收到…件，受理…件，办结…件，其中…)
-        // has no certain referent for the parts.
+        // has no certain referent for the parts — unless the run is two series of one measure
+        // (134条，累计1346条。其中…6条，累计141条…).
         let list_start = para
             .text
             .get(..total.range.start)
             .and_then(|b| b.rfind(LIST_END))
             .unwrap_or(0);
-        if qs.iter().any(|q| {
-            q.range.start >= list_start
-                && q.range.end <= total.range.start
-                && q.depth == total.depth
-                && q.quantity.unit == total.quantity.unit
-                && !q.quantity.is_percent()
-        }) {
-            return None;
-        }
-        // The parts: figures after the trigger at its depth, up to the end of the list.
-        let end = list_end(para, after, depth);
-        let end = first_bare_clause(para, qs, after, end, depth).unwrap_or(end);
-        let allowed = total_units(para, total);
-        let mut parts = Vec::new();
-        let mut mixed = false;
-        for q in qs
+        let run: Vec<&ProseQuantity> = qs
             .iter()
-            .filter(|q| q.range.start >= after && q.range.end <= end)
-        {
-            if q.depth != depth || q.quantity.is_percent() || q.quantity.is_percentage_points() {
-                continue;
-            }
-            let unit_ok = match &q.quantity.unit {
-                None => true,
-                Some(u) => allowed.iter().any(|a| a == u),
+            .copied()
+            .filter(|q| {
+                q.range.start >= list_start
+                    && q.range.end <= total.range.start
+                    && q.depth == total.depth
+                    && q.quantity.unit == total.quantity.unit
+                    && !q.quantity.is_percent()
+            })
+            .collect();
+        let series = |q: &ProseQuantity| has_any(&q.label, &spec.series_words);
+        let first_series = match run.as_slice() {
+            [] => None,
+            [p0] if series(total) && !series(p0) && p0.sentence == total.sentence => Some(*p0),
+            _ => return None,
+        };
+        // The parts: figures after the trigger at its depth, up to the end of the list.
+        let allowed = total_units(para, total);
+        let first = Self::segment(para, qs, after, depth, total, &allowed, spec)?;
+        let (mut parts, mut mixed, mut subsets) = (first.parts, first.mixed, first.subsets);
+        let mut ends = vec![parts.len()];
+        let mut across_sentences = false;
+        let has_share = |from: usize, to: usize| {
+            qs.iter()
+                .any(|q| q.quantity.is_percent() && q.range.start >= from && q.range.end <= to)
+        };
+        let mut shared = has_share(after, first.end);
+        let mut end = first.end;
+        let mut stopped = first.stopped;
+        // Items separated by `；` (or by `。` when every item carries its share) go on while
+        // the next stretch reads as one more item.
+        while !stopped {
+            let Some(sep) = para.text.get(end..).and_then(|r| r.chars().next()) else {
+                break;
             };
-            if unit_ok {
-                parts.push(*q);
-            } else {
-                mixed = true;
+            let sentence_end = "。！？!?".contains(sep);
+            if !(sep == '；' || sep == ';' || (sentence_end && opens_sentence)) {
+                break;
             }
+            let next_start = end + sep.len_utf8();
+            let Some(next) = Self::segment(para, qs, next_start, depth, total, &allowed, spec)
+            else {
+                break;
+            };
+            if !next.item_like || next.parts.is_empty() {
+                break;
+            }
+            let next_shared = has_share(next_start, next.end);
+            if sentence_end {
+                if !(shared && next_shared) {
+                    break;
+                }
+                across_sentences = true;
+            }
+            shared &= next_shared;
+            let offset = parts.len();
+            subsets.extend(next.subsets.iter().map(|i| i + offset));
+            parts.extend(next.parts);
+            mixed |= next.mixed;
+            ends.push(parts.len());
+            end = next.end;
+            stopped = next.stopped;
         }
         if parts.len() < spec.min_parts {
             return None;
@@ -131,28 +234,188 @@ impl<'a> Partition<'a> {
             .open_words
             .iter()
             .any(|w| list_text.contains(w.as_str()));
+        let complete = ends
+            .iter()
+            .copied()
+            .find(|&n| n > 0 && is_catch_all(&parts[n - 1].label, spec));
         let sentence_text = para
             .sentences
             .get(sentence)
             .and_then(|s| para.text.get(s.clone()))
             .unwrap_or("");
-        let distinct = spec
-            .distinct_labels
-            .iter()
-            .any(|w| total.label.contains(w.as_str()))
-            || spec
-                .distinct_markers
-                .iter()
-                .any(|w| sentence_text.contains(w.as_str()));
-        Some(Partition {
+        let by_label = has_any(&total.label, &spec.distinct_labels);
+        let by_marker = has_any(sentence_text, &spec.distinct_markers);
+        let channels = spec.channel_words.is_empty()
+            || parts.iter().any(|q| has_any(&q.label, &spec.channel_words));
+        let distinct = by_marker || (by_label && channels);
+        let distinct_label_only = by_label && !distinct;
+        let make = |total: &'a ProseQuantity,
+                    parts: Vec<&'a ProseQuantity>,
+                    subsets: Vec<usize>,
+                    ends: Vec<usize>,
+                    complete: Option<usize>| Partition {
             total,
             parts,
+            ends,
+            maybe_subsets: subsets,
             mixed,
             open,
             nested: depth > total.depth,
             distinct,
-        })
+            distinct_label_only,
+            complete,
+            across_sentences,
+            shared,
+            colon: max_gap == 0,
+        };
+        if let Some(p0) = first_series {
+            // Two series: the parts carrying the series word add up to the total, the others to
+            // the figure before it; both series must have one figure per item.
+            let (b, a): (Vec<&ProseQuantity>, Vec<&ProseQuantity>) =
+                parts.iter().copied().partition(|q| series(q));
+            if a.len() != b.len() || a.len() < spec.min_parts {
+                return None;
+            }
+            let la = a.len();
+            let lb = b.len();
+            return Some(vec![
+                make(p0, a, Vec::new(), vec![la], None),
+                make(total, b, Vec::new(), vec![lb], None),
+            ]);
+        }
+        Some(vec![make(total, parts, subsets, ends, complete)])
     }
+
+    /// The parts of one stretch of the list (up to `；`, the sentence end or the closing
+    /// parenthesis), at `depth`.
+    fn segment(
+        para: &ProseParagraph,
+        qs: &[&'a ProseQuantity],
+        from: usize,
+        depth: u32,
+        total: &ProseQuantity,
+        allowed: &[String],
+        spec: &PartitionSpec,
+    ) -> Option<Stretch<'a>> {
+        let end = list_end(para, from, depth);
+        let bare = first_bare_clause(para, qs, from, end, depth);
+        let cut = bare.unwrap_or(end);
+        let stretch = para.text.get(from..end).unwrap_or("");
+        let mut out = Stretch {
+            parts: Vec::new(),
+            subsets: Vec::new(),
+            mixed: false,
+            end,
+            stopped: bare.is_some(),
+            item_like: true,
+        };
+        // Sub-lists of a part (`区政府公开18200条，其中全文电子化17950条`): their figures are
+        // subsets of that part, not siblings.
+        let inner: Vec<(usize, usize)> = spec
+            .triggers
+            .iter()
+            .chain(spec.sub_triggers.iter())
+            .flat_map(|tr| {
+                stretch
+                    .match_indices(tr.as_str())
+                    .map(move |(i, _)| (from + i, from + i + tr.len()))
+            })
+            .filter(|(i, _)| at_clause_start(&para.text, *i) && para.depth_at(*i) == depth)
+            .map(|(i, j)| {
+                let e = para
+                    .text
+                    .get(j..end)
+                    .and_then(|r| {
+                        r.find(|c: char| ITEM_DELIMS.contains(&c) && c != '：' && c != ':')
+                    })
+                    .map(|k| j + k)
+                    .unwrap_or(end);
+                (i, e.max(j))
+            })
+            .collect();
+        let first_label = qs
+            .iter()
+            .find(|q| q.range.start >= from && q.depth == depth && !q.quantity.is_percent())
+            .map(|q| q.label.clone());
+        if let Some(l) = &first_label {
+            let l = l.trim();
+            let item = !l.is_empty()
+                && l.chars().count() <= 24
+                && !["共", "合计", "总", "全年", "同比", "较"]
+                    .iter()
+                    .any(|w| l.contains(w));
+            let scoped = |l: &str| {
+                spec.scope_words
+                    .iter()
+                    .filter(|w| l.contains(w.as_str()))
+                    .count()
+            };
+            out.item_like = item && inner.is_empty() && scoped(l) <= scoped(&total.label);
+        } else {
+            out.item_like = false;
+        }
+        for q in qs
+            .iter()
+            .filter(|q| q.range.start >= from && q.range.end <= cut)
+        {
+            if q.depth != depth || q.quantity.is_percent() || q.quantity.is_percentage_points() {
+                continue;
+            }
+            if inner
+                .iter()
+                .any(|(a, b)| q.range.start >= *a && q.range.end <= *b)
+            {
+                continue;
+            }
+            // Another measure (历年累计… after this year's parts) ends the list.
+            let scoped = |l: &str| {
+                spec.scope_words
+                    .iter()
+                    .filter(|w| l.contains(w.as_str()))
+                    .count()
+            };
+            if let Some(first) = out.parts.first() {
+                if scoped(&q.label) > scoped(&total.label).max(scoped(&first.label)) {
+                    out.stopped = true;
+                    out.end = q.clause.start;
+                    break;
+                }
+            }
+            let unit_ok = match &q.quantity.unit {
+                // A bare figure after a total with a unit is another measure (粉丝3.7万).
+                None => {
+                    total.quantity.unit.is_none() || q.quantity.scale == rust_decimal::Decimal::ONE
+                }
+                Some(u) => allowed.iter().any(|a| a == u),
+            };
+            if !unit_ok {
+                out.mixed = true;
+                continue;
+            }
+            if let Some(prev) = out.parts.last() {
+                let sub = common_suffix(&prev.label, &q.label) >= 4
+                    && q.quantity.value <= prev.quantity.value
+                    && q.label.chars().count() > common_suffix(&prev.label, &q.label);
+                if sub {
+                    out.subsets.push(out.parts.len());
+                }
+            }
+            out.parts.push(*q);
+        }
+        Some(out)
+    }
+}
+
+/// One stretch of a list.
+struct Stretch<'a> {
+    parts: Vec<&'a ProseQuantity>,
+    subsets: Vec<usize>,
+    mixed: bool,
+    end: usize,
+    /// The list cannot go on after this stretch.
+    stopped: bool,
+    /// The stretch opens with an item (`label figure`), not with a new total or sub-list.
+    item_like: bool,
 }
 
 /// Non-delimiter characters between `from` and `to`, ignoring deeper parentheses and
@@ -299,6 +562,11 @@ fn repeated_partition(total: Decimal, parts: &[&ProseQuantity]) -> bool {
     acc.is_zero() && groups >= 2
 }
 
+/// Does a sum interval meet the total's?
+fn meets(total: (Decimal, Decimal), sum: (Decimal, Decimal)) -> bool {
+    sum.0 <= total.1 && sum.1 >= total.0
+}
+
 fn judge(
     ctx: &mut Ctx,
     rule: &crate::rules::Rule,
@@ -307,8 +575,6 @@ fn judge(
     p: &Partition,
 ) {
     let (tlo, thi) = p.total.quantity.interval();
-    let (slo, shi) = sum_interval(&p.parts);
-    let all_exact = exact(p.total) && p.parts.iter().all(|q| exact(q));
     let sentence = p.total.sentence;
     let operands = |ctx: &Ctx, parts: &[&ProseQuantity]| {
         let mut v = vec![ctx.prose_operand(p.total, Side::Left)];
@@ -317,8 +583,10 @@ fn judge(
     };
     match spec.mode {
         PartitionMode::Distinct if p.distinct && !p.nested => {
+            let parts = &p.parts[..p.ends[0]];
+            let (_, shi) = sum_interval(parts);
             // Each channel ≤ total.
-            for q in &p.parts {
+            for q in parts {
                 let (qlo, _) = q.quantity.interval();
                 let holds = qlo <= thi;
                 ctx.evaluated(holds);
@@ -347,13 +615,13 @@ fn judge(
                     "各渠道之和应不小于去重后的总数",
                     "channels summed should be at least the distinct total",
                 );
-                let ops = operands(ctx, &p.parts);
+                let ops = operands(ctx, parts);
                 ctx.emit(
                     rule,
                     Some(why),
                     para,
                     sentence,
-                    sum_term(&p.parts),
+                    sum_term(parts),
                     CmpOp::Ge,
                     single(p.total),
                     ops,
@@ -361,79 +629,284 @@ fn judge(
             }
         }
         PartitionMode::Sum if !p.distinct || p.nested => {
-            if p.nested {
-                // A parenthetical 其中 names some sub-items: Σ ≤ total.
-                let holds = slo <= thi;
-                ctx.evaluated(holds);
-                if !holds {
-                    let why: Reason = (
-                        "括号内“其中”只列出部分子项",
-                        "a parenthetical list names only some sub-items",
-                    );
-                    let ops = operands(ctx, &p.parts);
-                    ctx.emit(
-                        rule,
-                        Some(why),
-                        para,
-                        sentence,
-                        sum_term(&p.parts),
-                        CmpOp::Le,
-                        single(p.total),
-                        ops,
+            // Every reading: each place the list may end, with and without the figures that
+            // may be subsets of the part before them.
+            let mut readings: Vec<Vec<&ProseQuantity>> = Vec::new();
+            let guesses: Vec<usize> = p.maybe_subsets.iter().copied().take(6).collect();
+            for &n in &p.ends {
+                // Every combination of the guessed subsets left out.
+                for mask in 0u32..(1 << guesses.len()) {
+                    let out: Vec<usize> = guesses
+                        .iter()
+                        .enumerate()
+                        .filter(|(b, &i)| mask & (1 << b) != 0 && i < n)
+                        .map(|(_, &i)| i)
+                        .collect();
+                    if mask != 0 && out.is_empty() {
+                        continue;
+                    }
+                    readings.push(
+                        p.parts[..n]
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| !out.contains(i))
+                            .map(|(_, q)| *q)
+                            .collect(),
                     );
                 }
+            }
+            let fits = readings.iter().any(|r| {
+                meets((tlo, thi), sum_interval(r))
+                    || repeated_partition(p.total.quantity.value, r)
+                    || (p.nested && p.complete.is_none() && sum_interval(r).0 <= thi)
+            });
+            // A list read on past its first stretch is only reported when its shape says it is
+            // one list: a catch-all at its end, a share in every stretch, or three stretches.
+            let first_n = p.ends[0];
+            if !fits
+                && first_n < spec.min_parts
+                && p.complete.is_none()
+                && !(p.shared || p.colon || p.ends.len() >= 3)
+            {
                 return;
             }
-            if repeated_partition(p.total.quantity.value, &p.parts) {
-                ctx.evaluated(true);
+            ctx.evaluated(fits);
+            if fits {
                 return;
             }
-            let over = slo > thi;
-            let under = shi < tlo && !p.open && !p.mixed;
-            ctx.evaluated(!(over || under));
-            if over {
-                let why: Option<Reason> = if !all_exact {
-                    Some((
-                        "含约数，按区间比较",
-                        "approximate figures, compared as intervals",
-                    ))
-                } else if p.mixed {
-                    Some((
-                        "部分分项单位不同，已剔除",
-                        "parts with another unit were left out",
-                    ))
-                } else {
-                    None
-                };
-                let ops = operands(ctx, &p.parts);
-                ctx.emit(
-                    rule,
-                    why,
-                    para,
-                    sentence,
-                    single(p.total),
-                    CmpOp::Eq,
-                    sum_term(&p.parts),
-                    ops,
-                );
-            } else if under {
+            // The reading reported: the complete list (ending with a catch-all) if any, else the
+            // first stretch (with the sub-items of a part left out when it is certain).
+            let n = p.complete.unwrap_or(if p.ends[0] >= spec.min_parts {
+                p.ends[0]
+            } else {
+                p.parts.len()
+            });
+            let extended = n > p.ends[0];
+            let parts: Vec<&ProseQuantity> = p.parts[..n].to_vec();
+            let (slo, shi) = sum_interval(&parts);
+            let all_exact = exact(p.total) && parts.iter().all(|q| exact(q));
+            let complete = p.complete.is_some();
+            let guessed_subsets = p.maybe_subsets.iter().any(|&i| i < n);
+            if p.nested && !complete {
+                // A parenthetical 其中 names some sub-items: Σ ≤ total (failed above).
                 let why: Reason = (
-                    "分项之和小于总数，所列分项可能并非全部",
-                    "the parts fall short of the total; the list may not name every part",
+                    "括号内“其中”只列出部分子项",
+                    "a parenthetical list names only some sub-items",
                 );
-                let ops = operands(ctx, &p.parts);
+                let ops = operands(ctx, &parts);
                 ctx.emit(
                     rule,
                     Some(why),
                     para,
                     sentence,
+                    sum_term(&parts),
+                    CmpOp::Le,
                     single(p.total),
-                    CmpOp::Eq,
-                    sum_term(&p.parts),
                     ops,
                 );
+                return;
             }
+            let over = slo > thi;
+            let under = shi < tlo && !p.open && !p.mixed;
+            if !(over || under) {
+                return;
+            }
+            let why: Option<Reason> = if !all_exact {
+                Some((
+                    "含约数，按区间比较",
+                    "approximate figures, compared as intervals",
+                ))
+            } else if p.mixed {
+                Some((
+                    "部分分项单位不同，已剔除",
+                    "parts with another unit were left out",
+                ))
+            } else if guessed_subsets {
+                Some((
+                    "某些分项可能是前一分项的子项，两种读法都对不上",
+                    "some parts may be subsets of the part before them; neither reading matches",
+                ))
+            } else if extended && !complete {
+                Some((
+                    "分项列表以分号或句号续接，按同一列表判断",
+                    "the list goes on after `；` or a sentence end and was read as one list",
+                ))
+            } else if p.across_sentences {
+                Some((
+                    "分项列表跨越句号，按同一列表判断",
+                    "the list of parts runs past the end of a sentence and was read as one list",
+                ))
+            } else if p.distinct_label_only {
+                Some((
+                    "“主动公开”总数可能按不同渠道去重计数",
+                    "a total of published items may count each item once across channels",
+                ))
+            } else if under && !complete {
+                Some((
+                    "分项之和小于总数，所列分项可能并非全部",
+                    "the parts fall short of the total; the list may not name every part",
+                ))
+            } else {
+                None
+            };
+            let ops = operands(ctx, &parts);
+            ctx.emit(
+                rule,
+                why,
+                para,
+                sentence,
+                single(p.total),
+                CmpOp::Eq,
+                sum_term(&parts),
+                ops,
+            );
         }
         _ => {}
+    }
+}
+
+/// Labels that open a total, not an item.
+const TOTAL_WORDS: &[&str] = &[
+    "共", "合计", "总", "全年", "同比", "较", "累计", "历年", "截至",
+];
+
+/// A label that reads as one item of a list (`机构职能类信息`).
+fn item_label(label: &str) -> bool {
+    let l = label.trim();
+    !l.is_empty() && l.chars().count() <= 24 && !TOTAL_WORDS.iter().any(|w| l.contains(w))
+}
+
+/// Does `a` share a run of `n` characters with `b`?
+fn shares_run(a: &str, b: &str, n: usize) -> bool {
+    let chars: Vec<char> = a.chars().collect();
+    chars
+        .windows(n)
+        .any(|w| b.contains(w.iter().collect::<String>().as_str()))
+}
+
+/// A breakdown in a paragraph of its own (`（二）主要类别` / `机构职能类377条，……`) of a total
+/// stated in the paragraph before: parts exceeding that total are reported (an error when every
+/// figure is exact and the breakdown names the total's measure); falling short is only
+/// reported when the list ends with a catch-all.
+pub(super) fn later(ctx: &mut Ctx, spec: &PartitionSpec) {
+    let Some(rule) = ctx.rule(&spec.rule) else {
+        return;
+    };
+    if spec.mode != PartitionMode::Sum || spec.catch_all.is_empty() {
+        return;
+    }
+    let prose = ctx.prose();
+    for (pi, para) in prose.paragraphs.iter().enumerate() {
+        let qs: Vec<&ProseQuantity> = prose
+            .in_paragraph(pi)
+            .map(|(_, q)| q)
+            .filter(|q| q.depth == 0 && !q.quantity.is_percent())
+            .collect();
+        let Some(first) = qs.first() else { continue };
+        let lead = para.text.get(..first.range.start).unwrap_or("");
+        let words: Vec<&String> = spec
+            .triggers
+            .iter()
+            .filter(|t| t.chars().any(char::is_alphanumeric))
+            .collect();
+        if words.iter().any(|t| lead.contains(t.as_str()))
+            || TOTAL_WORDS.iter().any(|w| lead.contains(w))
+            || first.quantity.unit.is_none()
+        {
+            continue;
+        }
+        // The items: every figure of the paragraph, each an item of the same unit.
+        let items_ok = qs
+            .iter()
+            .all(|q| item_label(&q.label) && q.quantity.unit == first.quantity.unit && exact(q));
+        let text = para.text.as_str();
+        if !items_ok
+            || qs.len() < 3
+            || words.iter().any(|t| text.contains(t.as_str()))
+            || spec
+                .open_words
+                .iter()
+                .any(|w| text[first.range.start..].contains(w.as_str()))
+        {
+            continue;
+        }
+        // The paragraph before, past at most two headings (paragraphs without figures).
+        let mut heading = String::new();
+        let mut prev = None;
+        for back in 1..=3 {
+            let Some(j) = pi.checked_sub(back) else { break };
+            let Some(p) = prose.paragraphs.get(j) else {
+                break;
+            };
+            if p.segment != para.segment {
+                break;
+            }
+            if prose.in_paragraph(j).next().is_none() {
+                heading.push_str(&p.text);
+                continue;
+            }
+            prev = Some(j);
+            break;
+        }
+        let Some(j) = prev else { continue };
+        let total = prose
+            .in_paragraph(j)
+            .map(|(_, q)| q)
+            .filter(|q| {
+                q.depth == 0
+                    && exact(q)
+                    && q.quantity.unit == first.quantity.unit
+                    && !spec
+                        .scope_words
+                        .iter()
+                        .any(|w| q.label.contains(w.as_str()))
+            })
+            .max_by_key(|q| q.quantity.value);
+        let Some(total) = total else { continue };
+        // A total is at least its largest part and is said as one (共, 全年, 合计…) or named by
+        // the breakdown's heading.
+        let largest = qs
+            .iter()
+            .map(|q| q.quantity.value)
+            .max()
+            .unwrap_or_default();
+        let named = shares_run(&format!("{heading}{lead}"), &total.label, 4);
+        let said_total = ["共", "合计", "总", "全年"]
+            .iter()
+            .any(|w| total.label.contains(w));
+        if total.quantity.value < largest || !(said_total || named) {
+            continue;
+        }
+        let sum: Decimal = qs.iter().map(|q| q.quantity.value).sum();
+        let complete = qs.last().is_some_and(|q| is_catch_all(&q.label, spec));
+        let over = sum > total.quantity.value;
+        let under = complete && sum < total.quantity.value;
+        ctx.evaluated(!(over || under));
+        if !(over || under) {
+            continue;
+        }
+        let why: Option<Reason> = if named && over {
+            None
+        } else {
+            Some((
+                "分项在下一段列出，总数取自上一段",
+                "the parts are listed in a paragraph of their own; the total is taken from the paragraph before",
+            ))
+        };
+        let mut ops = vec![ctx.prose_operand(total, Side::Left)];
+        ops.extend(qs.iter().map(|q| ctx.prose_operand(q, Side::Right)));
+        let Some(tpara) = prose.paragraphs.get(j) else {
+            continue;
+        };
+        ctx.emit(
+            rule,
+            why,
+            tpara,
+            total.sentence,
+            single(total),
+            CmpOp::Eq,
+            sum_term(&qs),
+            ops,
+        );
     }
 }

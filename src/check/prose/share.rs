@@ -59,7 +59,15 @@ pub(super) fn run(ctx: &mut Ctx, spec: &ShareSpec, claimed: &[Span]) {
         // Shares of one partition, for the sum check: (part, percentage).
         let mut group: Vec<(&ProseQuantity, &ProseQuantity)> = Vec::new();
         for pct in qs.iter().filter(|q| q.quantity.is_percent()) {
-            if !spec.label.is_match(&pct.label) || claimed.contains(&pct.span) {
+            // A share printed after its unit (`网上咨询50人次，2.0%占`) still belongs to its item.
+            let after_share = pct.label.is_empty()
+                && para
+                    .text
+                    .get(pct.range.end..)
+                    .is_some_and(|r| r.trim_start().starts_with('占'));
+            let label_ok =
+                spec.label.is_match(&pct.label) || (after_share && spec.label.is_match("占"));
+            if !label_ok || claimed.contains(&pct.span) {
                 continue;
             }
             if pct.quantity.approx != Approx::Exact {
@@ -196,12 +204,28 @@ fn rate(
                 && !q.quantity.is_percent()
         })
         .collect();
-    if pool.is_empty() {
+    // A rate needs two figures, and its numerator must be named (办结率 needs a 办结 count):
+    // `共受理5210件，办结率达98.6%` cannot be checked.
+    let stem: String = pct
+        .label
+        .split('率')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .rev()
+        .take(2)
+        .collect::<Vec<char>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let named = |q: &ProseQuantity| stem.chars().count() == 2 && q.label.contains(stem.as_str());
+    if pool.len() < 2 || !pool.iter().any(|q| named(q)) {
         return;
     }
-    let holds = pool.iter().any(|a| {
-        pool.iter().any(|b| {
-            a.quantity.value <= b.quantity.value
+    let holds = pool.iter().enumerate().any(|(i, a)| {
+        pool.iter().enumerate().any(|(j, b)| {
+            i != j
+                && a.quantity.value <= b.quantity.value
                 && percent(a.quantity.value, b.quantity.value)
                     .is_some_and(|x| matches_rounded(x, &pct.quantity))
         })
@@ -216,15 +240,18 @@ fn rate(
         ops.extend(pool.iter().map(|q| ctx.prose_operand(q, Side::Right)));
         let right = pool
             .iter()
-            .map(|a| {
+            .enumerate()
+            .map(|(i, a)| {
                 closest_ratio(
                     a.quantity.value,
                     pool.iter()
-                        .map(|b| b.quantity.value)
-                        .filter(|b| *b >= a.quantity.value),
+                        .enumerate()
+                        .filter(|(j, b)| *j != i && b.quantity.value >= a.quantity.value)
+                        .map(|(_, b)| b.quantity.value),
                     &pct.quantity,
                 )
             })
+            .filter(|t| t.arithmetic.contains('/'))
             .min_by_key(|t| (t.value - pct.quantity.value).abs())
             .unwrap_or_else(|| single(pct));
         ctx.emit(
@@ -370,6 +397,29 @@ fn some_base(x: Decimal, p: &crate::number::Quantity, up: bool) -> bool {
     false
 }
 
+/// When `computed` rounds to one unit of the printed last digit away from `printed` (8.0% printed
+/// for 7.9%), say so.
+fn off_by_one_unit(
+    computed: Decimal,
+    printed: &crate::number::Quantity,
+) -> Option<(String, String)> {
+    let step = printed.step();
+    let rounded = computed.round_dp(printed.precision);
+    let diff = (rounded - printed.value).abs();
+    (diff == step).then(|| {
+        let r = rounded.normalize();
+        let r = if printed.precision > 0 {
+            format!("{:.*}", printed.precision as usize, r)
+        } else {
+            r.to_string()
+        };
+        (
+            format!("应为 {r}%，末位差一"),
+            format!("should be {r}%, off by one in the last digit"),
+        )
+    })
+}
+
 /// `part / base × 100` for the base (among `bases`) that comes closest to the printed share.
 fn closest_ratio(
     part: Decimal,
@@ -381,9 +431,17 @@ fn closest_ratio(
         .min_by_key(|(_, v)| (*v - printed.value).abs());
     match best {
         Some((b, v)) => {
-            let shown = v.round_dp(printed.precision + 2).normalize();
+            let shown = v
+                .round_dp_with_strategy(
+                    printed.precision + 2,
+                    rust_decimal::RoundingStrategy::ToZero,
+                )
+                .normalize();
+            let note = off_by_one_unit(v, printed)
+                .map(|(zh, _)| format!("（{zh}）"))
+                .unwrap_or_default();
             Term {
-                arithmetic: format!("{} / {} × 100 = {shown}", part.normalize(), b.normalize()),
+                arithmetic: format!("{} / {} = {shown}%{note}", part.normalize(), b.normalize()),
                 value: shown,
                 single: None,
             }
