@@ -178,13 +178,20 @@ impl Baseline {
     /// Read a baseline file.
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Io {
-            action: "read",
-            path: name.clone(),
-            source,
-        })?;
+        let text = crate::source::read_regular_to_string(path, crate::source::MAX_INPUT_BYTES)
+            .map_err(|source| BaselineError::Io {
+                action: "read",
+                path: name.clone(),
+                source,
+            })?;
+        Self::parse(path, &text)
+    }
+
+    /// Parse a baseline from its text; `path` names it and anchors its relative paths.
+    pub fn parse(path: &Path, text: &str) -> Result<Baseline, BaselineError> {
+        let name = path.display().to_string();
         let file: BaselineFile =
-            serde_json::from_str(&text).map_err(|source| BaselineError::Format {
+            serde_json::from_str(text).map_err(|source| BaselineError::Format {
                 path: name.clone(),
                 source,
             })?;

@@ -8,6 +8,7 @@ use crate::finding::Lang;
 use crate::pipeline::{check_input, FileReport};
 use crate::policy::{pattern_matches, unknown_rule_message, Policy};
 pub use crate::policy::{FailOn, Require};
+use crate::report::escape_name;
 use crate::report::{self, OutputFormat, RenderOptions, Summary};
 use crate::rules::Registry;
 use crate::walk::{inputs, split_skipped, Input, WalkOptions};
@@ -680,7 +681,11 @@ pub fn check(args: CheckArgs) -> ExitCode {
     let (files, skipped) = split_skipped(walked);
     if args.walk.verbose {
         for (p, why) in &skipped {
-            eprintln!("gouji: skipping {} ({})", p.display(), why.text());
+            eprintln!(
+                "gouji: skipping {} ({})",
+                escape_name(&p.display().to_string()),
+                why.text()
+            );
         }
     }
     let mut problems = SetupProblems::default();
@@ -722,6 +727,17 @@ pub fn check(args: CheckArgs) -> ExitCode {
         }
         return ExitCode::from(exit::TROUBLE);
     }
+    if let Some(path) = &args.write_baseline {
+        if let Ok(target) = std::fs::canonicalize(path) {
+            if crate::walk::canonical_files(&files).contains(&target) {
+                eprintln!(
+                    "gouji: refusing to write the baseline to {}: it is one of the files being checked",
+                    escape_name(&path.display().to_string())
+                );
+                return ExitCode::from(exit::TROUBLE);
+            }
+        }
+    }
     for g in &mut groups {
         let path = args
             .baseline
@@ -762,18 +778,16 @@ pub fn check(args: CheckArgs) -> ExitCode {
             g.config.as_ref(),
         );
     }
-    // Only renderers that show the report's text need a copy of it.
-    let keep_view = outs.iter().any(|o| {
-        matches!(
-            o.format,
-            OutputFormat::Human | OutputFormat::Plain | OutputFormat::Html
-        )
-    });
+    // Only renderers that show the report's text need a copy of it (plain prints positions and
+    // values only).
+    let keep_view = outs
+        .iter()
+        .any(|o| matches!(o.format, OutputFormat::Human | OutputFormat::Html));
     let mut reports = run_checks(&files, &groups, &args, keep_view);
     cross_reports(&mut reports, &groups, &args);
     for r in &reports {
         if let Some(e) = &r.error {
-            eprintln!("gouji: {}: {}", r.path, e);
+            eprintln!("gouji: {}: {}", escape_name(&r.path), e);
         }
     }
     // The one chokepoint: selection, per-path ignores, severity overrides, baseline.
@@ -958,7 +972,12 @@ fn across_findings(
 /// `-v`: how a report was grouped.
 fn say_identity(args: &CheckArgs, path: &str, s: &across::SeriesFacts) {
     if args.walk.verbose {
-        eprintln!("gouji: {path}: {}", s.identity.describe());
+        // Names come from file names and report text: no control character reaches the terminal.
+        eprintln!(
+            "gouji: {}: {}",
+            escape_name(path),
+            escape_name(&s.identity.describe())
+        );
     }
 }
 
@@ -966,7 +985,7 @@ fn say_identity(args: &CheckArgs, path: &str, s: &across::SeriesFacts) {
 fn say_groups(args: &CheckArgs, groups: &[across::Group]) {
     if args.walk.verbose {
         for line in across::describe_groups(groups) {
-            eprintln!("gouji: series {line}");
+            eprintln!("gouji: series {}", escape_name(&line));
         }
     }
 }
@@ -1078,11 +1097,11 @@ fn requirement_met(require: &[Require], r: &FileReport, lang: Lang) -> bool {
                     match lang {
                         Lang::Zh => eprintln!(
                             "gouji: {}: 没有可检查的统计表（{why}），而 --require tables 要求每个文件都有",
-                            r.path
+                            escape_name(&r.path)
                         ),
                         Lang::En => eprintln!(
                             "gouji: {}: no statistics table was checked ({why}); --require tables requires one",
-                            r.path
+                            escape_name(&r.path)
                         ),
                     }
                 }
@@ -1123,7 +1142,7 @@ fn check_json_streamed(
             out,
             |r| {
                 if let Some(e) = &r.error {
-                    eprintln!("gouji: {}: {}", r.path, e);
+                    eprintln!("gouji: {}: {}", escape_name(&r.path), e);
                 }
                 if !requirement_met(require, r, lang) {
                     unmet.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -1189,7 +1208,11 @@ pub fn extract(args: ExtractArgs) -> ExitCode {
     let (files, skipped) = split_skipped(inputs(&args.paths, &args.walk.options(), None));
     if args.walk.verbose {
         for (p, why) in &skipped {
-            eprintln!("gouji: skipping {} ({})", p.display(), why.text());
+            eprintln!(
+                "gouji: skipping {} ({})",
+                escape_name(&p.display().to_string()),
+                why.text()
+            );
         }
     }
     let mut problems = SetupProblems::default();
@@ -1241,7 +1264,7 @@ pub fn extract(args: ExtractArgs) -> ExitCode {
                 manifest.push(m);
             }
             Err((path, cause)) => {
-                eprintln!("gouji: {path}: {cause}");
+                eprintln!("gouji: {}: {cause}", escape_name(&path));
                 manifest.push(export::ManifestRow::unreadable(&path, &cause));
                 errored = true;
             }

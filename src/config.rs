@@ -9,7 +9,7 @@
 
 use crate::finding::Lang;
 use crate::report::OutputFormat;
-use crate::rules::pack::PackProblem;
+use crate::rules::pack::{LineStarts, PackProblem, MAX_PROBLEMS};
 use crate::rules::Severity;
 use clap::ValueEnum;
 use globset::{GlobBuilder, GlobMatcher};
@@ -234,13 +234,22 @@ fn variants<T: ValueEnum>() -> String {
 struct Problems {
     name: String,
     src: Arc<String>,
+    lines: LineStarts,
     list: Vec<PackProblem>,
 }
 
 impl Problems {
     fn push(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.list
-            .push(PackProblem::at(&self.name, &self.src, span, message));
+        if self.list.len() >= MAX_PROBLEMS {
+            return;
+        }
+        self.list.push(PackProblem::at_indexed(
+            &self.name,
+            &self.src,
+            &self.lines,
+            span,
+            message,
+        ));
     }
 
     fn value_enum<T: ValueEnum>(&mut self, key: &str, v: &Option<Spanned<String>>) -> Option<T> {
@@ -276,10 +285,11 @@ impl Config {
     /// Read and validate the file at `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-            path: name.clone(),
-            source,
-        })?;
+        let text = crate::source::read_regular_to_string(path, crate::source::MAX_PACK_BYTES)
+            .map_err(|source| ConfigError::Io {
+                path: name.clone(),
+                source,
+            })?;
         let dir = path
             .parent()
             .map(|d| {
@@ -298,6 +308,7 @@ impl Config {
         let src = Arc::new(text.to_string());
         let mut p = Problems {
             name: name.to_string(),
+            lines: LineStarts::new(&src),
             src: src.clone(),
             list: Vec::new(),
         };

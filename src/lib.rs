@@ -19,6 +19,7 @@ pub mod coverage;
 pub mod export;
 pub mod extract;
 pub mod finding;
+pub mod fuzz;
 pub mod gen;
 pub mod number;
 pub mod pipeline;

@@ -42,6 +42,11 @@ pub enum SkipReason {
     IgnoredElsewhere,
     /// A hidden file or one inside a hidden directory.
     Hidden,
+    /// Not a regular file, or a link that leads to none: a FIFO, a socket, a device, a dangling
+    /// or looping symbolic link, a link to a directory (never followed, so no loop can recur).
+    NotRegular(String),
+    /// The same file as one already taken under another spelling (checked once).
+    SameFile(String),
 }
 
 impl SkipReason {
@@ -56,6 +61,11 @@ impl SkipReason {
                 "ignored by the global git excludes; --no-ignore checks it".into()
             }
             SkipReason::Hidden => "hidden; name it explicitly to check it".into(),
+            SkipReason::NotRegular(why) => why.clone(),
+            SkipReason::SameFile(first) => format!(
+                "the same file as {}, checked once",
+                crate::report::escape_name(first)
+            ),
         }
     }
 }
@@ -134,16 +144,29 @@ pub fn inputs(paths: &[PathBuf], opts: &WalkOptions, stdin_name: Option<&str>) -
             }
             continue;
         }
-        if p.is_file() {
-            out.push(Input::File(p.clone()));
-            continue;
-        }
-        if !p.exists() {
-            out.push(Input::Error(
-                p.display().to_string(),
-                "no such file or directory".into(),
-            ));
-            continue;
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_file() => {
+                out.push(Input::File(p.clone()));
+                continue;
+            }
+            Ok(m) if m.is_dir() => {}
+            Ok(m) => {
+                out.push(Input::Error(
+                    p.display().to_string(),
+                    format!(
+                        "{}; gouji reads only regular files",
+                        special_kind(&m.file_type())
+                    ),
+                ));
+                continue;
+            }
+            Err(e) => {
+                out.push(Input::Error(
+                    p.display().to_string(),
+                    unreachable_reason(p, &e),
+                ));
+                continue;
+            }
         }
         let mut taken = HashSet::new();
         for entry in builder(p, opts).build() {
@@ -152,7 +175,17 @@ pub fn inputs(paths: &[PathBuf], opts: &WalkOptions, stdin_name: Option<&str>) -
                     if opts.explain_skips && e.file_type().is_some_and(|t| t.is_dir()) {
                         taken.insert(e.path().to_path_buf());
                     }
-                    if e.file_type().is_some_and(|t| t.is_file()) {
+                    let ft = e.file_type();
+                    if ft.is_some_and(|t| !t.is_file() && !t.is_dir()) {
+                        // A link or a special file: never opened here, always accounted for.
+                        taken.insert(e.path().to_path_buf());
+                        match walked_special(e.into_path()) {
+                            Input::Skipped(..) if !opts.explain_skips => {}
+                            other => out.push(other),
+                        }
+                        continue;
+                    }
+                    if ft.is_some_and(|t| t.is_file()) {
                         if has_report_extension(e.path()) {
                             taken.insert(e.path().to_path_buf());
                             out.push(Input::File(e.into_path()));
@@ -177,8 +210,129 @@ pub fn inputs(paths: &[PathBuf], opts: &WalkOptions, stdin_name: Option<&str>) -
     };
     out.sort_by_key(key);
     out.dedup_by(|a, b| matches!((a, b), (Input::File(x), Input::File(y)) if x == y));
+    let mut out = dedup_same_files(out, opts.explain_skips);
     out.extend(stdin);
     out
+}
+
+/// What kind of non-regular, non-directory file this is.
+pub fn special_kind(ft: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+        if ft.is_char_device() {
+            return "a character device";
+        }
+        if ft.is_block_device() {
+            return "a block device";
+        }
+    }
+    let _ = ft;
+    "not a regular file"
+}
+
+/// Why `path` (whose metadata could not be read through links) is not readable: a link loop, a
+/// dangling link, or the I/O error itself.
+pub fn unreachable_reason(path: &Path, err: &std::io::Error) -> String {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link {
+        // ELOOP on Linux (40) and the BSDs (62).
+        if err.raw_os_error() == Some(40) || err.raw_os_error() == Some(62) {
+            return "symbolic link loop (the link leads back to itself)".into();
+        }
+        if err.kind() == std::io::ErrorKind::NotFound {
+            let target = std::fs::read_link(path)
+                .map(|t| crate::report::escape_name(&t.display().to_string()).into_owned())
+                .unwrap_or_default();
+            return format!("dangling symbolic link (its target {target} does not exist)");
+        }
+    }
+    if err.kind() == std::io::ErrorKind::NotFound {
+        return "no such file or directory".into();
+    }
+    err.to_string()
+}
+
+/// A symbolic link or special file met in a walk: a link to a report file is taken (checked
+/// once with its target, see [`dedup_same_files`]); anything else is skipped with its reason.
+fn walked_special(path: PathBuf) -> Input {
+    let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+    match std::fs::metadata(&path) {
+        Ok(m) if is_link && m.is_file() => {
+            if has_report_extension(&path) {
+                Input::File(path)
+            } else {
+                Input::Skipped(path, SkipReason::NotReport)
+            }
+        }
+        Ok(m) if m.is_dir() => Input::Skipped(
+            path,
+            SkipReason::NotRegular(
+                "a symbolic link to a directory; links to directories are not followed".into(),
+            ),
+        ),
+        Ok(m) => {
+            let kind = special_kind(&m.file_type());
+            let why = if is_link {
+                format!("a symbolic link to {kind}")
+            } else {
+                format!("{kind}, not a regular file")
+            };
+            Input::Skipped(path, SkipReason::NotRegular(why))
+        }
+        Err(e) => {
+            let why = unreachable_reason(&path, &e);
+            Input::Skipped(path, SkipReason::NotRegular(why))
+        }
+    }
+}
+
+/// Keep one spelling of each file (the first in sorted order); the others become skipped
+/// entries naming it (listed with `-v`).
+fn dedup_same_files(inputs: Vec<Input>, explain: bool) -> Vec<Input> {
+    let mut seen: std::collections::HashMap<PathBuf, PathBuf> = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(inputs.len());
+    for i in inputs {
+        match i {
+            Input::File(p) => {
+                let Ok(canon) = std::fs::canonicalize(&p) else {
+                    out.push(Input::File(p));
+                    continue;
+                };
+                match seen.get(&canon) {
+                    Some(first) => {
+                        if explain {
+                            let first = first.display().to_string();
+                            out.push(Input::Skipped(p, SkipReason::SameFile(first)));
+                        }
+                    }
+                    None => {
+                        seen.insert(canon, p.clone());
+                        out.push(Input::File(p));
+                    }
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Canonical paths of the files to check (for refusing to overwrite an input).
+pub fn canonical_files(inputs: &[Input]) -> Vec<PathBuf> {
+    inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::File(p) => std::fs::canonicalize(p).ok(),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Files and folders under `root` that the walk did not visit (hidden or ignored), with the

@@ -7,6 +7,8 @@ mod cli;
 mod corpus;
 mod coverage;
 mod crawl;
+mod fuzz_smoke;
+mod hostile;
 mod local_forms;
 mod mutation;
 mod outputs;

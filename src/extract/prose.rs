@@ -42,6 +42,11 @@ pub struct ProseParagraph {
     /// For text lines joined into one paragraph: (text offset, view offset) where each line
     /// starts, in order (empty for a single line).
     pieces: Vec<(usize, usize)>,
+    /// Byte offset of every parenthesis in `text` with the depth after it (for
+    /// [`ProseParagraph::depth_at`] in logarithmic time).
+    parens: Vec<(usize, u32)>,
+    /// Byte ranges of the clause delimiters in `text`, in order.
+    delims: Vec<Range<usize>>,
 }
 
 impl ProseParagraph {
@@ -71,25 +76,58 @@ impl ProseParagraph {
         start..end.max(start)
     }
 
-    /// Index of the sentence holding byte `at`.
-    pub fn sentence_of(&self, at: usize) -> usize {
-        self.sentences
-            .iter()
-            .position(|s| at < s.end)
-            .unwrap_or(self.sentences.len().saturating_sub(1))
-    }
-
-    /// Parenthesis depth at byte `at` (`（…）` and `(…)`).
-    pub fn depth_at(&self, at: usize) -> u32 {
+    /// Index the parentheses and clause delimiters of `text` (one pass).
+    fn index(text: &str) -> (Vec<(usize, u32)>, Vec<Range<usize>>) {
+        let mut parens = Vec::new();
+        let mut delims = Vec::new();
         let mut d: u32 = 0;
-        for c in self.text.get(..at).unwrap_or("").chars() {
+        for (i, c) in text.char_indices() {
             match c {
-                '（' | '(' => d += 1,
-                '）' | ')' => d = d.saturating_sub(1),
+                '（' | '(' => {
+                    d += 1;
+                    parens.push((i, d));
+                }
+                '）' | ')' => {
+                    d = d.saturating_sub(1);
+                    parens.push((i, d));
+                }
                 _ => {}
             }
+            if CLAUSE_DELIMS.contains(&c) {
+                delims.push(i..i + c.len_utf8());
+            }
         }
-        d
+        (parens, delims)
+    }
+
+    /// Index of the sentence holding byte `at` (binary search: sentences are in order).
+    pub fn sentence_of(&self, at: usize) -> usize {
+        let i = self.sentences.partition_point(|s| s.end <= at);
+        i.min(self.sentences.len().saturating_sub(1))
+    }
+
+    /// Parenthesis depth at byte `at` (`（…）` and `(…)`): the depth after the last parenthesis
+    /// that starts before `at`.
+    pub fn depth_at(&self, at: usize) -> u32 {
+        let i = self.parens.partition_point(|&(p, _)| p < at);
+        if i == 0 {
+            0
+        } else {
+            self.parens[i - 1].1
+        }
+    }
+
+    /// The clause around a token: back to the previous delimiter, on to the next one.
+    pub fn clause_of(&self, tok: Range<usize>) -> Range<usize> {
+        let before = self.delims.partition_point(|d| d.end <= tok.start);
+        let start = if before == 0 {
+            0
+        } else {
+            self.delims[before - 1].end
+        };
+        let after = self.delims.partition_point(|d| d.start < tok.end);
+        let end = self.delims.get(after).map_or(self.text.len(), |d| d.start);
+        start..end
     }
 }
 
@@ -256,7 +294,7 @@ pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
         span,
         map,
         pieces,
-    } in raw
+    } in raw.into_iter().flat_map(split_long)
     {
         let p = Paragraph { span };
         if let Some(seg) = segment_start(&text, current.as_ref(), p.span.start) {
@@ -282,6 +320,7 @@ pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
             current = Some(seg);
         }
         let segment = out.segments.len().saturating_sub(1);
+        let (parens, delims) = ProseParagraph::index(&text);
         let para = ProseParagraph {
             sentences: sentences(&text),
             text,
@@ -289,10 +328,12 @@ pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
             segment,
             map,
             pieces,
+            parens,
+            delims,
         };
         let pi = out.paragraphs.len();
         for tok in scan(&para.text) {
-            let clause = clause_of(&para.text, tok.span.clone());
+            let clause = para.clause_of(tok.span.clone());
             let label = label_of(&para.text, clause.start, tok.span.start);
             out.quantities.push(ProseQuantity {
                 paragraph: pi,
@@ -461,26 +502,104 @@ fn sentences(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// The clause around a token: back to the previous delimiter, on to the next one.
-fn clause_of(text: &str, tok: Range<usize>) -> Range<usize> {
-    let before = text.get(..tok.start).unwrap_or("");
-    let start = before
-        .char_indices()
-        .rev()
-        .find(|(_, c)| CLAUSE_DELIMS.contains(c))
-        .map(|(i, c)| i + c.len_utf8())
-        .unwrap_or(0);
-    let after = text.get(tok.end..).unwrap_or("");
-    let end = after
-        .char_indices()
-        .find(|(_, c)| CLAUSE_DELIMS.contains(c))
-        .map(|(i, _)| tok.end + i)
-        .unwrap_or(text.len());
-    start..end
+/// Longest label phrase kept (characters before the number); a clause without delimiters can
+/// be a whole megabyte-long line, and copying it for every number would be quadratic.
+const MAX_LABEL_CHARS: usize = 120;
+
+/// Longest paragraph read as one (bytes). A report written on one line would otherwise be one
+/// paragraph of megabytes, and the prose rules look around each number within its paragraph;
+/// longer paragraphs are cut at sentence ends into parts of at most this size, so the work stays
+/// linear in the document. A real paragraph is a few hundred bytes.
+pub const MAX_PARAGRAPH_BYTES: usize = 16 * 1024;
+
+/// Byte ranges of `text` cut at sentence ends into parts of at most [`MAX_PARAGRAPH_BYTES`] (a
+/// sentence longer than that is cut at a character boundary).
+fn parts(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while text.len() - start > MAX_PARAGRAPH_BYTES {
+        let mut limit = start + MAX_PARAGRAPH_BYTES;
+        while !text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let cut = text[start..limit]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| SENTENCE_DELIMS.contains(c))
+            .map(|(i, c)| start + i + c.len_utf8())
+            .filter(|&e| e > start)
+            .unwrap_or(limit);
+        out.push(start..cut);
+        start = cut;
+    }
+    if start < text.len() || out.is_empty() {
+        out.push(start..text.len());
+    }
+    out
+}
+
+/// A paragraph longer than [`MAX_PARAGRAPH_BYTES`] as several, each with its own view map.
+fn split_long(p: RawParagraph) -> Vec<RawParagraph> {
+    if p.text.len() <= MAX_PARAGRAPH_BYTES {
+        return vec![p];
+    }
+    let mut out = Vec::new();
+    for r in parts(&p.text) {
+        let text = p.text[r.clone()].to_string();
+        let (span, map, pieces) = match &p.map {
+            Some(m) => {
+                let sub = m.slice(r.clone());
+                (m.source_span(r.clone()), Some(sub), Vec::new())
+            }
+            None if p.pieces.is_empty() => (
+                p.span.start + r.start..p.span.start + r.end,
+                None,
+                Vec::new(),
+            ),
+            None => {
+                // Line starts inside the part, rebased; the part's own start first.
+                let view_at = |byte: usize| {
+                    let i = p
+                        .pieces
+                        .partition_point(|(t, _)| *t <= byte)
+                        .saturating_sub(1);
+                    let (t, v) = p.pieces.get(i).copied().unwrap_or((0, p.span.start));
+                    v + (byte - t)
+                };
+                let mut pieces = vec![(0, view_at(r.start))];
+                let from = p.pieces.partition_point(|(t, _)| *t <= r.start);
+                let to = p.pieces.partition_point(|(t, _)| *t < r.end);
+                pieces.extend(p.pieces[from..to].iter().map(|&(t, v)| (t - r.start, v)));
+                let end = if r.end > r.start {
+                    view_at(r.end - 1) + 1
+                } else {
+                    view_at(r.start)
+                };
+                (view_at(r.start)..end, None, pieces)
+            }
+        };
+        out.push(RawParagraph {
+            text,
+            span,
+            map,
+            pieces,
+        });
+    }
+    out
 }
 
 fn label_of(text: &str, clause_start: usize, tok_start: usize) -> String {
-    let mut s = text.get(clause_start..tok_start).unwrap_or("").trim();
+    let mut s = text.get(clause_start..tok_start).unwrap_or("");
+    if s.len() > MAX_LABEL_CHARS * 4 {
+        // Keep the last MAX_LABEL_CHARS characters: the words nearest the number.
+        let cut = s
+            .char_indices()
+            .rev()
+            .nth(MAX_LABEL_CHARS - 1)
+            .map_or(0, |(i, _)| i);
+        s = &s[cut..];
+    }
+    let mut s = s.trim();
     for t in LABEL_TRIGGERS {
         if let Some(rest) = s.strip_prefix(t) {
             s = rest.trim_start_matches([':', '：', ',', '，']).trim();

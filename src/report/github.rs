@@ -7,7 +7,8 @@
 //! GitHub shows only ten annotations of each kind per step, so [`summary_markdown`] renders every
 //! finding as a table; the CLI appends it to the file named by `$GITHUB_STEP_SUMMARY`.
 //! Escaping follows the runner's rules: in data `%`, `\r`, `\n` become `%25`, `%0D`, `%0A`; in
-//! properties additionally `:` and `,` become `%3A` and `%2C`.
+//! properties additionally `:` and `,` become `%3A` and `%2C`. Other control characters (an ESC
+//! in a file name) are percent-encoded too, so no name can colour or forge log lines.
 
 use super::{scope_text, RenderOptions, Summary};
 use crate::finding::{Finding, Lang};
@@ -17,9 +18,22 @@ use std::io::{self, Write};
 
 /// Escape workflow-command data (the message).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            // Other control characters (ESC sequences in a file name) would reach the log raw:
+            // percent-encode them like the runner's own escapes.
+            c if c.is_control() && (c as u32) < 0x100 => {
+                out.push_str(&format!("%{:02X}", c as u32));
+            }
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escape a workflow-command property value.
@@ -106,6 +120,9 @@ fn cell(s: &str) -> String {
         .replace('>', "&gt;")
         .replace('|', "\\|")
         .replace(['\r', '\n'], " ")
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// A Markdown summary of the run: counts, then one table row per finding.

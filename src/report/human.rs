@@ -16,6 +16,9 @@ use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
 
+/// Widest piece of a long line quoted on each side of a span (bytes).
+const SNIPPET_WINDOW: usize = 160;
+
 /// A document view whose spans report character columns.
 #[derive(Debug)]
 pub struct CharColumns {
@@ -40,27 +43,47 @@ impl SourceCode for CharColumns {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner =
-            self.text
-                .as_str()
-                .read_span(span, context_lines_before, context_lines_after)?;
-        let start = inner.span().offset();
-        let line_start = self.text[..start.min(self.text.len())]
+        let text = self.text.as_str();
+        let inner = text.read_span(span, context_lines_before, context_lines_after)?;
+        let mut start = inner.span().offset();
+        let mut end = start + inner.span().len();
+        let mut line = inner.line();
+        // A long line (a whole report on one line) is quoted only around the span: each snippet
+        // stays a few hundred bytes whatever the line's length.
+        if end - start > 2 * SNIPPET_WINDOW + span.len() {
+            let floor = |mut i: usize| {
+                while !text.is_char_boundary(i) {
+                    i -= 1;
+                }
+                i
+            };
+            let lo = floor(span.offset().saturating_sub(SNIPPET_WINDOW).max(start));
+            let hi = floor((span.offset() + span.len() + SNIPPET_WINDOW).min(end));
+            // Keep whole context lines when they are short; cut only the long ones.
+            let lo = text[lo..span.offset().max(lo)]
+                .rfind('\n')
+                .map_or(lo, |i| lo + i + 1);
+            line += text[start..lo].bytes().filter(|&b| b == b'\n').count();
+            start = lo;
+            end = hi.max(lo);
+        }
+        let line_start = text[..start.min(text.len())]
             .rfind('\n')
             .map(|i| i + 1)
             .unwrap_or(0);
-        let column = self
-            .text
+        let column = text
             .get(line_start..start)
             .map(|s| s.chars().count())
             .unwrap_or(0);
+        let data = &text.as_bytes()[start..end];
+        let line_count = data.iter().filter(|&&b| b == b'\n').count() + 1;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
-            inner.data(),
-            *inner.span(),
-            inner.line(),
+            data,
+            (start, end - start).into(),
+            line,
             column,
-            inner.line_count(),
+            line_count,
         )))
     }
 }
@@ -188,13 +211,13 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
         .with_links(false);
     for rep in reports {
         if let Some(line) = rep.coverage.line(opts.lang) {
-            writeln!(out, "{}: {}\n", rep.path, line)?;
+            writeln!(out, "{}: {}\n", super::escape_name(&rep.path), line)?;
         }
         let Some(view) = &rep.view else { continue };
         if rep.findings.is_empty() {
             continue;
         }
-        let source = CharColumns::new(rep.path.clone(), view.clone());
+        let source = CharColumns::new(super::escape_name(&rep.path), view.clone());
         for finding in &rep.findings {
             let diag = FindingDiagnostic {
                 finding,
@@ -206,7 +229,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
             if res.is_err() {
                 buf = format!(
                     "{}: {}: {}\n",
-                    rep.path,
+                    super::escape_name(&rep.path),
                     finding.rule,
                     finding.message(opts.lang)
                 );

@@ -263,3 +263,21 @@ pub fn scope_text(f: &Finding) -> String {
         None => scope,
     }
 }
+
+/// A file name as shown in text output: control characters (newlines, ESC, …) are written as
+/// escapes (`\n`, `\u{1b}`), so a hostile name cannot forge output lines or colours. Names
+/// without control characters are returned unchanged.
+pub fn escape_name(name: &str) -> std::borrow::Cow<'_, str> {
+    if !name.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len() + 8);
+    for c in name.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}

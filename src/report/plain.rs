@@ -11,9 +11,10 @@ use std::io::{self, Write};
 pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     let en = opts.lang == Lang::En;
     for rep in reports {
+        let path = super::escape_name(&rep.path);
         // What was not checked, before the findings: one line per file not fully checked.
         if let Some(line) = rep.coverage.line(opts.lang) {
-            writeln!(out, "{}: {} {}", rep.path, rep.coverage.status.name(), line)?;
+            writeln!(out, "{}: {} {}", path, rep.coverage.status.name(), line)?;
         }
         for f in &rep.findings {
             let mut scope = f.table.clone();
@@ -27,7 +28,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
             writeln!(
                 out,
                 "{}:{}:{}: {} {}: {}{}",
-                rep.path,
+                path,
                 f.position.line,
                 f.position.column,
                 f.severity.name(),

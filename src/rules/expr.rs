@@ -270,6 +270,9 @@ struct Parser {
     pos: usize,
 }
 
+/// Tallest expression tree accepted (operators chained, at any nesting).
+pub const MAX_HEIGHT: usize = 256;
+
 fn binding_power(op: &str) -> Option<(u8, u8)> {
     Some(match op {
         "or" => (1, 2),
@@ -294,7 +297,15 @@ impl Parser {
         t
     }
 
+    /// Parse an expression and return it with its height (the longest path from the root to a
+    /// leaf). The height is bounded, so every recursive walk of the tree (evaluation, name
+    /// lists, dropping it) stays within a small stack: a chain `1+1+…+1` builds a left-deep tree
+    /// as tall as it is long, which the recursion depth alone does not count.
     fn expr(&mut self, min_bp: u8, depth: usize) -> Result<Expr, ExprError> {
+        self.expr_h(min_bp, depth).map(|(e, _)| e)
+    }
+
+    fn expr_h(&mut self, min_bp: u8, depth: usize) -> Result<(Expr, usize), ExprError> {
         if depth > 64 {
             return Err(ExprError {
                 message: "expression nests too deeply".into(),
@@ -302,6 +313,7 @@ impl Parser {
             });
         }
         let (tok, span) = self.next();
+        let mut height = 1usize;
         let mut lhs = match tok {
             Tok::Num(n) => Expr::Num(n),
             Tok::Name(n) if n.name == "sum" && matches!(self.peek().0, Tok::LParen) => {
@@ -309,7 +321,9 @@ impl Parser {
                 let mut args = Vec::new();
                 if !matches!(self.peek().0, Tok::RParen) {
                     loop {
-                        args.push(self.expr(0, depth + 1)?);
+                        let (arg, h) = self.expr_h(0, depth + 1)?;
+                        height = height.max(h + 1);
+                        args.push(arg);
                         match self.next() {
                             (Tok::Comma, _) => continue,
                             (Tok::RParen, _) => break,
@@ -328,11 +342,13 @@ impl Parser {
             }
             Tok::Name(n) => Expr::Name(n),
             Tok::Op("-") => {
-                let e = self.expr(11, depth + 1)?;
+                let (e, h) = self.expr_h(11, depth + 1)?;
+                height = h + 1;
                 Expr::Neg(Box::new(e))
             }
             Tok::LParen => {
-                let e = self.expr(0, depth + 1)?;
+                let (e, h) = self.expr_h(0, depth + 1)?;
+                height = h;
                 match self.next() {
                     (Tok::RParen, _) => e,
                     (_, s) => {
@@ -375,7 +391,16 @@ impl Parser {
                 break;
             }
             self.next();
-            let rhs = self.expr(rbp, depth + 1)?;
+            let (rhs, h) = self.expr_h(rbp, depth + 1)?;
+            height = height.max(h) + 1;
+            if height > MAX_HEIGHT {
+                return Err(ExprError {
+                    message: format!(
+                        "expression is too long: more than {MAX_HEIGHT} operators in a chain (use sum(…) for long sums)"
+                    ),
+                    span,
+                });
+            }
             lhs = match op {
                 "+" => Expr::Arith(ArithOp::Add, Box::new(lhs), Box::new(rhs)),
                 "-" => Expr::Arith(ArithOp::Sub, Box::new(lhs), Box::new(rhs)),
@@ -396,7 +421,7 @@ impl Parser {
                 }
             };
         }
-        Ok(lhs)
+        Ok((lhs, height))
     }
 }
 

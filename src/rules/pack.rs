@@ -382,8 +382,44 @@ pub enum PackError {
 struct Problems {
     name: String,
     src: Arc<String>,
+    lines: LineStarts,
     list: Vec<PackProblem>,
+    dropped: usize,
 }
+
+/// Byte offsets of the line starts of a file, for line numbers in logarithmic time (a pack with
+/// a hundred thousand rules must not count newlines once per rule).
+#[derive(Debug, Clone)]
+pub struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    /// Index the lines of `src`.
+    pub fn new(src: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            src.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineStarts(starts)
+    }
+
+    /// 1-based line of byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&s| s <= offset).max(1)
+    }
+
+    /// Byte offset where line `line` (1-based) starts.
+    fn start(&self, line: usize) -> usize {
+        self.0.get(line.saturating_sub(1)).copied().unwrap_or(0)
+    }
+}
+
+/// Most problems listed for one file; the rest are counted in a last problem.
+pub const MAX_PROBLEMS: usize = 100;
+/// Widest piece of a long line quoted around a problem (bytes on each side).
+const SNIPPET_WINDOW: usize = 200;
 
 impl PackProblem {
     /// A problem at byte `span` of the TOML file `name` with text `src`; the location names the
@@ -394,27 +430,87 @@ impl PackProblem {
         span: Range<usize>,
         message: impl Into<String>,
     ) -> Self {
+        Self::at_indexed(name, src, &LineStarts::new(src), span, message)
+    }
+
+    /// [`PackProblem::at`] with the file's lines already indexed. A problem on a long line
+    /// quotes only a window of it around the span (the line number shown stays right).
+    pub fn at_indexed(
+        name: &str,
+        src: &Arc<String>,
+        lines: &LineStarts,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         let start = span.start.min(src.len());
-        let prefix = src.get(..start).unwrap_or("");
-        let line = prefix.matches('\n').count() + 1;
-        let col = prefix.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        let end = span.end.clamp(start, src.len());
+        let line = lines.line_of(start);
+        let line_start = lines.start(line);
+        let col = src.get(line_start..start).unwrap_or("").chars().count() + 1;
+        let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
+        let (source, span) = if line_end - line_start <= 2 * SNIPPET_WINDOW {
+            (src.clone(), (start, end - start))
+        } else {
+            let floor = |mut i: usize| {
+                while !src.is_char_boundary(i) {
+                    i -= 1;
+                }
+                i
+            };
+            let lo = floor(start.saturating_sub(SNIPPET_WINDOW).max(line_start));
+            let hi = floor((end + SNIPPET_WINDOW).min(line_end).max(start));
+            let end = end.min(hi);
+            // Blank lines before the window keep miette's line numbers right.
+            let mut text = "\n".repeat(line - 1);
+            let offset = text.len();
+            text.push_str(&src[lo..hi]);
+            (Arc::new(text), (offset + start - lo, end - start))
+        };
         PackProblem {
             message: message.into(),
             location: format!("{name}:{line}:{col}"),
-            src: NamedSource::new(name, src.clone()),
-            span: (start, span.end.saturating_sub(start)).into(),
+            src: NamedSource::new(name, source),
+            span: span.into(),
         }
     }
 }
 
 impl Problems {
     fn push(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.list
-            .push(PackProblem::at(&self.name, &self.src, span, message));
+        if self.list.len() >= MAX_PROBLEMS {
+            self.dropped += 1;
+            return;
+        }
+        self.list.push(PackProblem::at_indexed(
+            &self.name,
+            &self.src,
+            &self.lines,
+            span,
+            message,
+        ));
     }
 
     fn line_of(&self, offset: usize) -> usize {
-        self.src.get(..offset).unwrap_or("").matches('\n').count() + 1
+        self.lines.line_of(offset)
+    }
+
+    /// The problems, the last one counting those not listed.
+    fn into_list(mut self) -> Vec<PackProblem> {
+        if self.dropped > 0 {
+            let message = format!(
+                "{} more problems are not listed (only the first {MAX_PROBLEMS} are)",
+                self.dropped
+            );
+            let end = self.src.len();
+            self.list.push(PackProblem::at_indexed(
+                &self.name,
+                &self.src,
+                &self.lines,
+                end..end,
+                message,
+            ));
+        }
+        self.list
     }
 }
 
@@ -453,8 +549,10 @@ pub fn compile_in(
     let src = Arc::new(text.to_string());
     let mut p = Problems {
         name: name.to_string(),
+        lines: LineStarts::new(&src),
         src: src.clone(),
         list: Vec::new(),
+        dropped: 0,
     };
     let raw: RawPack = match toml::from_str(text) {
         Ok(r) => r,
@@ -463,7 +561,7 @@ pub fn compile_in(
             p.push(span, e.message().to_string());
             return Err(PackError::Invalid {
                 path: name.to_string(),
-                problems: p.list,
+                problems: p.into_list(),
             });
         }
     };
@@ -478,7 +576,7 @@ pub fn compile_in(
     }
     Err(PackError::Invalid {
         path: name.to_string(),
-        problems: p.list,
+        problems: p.into_list(),
     })
 }
 

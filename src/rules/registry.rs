@@ -68,10 +68,11 @@ impl Registry {
     /// Load a pack file from disk and add it.
     pub fn load_file(&mut self, path: &std::path::Path) -> Result<(), RegistryError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| PackError::Io {
-            path: name.clone(),
-            source,
-        })?;
+        let text = crate::source::read_regular_to_string(path, crate::source::MAX_PACK_BYTES)
+            .map_err(|source| PackError::Io {
+                path: name.clone(),
+                source,
+            })?;
         let pack = compile_in(&name, &text, &self.packs)?;
         self.warnings.extend(self.conflicts(&pack));
         self.add(pack)

@@ -19,6 +19,11 @@ use std::path::Path;
 /// Largest input file gouji reads; bigger files are refused with [`ReadError::TooLarge`].
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Largest number of table cells one document may expand into (HTML, DOCX and XLSX grids, text
+/// table dumps). Every reader checks it before building its grid, so memory stays bounded for
+/// any input up to [`MAX_INPUT_BYTES`]; a real report has a few thousand cells.
+pub const MAX_GRID_CELLS: usize = 1_000_000;
+
 /// The input formats gouji understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -288,6 +293,15 @@ pub enum ReadError {
         /// What went wrong.
         reason: String,
     },
+    /// The file is larger than a reader's budget (lines, table cells, tags): refused before it
+    /// is built, so memory stays bounded.
+    #[error("{format} file is too large to read: {reason}")]
+    Limit {
+        /// Format name.
+        format: &'static str,
+        /// Which budget and by how much.
+        reason: String,
+    },
     /// The format is recognised but gouji does not read it directly.
     #[error("{format} files are not supported: {hint}")]
     Unsupported {
@@ -308,15 +322,124 @@ pub enum ReadError {
 
 /// Read a file from disk into a [`Document`].
 pub fn read(path: &Path) -> Result<Document, ReadError> {
-    let meta = std::fs::metadata(path).map_err(|source| ReadError::Io { source })?;
-    if meta.len() > MAX_INPUT_BYTES {
+    let (file, len) = open_regular(path).map_err(|source| ReadError::Io { source })?;
+    if len > MAX_INPUT_BYTES {
         return Err(ReadError::TooLarge {
-            size: meta.len(),
+            size: len,
             limit: MAX_INPUT_BYTES,
         });
     }
-    let bytes = std::fs::read(path).map_err(|source| ReadError::Io { source })?;
+    let bytes = read_at_most(file, MAX_INPUT_BYTES).map_err(|source| ReadError::Io { source })?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(ReadError::TooLarge {
+            size: bytes.len() as u64,
+            limit: MAX_INPUT_BYTES,
+        });
+    }
     read_bytes(&path.display().to_string(), &bytes, path)
+}
+
+/// Largest number of lines of a text or Markdown report (a real one has a few thousand).
+pub const MAX_TEXT_LINES: usize = 1_000_000;
+
+/// Refuse text whose lines or table separators would expand past the readers' budgets, before
+/// any block is built: every line becomes a block and every `|` may start a cell.
+fn check_text_budget(text: &str) -> Result<(), ReadError> {
+    let (mut lines, mut pipes) = (0usize, 0usize);
+    for b in text.bytes() {
+        match b {
+            b'\n' => lines += 1,
+            b'|' => pipes += 1,
+            _ => {}
+        }
+    }
+    if lines > MAX_TEXT_LINES {
+        return Err(ReadError::Limit {
+            format: "text",
+            reason: format!("more than {MAX_TEXT_LINES} lines ({lines}); not a report"),
+        });
+    }
+    if pipes > MAX_GRID_CELLS {
+        return Err(ReadError::Limit {
+            format: "text",
+            reason: format!(
+                "more than {MAX_GRID_CELLS} table cells ({pipes} `|` separators); not a report"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Open `path` for reading only when it is a regular file (after following links). FIFOs,
+/// sockets and devices are refused before they are opened, so a FIFO cannot block the run and
+/// `/dev/zero` cannot fill memory; the file is opened non-blocking and checked again through its
+/// handle. Returns the file and its size.
+pub fn open_regular(path: &Path) -> std::io::Result<(std::fs::File, u64)> {
+    let not_regular = |ft: &std::fs::FileType| {
+        std::io::Error::other(format!(
+            "{}; gouji reads only regular files",
+            crate::walk::special_kind(ft)
+        ))
+    };
+    let meta = std::fs::metadata(path).map_err(|e| {
+        let why = crate::walk::unreachable_reason(path, &e);
+        std::io::Error::new(e.kind(), why)
+    })?;
+    if meta.is_dir() {
+        return Err(std::io::Error::other("is a directory"));
+    }
+    if !meta.is_file() {
+        return Err(not_regular(&meta.file_type()));
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta.file_type()));
+    }
+    Ok((file, meta.len()))
+}
+
+/// Read at most `limit + 1` bytes (so a caller can tell that a file grew past its limit).
+pub fn read_at_most(file: std::fs::File, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Largest rule pack or `gouji.toml` read (the built-in packs are under 100 KB; parsing TOML
+/// takes many times its size in memory).
+pub const MAX_PACK_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Read a small text file (a rule pack, `gouji.toml`, a baseline) the same guarded way: regular
+/// files only, at most `limit` bytes, valid UTF-8.
+pub fn read_regular_to_string(path: &Path, limit: u64) -> std::io::Result<String> {
+    let (file, len) = open_regular(path)?;
+    let too_large = |size: u64| {
+        std::io::Error::other(format!(
+            "file is too large ({size} bytes; limit {limit} bytes)"
+        ))
+    };
+    if len > limit {
+        return Err(too_large(len));
+    }
+    let bytes = read_at_most(file, limit)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
 }
 
 /// Read a document from bytes; `hint` supplies the extension used as a format hint.
@@ -338,8 +461,11 @@ pub fn read_bytes(name: &str, bytes: &[u8], hint: &Path) -> Result<Document, Rea
             } else {
                 decode::decode(bytes)?
             };
+            if fmt != InputFormat::Html {
+                check_text_budget(&decoded.text)?;
+            }
             match fmt {
-                InputFormat::Html => Ok(html::parse(name, decoded.text, decoded.encoding)),
+                InputFormat::Html => html::parse_checked(name, decoded.text, decoded.encoding),
                 InputFormat::Markdown => Ok(text::parse(
                     name,
                     decoded.text,

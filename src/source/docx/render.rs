@@ -13,7 +13,7 @@ use crate::source::{
 };
 
 /// Largest number of grid cells (rows × columns, all tables) gouji builds for one document.
-pub const MAX_GRID_CELLS: usize = 4_000_000;
+pub const MAX_GRID_CELLS: usize = crate::source::MAX_GRID_CELLS;
 
 /// Separator between cells of a row line.
 const SEP: &str = " | ";

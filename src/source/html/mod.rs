@@ -26,7 +26,7 @@ use html5gum::{DefaultEmitter, Token, Tokenizer};
 use self::flow::Item;
 use self::table::RawTable;
 use self::text::parse_span_attr;
-use super::{Block, Document, InputFormat};
+use super::{Block, Document, InputFormat, ReadError, MAX_GRID_CELLS};
 
 /// Elements whose content is never report text. They are skipped only when a matching end tag
 /// follows, so an unclosed `<nav>` cannot swallow the rest of the page.
@@ -84,30 +84,76 @@ fn is_block(name: &str) -> bool {
 /// Tables get the locator `第N张表` (N counts the data tables in document order); paragraphs and
 /// cells have none, since line and column in the file locate them.
 pub fn parse(name: &str, text: String, encoding: Option<String>) -> Document {
-    let blocks = build_blocks(&text);
+    let blocks = build_blocks(&text).unwrap_or_default();
     Document::new(name, InputFormat::Html, encoding, text, blocks)
 }
 
-/// Tokenizes `view` and builds its blocks.
-fn build_blocks(view: &str) -> Vec<Block> {
+/// [`parse`], refusing pages beyond the reader's budgets (tokens, table cells) instead of
+/// building them: memory stays bounded for any input.
+pub fn parse_checked(
+    name: &str,
+    text: String,
+    encoding: Option<String>,
+) -> Result<Document, ReadError> {
+    let blocks = build_blocks(&text).map_err(|reason| ReadError::Limit {
+        format: "HTML",
+        reason,
+    })?;
+    Ok(Document::new(
+        name,
+        InputFormat::Html,
+        encoding,
+        text,
+        blocks,
+    ))
+}
+
+/// Largest number of tokens (tags and text runs) read from one page; a real report page has
+/// tens of thousands.
+pub const MAX_TOKENS: usize = 1_000_000;
+/// Deepest nesting of tables built; deeper `<table>` tags are read as plain block boundaries
+/// (so nesting costs linear time: every level copies its layout cells up once).
+pub const MAX_TABLE_DEPTH: usize = 16;
+
+/// Tokenizes `view` and builds its blocks; `Err` names the budget a page exceeds.
+fn build_blocks(view: &str) -> Result<Vec<Block>, String> {
     let mut emitter = DefaultEmitter::<usize>::new_with_span();
     emitter.naively_switch_states(true);
     let mut builder = Builder::new(view, last_end_tags(view));
-    for token in Tokenizer::new_with_emitter(view, emitter).filter_map(Result::ok) {
+    for (n, token) in Tokenizer::new_with_emitter(view, emitter)
+        .filter_map(Result::ok)
+        .enumerate()
+    {
+        if n >= MAX_TOKENS {
+            return Err(format!(
+                "the page has more than {MAX_TOKENS} tags and text runs"
+            ));
+        }
         builder.token(token);
+        if let Some(why) = builder.over_budget.take() {
+            return Err(why);
+        }
     }
-    builder.finish()
+    let blocks = builder.finish();
+    match builder.over_budget.take() {
+        Some(why) => Err(why),
+        None => Ok(blocks),
+    }
 }
 
 /// For each skipped element name, the byte offset of the last `</name` in `source` (ASCII case
 /// insensitive). A skipped element is only skipped when its end tag comes later.
 pub(super) fn last_end_tags(source: &str) -> HashMap<&'static str, usize> {
+    // Built once: this runs for every paragraph of a page.
+    static FINDER: std::sync::LazyLock<Option<AhoCorasick>> = std::sync::LazyLock::new(|| {
+        let patterns = SKIPPED.map(|n| format!("</{n}"));
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(patterns)
+            .ok()
+    });
     let mut last = HashMap::new();
-    let patterns = SKIPPED.map(|n| format!("</{n}"));
-    let Ok(finder) = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(&patterns)
-    else {
+    let Some(finder) = FINDER.as_ref() else {
         return last;
     };
     let bytes = source.as_bytes();
@@ -140,6 +186,12 @@ struct Builder<'a> {
     last_end: HashMap<&'static str, usize>,
     /// Next cell origin (unique in the document).
     next_origin: usize,
+    /// `<table>` tags deeper than [`MAX_TABLE_DEPTH`] still open (read as block boundaries).
+    ignored_tables: usize,
+    /// Grid cells left to build in this document (raw cells, then expanded positions).
+    cells_left: usize,
+    /// Why the page was refused, once a budget is exceeded.
+    over_budget: Option<String>,
 }
 
 impl<'a> Builder<'a> {
@@ -151,6 +203,9 @@ impl<'a> Builder<'a> {
             skipping: Vec::new(),
             last_end,
             next_origin: 0,
+            ignored_tables: 0,
+            cells_left: MAX_GRID_CELLS,
+            over_budget: None,
         }
     }
 
@@ -190,6 +245,10 @@ impl<'a> Builder<'a> {
                 };
                 let start = tag.span.start;
                 match name {
+                    "table" if self.tables.len() >= MAX_TABLE_DEPTH => {
+                        self.ignored_tables += 1;
+                        self.flow().push(Item::Break);
+                    }
                     "table" => {
                         let nested = self.tables.last().is_some_and(RawTable::has_open_cell);
                         if !nested {
@@ -200,11 +259,20 @@ impl<'a> Builder<'a> {
                         self.tables.push(RawTable::new(start));
                     }
                     "td" | "th" => match self.tables.last_mut() {
-                        Some(t) => t.open_cell(
-                            start,
-                            attr("rowspan").unwrap_or(1),
-                            attr("colspan").unwrap_or(1),
-                        ),
+                        Some(t) => {
+                            if self.cells_left == 0 {
+                                self.over_budget = Some(format!(
+                                    "the page's tables have more than {MAX_GRID_CELLS} cells"
+                                ));
+                                return;
+                            }
+                            self.cells_left -= 1;
+                            t.open_cell(
+                                start,
+                                attr("rowspan").unwrap_or(1),
+                                attr("colspan").unwrap_or(1),
+                            )
+                        }
                         None => self.doc.push(Item::Break),
                     },
                     "tr" => match self.tables.last_mut() {
@@ -230,6 +298,10 @@ impl<'a> Builder<'a> {
                     return;
                 }
                 match name {
+                    "table" if self.ignored_tables > 0 => {
+                        self.ignored_tables -= 1;
+                        self.flow().push(Item::Break);
+                    }
                     "table" => self.close_table(tag.span.end),
                     "td" | "th" => {
                         if let Some(t) = self.tables.last_mut() {
@@ -259,13 +331,20 @@ impl<'a> Builder<'a> {
     /// Closes the innermost open table at byte offset `end`, if there is one.
     fn close_table(&mut self, end: usize) {
         if let Some(table) = self.tables.pop() {
-            let items = table.finish(end, &mut self.next_origin);
-            self.flow().extend(items);
+            match table.finish(end, &mut self.next_origin, MAX_GRID_CELLS) {
+                Some(items) => self.flow().extend(items),
+                None => {
+                    self.over_budget = Some(format!(
+                        "a table expands (through rowspan/colspan) to more than {MAX_GRID_CELLS} cells"
+                    ));
+                    self.flow().push(Item::Break);
+                }
+            }
         }
     }
 
     /// Closes what is still open and returns the blocks, tables numbered in order.
-    fn finish(mut self) -> Vec<Block> {
+    fn finish(&mut self) -> Vec<Block> {
         while !self.tables.is_empty() {
             self.close_table(self.view.len());
         }

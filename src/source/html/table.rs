@@ -136,7 +136,13 @@ impl RawTable {
     /// Finishes the table at byte offset `end` (just after `</table>`, or the end of input).
     /// Returns the items to put into the enclosing flow: the data table as a block, or the
     /// contents of a layout table's cells (its nested tables included) as flow.
-    pub(super) fn finish(mut self, end: usize, next_origin: &mut usize) -> Vec<Item> {
+    /// `None` when the grid would have more than `budget` positions.
+    pub(super) fn finish(
+        mut self,
+        end: usize,
+        next_origin: &mut usize,
+        budget: usize,
+    ) -> Option<Vec<Item>> {
         self.close_row();
         if self.is_layout() {
             let mut out = vec![Item::Break];
@@ -144,9 +150,9 @@ impl RawTable {
                 out.extend(cell.items);
                 out.push(Item::Break);
             }
-            return out;
+            return Some(out);
         }
-        match build_grid(self.rows, next_origin) {
+        Some(match build_grid(self.rows, next_origin, budget)? {
             Some(rows) => vec![
                 Item::Break,
                 Item::Block(Block::Table(Table {
@@ -158,15 +164,22 @@ impl RawTable {
                 Item::Break,
             ],
             None => vec![Item::Break],
-        }
+        })
     }
 }
 
 /// Expands spans into a grid: every row gets one cell per grid column; copies of a spanning cell
 /// share `origin`. Short rows are padded with blank cells; rows without any text are dropped.
 /// `None` when no row is left.
-fn build_grid(rows: Vec<RawRow>, next_origin: &mut usize) -> Option<Vec<Row>> {
+/// The outer `None` when the grid would have more than `budget` positions (checked before each
+/// span is expanded, so nothing beyond the budget is ever allocated).
+fn build_grid(
+    rows: Vec<RawRow>,
+    next_origin: &mut usize,
+    budget: usize,
+) -> Option<Option<Vec<Row>>> {
     let nrows = rows.len();
+    let mut positions: usize = 0;
     let mut slots: Vec<Vec<Option<usize>>> = vec![Vec::new(); nrows];
     let mut cells: Vec<Cell> = Vec::new();
     let mut row_starts = Vec::with_capacity(nrows);
@@ -193,6 +206,10 @@ fn build_grid(rows: Vec<RawRow>, next_origin: &mut usize) -> Option<Vec<Row>> {
                 raw.rowspan.min(remaining)
             };
             let col_end = (c + raw.colspan).min(MAX_COLUMNS);
+            positions = positions.saturating_add(rowspan.saturating_mul(col_end - c));
+            if positions > budget {
+                return None;
+            }
             for line in &mut slots[r..r + rowspan] {
                 if line.len() < col_end {
                     line.resize(col_end, None);
@@ -206,6 +223,9 @@ fn build_grid(rows: Vec<RawRow>, next_origin: &mut usize) -> Option<Vec<Row>> {
     }
     let width = slots.iter().map(Vec::len).max().unwrap_or(0);
     if width == 0 {
+        return Some(None);
+    }
+    if nrows.saturating_mul(width) > budget {
         return None;
     }
     let mut out = Vec::new();
@@ -226,7 +246,7 @@ fn build_grid(rows: Vec<RawRow>, next_origin: &mut usize) -> Option<Vec<Row>> {
             out.push(row);
         }
     }
-    (!out.is_empty()).then_some(out)
+    Some((!out.is_empty()).then_some(out))
 }
 
 #[cfg(test)]
@@ -259,7 +279,9 @@ mod tests {
         t.open_row(0);
         cell(&mut t, view, "D", 1, 1);
         let mut origin = 0;
-        let items = t.finish(view.len(), &mut origin);
+        let items = t
+            .finish(view.len(), &mut origin, usize::MAX)
+            .unwrap_or_default();
         let Some(Item::Block(Block::Table(table))) = items.get(1) else {
             panic!("no table: {items:?}");
         };
@@ -283,7 +305,9 @@ mod tests {
         t.open_row(0);
         cell(&mut t, view, "C", 1, 1);
         let mut origin = 0;
-        let items = t.finish(view.len(), &mut origin);
+        let items = t
+            .finish(view.len(), &mut origin, usize::MAX)
+            .unwrap_or_default();
         let Some(Item::Block(Block::Table(table))) = items.get(1) else {
             panic!("no table");
         };
@@ -296,7 +320,9 @@ mod tests {
         let mut t = RawTable::new(0);
         cell(&mut t, view, "正文", 1, 1);
         let mut origin = 0;
-        let items = t.finish(view.len(), &mut origin);
+        let items = t
+            .finish(view.len(), &mut origin, usize::MAX)
+            .unwrap_or_default();
         assert!(items.iter().all(|i| !matches!(i, Item::Block(_))));
         assert!(items
             .iter()

@@ -21,6 +21,19 @@ pub struct VisibleText {
 }
 
 impl VisibleText {
+    /// The part of the text at bytes `range` (on character boundaries) with its own map.
+    pub fn slice(&self, range: std::ops::Range<usize>) -> VisibleText {
+        let from = self.chars.partition_point(|(b, _)| *b < range.start);
+        let to = self.chars.partition_point(|(b, _)| *b < range.end);
+        VisibleText {
+            text: self.text.get(range.clone()).unwrap_or("").to_string(),
+            chars: self.chars[from..to]
+                .iter()
+                .map(|(b, s)| (b - range.start, s.clone()))
+                .collect(),
+        }
+    }
+
     /// The view range of the text bytes `range` (clamped; empty at the end when out of range).
     pub fn source_span(&self, range: std::ops::Range<usize>) -> Span {
         let at = |byte: usize| self.chars.partition_point(|(b, _)| *b < byte);

@@ -43,6 +43,18 @@ pub fn read_with(
     }
     let raw = String::from_utf8_lossy(&out.stdout);
     if raw.chars().all(|c| c.is_whitespace()) {
+        // No text and errors on stderr (a page-tree loop, broken objects): the PDF is damaged,
+        // which is not the same as a scan without a text layer.
+        if let Some(first) = out
+            .stderr
+            .lines()
+            .map(str::trim)
+            .find(|l| l.to_ascii_lowercase().contains("error"))
+        {
+            return Err(corrupt(format!(
+                "pdftotext found no text and reported errors (the PDF is damaged): {first}"
+            )));
+        }
         return Err(corrupt(
             "the PDF has no text layer (a scanned PDF, pages are images only); \
              run OCR first (e.g. `ocrmypdf`) or use the report's HTML or DOCX version",

@@ -61,20 +61,27 @@ const MAX_STDERR: usize = 16 * 1024;
 
 /// Run `binary -layout -enc UTF-8 - -` with `pdf` on standard input.
 pub fn run(binary: &Path, pdf: &[u8], limits: Limits) -> Result<Output, ReadError> {
-    let mut child = Command::new(binary)
+    let mut command = Command::new(binary);
+    command
         .args(["-layout", "-enc", "UTF-8", "-", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| ReadError::Tool {
-            tool: TOOL,
-            reason: if e.kind() == std::io::ErrorKind::NotFound {
-                format!("`{}` was not found; {INSTALL_HINT}", binary.display())
-            } else {
-                format!("cannot run `{}`: {e}; {INSTALL_HINT}", binary.display())
-            },
-        })?;
+        .stderr(Stdio::piped());
+    // Its own process group, so a timeout (or its end) stops every process it started: a
+    // wrapper script's background child would otherwise keep the pipes open and gouji waiting.
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+    }
+    let mut child = command.spawn().map_err(|e| ReadError::Tool {
+        tool: TOOL,
+        reason: if e.kind() == std::io::ErrorKind::NotFound {
+            format!("`{}` was not found; {INSTALL_HINT}", binary.display())
+        } else {
+            format!("cannot run `{}`: {e}; {INSTALL_HINT}", binary.display())
+        },
+    })?;
     let (Some(mut stdin), Some(stdout), Some(stderr)) =
         (child.stdin.take(), child.stdout.take(), child.stderr.take())
     else {
@@ -86,6 +93,7 @@ pub fn run(binary: &Path, pdf: &[u8], limits: Limits) -> Result<Output, ReadErro
         });
     };
 
+    let pid = child.id();
     std::thread::scope(|scope| {
         scope.spawn(move || {
             // A child that exits early closes its end: a broken pipe is not our error.
@@ -93,7 +101,12 @@ pub fn run(binary: &Path, pdf: &[u8], limits: Limits) -> Result<Output, ReadErro
         });
         let out = scope.spawn(move || read_bounded(stdout, limits.max_output));
         let err = scope.spawn(move || {
-            let (bytes, _) = read_bounded(stderr, MAX_STDERR);
+            let (mut bytes, overflow) = read_bounded(stderr, MAX_STDERR);
+            if overflow {
+                // Keep whole lines only: a message cut mid-word misleads.
+                let end = bytes.iter().rposition(|&b| b == b'\n').unwrap_or(0);
+                bytes.truncate(end);
+            }
             String::from_utf8_lossy(&bytes).into_owned()
         });
 
@@ -123,6 +136,8 @@ pub fn run(binary: &Path, pdf: &[u8], limits: Limits) -> Result<Output, ReadErro
                 }
             }
         };
+        // The child is gone: stop whatever it left behind in its group, so the pipes close.
+        kill_group(pid);
         let (stdout, overflow) = out.join().unwrap_or_default();
         let stderr = err.join().unwrap_or_default();
         let status = status?;
@@ -141,6 +156,22 @@ pub fn run(binary: &Path, pdf: &[u8], limits: Limits) -> Result<Output, ReadErro
             stderr,
         })
     })
+}
+
+/// Kill the process group led by `pid` (the tool and anything it started).
+fn kill_group(pid: u32) {
+    #[cfg(unix)]
+    if let Ok(pid) = i32::try_from(pid) {
+        if pid > 0 {
+            // SAFETY: kill(2) has no memory-safety preconditions; a negative pid names a
+            // process group, here the one created for the child at spawn.
+            unsafe {
+                libc::kill(-pid, libc::SIGKILL);
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = pid;
 }
 
 /// Read at most `limit` bytes, then keep draining (so the child never blocks on a full pipe).

@@ -7,6 +7,7 @@
 //! the sheet name. Numbers are printed as Excel shows them by default: at most 15 significant
 //! digits, shortest form, no float noise (`12.0` → `12`).
 
+mod scan;
 mod value;
 
 use std::collections::HashMap;
@@ -21,31 +22,65 @@ use super::{
 pub use value::format_number;
 
 /// Largest declared decompressed size of one part of an XLSX/ODS package.
-const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
 /// Largest declared decompressed size of all parts together.
 const MAX_TOTAL_BYTES: u64 = 256 * 1024 * 1024;
 /// Largest number of grid cells built for one workbook.
-const MAX_GRID_CELLS: u64 = 4_000_000;
+const MAX_GRID_CELLS: u64 = super::MAX_GRID_CELLS as u64;
 /// Separator between cells of a row line.
 const SEP: &str = " | ";
 
 fn corrupt(reason: impl Into<String>) -> ReadError {
-    ReadError::Corrupt {
+    corrupt_as("XLSX", reason)
+}
+
+fn limit(reason: impl Into<String>) -> ReadError {
+    ReadError::Limit {
         format: "XLSX",
         reason: reason.into(),
+    }
+}
+
+fn corrupt_as(format: &'static str, reason: impl Into<String>) -> ReadError {
+    ReadError::Corrupt {
+        format,
+        reason: reason.into(),
+    }
+}
+
+/// The workbook format named in messages, from the file's first bytes.
+fn workbook_kind(bytes: &[u8]) -> &'static str {
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        "XLS"
+    } else if bytes.starts_with(b"PK")
+        && bytes
+            .windows(b"opendocument.spreadsheet".len())
+            .take(200)
+            .any(|w| w == b"opendocument.spreadsheet")
+    {
+        "ODS"
+    } else {
+        "XLSX"
     }
 }
 
 /// Read a workbook (xlsx, xlsm, xlsb, xls or ods) from its bytes. `name` is the path shown in
 /// messages.
 pub fn read(name: &str, bytes: &[u8]) -> Result<Document, ReadError> {
+    let kind = workbook_kind(bytes);
     if bytes.starts_with(b"PK") {
-        check_zip_sizes(bytes)?;
+        check_zip_sizes(bytes).map_err(|e| match e {
+            ReadError::Corrupt { reason, .. } => corrupt_as(kind, reason),
+            other => other,
+        })?;
+        // Budgets and references are checked before calamine allocates anything.
+        scan::prescan(bytes)?;
     }
     let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        corrupt(format!(
-            "not a readable workbook ({e}); the file may be truncated or encrypted"
-        ))
+        corrupt_as(
+            kind,
+            format!("not a readable workbook ({e}); the file may be truncated or encrypted"),
+        )
     })?;
     let mut view = String::new();
     let mut blocks = Vec::new();
@@ -53,7 +88,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Document, ReadError> {
     for sheet in wb.sheet_names() {
         let range = wb
             .worksheet_range(&sheet)
-            .map_err(|e| corrupt(format!("cannot read sheet {sheet}: {e}")))?;
+            .map_err(|e| corrupt_as(kind, format!("cannot read sheet {sheet}: {e}")))?;
         let merges: Vec<Dimensions> = merged_regions(&mut wb, &sheet)
             .into_iter()
             .filter(|m| m.start.0 <= m.end.0 && m.start.1 <= m.end.1)
@@ -66,7 +101,15 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Document, ReadError> {
             span: start..view.len() - 1,
             locator: Some(sheet.clone()),
         }));
-        if let Some(table) = render_sheet(&sheet, &range, &merges, &mut view, &mut budget)? {
+        if let Some(table) =
+            render_sheet(&sheet, &range, &merges, &mut view, &mut budget).map_err(|e| match e {
+                ReadError::Limit { reason, .. } => ReadError::Limit {
+                    format: kind,
+                    reason,
+                },
+                other => other,
+            })?
+        {
             blocks.push(Block::Table(table));
         }
     }
@@ -157,17 +200,48 @@ fn render_sheet(
     let (rows, cols) = (u64::from(r1 - r0) + 1, u64::from(c1 - c0) + 1);
     let cells = rows.saturating_mul(cols);
     if cells > *budget {
-        return Err(corrupt(format!(
-            "sheet {sheet} is too large to read ({rows} rows × {cols} columns)"
-        )));
+        let used = MAX_GRID_CELLS - *budget;
+        return Err(limit(if used == 0 {
+            format!(
+                "sheet {sheet} spans {rows} rows × {cols} columns ({cells} cells); gouji reads at most {MAX_GRID_CELLS} cells per workbook"
+            )
+        } else {
+            format!(
+                "sheet {sheet} spans {rows} rows × {cols} columns ({cells} cells), more than the {} cells left after the sheets before it (gouji reads at most {MAX_GRID_CELLS} cells per workbook)",
+                *budget
+            )
+        }));
     }
     *budget -= cells;
 
-    // Which merged region (index) covers each position, and its top-left corner.
-    let merge_at = |r: u32, c: u32| {
-        merges
-            .iter()
-            .find(|m| m.start.0 <= r && r <= m.end.0 && m.start.1 <= c && c <= m.end.1)
+    // Which merged region covers each position: one index per grid position, filled region by
+    // region (the first region wins where they overlap), so the lookup is constant time. The
+    // regions' total area is bounded like the grid.
+    let merged_area: u64 = merges
+        .iter()
+        .map(|m| (u64::from(m.end.0 - m.start.0) + 1) * (u64::from(m.end.1 - m.start.1) + 1))
+        .fold(0u64, u64::saturating_add);
+    if merged_area > MAX_GRID_CELLS {
+        return Err(limit(format!(
+            "the merged regions of sheet {sheet} cover {merged_area} cells together (they overlap); gouji reads at most {MAX_GRID_CELLS}"
+        )));
+    }
+    let width = cols as usize;
+    let mut cover: Vec<u32> = vec![0; if merges.is_empty() { 0 } else { cells as usize }];
+    for (i, m) in merges.iter().enumerate() {
+        for r in m.start.0..=m.end.0 {
+            let base = (r - r0) as usize * width;
+            for c in m.start.1..=m.end.1 {
+                let slot = &mut cover[base + (c - c0) as usize];
+                if *slot == 0 {
+                    *slot = i as u32 + 1;
+                }
+            }
+        }
+    }
+    let merge_at = |r: u32, c: u32| -> Option<&Dimensions> {
+        let i = *cover.get((r - r0) as usize * width + (c - c0) as usize)?;
+        (i > 0).then(|| &merges[i as usize - 1])
     };
     let sheet_loc = sheet_ref(sheet);
     let table_start = view.len();

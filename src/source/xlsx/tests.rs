@@ -211,13 +211,14 @@ fn view_has_heading_and_row_lines_with_spans() {
 
 #[test]
 fn damaged_workbooks_are_errors() {
-    for bytes in [
-        &FIXTURE[..FIXTURE.len() / 2],
-        b"PK\x03\x04 junk",
-        b"\xd0\xcf\x11\xe0 junk",
+    // The message names the workbook's real format (an OLE file is XLS, not XLSX).
+    for (bytes, expected) in [
+        (&FIXTURE[..FIXTURE.len() / 2], "XLSX"),
+        (b"PK\x03\x04 junk", "XLSX"),
+        (b"\xd0\xcf\x11\xe0 junk", "XLS"),
     ] {
         match read("bad.xlsx", bytes) {
-            Err(ReadError::Corrupt { format, .. }) => assert_eq!(format, "XLSX"),
+            Err(ReadError::Corrupt { format, .. }) => assert_eq!(format, expected),
             other => panic!("expected Corrupt, got {other:?}"),
         }
     }
