@@ -604,3 +604,25 @@ pub mod fingerprint {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod slip_tests {
+    use super::*;
+
+    fn slip(current: i64, proposed: i64) -> Option<Slip> {
+        digit_slip(Decimal::from(current), Decimal::from(proposed))
+    }
+
+    #[test]
+    fn slips_are_named_from_the_digits() {
+        assert_eq!(slip(21, 12), Some(Slip::Transposed));
+        assert_eq!(slip(1324, 1234), Some(Slip::Transposed));
+        assert_eq!(slip(17, 18), Some(Slip::OneDigit));
+        assert_eq!(slip(12, 112), Some(Slip::DroppedDigit));
+        assert_eq!(slip(1122, 112), Some(Slip::ExtraDigit));
+        assert_eq!(slip(-5, 5), Some(Slip::Sign));
+        assert_eq!(slip(31, 12), None);
+        assert_eq!(slip(19, 20), None);
+        assert_eq!(slip(7, 7), None);
+    }
+}
