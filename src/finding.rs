@@ -329,7 +329,8 @@ impl Suggestion {
                     return String::new();
                 };
                 let kind = c.kind.map(|k| k.text(lang));
-                let recovered = c.read.map(|r| match lang {
+                // The table-wide caveat below already names a recovered reading.
+                let recovered = c.read.filter(|_| self.read.is_none()).map(|r| match lang {
                     Lang::Zh => format!("；该格为推断读数（{r}）"),
                     Lang::En => format!("; the cell's reading was recovered ({r})"),
                 });

@@ -367,3 +367,37 @@ fn two_wrong_cells_are_said_to_be_two() {
         assert!(s["text"].as_str().unwrap().contains("至少有两格有误"));
     }
 }
+
+#[test]
+fn a_suggestion_on_a_recovered_cell_says_so() {
+    // The crawled 2023 emergency-management report prints table 3 one figure a line with its
+    // blank cells dropped: the 总计 column is placed by the form. 予以公开 · 总计 3 typed as 4.
+    let text = std::fs::read_to_string(fixture("crawl/putian-emergency-2023.txt")).unwrap();
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    assert_eq!(lines[119], "3");
+    lines[119] = "4";
+    let mut file = tempfile::Builder::new().suffix(".txt").tempfile().unwrap();
+    file.write_all(lines.join("\n").as_bytes()).unwrap();
+    let out = gouji()
+        .args(["check", "--format", "json", "--no-config"])
+        .arg(file.path())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sgs: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| &f["suggestion"])
+        .collect();
+    assert!(!sgs.is_empty());
+    for s in sgs {
+        assert_eq!(s["scope"], "cell", "{s}");
+        assert_eq!(s["line"], 120);
+        assert_eq!(s["proposed"], "3");
+        assert_eq!(s["read"], "placed");
+        assert_eq!(s["candidates"][0]["read"], "placed");
+        assert!(s["text"].as_str().unwrap().contains("推断读数"), "{s}");
+    }
+}
