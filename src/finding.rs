@@ -116,36 +116,317 @@ pub struct Finding {
     pub suggestion: Option<Suggestion>,
 }
 
-/// "This cell is probably X, not Y": the one cell whose change repairs every failed identity of
-/// its table.
+/// What the failed identities of a table point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixScope {
+    /// Exactly one cell explains every failure: [`Suggestion::candidates`] holds it.
+    Cell,
+    /// Several cells could each explain every failure on its own (a tie set): the candidates,
+    /// ranked (typing-slip-looking first) and capped; [`Suggestion::more`] counts those left off.
+    Set,
+    /// No single cell can: at least two cells are wrong (no candidates).
+    Several,
+}
+
+impl FixScope {
+    /// Name used in output (`cell`, `set`, `several`).
+    pub fn name(self) -> &'static str {
+        match self {
+            FixScope::Cell => "cell",
+            FixScope::Set => "set",
+            FixScope::Several => "several",
+        }
+    }
+}
+
+/// The kind of slip the printed and the implied value of a cell show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Slip {
+    /// Two adjacent digits swapped (`21` for `12`).
+    Transposed,
+    /// One digit typed wrong (`17` for `18`).
+    OneDigit,
+    /// A digit left out (`12` for `112`).
+    DroppedDigit,
+    /// A digit typed twice or added (`1122` for `112`).
+    ExtraDigit,
+    /// The sign lost or added (`-5` for `5`).
+    Sign,
+    /// The value of the neighbouring cell (same row or column) typed into this one.
+    Neighbour,
+    /// A figure copied from another row of the same column (a total copied from elsewhere).
+    CopiedRow,
+}
+
+impl Slip {
+    /// Name used in output (`transposed-digits`, `one-digit`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Slip::Transposed => "transposed-digits",
+            Slip::OneDigit => "one-digit",
+            Slip::DroppedDigit => "dropped-digit",
+            Slip::ExtraDigit => "extra-digit",
+            Slip::Sign => "sign",
+            Slip::Neighbour => "neighbour",
+            Slip::CopiedRow => "copied-row",
+        }
+    }
+
+    /// Does it look like a typing slip (rather than a figure put in the wrong place)?
+    pub fn is_typing(self) -> bool {
+        !matches!(self, Slip::Neighbour | Slip::CopiedRow)
+    }
+
+    fn text(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Slip::Transposed, Lang::Zh) => "疑为相邻两位数字颠倒",
+            (Slip::OneDigit, Lang::Zh) => "疑为一位数字录错",
+            (Slip::DroppedDigit, Lang::Zh) => "疑为漏了一位数字",
+            (Slip::ExtraDigit, Lang::Zh) => "疑为多了一位数字",
+            (Slip::Sign, Lang::Zh) => "疑为正负号错误",
+            (Slip::Neighbour, Lang::Zh) => "与相邻一格的数相同，疑为错位",
+            (Slip::CopiedRow, Lang::Zh) => "与同列另一行的数相同，疑为照抄",
+            (Slip::Transposed, Lang::En) => "looks like two digits swapped",
+            (Slip::OneDigit, Lang::En) => "looks like one digit mistyped",
+            (Slip::DroppedDigit, Lang::En) => "looks like a dropped digit",
+            (Slip::ExtraDigit, Lang::En) => "looks like an extra digit",
+            (Slip::Sign, Lang::En) => "looks like a wrong sign",
+            (Slip::Neighbour, Lang::En) => "same as the neighbouring cell: looks shifted",
+            (Slip::CopiedRow, Lang::En) => "same as another row of the column: looks copied",
+        }
+    }
+}
+
+/// One cell that could be wrong, and the value that would satisfy every failed identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Suggestion {
+pub struct Candidate {
     /// Label of the cell.
     pub label: String,
     /// Fact name.
     pub key: String,
+    /// Byte span of the cell in the document view.
+    pub span: Span,
     /// Where it is.
     pub position: LineCol,
     /// Value printed.
     pub current: Decimal,
     /// Value that would satisfy every identity.
     pub proposed: Decimal,
+    /// The kind of slip the two values show, if any.
+    pub kind: Option<Slip>,
+    /// How the cell was read, when it was recovered rather than read as printed (`placed`,
+    /// `undetermined`, `glued`…).
+    pub read: Option<&'static str>,
 }
 
-impl Suggestion {
-    /// The suggestion as a sentence.
-    pub fn text(&self, lang: Lang) -> String {
+impl Candidate {
+    fn text(&self, lang: Lang) -> String {
+        let kind = self.kind.map(|k| k.text(lang));
+        let read = self.read.map(|r| match lang {
+            Lang::Zh => format!("该格为推断读数（{r}）"),
+            Lang::En => format!("the cell's reading was recovered ({r})"),
+        });
+        let notes: Vec<String> = kind.map(str::to_string).into_iter().chain(read).collect();
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            match lang {
+                Lang::Zh => format!("（{}）", notes.join("；")),
+                Lang::En => format!(" ({})", notes.join("; ")),
+            }
+        };
         match lang {
             Lang::Zh => format!(
-                "第{}行「{}」可能应为 {}，而不是 {}（改这一格即可使本表所有不成立的等式成立）",
-                self.position.line, self.label, self.proposed, self.current
+                "第{}行「{}」{} → {}{notes}",
+                self.position.line, self.label, self.current, self.proposed
             ),
             Lang::En => format!(
-                "line {}: {} is probably {}, not {} (changing this one cell satisfies every failed identity of the table)",
-                self.position.line, self.label, self.proposed, self.current
+                "line {}: {} {} → {}{notes}",
+                self.position.line, self.label, self.current, self.proposed
             ),
         }
     }
+}
+
+/// Where the failed identities of a table point: one cell ("this cell is probably X, not Y"),
+/// a tie set of cells each of which would explain every failure, or at least two wrong cells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// One cell, a set, or several.
+    pub scope: FixScope,
+    /// The cell (scope `Cell`) or the ranked tie set (scope `Set`); empty for `Several`.
+    pub candidates: Vec<Candidate>,
+    /// Candidates of the tie set left off the list.
+    pub more: usize,
+    /// A recovered reading (`placed`, `undetermined`, …) among the cells of the failed
+    /// identities: the suggestion depends on it.
+    pub read: Option<&'static str>,
+}
+
+impl Suggestion {
+    /// The single proposed cell (scope `Cell`).
+    pub fn cell(&self) -> Option<&Candidate> {
+        match self.scope {
+            FixScope::Cell => self.candidates.first(),
+            _ => None,
+        }
+    }
+
+    /// A few words for a headline: `probably 12, not 21 (two digits swapped)`, `one of 3
+    /// cells`, `at least two cells wrong`; `?` marks a suggestion resting on a recovered reading.
+    pub fn headline(&self, lang: Lang) -> String {
+        let unsure = if self.read.is_some() || self.candidates.iter().any(|c| c.read.is_some()) {
+            "?"
+        } else {
+            ""
+        };
+        match (self.scope, lang) {
+            (FixScope::Cell, _) => {
+                let Some(c) = self.candidates.first() else {
+                    return String::new();
+                };
+                let kind = c.kind.map(|k| k.text(lang));
+                match lang {
+                    Lang::Zh => format!(
+                        "第{}行「{}」可能应为 {}，而不是 {}{}{unsure}",
+                        c.position.line,
+                        c.label,
+                        c.proposed,
+                        c.current,
+                        kind.map(|k| format!("（{k}）")).unwrap_or_default()
+                    ),
+                    Lang::En => format!(
+                        "line {}: {} probably {}, not {}{}{unsure}",
+                        c.position.line,
+                        c.label,
+                        c.proposed,
+                        c.current,
+                        kind.map(|k| format!(" ({k})")).unwrap_or_default()
+                    ),
+                }
+            }
+            (FixScope::Set, Lang::Zh) => {
+                format!("{} 格之一有误{unsure}", self.candidates.len() + self.more)
+            }
+            (FixScope::Set, Lang::En) => format!(
+                "one of {} cells is wrong{unsure}",
+                self.candidates.len() + self.more
+            ),
+            (FixScope::Several, Lang::Zh) => format!("至少两格有误{unsure}"),
+            (FixScope::Several, Lang::En) => format!("at least two cells are wrong{unsure}"),
+        }
+    }
+
+    /// The suggestion as a sentence.
+    pub fn text(&self, lang: Lang) -> String {
+        let caveat = match (self.read, lang) {
+            (None, _) => String::new(),
+            (Some(r), Lang::Zh) => format!("；此判断依赖于对本表的推断读数（{r}），请核对原表"),
+            (Some(r), Lang::En) => format!(
+                "; this rests on a recovered reading of the table ({r}): check the printed table"
+            ),
+        };
+        match (self.scope, lang) {
+            (FixScope::Cell, _) => {
+                let Some(c) = self.candidates.first() else {
+                    return String::new();
+                };
+                let kind = c.kind.map(|k| k.text(lang));
+                // The table-wide caveat below already names a recovered reading.
+                let recovered = c.read.filter(|_| self.read.is_none()).map(|r| match lang {
+                    Lang::Zh => format!("；该格为推断读数（{r}）"),
+                    Lang::En => format!("; the cell's reading was recovered ({r})"),
+                });
+                match lang {
+                    Lang::Zh => format!(
+                        "第{}行「{}」可能应为 {}，而不是 {}（{}改这一格即可使本表所有不成立的等式成立{}{caveat}）",
+                        c.position.line,
+                        c.label,
+                        c.proposed,
+                        c.current,
+                        kind.map(|k| format!("{k}；")).unwrap_or_default(),
+                        recovered.unwrap_or_default()
+                    ),
+                    Lang::En => format!(
+                        "line {}: {} is probably {}, not {} ({}changing this one cell satisfies every failed identity of the table{}{caveat})",
+                        c.position.line,
+                        c.label,
+                        c.proposed,
+                        c.current,
+                        kind.map(|k| format!("{k}; ")).unwrap_or_default(),
+                        recovered.unwrap_or_default()
+                    ),
+                }
+            }
+            (FixScope::Set, _) => {
+                let list: Vec<String> = self.candidates.iter().map(|c| c.text(lang)).collect();
+                let more = match (self.more, lang) {
+                    (0, _) => String::new(),
+                    (n, Lang::Zh) => format!("；另有 {n} 格"),
+                    (n, Lang::En) => format!("; and {n} more"),
+                };
+                match lang {
+                    Lang::Zh => format!(
+                        "以下各格中任一格改动即可使本表所有不成立的等式成立，无法确定是哪一格（按录入错误的可能性排列）：{}{more}{caveat}",
+                        list.join("；")
+                    ),
+                    Lang::En => format!(
+                        "any one of these cells would satisfy every failed identity of the table; which one cannot be told (most typing-slip-like first): {}{more}{caveat}",
+                        list.join("; ")
+                    ),
+                }
+            }
+            (FixScope::Several, Lang::Zh) => format!(
+                "没有哪一格单独改动能使本表所有不成立的等式成立：至少有两格有误{caveat}"
+            ),
+            (FixScope::Several, Lang::En) => format!(
+                "no single cell satisfies every failed identity of the table: at least two cells are wrong{caveat}"
+            ),
+        }
+    }
+}
+
+/// The kind of slip that turns `proposed` (what the identities imply) into `current` (what was
+/// printed), judged on the digits alone.
+pub fn digit_slip(current: Decimal, proposed: Decimal) -> Option<Slip> {
+    if current == proposed {
+        return None;
+    }
+    if current == -proposed {
+        return Some(Slip::Sign);
+    }
+    let digits = |d: Decimal| -> Vec<char> {
+        d.abs()
+            .normalize()
+            .to_string()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect()
+    };
+    if (current < Decimal::ZERO) != (proposed < Decimal::ZERO)
+        || current.normalize().scale() != proposed.normalize().scale()
+    {
+        return None;
+    }
+    let (c, p) = (digits(current), digits(proposed));
+    let drop_one = |long: &[char], short: &[char]| {
+        (0..long.len()).any(|i| long[..i].iter().chain(&long[i + 1..]).eq(short.iter()))
+    };
+    if c.len() == p.len() {
+        let diff: Vec<usize> = (0..c.len()).filter(|&i| c[i] != p[i]).collect();
+        match diff.as_slice() {
+            [_] => return Some(Slip::OneDigit),
+            [a, b] if *b == a + 1 && c[*a] == p[*b] && c[*b] == p[*a] => {
+                return Some(Slip::Transposed)
+            }
+            _ => {}
+        }
+    } else if p.len() == c.len() + 1 && drop_one(&p, &c) {
+        return Some(Slip::DroppedDigit);
+    } else if c.len() == p.len() + 1 && drop_one(&c, &p) {
+        return Some(Slip::ExtraDigit);
+    }
+    None
 }
 
 impl Finding {
@@ -330,5 +611,27 @@ pub mod fingerprint {
         abs.components()
             .filter(|c| !matches!(c, std::path::Component::CurDir))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod slip_tests {
+    use super::*;
+
+    fn slip(current: i64, proposed: i64) -> Option<Slip> {
+        digit_slip(Decimal::from(current), Decimal::from(proposed))
+    }
+
+    #[test]
+    fn slips_are_named_from_the_digits() {
+        assert_eq!(slip(21, 12), Some(Slip::Transposed));
+        assert_eq!(slip(1324, 1234), Some(Slip::Transposed));
+        assert_eq!(slip(17, 18), Some(Slip::OneDigit));
+        assert_eq!(slip(12, 112), Some(Slip::DroppedDigit));
+        assert_eq!(slip(1122, 112), Some(Slip::ExtraDigit));
+        assert_eq!(slip(-5, 5), Some(Slip::Sign));
+        assert_eq!(slip(31, 12), None);
+        assert_eq!(slip(19, 20), None);
+        assert_eq!(slip(7, 7), None);
     }
 }

@@ -289,3 +289,116 @@ fn approximate_figures_are_shown_as_printed() {
     assert!(text.contains("= 约55.4万条 (554000)"), "{text}");
     assert!(text.contains("691007 > 约55.4万条"), "{text}");
 }
+
+/// The error findings' suggestions of seed_002 with `old` replaced by `new` on line `line`.
+fn suggestions_with(line: usize, old: &str, new: &str) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(fixture("formats/seed_002.txt")).unwrap();
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    assert!(lines[line - 1].contains(old), "{}", lines[line - 1]);
+    lines[line - 1] = lines[line - 1].replacen(old, new, 1);
+    let mut file = tempfile::Builder::new().suffix(".txt").tempfile().unwrap();
+    file.write_all(lines.join("\n").as_bytes()).unwrap();
+    let out = gouji()
+        .args(["check", "--format", "json", "--no-config"])
+        .arg(file.path())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| f["suggestion"].clone())
+        .collect()
+}
+
+/// One changed cell of the 2020 Huaiyin table 3 (line 37, 自然人 17): the suggestion names it,
+/// the published value, and the kind of slip.
+#[test]
+fn each_slip_kind_is_named_on_a_real_table() {
+    for (old, new, kind) in [
+        ("| 17 |", "| 71 |", "transposed-digits"),
+        ("| 17 |", "| 16 |", "one-digit"),
+        ("| 17 |", "| 7 |", "dropped-digit"),
+        ("| 17 |", "| 117 |", "extra-digit"),
+        ("| 0 | 18 |", "| 18 | 18 |", "neighbour"),
+    ] {
+        let sgs = suggestions_with(37, old, new);
+        assert!(!sgs.is_empty(), "{new}: caught");
+        for s in sgs {
+            assert_eq!(s["scope"], "cell", "{new}: {s}");
+            assert_eq!(s["kind"], kind, "{new}: {s}");
+            assert_eq!(s["line"], 37);
+            assert_eq!(s["candidates"].as_array().unwrap().len(), 1);
+        }
+    }
+    // 2 typed as 17 (the 总计 row's figure of the same column, eleven rows down).
+    for s in suggestions_with(45, "| 2 | 0", "| 17 | 0") {
+        assert_eq!(s["scope"], "cell", "{s}");
+        assert_eq!(s["proposed"], "2");
+        assert_eq!(s["kind"], "copied-row", "{s}");
+    }
+}
+
+#[test]
+fn a_row_total_against_its_parts_gives_a_ranked_tie_set() {
+    // Table 4 is one row: 行政复议 结果纠正 printed 1 instead of 0; its 总计 or it could be wrong.
+    let sgs = suggestions_with(64, "0 | 0 |", "1 | 0 |");
+    assert!(!sgs.is_empty());
+    for s in sgs {
+        assert_eq!(s["scope"], "set", "{s}");
+        assert!(s["line"].is_null());
+        let c = s["candidates"].as_array().unwrap();
+        assert_eq!(c.len(), 2, "{s}");
+        assert_eq!(c[0]["current"], "1");
+        assert_eq!(c[0]["proposed"], "0");
+        assert!(s["text"].as_str().unwrap().contains("无法确定是哪一格"));
+    }
+}
+
+#[test]
+fn two_wrong_cells_are_said_to_be_two() {
+    // 17 and 1 printed 16 and 2: the row still adds up, the balance fails in two columns.
+    let sgs = suggestions_with(37, "| 17 | 1 |", "| 16 | 2 |");
+    assert!(!sgs.is_empty());
+    for s in sgs {
+        assert_eq!(s["scope"], "several", "{s}");
+        assert!(s["candidates"].as_array().unwrap().is_empty());
+        assert!(s["text"].as_str().unwrap().contains("至少有两格有误"));
+    }
+}
+
+#[test]
+fn a_suggestion_on_a_recovered_cell_says_so() {
+    // The crawled 2023 emergency-management report prints table 3 one figure a line with its
+    // blank cells dropped: the 总计 column is placed by the form. 予以公开 · 总计 3 typed as 4.
+    let text = std::fs::read_to_string(fixture("crawl/putian-emergency-2023.txt")).unwrap();
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    assert_eq!(lines[119], "3");
+    lines[119] = "4";
+    let mut file = tempfile::Builder::new().suffix(".txt").tempfile().unwrap();
+    file.write_all(lines.join("\n").as_bytes()).unwrap();
+    let out = gouji()
+        .args(["check", "--format", "json", "--no-config"])
+        .arg(file.path())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sgs: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| &f["suggestion"])
+        .collect();
+    assert!(!sgs.is_empty());
+    for s in sgs {
+        assert_eq!(s["scope"], "cell", "{s}");
+        assert_eq!(s["line"], 120);
+        assert_eq!(s["proposed"], "3");
+        assert_eq!(s["read"], "placed");
+        assert_eq!(s["candidates"][0]["read"], "placed");
+        assert!(s["text"].as_str().unwrap().contains("推断读数"), "{s}");
+    }
+}

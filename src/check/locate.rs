@@ -23,23 +23,36 @@ fn coefficient(e: &Evaluation, span: &Span) -> i64 {
     count(&e.left_spans) - count(&e.right_spans)
 }
 
-/// The single cell whose change repairs every failed error identity of a table, if exactly one
-/// such cell exists. `current` gives a cell's printed value.
-pub fn single_cell_fix(
-    evaluations: &[Evaluation],
-    current: impl Fn(&Span) -> Option<Decimal>,
-) -> Option<CellFix> {
+/// What the failed error identities of a table point at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Located {
+    /// Nothing to say: no identity failed, or the evidence is too thin (a cell that could
+    /// explain the failures was not printed, or its value is unknown).
+    Nothing,
+    /// These cells (one or more, in the order met) could each, changed alone, make every failed
+    /// identity hold without breaking one that holds.
+    Cells(Vec<CellFix>),
+    /// No single cell can: at least two cells are wrong.
+    Several,
+}
+
+/// Every cell whose change alone repairs every failed error identity of a table. `current`
+/// gives a cell's printed value. A cell with an empty span (a blank the page left out) is never
+/// proposed; when such a cell is the only explanation, nothing is said.
+pub fn locate(evaluations: &[Evaluation], current: impl Fn(&Span) -> Option<Decimal>) -> Located {
     let identities: Vec<&Evaluation> = evaluations
         .iter()
         .filter(|e| e.severity == Severity::Error && e.op == CmpOp::Eq)
         .collect();
     let failing: Vec<&&Evaluation> = identities.iter().filter(|e| !e.holds).collect();
-    let first = failing.first()?;
+    let Some(first) = failing.first() else {
+        return Located::Nothing;
+    };
     let mut fixes = Vec::new();
+    let mut unsure = false;
     let mut seen: Vec<&Span> = Vec::new();
     for (span, _) in first.left_spans.iter().chain(first.right_spans.iter()) {
-        // A cell the page left blank and a crawl dropped has no place to propose a figure at.
-        if seen.contains(&span) || span.is_empty() {
+        if seen.contains(&span) {
             continue;
         }
         seen.push(span);
@@ -67,10 +80,19 @@ pub fn single_cell_fix(
         let breaks_a_holding_one = identities
             .iter()
             .any(|e| e.holds && coefficient(e, span) != 0);
-        if breaks_a_holding_one || delta.fract() != Decimal::ZERO {
+        if breaks_a_holding_one {
             continue;
         }
-        let Some(value) = current(span) else { continue };
+        // A cell the page left blank and a crawl dropped has no place to propose a figure at;
+        // a fractional change or an unknown value leaves the question open.
+        if span.is_empty() || delta.fract() != Decimal::ZERO {
+            unsure = true;
+            continue;
+        }
+        let Some(value) = current(span) else {
+            unsure = true;
+            continue;
+        };
         let proposed = value + delta;
         if proposed < Decimal::ZERO {
             continue;
@@ -81,7 +103,23 @@ pub fn single_cell_fix(
             delta,
         });
     }
-    (fixes.len() == 1).then(|| fixes.remove(0))
+    match (fixes.is_empty(), unsure) {
+        (false, _) => Located::Cells(fixes),
+        (true, true) => Located::Nothing,
+        (true, false) => Located::Several,
+    }
+}
+
+/// The single cell whose change repairs every failed error identity of a table, if exactly one
+/// such cell exists. `current` gives a cell's printed value.
+pub fn single_cell_fix(
+    evaluations: &[Evaluation],
+    current: impl Fn(&Span) -> Option<Decimal>,
+) -> Option<CellFix> {
+    match locate(evaluations, current) {
+        Located::Cells(mut v) if v.len() == 1 => Some(v.remove(0)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -134,5 +172,37 @@ mod tests {
     fn no_fix_when_failures_disagree() {
         let evals = vec![eval(2, 3, &[10], &[20]), eval(2, 5, &[40], &[20])];
         assert!(single_cell_fix(&evals, |_| Some(Decimal::ONE)).is_none());
+        // 20 is in both but needs −1 for one and −3 for the other; 10 and 40 are in one each.
+        assert_eq!(locate(&evals, |_| Some(Decimal::ONE)), Located::Several);
+    }
+
+    #[test]
+    fn a_row_total_against_its_parts_gives_the_tie_set() {
+        let evals = vec![eval(2, 3, &[10], &[20, 30])];
+        let Located::Cells(v) = locate(&evals, |_| Some(Decimal::from(3))) else {
+            panic!("a tie set")
+        };
+        let spans: Vec<_> = v.iter().map(|f| f.span.start).collect();
+        assert_eq!(spans, [10, 20, 30]);
+    }
+
+    #[test]
+    fn a_dropped_blank_is_never_proposed_and_silences_several() {
+        let e = Evaluation {
+            rule: "X".into(),
+            severity: Severity::Error,
+            op: CmpOp::Eq,
+            left: 2.into(),
+            right: 3.into(),
+            left_spans: vec![(10..11, true)],
+            right_spans: vec![(20..20, true)],
+            holds: false,
+        };
+        let holding = eval(5, 5, &[60], &[10, 70]);
+        // 10 would break the holding identity; the only other cell is the dropped blank.
+        assert_eq!(
+            locate(&[e, holding], |_| Some(Decimal::ZERO)),
+            Located::Nothing
+        );
     }
 }

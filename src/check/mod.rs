@@ -9,8 +9,10 @@ pub mod eval;
 pub mod locate;
 pub mod prose;
 
-use crate::extract::{Fact, Facts, TableInstance};
-use crate::finding::{Finding, Operand, Relation, Side, Term};
+use crate::extract::{Fact, Facts, Reading, TableInstance};
+use crate::finding::{
+    Candidate, Finding, FixScope, Operand, Relation, Side, Slip, Suggestion, Term,
+};
 use crate::rules::expr::Expr;
 use crate::rules::pack::{ForEach, Rule, TableDef};
 use crate::rules::Registry;
@@ -138,10 +140,14 @@ fn check_inner(
             }
             tracing.extend(e.trace);
         }
-        let fix = locate::single_cell_fix(&tracing, |s| cell_value(owner, s));
-        if let Some(fix) = fix {
-            suggest(doc, owner, &fix, &mut out.findings[first_finding..]);
-        }
+        let located = locate::locate(&tracing, |s| cell_value(owner, s));
+        suggest(
+            doc,
+            owner,
+            &tracing,
+            located,
+            &mut out.findings[first_finding..],
+        );
         if trace {
             all_trace.extend(tracing);
         }
@@ -180,21 +186,124 @@ fn cell_value(inst: &TableInstance, span: &crate::source::Span) -> Option<rust_d
         })
 }
 
-fn suggest(doc: &Document, inst: &TableInstance, fix: &locate::CellFix, findings: &mut [Finding]) {
-    let Some(fact) = inst.facts.iter().find(|f| f.provenance.span == fix.span) else {
-        return;
+/// At most this many cells of a tie set are listed.
+const TIE_SET_CAP: usize = 5;
+
+/// The kind of slip a cell's printed value shows against the value the identities imply:
+/// a digit slip, or the printed value equals a neighbour's (same row or column) or another row's
+/// of the same column.
+fn slip_of(inst: &TableInstance, fact: &Fact, proposed: rust_decimal::Decimal) -> Option<Slip> {
+    let current = number_of(fact)?;
+    if let Some(k) = crate::finding::digit_slip(current, proposed) {
+        return Some(k);
+    }
+    if current == rust_decimal::Decimal::ZERO {
+        return None;
+    }
+    let printed = |f: &Fact| !f.provenance.span.is_empty() && number_of(f) == Some(current);
+    let row: Vec<&Fact> = inst.facts.iter().filter(|f| f.row == fact.row).collect();
+    let col: Vec<&Fact> = inst
+        .facts
+        .iter()
+        .filter(|f| f.column == fact.column)
+        .collect();
+    let adjacent = |line: &[&Fact]| {
+        let Some(i) = line.iter().position(|f| std::ptr::eq(*f, fact)) else {
+            return false;
+        };
+        (i > 0 && printed(line[i - 1])) || line.get(i + 1).is_some_and(|f| printed(f))
     };
-    let suggestion = crate::finding::Suggestion {
-        label: fact.label(),
-        key: fact.name(),
-        position: doc.line_col(fix.span.start),
-        current: cell_value(inst, &fix.span).unwrap_or_default().normalize(),
-        proposed: fix.proposed.normalize(),
+    if adjacent(&row) || adjacent(&col) {
+        return Some(Slip::Neighbour);
+    }
+    if current.abs() >= rust_decimal::Decimal::TEN
+        && col.iter().any(|f| !std::ptr::eq(*f, fact) && printed(f))
+    {
+        return Some(Slip::CopiedRow);
+    }
+    None
+}
+
+/// Attach what the table's failed identities point at (one cell, a tie set, or "at least two
+/// cells") to its error findings.
+fn suggest(
+    doc: &Document,
+    inst: &TableInstance,
+    tracing: &[Evaluation],
+    located: locate::Located,
+    findings: &mut [Finding],
+) {
+    let fact_at =
+        |span: &crate::source::Span| inst.facts.iter().find(|f| &f.provenance.span == span);
+    // A recovered reading among the cells of the failed identities.
+    let read = tracing
+        .iter()
+        .filter(|e| !e.holds && e.severity == crate::rules::Severity::Error)
+        .flat_map(|e| e.left_spans.iter().chain(e.right_spans.iter()))
+        .filter_map(|(s, _)| fact_at(s))
+        .map(|f| f.read)
+        .find(|r| r.is_recovered())
+        .map(Reading::name);
+    let (scope, fixes) = match located {
+        locate::Located::Nothing => return,
+        locate::Located::Several => (FixScope::Several, Vec::new()),
+        locate::Located::Cells(v) if v.len() == 1 => (FixScope::Cell, v),
+        locate::Located::Cells(v) => (FixScope::Set, v),
+    };
+    let mut candidates: Vec<Candidate> = fixes
+        .iter()
+        .filter_map(|fix| {
+            let fact = fact_at(&fix.span)?;
+            let current = cell_value(inst, &fix.span).unwrap_or_default().normalize();
+            Some(Candidate {
+                label: fact.label(),
+                key: fact.name(),
+                span: fix.span.clone(),
+                position: doc.line_col(fix.span.start),
+                current,
+                proposed: fix.proposed.normalize(),
+                kind: slip_of(inst, fact, fix.proposed),
+                read: fact.read.is_recovered().then(|| fact.read.name()),
+            })
+        })
+        .collect();
+    if scope != FixScope::Several && candidates.is_empty() {
+        return;
+    }
+    // Typing slips first, then other slips, then the rest; recovered cells after read ones;
+    // then the smaller change; then document order.
+    candidates.sort_by_key(|c| {
+        let rank = match c.kind {
+            Some(k) if k.is_typing() => 0,
+            Some(_) => 1,
+            None => 2,
+        };
+        (
+            rank,
+            c.read.is_some(),
+            (c.proposed - c.current).abs(),
+            c.span.start,
+        )
+    });
+    let more = candidates.len().saturating_sub(TIE_SET_CAP);
+    candidates.truncate(TIE_SET_CAP);
+    let suggestion = Suggestion {
+        scope,
+        candidates,
+        more,
+        read,
     };
     for f in findings.iter_mut() {
-        if f.severity == crate::rules::Severity::Error
-            && f.operands.iter().any(|o| o.span == fix.span)
-        {
+        if f.severity != crate::rules::Severity::Error {
+            continue;
+        }
+        let concerned = match scope {
+            FixScope::Several => true,
+            _ => fixes
+                .iter()
+                .any(|x| f.operands.iter().any(|o| o.span == x.span)),
+        };
+        if concerned {
             f.suggestion = Some(suggestion.clone());
         }
     }

@@ -120,6 +120,12 @@ impl fmt::Display for FindingDiagnostic<'_> {
                 Lang::En => write!(f, " ({scope})")?,
             }
         }
+        if let Some(s) = &fd.suggestion {
+            match self.lang {
+                Lang::Zh => write!(f, "：{}", s.headline(self.lang))?,
+                Lang::En => write!(f, ": {}", s.headline(self.lang))?,
+            }
+        }
         Ok(())
     }
 }
@@ -186,6 +192,20 @@ impl Diagnostic for FindingDiagnostic<'_> {
                 let mut text = format!("{label} = {value}");
                 if let Some(loc) = &o.locator {
                     text.push_str(&format!(" [{loc}]"));
+                }
+                if let Some(sg) = &fd.suggestion {
+                    if let Some(c) = sg.candidates.iter().find(|c| c.span == o.span) {
+                        text.push_str(&match (sg.scope, self.lang) {
+                            (crate::finding::FixScope::Cell, Lang::Zh) => {
+                                format!(" ← 可能应为 {}", c.proposed)
+                            }
+                            (crate::finding::FixScope::Cell, Lang::En) => {
+                                format!(" ← probably {}", c.proposed)
+                            }
+                            (_, Lang::Zh) => format!(" ← 候选：{}", c.proposed),
+                            (_, Lang::En) => format!(" ← candidate: {}", c.proposed),
+                        });
+                    }
                 }
                 let len = o.span.end.saturating_sub(o.span.start);
                 if i == 0 {

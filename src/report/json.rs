@@ -56,6 +56,31 @@
 //! null for a fully checked file. The summary counts files by status (`unreadable` counts the
 //! rest).
 //!
+//! `suggestion` (on error findings of a table, else null) says where the table's failed
+//! identities point:
+//!
+//! ```json
+//! {"scope": "cell", "key": "apply.new[natural_person]", "label": "…", "line": 37, "column": 37,
+//!  "current": "21", "proposed": "12", "kind": "transposed-digits", "read": null,
+//!  "candidates": [{"key": "…", "label": "…", "line": 37, "column": 37, "current": "21",
+//!                  "proposed": "12", "kind": "transposed-digits", "read": null}],
+//!  "more": 0, "text": "…"}
+//! ```
+//!
+//! `scope` is `cell` (exactly one cell, changed alone, makes every failed identity of the table
+//! hold without breaking one that holds: its `key`, `label`, `line`, `column`, `current` and
+//! `proposed` are given at the top level and it is the one candidate), `set` (several cells
+//! could each do it — a tie set: the top-level cell fields are null and `candidates` lists them,
+//! ranked with typing-slip-looking ones first, at most 5; `more` counts those left off) or
+//! `several` (no single cell can: at least two cells are wrong; no candidates). `kind` is the
+//! slip the printed and the implied value show, or null: `transposed-digits`, `one-digit`,
+//! `dropped-digit`, `extra-digit`, `sign`, `neighbour` (the printed value is that of the
+//! neighbouring cell in its row or column) or `copied-row` (it is that of another row of its
+//! column). A candidate's `read` names its reading when the cell was recovered rather than read
+//! as printed (`placed`, `zero-somewhere`, `undetermined`, `glued`); the suggestion's `read`
+//! names a recovered reading among the cells of the failed identities — the suggestion depends
+//! on it. A cell the page left blank and a crawl dropped is never a candidate.
+//!
 //! When a baseline was applied (`--baseline`), a `"baseline"` object is added:
 //! `{"file": "gouji-baseline.json", "suppressed": 3, "stale": [{"fingerprint", "path", "rule",
 //! "scope", "line", "message"}], "moved": [{"from", "to", "entries"}]}`; `stale` lists entries
@@ -139,11 +164,31 @@ pub fn finding_json(path: &str, f: &Finding, lang: Lang) -> Value {
             "locator": o.locator,
             "file": o.file,
         })).collect::<Vec<_>>(),
-        "suggestion": f.suggestion.as_ref().map(|s| json!({
-            "key": s.key, "label": s.label, "line": s.position.line, "column": s.position.column,
-            "current": s.current.to_string(), "proposed": s.proposed.to_string(),
-            "text": s.text(lang),
-        })),
+        "suggestion": f.suggestion.as_ref().map(|s| suggestion_json(s, lang)),
+    })
+}
+
+fn candidate_json(c: &crate::finding::Candidate) -> Value {
+    json!({
+        "key": c.key, "label": c.label, "line": c.position.line, "column": c.position.column,
+        "current": c.current.to_string(), "proposed": c.proposed.to_string(),
+        "kind": c.kind.map(|k| k.name()), "read": c.read,
+    })
+}
+
+fn suggestion_json(s: &crate::finding::Suggestion, lang: Lang) -> Value {
+    let one = s.cell();
+    json!({
+        "scope": s.scope.name(),
+        "key": one.map(|c| &c.key), "label": one.map(|c| &c.label),
+        "line": one.map(|c| c.position.line), "column": one.map(|c| c.position.column),
+        "current": one.map(|c| c.current.to_string()),
+        "proposed": one.map(|c| c.proposed.to_string()),
+        "kind": one.and_then(|c| c.kind).map(|k| k.name()),
+        "read": s.read,
+        "candidates": s.candidates.iter().map(candidate_json).collect::<Vec<_>>(),
+        "more": s.more,
+        "text": s.text(lang),
     })
 }
 

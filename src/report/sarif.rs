@@ -203,7 +203,7 @@ fn result(
         .first()
         .map(|o| o.text.as_str())
         .unwrap_or_default();
-    let related = f
+    let related: Vec<Location> = f
         .operands
         .iter()
         .enumerate()
@@ -230,6 +230,40 @@ fn result(
             }),
         })
         .collect();
+    // The cells the suggestion names (the suspect cell, or each candidate of a tie set).
+    let mut related = related;
+    if let Some(s) = &f.suggestion {
+        let n = related.len();
+        related.extend(s.candidates.iter().enumerate().map(|(i, c)| {
+            let printed = f
+                .operands
+                .iter()
+                .find(|o| o.span == c.span)
+                .map(|o| o.text.clone())
+                .unwrap_or_else(|| c.current.to_string());
+            let role = match (s.scope, opts.lang) {
+                (crate::finding::FixScope::Cell, Lang::Zh) => "疑误格",
+                (crate::finding::FixScope::Cell, Lang::En) => "suspect cell",
+                (_, Lang::Zh) => "候选格",
+                (_, Lang::En) => "candidate",
+            };
+            let kind = c
+                .kind
+                .map(|k| format!(" [{}]", k.name()))
+                .unwrap_or_default();
+            Location {
+                id: Some(n + i + 1),
+                physical_location: PhysicalLocation {
+                    artifact_location: ArtifactLocation { uri: uri(path) },
+                    region: Some(region(&c.span, c.position, &printed)),
+                },
+                logical_locations: logical(&None),
+                message: Some(Message {
+                    text: format!("{role}: {} {} → {}{kind}", c.label, c.current, c.proposed),
+                }),
+            }
+        }));
+    }
     let scope = scope_text(f);
     let mut text = format!("{}: {}", f.message(opts.lang), f.arithmetic(opts.lang));
     if !scope.is_empty() {
