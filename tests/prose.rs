@@ -215,8 +215,8 @@ fn prose_rules_are_listed_and_explained() {
     );
     for (_, r) in registry.rules().filter(|(p, _)| p.id == "PROSE") {
         assert!(
-            r.explain.example.contains("seed"),
-            "{} needs a real example",
+            r.explain.example.contains("“") || r.explain.example.contains(" 20"),
+            "{} needs a real example (a published report, quoted)",
             r.id
         );
         assert!(r.prose.is_some());
