@@ -268,6 +268,9 @@ pub struct RulesArgs {
     /// Output as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Message language.
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
     /// Extra rule pack files to load (TOML).
     #[arg(long = "pack", value_name = "FILE")]
     pub packs: Vec<PathBuf>,
@@ -786,7 +789,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
     let mut reports = run_checks(&files, &groups, &args, keep_view);
     cross_reports(&mut reports, &groups, &args);
     for r in &reports {
-        if let Some(e) = &r.error {
+        if let Some(e) = r.error_text(lang) {
             eprintln!("gouji: {}: {}", escape_name(&r.path), e);
         }
     }
@@ -1141,7 +1144,7 @@ fn check_json_streamed(
             &opts,
             out,
             |r| {
-                if let Some(e) = &r.error {
+                if let Some(e) = r.error_text(lang) {
                     eprintln!("gouji: {}: {}", escape_name(&r.path), e);
                 }
                 if !requirement_met(require, r, lang) {
@@ -1449,23 +1452,38 @@ pub fn rules(args: RulesArgs) -> ExitCode {
             .and_then(|_| writeln!(out))
     } else {
         (|| {
+            let lang = lang(args.lang);
             for p in &registry.packs {
-                writeln!(
-                    out,
-                    "{} — {} ({} rules; {})",
-                    p.id,
-                    p.name,
-                    p.rules.len(),
-                    p.source_name
-                )?;
+                match lang {
+                    Lang::En => writeln!(
+                        out,
+                        "{} — {} ({} rules; {})",
+                        p.id,
+                        p.name,
+                        p.rules.len(),
+                        p.source_name
+                    )?,
+                    Lang::Zh => writeln!(
+                        out,
+                        "{} — {}（{} 条规则；{}）",
+                        p.id,
+                        p.name,
+                        p.rules.len(),
+                        p.source_name
+                    )?,
+                }
                 for r in &p.rules {
+                    let message = match lang {
+                        Lang::En => &r.message_en,
+                        Lang::Zh => &r.message_zh,
+                    };
                     writeln!(
                         out,
                         "  {:<24} {:<8} {:<44} {}",
                         r.id,
-                        r.severity.name(),
+                        r.severity.label(lang),
                         r.name,
-                        r.message_zh
+                        message
                     )?;
                 }
             }
@@ -1510,7 +1528,9 @@ pub fn explain(args: ExplainArgs) -> ExitCode {
             .map_err(io::Error::from)
             .and_then(|_| writeln!(out))
     } else {
-        let en = lang(args.lang) == Lang::En;
+        let lang = lang(args.lang);
+        let en = lang == Lang::En;
+        let (what, why, example, in_lang) = rule.explain.text(lang);
         let table = rule
             .table
             .as_deref()
@@ -1534,13 +1554,21 @@ pub fn explain(args: ExplainArgs) -> ExitCode {
             rule.id,
             rule.name,
             if en { &rule.message_en } else { &rule.message_zh },
-            rule.severity.name(),
+            rule.severity.label(lang),
             pack.name,
             table,
-            rule.explain.what.trim(),
-            rule.explain.why.trim(),
-            rule.explain.example.trim(),
-            rule.expr_text,
+            if in_lang {
+                what.trim().to_string()
+            } else {
+                format!("（本规则的说明暂无中文版，以下为英文原文）\n{}", what.trim())
+            },
+            why.trim(),
+            example.trim(),
+            if rule.engine && !en {
+                "（由程序判断）读到了报告中的哪些内容"
+            } else {
+                rule.expr_text.as_str()
+            },
             match rule.for_each {
                 crate::rules::pack::ForEach::Column => if en { "  (for each column)" } else { "（逐列）" },
                 crate::rules::pack::ForEach::Row => if en { "  (for each row)" } else { "（逐行）" },

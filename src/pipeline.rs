@@ -57,6 +57,16 @@ impl FileReport {
     }
 }
 
+impl FileReport {
+    /// Why the file could not be checked, in the language asked for.
+    pub fn error_text(&self, lang: crate::finding::Lang) -> Option<String> {
+        self.error.as_ref().map(|e| match lang {
+            crate::finding::Lang::Zh => crate::source::error_zh(e),
+            crate::finding::Lang::En => e.clone(),
+        })
+    }
+}
+
 /// Check an already-read document.
 pub fn check_document(doc: &Document, registry: &Registry, filter: &dyn RuleFilter) -> FileReport {
     check_document_with(doc, registry, filter, true)

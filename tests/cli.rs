@@ -401,4 +401,127 @@ fn a_suggestion_on_a_recovered_cell_says_so() {
         assert_eq!(s["candidates"][0]["read"], "placed");
         assert!(s["text"].as_str().unwrap().contains("推断读数"), "{s}");
     }
+/// Does the text hold an English sentence (three Latin words in a row)? Rule ids, file names,
+/// format names and numbers are single tokens and do not count.
+fn english_run(text: &str) -> Option<String> {
+    text.lines()
+        .find(|line| {
+            let words: Vec<&str> = line
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| !w.is_empty())
+                .collect();
+            let mut run = 0;
+            let mut prev_end = 0;
+            for w in words {
+                let start = line[prev_end..].find(w).map(|i| i + prev_end).unwrap();
+                let gap = &line[prev_end..start];
+                run = if run > 0 && gap.chars().all(|c| c == ' ') {
+                    run + 1
+                } else {
+                    1
+                };
+                prev_end = start + w.len();
+                if run >= 3 && w.len() > 1 {
+                    return true;
+                }
+            }
+            false
+        })
+        .map(str::to_string)
+}
+
+#[test]
+fn explain_and_rules_speak_chinese_in_chinese_mode() {
+    for id in [
+        "F2021-T3-ROW",
+        "F2021-T3-SUM",
+        "F2021-T3-BAL",
+        "F2021-T4-REV",
+        "F2021-T2-STOCK",
+        "F2021-NONNEG-T3",
+        "GOUJI-NO-TABLE",
+        "GOUJI-TABLE-ATTACHED",
+        "GOUJI-TABLE-MISSING",
+        "GOUJI-TABLE-YEAR",
+        "GOUJI-CELL-NOT-NUMBER",
+    ] {
+        let out = gouji()
+            .env("LANG", "zh_CN.UTF-8")
+            .args(["explain", id])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("## 检查什么"), "{text}");
+        assert!(!text.contains("暂无中文版"), "{text}");
+        assert_eq!(english_run(&text), None, "{id}: {text}");
+    }
+    // English stays English.
+    let out = gouji()
+        .args(["explain", "F2021-T3-BAL", "--lang", "en"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("The form prints this relation"), "{text}");
+    assert!(text.contains("\nerror · "), "{text}");
+    // `gouji rules` in Chinese: severities and messages in Chinese.
+    let out = gouji().args(["rules", "--lang", "zh"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("条规则"), "{text}");
+    let line = text.lines().find(|l| l.contains("F2021-T3-BAL")).unwrap();
+    assert!(
+        line.contains("错误") && line.contains("表三本年新收"),
+        "{line}"
+    );
+    let out = gouji().args(["rules", "--lang", "en"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text.lines().find(|l| l.contains("F2021-T3-BAL")).unwrap();
+    assert!(line.contains("error") && line.contains("table 3"), "{line}");
+}
+
+#[test]
+fn explain_cites_no_internal_material() {
+    let out = gouji().args(["rules", "--json"]).output().unwrap();
+    let packs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for p in packs.as_array().unwrap() {
+        for r in p["rules"].as_array().unwrap() {
+            let id = r["id"].as_str().unwrap();
+            for lang in ["zh", "en"] {
+                let out = gouji()
+                    .args(["explain", id, "--lang", lang])
+                    .output()
+                    .unwrap();
+                let text = String::from_utf8(out.stdout).unwrap().to_lowercase();
+                for internal in ["templates.md", "seed", "§", "spec "] {
+                    assert!(!text.contains(internal), "{id} cites {internal}: {text}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn file_errors_are_in_the_users_language() {
+    let (_d1, empty) = temp_with("empty.txt", b"");
+    let (_d2, rtf) = temp_with("draft.rtf", b"{\\rtf1 x}");
+    let out = gouji()
+        .env("LANG", "zh_CN.UTF-8")
+        .arg("check")
+        .arg(&empty)
+        .arg(&rtf)
+        .arg("missing.docx")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("文件为空"), "{err}");
+    assert!(err.contains("请用 Word 或 WPS 打开并另存为 .docx"), "{err}");
+    assert!(err.contains("文件或目录不存在"), "{err}");
+    assert_eq!(english_run(&err), None, "{err}");
+    let out = gouji()
+        .args(["check", "--lang", "en", "missing.docx"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("no such file or directory"), "{err}");
 }

@@ -82,7 +82,7 @@ fn message(f: &Finding, lang: Lang) -> String {
 pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
     for rep in reports {
         let file = escape_property(rep.path.strip_prefix("./").unwrap_or(&rep.path));
-        if let Some(e) = &rep.error {
+        if let Some(e) = &rep.error_text(opts.lang) {
             writeln!(
                 out,
                 "::error file={file},title={}::{}",
@@ -169,7 +169,7 @@ pub fn summary_markdown(reports: &[FileReport], opts: &RenderOptions) -> String 
         }
     }
     for r in reports {
-        if let Some(e) = &r.error {
+        if let Some(e) = &r.error_text(opts.lang) {
             md.push_str(&format!("\n- `{}`: {}", cell(&r.path), cell(e)));
         } else if let Some(line) = r.coverage.line(opts.lang) {
             md.push_str(&format!("\n- `{}`: {}", cell(&r.path), cell(&line)));

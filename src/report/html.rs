@@ -258,7 +258,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
             "<tr><td>{link}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&rep.formats.join(", ")),
             rep.facts,
-            match &rep.error {
+            match &rep.error_text(opts.lang) {
                 Some(e) => escape(e),
                 None if rep.findings.is_empty() && rep.coverage.status == Status::Checked => {
                     w.no_findings.to_string()
@@ -282,10 +282,11 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
         if let Some(line) = &coverage {
             let _ = writeln!(body, "<p class=\"coverage\">{}</p>", escape(line));
         }
-        if let Some(e) = &rep.error {
+        if let Some(e) = &rep.error_text(opts.lang) {
             let _ = writeln!(
                 body,
-                "<p class=\"sev-error\"><span class=\"sev\">error</span> {}</p>",
+                "<p class=\"sev-error\"><span class=\"sev\">{}</span> {}</p>",
+                crate::rules::Severity::Error.label(opts.lang),
                 escape(e)
             );
         }

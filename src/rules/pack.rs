@@ -38,6 +38,16 @@ impl Severity {
         }
     }
 
+    /// Name in the language asked for (`错误`, `警告`, `提示`; `error`… in English).
+    pub fn label(self, lang: crate::finding::Lang) -> &'static str {
+        match (self, lang) {
+            (_, crate::finding::Lang::En) => self.name(),
+            (Severity::Error, _) => "错误",
+            (Severity::Warning, _) => "警告",
+            (Severity::Info, _) => "提示",
+        }
+    }
+
     /// Lower-case name.
     pub fn name(self) -> &'static str {
         match self {
@@ -207,6 +217,31 @@ pub struct Explain {
     pub why: String,
     /// A real example.
     pub example: String,
+    /// The same in Chinese, when the pack gives it (`explain.zh`).
+    pub zh: Option<ExplainText>,
+}
+
+/// An explanation in one language.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ExplainText {
+    /// What it checks.
+    pub what: String,
+    /// Why it matters.
+    pub why: String,
+    /// A real example.
+    pub example: String,
+}
+
+impl Explain {
+    /// What, why and example in the language asked for (English when no Chinese is given),
+    /// and whether that is the language asked for.
+    pub fn text(&self, lang: crate::finding::Lang) -> (&str, &str, &str, bool) {
+        match (&self.zh, lang) {
+            (Some(z), crate::finding::Lang::Zh) => (&z.what, &z.why, &z.example, true),
+            (None, crate::finding::Lang::Zh) => (&self.what, &self.why, &self.example, false),
+            _ => (&self.what, &self.why, &self.example, true),
+        }
+    }
 }
 
 /// A compiled rule.
@@ -1112,6 +1147,11 @@ fn validate_common(p: &mut Problems, r: &RawRule, pack_id: &str) -> Common {
                 what: e.what.clone(),
                 why: e.why.clone(),
                 example: e.example.clone(),
+                zh: e.zh.as_ref().map(|z| ExplainText {
+                    what: z.what.clone(),
+                    why: z.why.clone(),
+                    example: z.example.clone(),
+                }),
             }
         }
         None => {
@@ -1123,6 +1163,7 @@ fn validate_common(p: &mut Problems, r: &RawRule, pack_id: &str) -> Common {
                 what: String::new(),
                 why: String::new(),
                 example: String::new(),
+                zh: None,
             }
         }
     };

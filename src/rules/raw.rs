@@ -160,6 +160,18 @@ pub(crate) struct RawExplain {
     pub(crate) why: String,
     #[serde(default)]
     pub(crate) example: String,
+    /// The same in Chinese (`explain.zh = { what, why, example }`), printed by `--lang zh`.
+    #[serde(default)]
+    pub(crate) zh: Option<RawExplainText>,
+}
+
+/// `explain.zh`: the explanation in Chinese.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawExplainText {
+    pub(crate) what: String,
+    pub(crate) why: String,
+    pub(crate) example: String,
 }
 
 /// `[[extend]]`: rows and aliases added to a table of another pack (`table = "F2021.t3"`).

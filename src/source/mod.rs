@@ -483,6 +483,9 @@ pub fn read_bytes(name: &str, bytes: &[u8], hint: &Path) -> Result<Document, Rea
     }
 }
 
+mod errors_zh;
+pub use errors_zh::error_zh;
+
 #[cfg(test)]
 mod tests {
     use super::*;

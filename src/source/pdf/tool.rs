@@ -17,7 +17,8 @@ pub const ENV_BINARY: &str = "GOUJI_PDFTOTEXT";
 /// How to install the tool, appended to "not found" errors.
 const INSTALL_HINT: &str =
     "install poppler (Debian/Ubuntu: `apt-get install poppler-utils poppler-data`; \
-macOS: `brew install poppler`) or point GOUJI_PDFTOTEXT at the pdftotext binary";
+macOS: `brew install poppler`; Windows: unpack a poppler build for Windows and add its bin folder to \
+PATH) or point GOUJI_PDFTOTEXT at the pdftotext binary";
 
 /// Limits for one run of the tool.
 #[derive(Debug, Clone, Copy)]
