@@ -444,6 +444,12 @@ fn explain_and_rules_speak_chinese_in_chinese_mode() {
         "GOUJI-TABLE-MISSING",
         "GOUJI-TABLE-YEAR",
         "GOUJI-CELL-NOT-NUMBER",
+        "F2019-T3-ROW",
+        "F2019-T3-SUM",
+        "F2019-T3-BAL",
+        "F2019-T2-PUB",
+        "F2019-NONNEG-ITEMS",
+        "F2019-NONNEG-T2C",
     ] {
         let out = gouji()
             .env("LANG", "zh_CN.UTF-8")
