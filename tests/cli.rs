@@ -401,6 +401,8 @@ fn a_suggestion_on_a_recovered_cell_says_so() {
         assert_eq!(s["candidates"][0]["read"], "placed");
         assert!(s["text"].as_str().unwrap().contains("推断读数"), "{s}");
     }
+}
+
 /// Does the text hold an English sentence (three Latin words in a row)? Rule ids, file names,
 /// format names and numbers are single tokens and do not count.
 fn english_run(text: &str) -> Option<String> {
