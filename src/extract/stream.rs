@@ -495,27 +495,12 @@ impl<'a> Stream<'a> {
             } else {
                 self.view[t.span.clone()].to_string()
             };
-            let col = &def.columns[own[ci]];
-            if let CellValue::Number(q) = parse_cell(&text) {
-                facts.push(Fact {
-                    row: row.key.clone(),
-                    column: col.key.clone(),
-                    value: FactValue::Number(q),
-                    provenance: Provenance {
-                        span: t.span.clone(),
-                        row_label: row.label.clone(),
-                        column_label: col.label.clone(),
-                        locator: None,
-                        text,
-                        unit: None,
-                    },
-                    read: if k == joined {
-                        Reading::Joined
-                    } else {
-                        Reading::Stream
-                    },
-                });
-            }
+            let read = if k == joined {
+                Reading::Joined
+            } else {
+                Reading::Stream
+            };
+            facts.extend(number_fact(def, row, own[ci], t.span.clone(), text, read));
             ci += 1;
         }
     }
@@ -570,25 +555,9 @@ impl<'a> Stream<'a> {
                 .chain(std::iter::once(&digits.len()))
                 .enumerate()
             {
-                let text = &digits[start..end];
+                let text = digits[start..end].to_string();
                 let span = tok.span.start + start..tok.span.start + end;
-                let col = &def.columns[own[k]];
-                if let CellValue::Number(q) = parse_cell(text) {
-                    out.push(Fact {
-                        row: row.key.clone(),
-                        column: col.key.clone(),
-                        value: FactValue::Number(q),
-                        provenance: Provenance {
-                            span,
-                            row_label: row.label.clone(),
-                            column_label: col.label.clone(),
-                            locator: None,
-                            text: text.to_string(),
-                            unit: None,
-                        },
-                        read: Reading::Glued,
-                    });
-                }
+                out.extend(number_fact(def, row, own[k], span, text, Reading::Glued));
                 start = end;
             }
             out
@@ -614,6 +583,36 @@ impl<'a> Stream<'a> {
             }
         }
     }
+}
+
+/// The fact of a figure put back by the form (joined or split out of glued digits): `text` is
+/// the figure as it is read, `span` where its first digit is printed.
+fn number_fact(
+    def: &TableDef,
+    row: &RowDef,
+    column: usize,
+    span: Span,
+    text: String,
+    read: Reading,
+) -> Option<Fact> {
+    let CellValue::Number(q) = parse_cell(&text) else {
+        return None;
+    };
+    let col = &def.columns[column];
+    Some(Fact {
+        row: row.key.clone(),
+        column: col.key.clone(),
+        value: FactValue::Number(q),
+        provenance: Provenance {
+            span,
+            row_label: row.label.clone(),
+            column_label: col.label.clone(),
+            locator: None,
+            text,
+            unit: None,
+        },
+        read,
+    })
 }
 
 /// Longest run of glued digits split (beyond: the run is left unread).
