@@ -682,15 +682,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
         args.stdin_filename.as_deref(),
     );
     let (files, skipped) = split_skipped(walked);
-    if args.walk.verbose {
-        for (p, why) in &skipped {
-            eprintln!(
-                "gouji: skipping {} ({})",
-                escape_name(&p.display().to_string()),
-                why.text()
-            );
-        }
-    }
+    say_skipped(args.walk.verbose, &skipped);
     let mut problems = SetupProblems::default();
     let mut groups = setup_groups(
         &files,
@@ -1206,11 +1198,10 @@ fn check_json_streamed(
     )
 }
 
-/// Run `gouji extract`.
-pub fn extract(args: ExtractArgs) -> ExitCode {
-    let (files, skipped) = split_skipped(inputs(&args.paths, &args.walk.options(), None));
-    if args.walk.verbose {
-        for (p, why) in &skipped {
+/// `-v`: each file left out of a walk, with the reason.
+fn say_skipped(verbose: bool, skipped: &[(std::path::PathBuf, crate::walk::SkipReason)]) {
+    if verbose {
+        for (p, why) in skipped {
             eprintln!(
                 "gouji: skipping {} ({})",
                 escape_name(&p.display().to_string()),
@@ -1218,6 +1209,12 @@ pub fn extract(args: ExtractArgs) -> ExitCode {
             );
         }
     }
+}
+
+/// Run `gouji extract`.
+pub fn extract(args: ExtractArgs) -> ExitCode {
+    let (files, skipped) = split_skipped(inputs(&args.paths, &args.walk.options(), None));
+    say_skipped(args.walk.verbose, &skipped);
     let mut problems = SetupProblems::default();
     let groups = setup_groups(
         &files,

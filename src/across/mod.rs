@@ -68,7 +68,7 @@ impl Needs {
                     def.map(|d| {
                         d.rows
                             .iter()
-                            .filter(|r| row_selected(rule, &r.key))
+                            .filter(|r| crate::check::row_selected(rule, &r.key))
                             .map(|r| r.key.clone())
                             .collect()
                     })
@@ -94,18 +94,6 @@ impl Needs {
             .iter()
             .any(|(t, rows)| t == table && rows.iter().any(|r| r == row))
     }
-}
-
-fn row_selected(rule: &Rule, key: &str) -> bool {
-    let Some(globs) = &rule.rows else { return true };
-    let hit = |g: &str| {
-        g == "*"
-            || g == key
-            || g.strip_suffix(".*")
-                .is_some_and(|p| key.starts_with(p) && key[p.len()..].starts_with('.'))
-    };
-    let (neg, pos): (Vec<&String>, Vec<&String>) = globs.iter().partition(|g| g.starts_with('!'));
-    (pos.is_empty() || pos.iter().any(|g| hit(g))) && !neg.iter().any(|g| hit(&g[1..]))
 }
 
 /// One kept figure: which cell, its value and where it is printed (64 bytes: a run keeps a few
@@ -483,7 +471,9 @@ fn run_rule(
         }
         ForEach::Row => {
             for row in &def.rows {
-                if !row_selected(rule, &row.key) || !inst.facts.iter().any(|f| f.row == row.key) {
+                if !crate::check::row_selected(rule, &row.key)
+                    || !inst.facts.iter().any(|f| f.row == row.key)
+                {
                     continue;
                 }
                 let s = Scope {
@@ -496,7 +486,7 @@ fn run_rule(
         ForEach::Cell => {
             for f in inst.facts.iter().filter(|f| {
                 f.provenance.span.start < OTHER
-                    && row_selected(rule, &f.row)
+                    && crate::check::row_selected(rule, &f.row)
                     && rule.columns.as_ref().is_none_or(|c| c.contains(&f.column))
             }) {
                 let s = Scope {

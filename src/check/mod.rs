@@ -310,7 +310,7 @@ fn suggest(
 }
 
 /// Does a row key pass a rule's `rows` globs (`x.*`, `*`, `!x.*` excludes)?
-fn row_selected(rule: &Rule, key: &str) -> bool {
+pub(crate) fn row_selected(rule: &Rule, key: &str) -> bool {
     let Some(globs) = &rule.rows else { return true };
     let hit = |g: &str| {
         g == "*"
