@@ -807,7 +807,10 @@ fn tokenize(view: &str, range: Span, out: &mut Vec<Token>) {
 }
 
 /// The tokens of one table cell. When the cell's text is not the view's text at its span (a
-/// rendering joined text nodes), every token points at the whole cell.
+/// rendering joined text nodes or replaced line breaks), each token is looked up in the view in
+/// order from where the previous one ended, so it keeps its own span; tokens that cannot be
+/// found there point at the whole cell, and of those only the first text token is kept (the
+/// whole cell's text once, never once per word — that would make the reader quadratic).
 fn tokenize_cell(view: &str, cell: &Cell, out: &mut Vec<Token>) {
     if view.get(cell.span.clone()) == Some(cell.text.as_str()) {
         tokenize(view, cell.span.clone(), out);
@@ -815,10 +818,37 @@ fn tokenize_cell(view: &str, cell: &Cell, out: &mut Vec<Token>) {
     }
     let mut own = Vec::new();
     tokenize(&cell.text, 0..cell.text.len(), &mut own);
-    out.extend(own.into_iter().map(|t| Token {
-        kind: t.kind,
-        span: cell.span.clone(),
-    }));
+    let Some(cell_view) = view.get(cell.span.clone()) else {
+        return;
+    };
+    let mut cursor = 0usize;
+    let mut whole_text_kept = false;
+    for t in own {
+        let word = &cell.text[t.span.clone()];
+        match cell_view[cursor..].find(word) {
+            Some(at) => {
+                let start = cell.span.start + cursor + at;
+                cursor += at + word.len();
+                out.push(Token {
+                    kind: t.kind,
+                    span: start..start + word.len(),
+                });
+            }
+            None if t.kind == Kind::Text => {
+                if !whole_text_kept {
+                    whole_text_kept = true;
+                    out.push(Token {
+                        kind: t.kind,
+                        span: cell.span.clone(),
+                    });
+                }
+            }
+            None => out.push(Token {
+                kind: t.kind,
+                span: cell.span.clone(),
+            }),
+        }
+    }
 }
 
 /// An item number whose separator went to the next line (`4` / `、其他类型答复数`) is part of
@@ -997,6 +1027,32 @@ mod tests {
                 (text[t.span].to_string(), k)
             })
             .collect()
+    }
+
+    #[test]
+    fn cell_tokens_keep_their_own_spans_when_the_cell_text_was_rewritten() {
+        // The cell's text joins two view lines with a space: each word is found in the view.
+        let view = "head\n本年新收\n政府信息公开申请数量 12\ntail";
+        let start = view.find("本年").unwrap();
+        let end = view.find(" 12").unwrap() + 3;
+        let cell = Cell::new("本年新收 政府信息公开申请数量 12", start..end, 0);
+        let mut out = Vec::new();
+        tokenize_cell(view, &cell, &mut out);
+        let words: Vec<&str> = out.iter().map(|t| &view[t.span.clone()]).collect();
+        assert_eq!(words, vec!["本年新收", "政府信息公开申请数量", "12"]);
+    }
+
+    #[test]
+    fn unlocatable_cell_words_make_one_whole_cell_token() {
+        // Text that is not in the view at all (a rendering's own words): one text token for
+        // the cell, however many words it has, so long cells stay linear.
+        let view = "x".repeat(50);
+        let text = vec!["词"; 400].join(" ");
+        let cell = Cell::new(text, 0..50, 0);
+        let mut out = Vec::new();
+        tokenize_cell(&view, &cell, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].span, 0..50);
     }
 
     #[test]
