@@ -14,5 +14,6 @@ mod mutation;
 mod outputs;
 mod prose;
 mod rule_fixtures;
+mod series_data;
 mod support;
 mod xformat;
