@@ -398,7 +398,10 @@ fn extract_writes_a_manifest_and_the_input_format() {
         assert_eq!(out.status.code(), Some(2), "a missing file is an error");
         let facts = String::from_utf8(out.stdout).unwrap();
         let header = facts.lines().next().unwrap();
-        assert!(header.ends_with(",locator,read,input_format,concept"), "{header}");
+        assert!(
+            header.ends_with(",locator,read,input_format,concept"),
+            "{header}"
+        );
         assert!(facts.lines().any(|l| l.ends_with(",docx")));
         assert!(facts
             .lines()

@@ -1,6 +1,7 @@
 //! Integration tests (one binary, one module per topic).
 
 mod across;
+mod across_pairs;
 mod browser;
 mod ci;
 mod cli;

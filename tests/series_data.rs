@@ -15,7 +15,11 @@ fn rows(rel: &str) -> Vec<Value> {
         .arg(fixture(rel))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice::<Value>(&out.stdout)
         .unwrap()
         .as_array()
@@ -38,13 +42,37 @@ fn num(r: &Value) -> Decimal {
 fn one_concept_key_names_the_same_figure_in_every_form() {
     // (fixture, pack, form-specific row key, column key, value) of applications received.
     let cases = [
-        ("reports/f2021_huaian_2024.txt", "F2021", "apply.new", "total", 3119),
+        (
+            "reports/f2021_huaian_2024.txt",
+            "F2021",
+            "apply.new",
+            "total",
+            3119,
+        ),
         ("formats/seed_002.txt", "F2019", "apply.new", "total", 18),
         ("formats/seed_000.txt", "F2014", "apply.received", "", 63),
         ("formats/seed_000.txt", "ZJ2013", "apply.total", "", 42),
-        ("local/fj2014_two_columns.txt", "FJ2014", "apply.total", "year", 390),
-        ("local/fj_simple.txt", "FJ-SIMPLE", "apply.total", "year", 25),
-        ("local/p2008_two_columns.txt", "P2008", "apply.total", "year", 172),
+        (
+            "local/fj2014_two_columns.txt",
+            "FJ2014",
+            "apply.total",
+            "year",
+            390,
+        ),
+        (
+            "local/fj_simple.txt",
+            "FJ-SIMPLE",
+            "apply.total",
+            "year",
+            25,
+        ),
+        (
+            "local/p2008_two_columns.txt",
+            "P2008",
+            "apply.total",
+            "year",
+            172,
+        ),
     ];
     for (file, pack, row, column, value) in cases {
         let rows = rows(file);

@@ -68,7 +68,11 @@ impl IssuerYears {
         head.push_str(&format!("  {:>total_width$}  issuer", "total"));
         out.push(head);
         // Known bodies first, then the reports that did not say theirs.
-        let mut issuers: Vec<&str> = by_issuer.keys().copied().filter(|i| !i.is_empty()).collect();
+        let mut issuers: Vec<&str> = by_issuer
+            .keys()
+            .copied()
+            .filter(|i| !i.is_empty())
+            .collect();
         if by_issuer.contains_key("") {
             issuers.push("");
         }
@@ -76,7 +80,9 @@ impl IssuerYears {
             let row = &by_issuer[issuer];
             let mut line = String::new();
             for y in &years {
-                let cell = row.get(y).map_or("·".to_string(), |c| c.findings.to_string());
+                let cell = row
+                    .get(y)
+                    .map_or("·".to_string(), |c| c.findings.to_string());
                 line.push_str(&format!("{cell:>6}"));
             }
             let total: usize = row.values().map(|c| c.findings).sum();

@@ -36,7 +36,10 @@ pub(super) struct Computed {
 
 /// The concepts of one table instance: those that are one fact (with that fact), and those
 /// computed from several. A concept whose cells the report does not print is left out.
-pub(super) fn of<'a>(def: &'a TableDef, t: &'a TableInstance) -> (Vec<(&'a Fact, String)>, Vec<Computed>) {
+pub(super) fn of<'a>(
+    def: &'a TableDef,
+    t: &'a TableInstance,
+) -> (Vec<(&'a Fact, String)>, Vec<Computed>) {
     let mut named = Vec::new();
     let mut computed = Vec::new();
     let scope = Scope {
@@ -76,7 +79,12 @@ pub(super) fn of<'a>(def: &'a TableDef, t: &'a TableInstance) -> (Vec<(&'a Fact,
             }
             _ => {
                 let labels: Vec<String> = v.facts.iter().map(|f| f.label()).collect();
-                (c.source.clone(), labels.join(" + "), String::new(), String::new())
+                (
+                    c.source.clone(),
+                    labels.join(" + "),
+                    String::new(),
+                    String::new(),
+                )
             }
         };
         computed.push(Computed {
@@ -160,9 +168,22 @@ expr = "r[a]"
             assert_eq!(problems.len(), 1, "{problems:?}");
             assert!(problems[0].message.contains(says), "{problems:?}");
             // Pointing into the concept's line.
-            let line = if key.contains(' ') { "key = " } else { "expr = " };
-            let at: usize = problems[0].location.split(':').nth(1).unwrap().parse().unwrap();
-            assert!(text.lines().nth(at - 1).unwrap().starts_with(line), "{problems:?}");
+            let line = if key.contains(' ') {
+                "key = "
+            } else {
+                "expr = "
+            };
+            let at: usize = problems[0]
+                .location
+                .split(':')
+                .nth(1)
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(
+                text.lines().nth(at - 1).unwrap().starts_with(line),
+                "{problems:?}"
+            );
         }
     }
 

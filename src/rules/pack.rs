@@ -912,8 +912,7 @@ fn add_concepts(p: &mut Problems, def: &mut TableDef, raw: &[super::raw::RawConc
         let well_formed = !key.is_empty()
             && key.split('.').all(|w| {
                 !w.is_empty()
-                    && w
-                        .chars()
+                    && w.chars()
                         .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
             });
         if !well_formed {
@@ -929,7 +928,10 @@ fn add_concepts(p: &mut Problems, def: &mut TableDef, raw: &[super::raw::RawConc
             continue;
         };
         if uses_prev(&e) {
-            p.push(c.expr.span(), "a concept reads this report only (no `prev.`)");
+            p.push(
+                c.expr.span(),
+                "a concept reads this report only (no `prev.`)",
+            );
             continue;
         }
         check_names(p, &c.expr, &e, def, ForEach::Once, false);
