@@ -402,10 +402,11 @@ fn extract_writes_a_manifest_and_the_input_format() {
             header.ends_with(",locator,read,input_format,concept"),
             "{header}"
         );
-        assert!(facts.lines().any(|l| l.ends_with(",docx")));
+        // input_format, then the concept (empty for most facts).
+        assert!(facts.lines().any(|l| l.ends_with(",docx,")));
         assert!(facts
             .lines()
-            .any(|l| l.contains("seed_002") && l.ends_with(",text")));
+            .any(|l| l.contains("seed_002") && l.ends_with(",text,")));
     }
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.starts_with("path,input_format,forms,tables,facts,status,reasons,error\n"));
