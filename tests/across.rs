@@ -196,6 +196,11 @@ fn the_real_emergency_pair_is_grouped_and_consistent() {
         !err.contains("across reports: 0 relations evaluated"),
         "{err}"
     );
+    // The JSON output names each file's body and year.
+    for (i, year) in [2022, 2023].into_iter().enumerate() {
+        assert_eq!(json["files"][i]["issuer"], "莆田市应急管理局");
+        assert_eq!(json["files"][i]["year"], year);
+    }
 }
 
 #[test]
