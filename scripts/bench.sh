@@ -14,6 +14,52 @@ HTML=${HTML:-10000}
 DOCX=${DOCX:-0}
 RUNS=${RUNS:-3}
 SEED=${SEED:-42}
+
+# --- Series mode: rules across reports -------------------------------------------------------
+# usage: scripts/bench.sh --series [WORKDIR]
+# env:   BODIES=10000  YEARS=10  RUNS=3  SEED=42
+# One gouji-gen series corpus (BODIES bodies × YEARS consecutive years, 10% of the series with a
+# restated carry-over), checked with and without `--no-cross`, the two runs alternating: wall and
+# user time, peak RSS, breaks found and findings across reports outside the broken reports.
+# needs: GNU time (/usr/bin/time), python3
+if [ "${1:-}" = "--series" ]; then
+  WORK=${2:-/tmp/gouji-bench}
+  BODIES=${BODIES:-10000} YEARS=${YEARS:-10}
+  cargo build --release --bins >&2
+  dir=$WORK/series-${BODIES}x${YEARS}
+  if [ ! -f "$dir/.done" ]; then
+    rm -rf "$dir"
+    target/release/gouji-gen --out "$dir" --count "$BODIES" --series "$YEARS" --seed "$SEED" \
+      --inconsistency 0.1 >&2
+    touch "$dir/.done"
+  fi
+  files=$(find "$dir" -name '*.txt' | wc -l)
+  printf 'files\tcross\twall_s\tuser_s\tpeak_rss_MB\tbreaks_found\tother_across\n'
+  for run in $(seq "$RUNS"); do
+    for mode in on off; do
+      flag=(); [ "$mode" = off ] && flag=(--no-cross)
+      out=$WORK/series-$mode.json
+      stats=$( { /usr/bin/time -f '%e %U %M' target/release/gouji check --no-config --format json \
+        --fail-on never "${flag[@]}" "$dir" > "$out"; } 2>&1 | tail -1)
+      read -r wall user rss <<< "$stats"
+      found=$(python3 - "$dir/series-breaks.jsonl" "$out" <<'PY'
+import json, sys
+breaks = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+across = [f for f in json.load(open(sys.argv[2], encoding="utf-8"))["findings"] if "-X-" in f["rule"]]
+hit = sum(any(f["path"].endswith(b["file"]) and f["operands"][0]["key"] == b["key"]
+              and any(o.get("file") for o in f["operands"]) for f in across) for b in breaks)
+broken = {b["file"] for b in breaks}
+other = sum(not any(f["path"].endswith(b) for b in broken) for f in across)
+print(f"{hit}/{len(breaks)}\t{other}")
+PY
+)
+      printf '%s\t%s\t%s\t%s\t%.1f\t%s\n' "$files" "$mode" "$wall" "$user" \
+        "$(python3 -c "print($rss/1024)")" "$found"
+    done
+  done
+  exit 0
+fi
+# ----------------------------------------------------------------------------------------------
 RG_PATTERN='本年新收|结转下年度|收到申请数'
 
 cargo build --release --bins >&2

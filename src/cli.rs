@@ -1027,17 +1027,14 @@ fn write_statistics(
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let name = |id: &str| names.get(id).map(|n| n.0.clone()).unwrap_or_default();
     // Findings per issuing body and year (as the rules across reports group reports).
-    let mut by_issuer: std::collections::BTreeMap<(String, Option<i32>), (usize, usize)> =
-        Default::default();
+    let mut by_issuer = crate::across::stats::IssuerYears::default();
     for r in reports {
         let id = r.series.as_deref().map(|s| &s.identity);
-        let key = (
-            id.and_then(|i| i.issuer.clone()).unwrap_or_default(),
+        by_issuer.add(
+            id.and_then(|i| i.issuer.as_deref()),
             id.and_then(|i| i.year),
+            r.findings.len(),
         );
-        let e = by_issuer.entry(key).or_default();
-        e.0 += 1;
-        e.1 += r.findings.len();
     }
     if format == OutputFormat::Json {
         let v: Vec<_> = rows
@@ -1046,12 +1043,7 @@ fn write_statistics(
                 serde_json::json!({"rule": id, "name": name(id), "severity": sev, "count": n})
             })
             .collect();
-        let issuers: Vec<_> = by_issuer
-            .iter()
-            .map(|((issuer, year), (files, n))| {
-                serde_json::json!({"issuer": issuer, "year": year, "files": files, "findings": n})
-            })
-            .collect();
+        let issuers = by_issuer.json();
         let doc = serde_json::json!({
             "rules": v,
             "total": rows.iter().map(|r| r.1).sum::<usize>(),
@@ -1065,16 +1057,10 @@ fn write_statistics(
     for ((id, sev), n) in &rows {
         writeln!(out, "{n:>6}  {id:<width$}  {:<7}  {}", sev.name(), name(id))?;
     }
-    if by_issuer.keys().any(|(i, y)| !i.is_empty() || y.is_some()) {
+    if by_issuer.any_known() {
         writeln!(out)?;
-        for ((issuer, year), (files, n)) in &by_issuer {
-            let issuer = if issuer.is_empty() { "?" } else { issuer };
-            let year = year.map_or("?".to_string(), |y| y.to_string());
-            writeln!(
-                out,
-                "{n:>6}  {issuer} {year} ({files} file{})",
-                if *files == 1 { "" } else { "s" }
-            )?;
+        for line in by_issuer.lines() {
+            writeln!(out, "{line}")?;
         }
     }
     Ok(())

@@ -12,6 +12,8 @@
 //! `gouji check` (`checked`, `partial`, `no-table` with its reasons, `unreadable` with the
 //! error), so that "no table" and "not read" can be told apart without a second run.
 
+mod concepts;
+
 use crate::check::{check, AllRules};
 use crate::coverage::{self, Coverage};
 use crate::extract::{extract, FactValue};
@@ -110,9 +112,13 @@ pub struct FactRow {
     /// How the figure was read (`grid`, `stream`, `placed`, `zero-somewhere`, `undetermined`):
     /// see [`crate::extract::Reading`].
     pub read: &'static str,
-    /// Input format of the file (`text`, `markdown`, `html`, `docx`, `xlsx`, `pdf`). Last in the
-    /// CSV, so consumers reading columns by header name or position are unaffected.
+    /// Input format of the file (`text`, `markdown`, `html`, `docx`, `xlsx`, `pdf`).
     pub input_format: String,
+    /// The figure's key across forms (`applications.received`), when the pack gives one
+    /// (`[[table.concept]]`): the same key for the same figure in every form that has it, next to
+    /// the form's own `row_key`/`column_key`. Added columns go last in the CSV, so consumers
+    /// reading columns by header name or position are unaffected.
+    pub concept: Option<String>,
 }
 
 /// One file of an `extract` run: what was read from it.
@@ -232,6 +238,7 @@ pub const CSV_HEADER: &[&str] = &[
     "locator",
     "read",
     "input_format",
+    "concept",
 ];
 
 /// Every fact of a document as rows.
@@ -278,6 +285,7 @@ fn fact_rows(doc: &Document, facts: &crate::extract::Facts, registry: &Registry)
             .filter(|f| f.read != crate::extract::Reading::Dropped)
             .collect();
         listed.sort_by_key(|f| f.provenance.span.start);
+        let (named, computed) = concepts::of(def, t);
         for f in listed {
             let pos = doc.line_col(f.provenance.span.start);
             let (value, unit) = match &f.value {
@@ -290,6 +298,12 @@ fn fact_rows(doc: &Document, facts: &crate::extract::Facts, registry: &Registry)
                     (String::new(), f.provenance.unit.clone())
                 }
             };
+            // A form that prints no unit in its cells fixes it (件, 万元).
+            let unit = unit.or_else(|| def.unit_of(&f.row, &f.column).map(str::to_string));
+            let concept = named
+                .iter()
+                .find(|(fact, _)| std::ptr::eq(*fact, f))
+                .map(|(_, c)| c.to_string());
             out.push(FactRow {
                 file: doc.path.clone(),
                 issuer: issuer.clone(),
@@ -308,6 +322,31 @@ fn fact_rows(doc: &Document, facts: &crate::extract::Facts, registry: &Registry)
                 locator: f.provenance.locator.clone(),
                 read: f.read.name(),
                 input_format: doc.format.name().to_string(),
+                concept,
+            });
+        }
+        // Concepts the form gives as a sum of its cells (表三's 不予公开, 表四's lawsuits).
+        for c in computed {
+            let pos = doc.line_col(c.span_start);
+            out.push(FactRow {
+                file: doc.path.clone(),
+                issuer: issuer.clone(),
+                year,
+                pack: pack.id.clone(),
+                table_id: def.id.clone(),
+                table_number: t.table_number,
+                row_key: c.row_key,
+                row_label: c.row_label,
+                column_key: c.column_key,
+                column_label: c.column_label,
+                value: c.value,
+                unit: c.unit,
+                line: pos.line,
+                column: pos.column,
+                locator: c.locator,
+                read: c.read,
+                input_format: doc.format.name().to_string(),
+                concept: Some(c.concept),
             });
         }
     }
@@ -332,7 +371,7 @@ pub fn write_csv_header(out: &mut dyn Write) -> io::Result<()> {
 pub fn write_csv_rows(rows: &[FactRow], out: &mut dyn Write) -> io::Result<()> {
     for r in rows {
         let year = r.year.map(|y| y.to_string()).unwrap_or_default();
-        let fields: [&str; 17] = [
+        let fields: [&str; 18] = [
             &r.file,
             r.issuer.as_deref().unwrap_or(""),
             &year,
@@ -350,6 +389,7 @@ pub fn write_csv_rows(rows: &[FactRow], out: &mut dyn Write) -> io::Result<()> {
             r.locator.as_deref().unwrap_or(""),
             r.read,
             &r.input_format,
+            r.concept.as_deref().unwrap_or(""),
         ];
         let line: Vec<Cow<str>> = fields.iter().map(|f| csv_field(f)).collect();
         writeln!(out, "{}", line.join(","))?;

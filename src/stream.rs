@@ -92,14 +92,15 @@ pub fn run_json(
     out.write_all(b"{\n  \"files\": [")?;
     for_each_report(files, registry, filter, false, |mut r| {
         on_report(&mut r);
-        if let Some(s) = r.series.take() {
-            kept.push(&r.path, &s)?;
-        }
+        // Rendered before its kept figures go to the store: the entry names the issuer and year.
         write_element(
             out,
             state.summary.files == 0,
             &json::file_json(&r, opts.lang),
         )?;
+        if let Some(s) = r.series.take() {
+            kept.push(&r.path, &s)?;
+        }
         for f in &r.findings {
             write_element(
                 &mut spool,

@@ -196,6 +196,11 @@ fn the_real_emergency_pair_is_grouped_and_consistent() {
         !err.contains("across reports: 0 relations evaluated"),
         "{err}"
     );
+    // The JSON output names each file's body and year.
+    for (i, year) in [2022, 2023].into_iter().enumerate() {
+        assert_eq!(json["files"][i]["issuer"], "莆田市应急管理局");
+        assert_eq!(json["files"][i]["year"], year);
+    }
 }
 
 #[test]
@@ -479,4 +484,26 @@ fn statistics_count_findings_per_issuer_and_year() {
         .unwrap()
         .iter()
         .any(|r| r["rule"] == "F2021-X-CARRY-TOTAL"));
+
+    // On the terminal: a row per body, a column per year.
+    let out = gouji()
+        .args(["check", "--no-config", "--format", "plain", "--statistics"])
+        .arg(&prev)
+        .arg(&cur)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let head = lines
+        .iter()
+        .position(|l| l.ends_with("total  issuer"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let years: Vec<&str> = lines[head].split_whitespace().collect();
+    assert_eq!(years, ["2022", "2023", "total", "issuer"], "{text}");
+    let row: Vec<&str> = lines[head + 1].split_whitespace().collect();
+    assert_eq!(row[3], "莆田市应急管理局", "{text}");
+    let n = |i: usize| row[i].parse::<u64>().unwrap();
+    assert_eq!(n(0), issuers[0]["findings"].as_u64().unwrap());
+    assert_eq!(n(1), issuers[1]["findings"].as_u64().unwrap());
+    assert_eq!(n(2), n(0) + n(1));
 }

@@ -398,11 +398,15 @@ fn extract_writes_a_manifest_and_the_input_format() {
         assert_eq!(out.status.code(), Some(2), "a missing file is an error");
         let facts = String::from_utf8(out.stdout).unwrap();
         let header = facts.lines().next().unwrap();
-        assert!(header.ends_with(",locator,read,input_format"), "{header}");
-        assert!(facts.lines().any(|l| l.ends_with(",docx")));
+        assert!(
+            header.ends_with(",locator,read,input_format,concept"),
+            "{header}"
+        );
+        // input_format, then the concept (empty for most facts).
+        assert!(facts.lines().any(|l| l.ends_with(",docx,")));
         assert!(facts
             .lines()
-            .any(|l| l.contains("seed_002") && l.ends_with(",text")));
+            .any(|l| l.contains("seed_002") && l.ends_with(",text,")));
     }
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.starts_with("path,input_format,forms,tables,facts,status,reasons,error\n"));

@@ -140,7 +140,8 @@ fn markdown_cut_into_pieces_with_generic_headers_is_read_whole() {
     let doc = read("cut.md", &text);
     let t3 = gouji::export::rows(&doc, registry())
         .into_iter()
-        .filter(|row| row.table_id == "t3")
+        // The cells, not the concepts computed from them.
+        .filter(|row| row.table_id == "t3" && row.read != "computed")
         .count();
     assert_eq!(t3, 25 * 7);
     // One figure of the third piece changed: the row no longer adds up.

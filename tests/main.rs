@@ -1,6 +1,7 @@
 //! Integration tests (one binary, one module per topic).
 
 mod across;
+mod across_pairs;
 mod browser;
 mod ci;
 mod cli;
@@ -14,5 +15,6 @@ mod mutation;
 mod outputs;
 mod prose;
 mod rule_fixtures;
+mod series_data;
 mod support;
 mod xformat;

@@ -424,7 +424,7 @@ fn extract_csv_and_json() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "file,issuer,year,pack,table_id,table_number,row_key,row_label,column_key,column_label,value,unit,line,column,locator,read,input_format"
+        "file,issuer,year,pack,table_id,table_number,row_key,row_label,column_key,column_label,value,unit,line,column,locator,read,input_format,concept"
     );
     let rows: Vec<&str> = lines.collect();
     assert!(rows.len() >= 190, "{} rows", rows.len());

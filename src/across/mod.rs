@@ -12,6 +12,7 @@
 //! files ([`crate::finding::Operand::file`] names the other one).
 
 pub mod identity;
+pub mod stats;
 pub mod store;
 
 pub use identity::{identify, normalize_issuer, Identity, Source};

@@ -12,7 +12,7 @@
 //!               "checked": 3, "partial": 1, "no_table": 1},
 //!   "files": [
 //!     {"path": "a.txt", "input_format": "text", "encoding": "UTF-8",
-//!      "formats": ["F2019"], "facts": 262,
+//!      "formats": ["F2019"], "facts": 262, "issuer": "淮阴区人民政府办公室", "year": 2020,
 //!      "rules": {"evaluated": 40, "failed": 0, "not_applicable": 0, "not_checkable": 0},
 //!      "status": "partial",
 //!      "coverage": {
@@ -118,6 +118,9 @@ pub fn file_json(r: &FileReport, lang: Lang) -> Value {
         "encoding": r.encoding,
         "formats": r.formats,
         "facts": r.facts,
+        // The normalised issuer and year the rules across reports group the report by.
+        "issuer": r.series.as_deref().and_then(|s| s.identity.issuer.as_deref()),
+        "year": r.series.as_deref().and_then(|s| s.identity.year),
         "rules": r.stats,
         "status": r.coverage.status.name(),
         "coverage": coverage_json(r, lang),

@@ -125,6 +125,8 @@ pub struct ColumnDef {
     pub key: String,
     /// Label as printed (`总计`).
     pub label: String,
+    /// Unit of the column's figures when the form fixes it (`万元`), for cells that print none.
+    pub unit: Option<String>,
 }
 
 /// A row of a table definition.
@@ -147,6 +149,20 @@ pub struct RowDef {
     /// the table (第（八）项 行政事业性收费 has no 处理决定数量): its figures go to these, in order,
     /// never to a neighbour's column.
     pub columns: Option<Vec<usize>>,
+    /// Unit of the row's figures when the form fixes it, for cells that print none.
+    pub unit: Option<String>,
+}
+
+/// A figure comparable across forms (`gouji extract`'s `concept` column): one concept key, the
+/// same in every pack that has the figure, and the expression giving it in this table.
+#[derive(Debug, Clone)]
+pub struct ConceptDef {
+    /// Concept key (`applications.received`).
+    pub key: String,
+    /// The figure: a full fact name (`apply.new[total]`), or a sum of them.
+    pub expr: Expr,
+    /// The expression as written.
+    pub source: String,
 }
 
 /// A computed fact (per column).
@@ -184,6 +200,10 @@ pub struct TableDef {
     pub rows: Vec<RowDef>,
     /// Computed facts.
     pub virtuals: Vec<VirtualDef>,
+    /// Unit of the table's figures when the form fixes it (`件`), for cells that print none.
+    pub unit: Option<String>,
+    /// Figures comparable across forms.
+    pub concepts: Vec<ConceptDef>,
     /// 1-based line of the table's `id` in its pack file.
     pub line: usize,
 }
@@ -192,6 +212,17 @@ impl TableDef {
     /// Column by key.
     pub fn column(&self, key: &str) -> Option<&ColumnDef> {
         self.columns.iter().find(|c| c.key == key)
+    }
+
+    /// The unit the form fixes for a fact of this table (row, then column, then table), when
+    /// any.
+    pub fn unit_of(&self, row: &str, column: &str) -> Option<&str> {
+        self.rows
+            .iter()
+            .find(|r| r.key == row)
+            .and_then(|r| r.unit.as_deref())
+            .or_else(|| self.column(column).and_then(|c| c.unit.as_deref()))
+            .or(self.unit.as_deref())
     }
 }
 
@@ -818,6 +849,7 @@ fn validate_table(p: &mut Problems, t: &RawTable) -> TableDef {
         .map(|c| ColumnDef {
             key: c.key.get_ref().clone(),
             label: c.label.clone(),
+            unit: c.unit.clone(),
         })
         .collect();
     let mut seen = HashSet::new();
@@ -833,6 +865,7 @@ fn validate_table(p: &mut Problems, t: &RawTable) -> TableDef {
         columns.push(ColumnDef {
             key: String::new(),
             label: String::new(),
+            unit: None,
         });
     }
     let mut def = TableDef {
@@ -846,6 +879,8 @@ fn validate_table(p: &mut Problems, t: &RawTable) -> TableDef {
         columns,
         rows: Vec::new(),
         virtuals: Vec::new(),
+        unit: t.unit.clone(),
+        concepts: Vec::new(),
         line: p.line_of(t.id.span().start),
     };
     add_rows(p, &mut def, &t.rows);
@@ -865,7 +900,47 @@ fn validate_table(p: &mut Problems, t: &RawTable) -> TableDef {
             });
         }
     }
+    add_concepts(p, &mut def, &t.concepts);
     def
+}
+
+/// Compile a table's `[[table.concept]]` entries: a key of lowercase ASCII words joined by `.`
+/// or `_`, unique in the table, and an expression over full fact names of this report.
+fn add_concepts(p: &mut Problems, def: &mut TableDef, raw: &[super::raw::RawConcept]) {
+    for c in raw {
+        let key = c.key.get_ref();
+        let well_formed = !key.is_empty()
+            && key.split('.').all(|w| {
+                !w.is_empty()
+                    && w.chars()
+                        .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
+            });
+        if !well_formed {
+            p.push(
+                c.key.span(),
+                format!("concept key `{key}`: lowercase ASCII words joined by `.`"),
+            );
+        }
+        if def.concepts.iter().any(|d| &d.key == key) {
+            p.push(c.key.span(), format!("duplicate concept `{key}`"));
+        }
+        let Some(e) = parse_expr(p, &c.expr) else {
+            continue;
+        };
+        if uses_prev(&e) {
+            p.push(
+                c.expr.span(),
+                "a concept reads this report only (no `prev.`)",
+            );
+            continue;
+        }
+        check_names(p, &c.expr, &e, def, ForEach::Once, false);
+        def.concepts.push(ConceptDef {
+            key: key.clone(),
+            expr: e,
+            source: c.expr.get_ref().trim().to_string(),
+        });
+    }
 }
 
 /// Append `raw` rows to `def` (row keys unique, `after` naming a row above).
@@ -920,6 +995,7 @@ fn add_rows(p: &mut Problems, def: &mut TableDef, raw: &[RawRow]) {
             unlabeled: r.unlabeled,
             optional: r.optional,
             columns,
+            unit: r.unit.clone(),
         });
     }
 }

@@ -70,6 +70,17 @@ pub(crate) struct RawTable {
     pub(crate) rows: Vec<RawRow>,
     #[serde(default, rename = "virtual")]
     pub(crate) virtuals: Vec<RawVirtual>,
+    #[serde(default)]
+    pub(crate) unit: Option<String>,
+    #[serde(default, rename = "concept")]
+    pub(crate) concepts: Vec<RawConcept>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawConcept {
+    pub(crate) key: Spanned<String>,
+    pub(crate) expr: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,6 +88,8 @@ pub(crate) struct RawTable {
 pub(crate) struct RawColumn {
     pub(crate) key: Spanned<String>,
     pub(crate) label: String,
+    #[serde(default)]
+    pub(crate) unit: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -95,6 +108,8 @@ pub(crate) struct RawRow {
     pub(crate) optional: bool,
     #[serde(default)]
     pub(crate) columns: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub(crate) unit: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
