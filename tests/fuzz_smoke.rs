@@ -113,6 +113,10 @@ fn unzip_part(zip_bytes: &[u8], part: &str) -> Vec<u8> {
 }
 
 fn run_target(name: &str, target: fn(&[u8]), seeds: &[Vec<u8>], n: usize, rng: &mut Rng) {
+    // Seeds as they are first: some are crashes a fuzzing campaign found, kept as regressions.
+    for seed in seeds {
+        target(seed);
+    }
     for i in 0..n {
         let input = mutate(rng, &seeds[i % seeds.len()]);
         eprint!("\r{name} {i}   ");
@@ -132,9 +136,15 @@ fn smoke_child() {
         read("local/fj_simple.txt"),
     ];
     run_target("text", gouji::fuzz::text, &texts, DOC_INPUTS, &mut rng);
-    let htmls: Vec<Vec<u8>> = walk_ext("html").into_iter().take(3).collect();
+    let mut htmls: Vec<Vec<u8>> = walk_ext("html").into_iter().take(3).collect();
+    htmls.push(read(
+        "hostile/html-fuzz-timeout-5e0fdfa8-cell-span-tokens.html",
+    ));
     run_target("html", gouji::fuzz::html, &htmls, DOC_INPUTS, &mut rng);
-    let mut xlsx = vec![read("hostile/xlsx-fuzz-crash-43890789-sheet1-input.bin")];
+    let mut xlsx = vec![
+        read("hostile/xlsx-fuzz-crash-43890789-sheet1-input.bin"),
+        read("hostile/xlsx-fuzz-crash-32bf5b78-lowercase-merge-ref.bin"),
+    ];
     for f in walk_ext("xlsx").into_iter().take(2) {
         let mut sheet = vec![1u8];
         sheet.extend(unzip_part(&f, "xl/worksheets/sheet1.xml"));

@@ -34,10 +34,15 @@ pub fn parse_ref(s: &str) -> Option<(u64, Option<u64>)> {
     let mut col: u64 = 0;
     let mut letters = 0;
     while let Some(&c) = b.get(i) {
-        if !c.is_ascii_alphabetic() {
+        if c.is_ascii_lowercase() {
+            // calamine's reference parser subtracts `b'A'` from lowercase letters too and
+            // overflows (a fuzz input with a merge `Ac1:C1`); Excel writes upper case only.
+            return None;
+        }
+        if !c.is_ascii_uppercase() {
             break;
         }
-        col = col * 26 + u64::from(c.to_ascii_uppercase() - b'A') + 1;
+        col = col * 26 + u64::from(c - b'A') + 1;
         letters += 1;
         if col > MAX_COL {
             return None;
@@ -316,6 +321,11 @@ mod tests {
         assert_eq!(parse_ref("$C$107"), Some((107, Some(3))));
         assert_eq!(parse_ref("XFD1048576"), Some((1_048_576, Some(16_384))));
         assert_eq!(parse_ref("XFE1"), None);
+        assert_eq!(
+            parse_ref("Ac1"),
+            None,
+            "lower case letters overflow calamine"
+        );
         assert_eq!(parse_ref("A1048577"), None);
         assert_eq!(parse_ref("ZZZZZZZZZZZZZZ1"), None);
         assert_eq!(parse_ref("A99999999999"), None);
