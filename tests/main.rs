@@ -15,4 +15,5 @@ mod outputs;
 mod prose;
 mod rule_fixtures;
 mod support;
+mod words;
 mod xformat;

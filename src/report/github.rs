@@ -52,6 +52,13 @@ fn command(s: Severity) -> &'static str {
 fn message(f: &Finding, lang: Lang) -> String {
     let scope = scope_text(f);
     let mut m = f.message(lang).to_string();
+    // A rendered document has no lines of its own: the message starts with the cell.
+    if let Some(place) = f.place() {
+        m = match lang {
+            Lang::Zh => format!("{place}：{m}"),
+            Lang::En => format!("{place}: {m}"),
+        };
+    }
     if !scope.is_empty() {
         match lang {
             Lang::Zh => m.push_str(&format!("（{scope}）")),
@@ -61,9 +68,10 @@ fn message(f: &Finding, lang: Lang) -> String {
     m.push('\n');
     m.push_str(&f.arithmetic(lang));
     for o in &f.operands {
-        let mut place = match &o.locator {
-            Some(l) => l.clone(),
-            None => format!("line {}, column {}", o.position.line, o.position.column),
+        let mut place = match (crate::finding::place(&o.cell, &o.locator), lang) {
+            (Some(p), _) => p,
+            (None, Lang::En) => format!("line {}, column {}", o.position.line, o.position.column),
+            (None, Lang::Zh) => format!("第{}行第{}列", o.position.line, o.position.column),
         };
         if let Some(file) = &o.file {
             place = format!("{file}, {place}");
@@ -99,12 +107,16 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
             )?;
         }
         for f in &rep.findings {
+            // A rendered document (DOCX, XLSX, PDF) has no lines GitHub could show: the
+            // annotation is file-level and its message names the cell.
+            let at = match f.place() {
+                Some(_) => String::new(),
+                None => format!(",line={},col={}", f.position.line, f.position.column),
+            };
             writeln!(
                 out,
-                "::{} file={file},line={},col={},title={}::{}",
+                "::{} file={file}{at},title={}::{}",
                 command(f.severity),
-                f.position.line,
-                f.position.column,
                 escape_property(&format!("{} ({})", f.rule, f.rule_name)),
                 escape_data(&message(f, opts.lang))
             )?;

@@ -93,6 +93,8 @@ struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     source: &'a CharColumns,
     lang: Lang,
+    /// The suggestion was said once before the findings (it explains several of them).
+    shared: bool,
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -163,8 +165,11 @@ impl Diagnostic for FindingDiagnostic<'_> {
             ));
         }
         if let Some(s) = &self.finding.suggestion {
-            text.push('\n');
-            text.push_str(&s.text(self.lang));
+            // A suggestion said once before the findings is in the headline already.
+            if !self.shared {
+                text.push('\n');
+                text.push_str(&s.text(self.lang));
+            }
         }
         Some(Box::new(text))
     }
@@ -190,7 +195,9 @@ impl Diagnostic for FindingDiagnostic<'_> {
                 }
                 let value = o.shown(self.lang);
                 let mut text = format!("{label} = {value}");
-                if let Some(loc) = &o.locator {
+                // The headline names the first cell already; the others get the document's
+                // own address.
+                if let Some(loc) = o.locator.as_ref().filter(|_| i > 0 || fd.place().is_none()) {
                     text.push_str(&format!(" [{loc}]"));
                 }
                 if let Some(sg) = &fd.suggestion {
@@ -218,17 +225,24 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 }
 
-/// Render findings of every file.
-pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+fn handler(opts: &RenderOptions) -> GraphicalReportHandler {
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let graphical = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_width(opts.width)
         .with_context_lines(1)
-        .with_links(false);
+        .with_links(false)
+}
+
+/// Render findings of every file.
+pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let graphical = handler(opts);
+    // A finding in a rendered document (DOCX, XLSX, PDF) is headed by the form's table, row and
+    // column with the document's own address, not by a line of gouji's text rendering.
+    let placed = handler(opts).without_primary_span_start();
     for rep in reports {
         if let Some(line) = rep.coverage.line(opts.lang) {
             writeln!(out, "{}: {}\n", super::escape_name(&rep.path), line)?;
@@ -237,15 +251,33 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
         if rep.findings.is_empty() {
             continue;
         }
-        let source = CharColumns::new(super::escape_name(&rep.path), view.clone());
+        let path = super::escape_name(&rep.path);
+        // One cell that explains several failures is said once, before them.
+        let shared = crate::finding::shared_suggestions(&rep.findings);
+        for (s, n) in &shared {
+            writeln!(out, "{path}: {}\n", s.shared_text(*n, opts.lang))?;
+        }
+        let source = CharColumns::new(path.clone(), view.clone());
         for finding in &rep.findings {
+            let named;
+            let (handler, src) = match finding.place() {
+                Some(place) => {
+                    named = CharColumns::new(format!("{path} · {place}"), view.clone());
+                    (&placed, &named)
+                }
+                None => (&graphical, &source),
+            };
             let diag = FindingDiagnostic {
                 finding,
-                source: &source,
+                source: src,
                 lang: opts.lang,
+                shared: finding
+                    .suggestion
+                    .as_ref()
+                    .is_some_and(|s| shared.iter().any(|(t, _)| *t == s)),
             };
             let mut buf = String::new();
-            let res = graphical.render_report(&mut buf, &diag);
+            let res = handler.render_report(&mut buf, &diag);
             if res.is_err() {
                 buf = format!(
                     "{}: {}: {}\n",
