@@ -233,3 +233,254 @@ fn html_marks_the_suspect_cell_with_its_proposed_value() {
         "headings in Chinese"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Chinese throughout: with LANG=zh_CN.UTF-8 nothing a user reads is an English sentence.
+
+use assert_cmd::Command;
+
+fn gouji_zh() -> Command {
+    let mut c = Command::cargo_bin("gouji").expect("gouji binary");
+    c.env_remove("GOUJI_FORMAT")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "zh_CN.UTF-8");
+    c
+}
+
+/// Words that may appear in Chinese output: names of formats, tools, platforms and of gouji
+/// itself (lower case).
+const ALLOWED: &[&str] = &[
+    "gouji",
+    "docx",
+    "xlsx",
+    "pdf",
+    "html",
+    "htm",
+    "txt",
+    "md",
+    "json",
+    "sarif",
+    "junit",
+    "csv",
+    "zip",
+    "xls",
+    "doc",
+    "wps",
+    "word",
+    "utf",
+    "gbk",
+    "nul",
+    "eocd",
+    "pdftotext",
+    "poppler",
+    "utils",
+    "data",
+    "brew",
+    "install",
+    "apt",
+    "get",
+    "macos",
+    "windows",
+    "debian",
+    "ubuntu",
+    "bin",
+    "path",
+    "libreoffice",
+    "soffice",
+    "git",
+    "toml",
+    "prev",
+];
+
+/// English words in `text` outside the allowed names: maximal runs of ASCII letters (a word
+/// joined to digits, `-`, `_`, `.`, `/` or `[` is an id, a file name or an expression, and
+/// stays; an upper-case word is an acronym or an id). Returns each offending line with its
+/// words.
+fn english_words(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in text.lines() {
+        let mut words = Vec::new();
+        for token in line.split(|c: char| !c.is_ascii() || c.is_ascii_whitespace()) {
+            let t = token.trim_matches(|c: char| {
+                matches!(
+                    c,
+                    '(' | ')' | ',' | ';' | ':' | '!' | '?' | '"' | '\'' | '`' | '<' | '>'
+                )
+            });
+            let t = t.strip_suffix('.').unwrap_or(t);
+            // Upper-case words are acronyms and ids (PDF, LED in a report, the PROSE pack).
+            if t.len() < 3
+                || !t.chars().all(|c| c.is_ascii_alphabetic())
+                || t.chars().all(|c| c.is_ascii_uppercase())
+            {
+                continue;
+            }
+            if !ALLOWED.contains(&t.to_ascii_lowercase().as_str()) {
+                words.push(t.to_string());
+            }
+        }
+        if !words.is_empty() {
+            found.push(format!("{words:?} in: {line}"));
+        }
+    }
+    found
+}
+
+/// The text a reader of an HTML page sees: no style, script or markup; tooltips kept.
+fn page_text(html: &str) -> String {
+    let mut s = html.to_string();
+    for (open, close) in [("<style", "</style>"), ("<script", "</script>")] {
+        while let Some(a) = s.find(open) {
+            let b = s[a..].find(close).map_or(s.len(), |b| a + b + close.len());
+            s.replace_range(a..b, "");
+        }
+    }
+    let mut out = String::new();
+    let mut rest = s.as_str();
+    while let Some(a) = rest.find('<') {
+        out.push_str(&rest[..a]);
+        let b = rest[a..].find('>').map_or(rest.len(), |b| a + b + 1);
+        let tag = &rest[a..b];
+        if let Some(t) = tag.split("title=\"").nth(1) {
+            out.push('\n');
+            out.push_str(t.split('"').next().unwrap_or_default());
+            out.push('\n');
+        }
+        rest = &rest[b..];
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn chinese_mode_says_nothing_in_english() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut files: Vec<std::path::PathBuf> = [
+        "formats/seed_000.txt",
+        "formats/seed_001.txt",
+        "formats/seed_002.txt",
+    ]
+    .iter()
+    .map(|r| crate::support::fixture(r))
+    .collect();
+    for f in [Format::Docx, Format::Pdf] {
+        let report = broken(&f2021(registry()), "（一）予以公开", 3, "1290");
+        let path = dir.path().join(report.file_name(f));
+        std::fs::write(&path, report.write(f)).expect("write");
+        files.push(path);
+    }
+    let damaged = dir.path().join("damaged.docx");
+    std::fs::write(&damaged, b"PK\x03\x04 not a package").expect("write");
+    let binary = dir.path().join("binary.txt");
+    std::fs::write(&binary, b"abc\x00\x01\x02def").expect("write");
+    let missing = dir.path().join("missing.txt");
+    files.extend([damaged, binary, missing]);
+
+    let mut said = Vec::new();
+    for format in ["human", "plain", "html"] {
+        let out = gouji_zh()
+            .args([
+                "check",
+                "--no-config",
+                "--fail-on",
+                "never",
+                "--format",
+                format,
+            ])
+            .args(&files)
+            .output()
+            .expect("run gouji check");
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(stdout.contains("F2021-T3-ROW"), "{format}: {stdout}");
+        let text = if format == "html" {
+            page_text(&stdout)
+        } else {
+            stdout
+        };
+        said.push((format!("check --format {format}"), text));
+        said.push((format!("check --format {format} (stderr)"), stderr));
+    }
+    let rules = gouji_zh().arg("rules").output().expect("run gouji rules");
+    let rules = String::from_utf8_lossy(&rules.stdout).to_string();
+    let ids: Vec<String> = rules
+        .lines()
+        .filter_map(|l| l.strip_prefix("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_string)
+        .collect();
+    assert!(ids.len() > 80, "{rules}");
+    said.push(("rules".into(), rules));
+    for id in &ids {
+        let out = gouji_zh()
+            .args(["explain", id])
+            .output()
+            .expect("run gouji explain");
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        // The relation is written in the pack's own expression language (fact names), not prose.
+        let prose: String = text
+            .split("\n## ")
+            .filter(|section| !section.starts_with("关系式"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        said.push((format!("explain {id}"), prose));
+    }
+
+    let mut english = Vec::new();
+    for (what, text) in &said {
+        for line in english_words(text) {
+            english.push(format!("{what}: {line}"));
+        }
+    }
+    assert!(
+        english.is_empty(),
+        "English in Chinese mode:\n{}",
+        english.join("\n")
+    );
+}
+
+#[test]
+fn english_words_are_found_and_names_are_not() {
+    assert!(english_words("gouji: a.docx: 表三 F2021-T3-ROW(row-total) 1290 PDF").is_empty());
+    assert!(english_words("apply.new[total] == sum(apply.way.*)").is_empty());
+    assert_eq!(english_words("无法读取：invalid Zip archive").len(), 1);
+    assert_eq!(english_words("  help: 1 + 2").len(), 1);
+}
+
+#[test]
+fn prose_against_table_names_both_figures_in_the_users_language() {
+    // Seed 000: the 2015 report's prose says 88 responses, its table 80.
+    let path = crate::support::fixture("formats/seed_000.txt");
+    let bytes = std::fs::read(&path).expect("fixture");
+    let doc = read_bytes("seed_000.txt", &bytes, &path).expect("readable");
+    let checked = check_document(&doc, registry(), &AllRules);
+    let f = checked
+        .findings
+        .iter()
+        .find(|f| f.rule == "PROSE-TABLE")
+        .expect("a PROSE-TABLE finding");
+    assert_eq!(
+        f.arithmetic(Lang::Zh),
+        "回应公众关注热点和重大舆情 88次（正文），政府信息公开情况统计表「回应公众关注热点或重大舆情数（不同方式回应同一热点或舆情计1次）」 80"
+    );
+    assert_eq!(
+        f.arithmetic(Lang::En),
+        "the text says 回应公众关注热点和重大舆情 88次, the table's 政府信息公开情况统计表「回应公众关注热点或重大舆情数（不同方式回应同一热点或舆情计1次）」 says 80"
+    );
+    // The table figure's operand names its cell the same way.
+    let table = f
+        .operands
+        .iter()
+        .find(|o| o.key != "prose")
+        .expect("table operand");
+    assert_eq!(
+        table.cell.as_deref(),
+        Some("政府信息公开情况统计表「回应公众关注热点或重大舆情数（不同方式回应同一热点或舆情计1次）」")
+    );
+}

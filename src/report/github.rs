@@ -145,23 +145,34 @@ pub fn summary_markdown(reports: &[FileReport], opts: &RenderOptions) -> String 
     md.push_str(&s.sentence(opts.lang, "**"));
     md.push_str(if en { ".\n\n" } else { "。\n\n" });
     if let Some(b) = &opts.baseline {
-        md.push_str(&format!(
-            "Baseline `{}`: {} accepted, {} stale.\n\n",
-            cell(&b.file),
-            b.suppressed,
-            b.stale.len()
-        ));
+        md.push_str(&if en {
+            format!(
+                "Baseline `{}`: {} accepted, {} stale.\n\n",
+                cell(&b.file),
+                b.suppressed,
+                b.stale.len()
+            )
+        } else {
+            format!(
+                "基线 `{}`：已接受 {} 条，{} 条已过时。\n\n",
+                cell(&b.file),
+                b.suppressed,
+                b.stale.len()
+            )
+        });
     }
     let rows: Vec<String> = reports
         .iter()
         .flat_map(|r| {
             r.findings.iter().map(move |f| {
+                let at = match f.place() {
+                    Some(place) => format!("{} · {place}", r.path),
+                    None => format!("{}:{}:{}", r.path, f.position.line, f.position.column),
+                };
                 format!(
-                    "| {}:{}:{} | {} | `{}` | {} | {} |\n",
-                    cell(&r.path),
-                    f.position.line,
-                    f.position.column,
-                    f.severity.name(),
+                    "| {} | {} | `{}` | {} | {} |\n",
+                    cell(&at),
+                    f.severity.label(opts.lang),
                     f.rule,
                     cell(&format!("{} ({})", f.message(opts.lang), scope_text(f))),
                     cell(&f.arithmetic(opts.lang))

@@ -113,7 +113,12 @@ fn detail(id: &str, f: &Finding, w: &Words, lang: Lang) -> String {
                 .map(|p| format!("{}:", escape(p)))
                 .unwrap_or_default(),
             escape(&at),
-            escape(&o.key)
+            // A prose figure has no fact name: say where it is printed.
+            match (o.key.as_str(), lang) {
+                ("prose", Lang::Zh) => "正文".to_string(),
+                ("prose", Lang::En) => "text".to_string(),
+                (key, _) => escape(key),
+            }
         );
     }
     s.push_str("</ul>");
@@ -376,6 +381,16 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
     }
     body.push_str("</main>\n");
     let (head, tail) = TEMPLATE.split_once(BODY_MARKER).unwrap_or((TEMPLATE, ""));
+    // The template is written in Chinese; an English page says so and is titled in English.
+    let head = match opts.lang {
+        Lang::Zh => head.to_string(),
+        Lang::En => head
+            .replace("<html lang=\"zh\">", "<html lang=\"en\">")
+            .replace(
+                "<title>gouji 检查报告</title>",
+                "<title>gouji report</title>",
+            ),
+    };
     out.write_all(head.as_bytes())?;
     out.write_all(body.as_bytes())?;
     out.write_all(tail.as_bytes())
@@ -391,6 +406,12 @@ mod tests {
             escape("<a href='x'>&\""),
             "&lt;a href=&#39;x&#39;&gt;&amp;&quot;"
         );
+    }
+
+    #[test]
+    fn template_is_titled_for_each_language() {
+        assert!(TEMPLATE.contains("<html lang=\"zh\">"));
+        assert!(TEMPLATE.contains("<title>gouji 检查报告</title>"));
     }
 
     #[test]

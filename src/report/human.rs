@@ -225,6 +225,39 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 }
 
+/// miette labels the help text `help: `; in Chinese it is `说明：`, which takes the same six
+/// columns, so the help's continuation lines stay aligned. Only a label at the start of a line
+/// (after indentation and colour codes) is replaced, never report text.
+fn help_in_chinese(buf: &str) -> String {
+    let mut out = String::with_capacity(buf.len());
+    for line in buf.split_inclusive('\n') {
+        let mut i = 0;
+        let bytes = line.as_bytes();
+        loop {
+            match bytes.get(i) {
+                Some(b' ') => i += 1,
+                Some(0x1b) => {
+                    // Skip one colour code: ESC [ … m.
+                    match line[i..].find('m') {
+                        Some(end) => i += end + 1,
+                        None => break,
+                    }
+                }
+                _ => break,
+            }
+        }
+        match line[i..].strip_prefix("help: ") {
+            Some(rest) => {
+                out.push_str(&line[..i]);
+                out.push_str("说明：");
+                out.push_str(rest);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
 fn handler(opts: &RenderOptions) -> GraphicalReportHandler {
     let theme = if opts.color {
         GraphicalTheme::unicode()
@@ -286,9 +319,34 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
                     finding.message(opts.lang)
                 );
             }
+            if opts.lang == Lang::Zh {
+                buf = help_in_chinese(&buf);
+            }
             out.write_all(buf.as_bytes())?;
             writeln!(out)?;
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::help_in_chinese;
+
+    #[test]
+    fn the_help_label_is_chinese_and_keeps_its_width() {
+        let plain = "  × 不等\n  help: 1 + 2 = 3，但总计为 4\n        见上\n";
+        assert_eq!(
+            help_in_chinese(plain),
+            "  × 不等\n  说明：1 + 2 = 3，但总计为 4\n        见上\n"
+        );
+        let coloured = "\u{1b}[36m  help: \u{1b}[0m7 > 0\n";
+        assert_eq!(
+            help_in_chinese(coloured),
+            "\u{1b}[36m  说明：\u{1b}[0m7 > 0\n"
+        );
+        // Report text quoted in a snippet is left alone.
+        let quoted = " 25 │ help: 12\n";
+        assert_eq!(help_in_chinese(quoted), quoted);
+    }
 }
