@@ -122,7 +122,8 @@ pub fn error_zh(en: &str) -> String {
         );
     }
     if let Some((format, reason)) = split(en, " file is too large to read: ") {
-        return format!("{format} 文件过大，无法读取：{}", phrases(&reason));
+        let format = if format == "text" { "文本" } else { &format };
+        return format!("{format}文件过大，无法读取：{}", budget_zh(&reason));
     }
     if let Some((format, hint)) = split(en, " files are not supported: ") {
         return format!("不能直接读取 {} 文件：{}", phrases(&format), phrases(&hint));
@@ -141,6 +142,35 @@ pub fn error_zh(en: &str) -> String {
     phrases(en)
 }
 
+/// A reader's budget in Chinese (`more than 1000000 lines (1100000); not a report`).
+fn budget_zh(reason: &str) -> String {
+    let (head, tail) = reason.split_once("; ").unwrap_or((reason, ""));
+    let tail = match tail {
+        "" => String::new(),
+        "not a report" => "；不是报告".to_string(),
+        other => format!("；{other}"),
+    };
+    let Some(rest) = head.strip_prefix("more than ") else {
+        return error_zh(reason);
+    };
+    let Some((limit, what)) = rest.split_once(' ') else {
+        return error_zh(reason);
+    };
+    if let Some(n) = what
+        .strip_prefix("lines (")
+        .and_then(|w| w.strip_suffix(')'))
+    {
+        return format!("超过 {limit} 行（共 {n} 行）{tail}");
+    }
+    if let Some(n) = what
+        .strip_prefix("table cells (")
+        .and_then(|w| w.strip_suffix(" `|` separators)"))
+    {
+        return format!("超过 {limit} 个表格单元格（共 {n} 个 `|` 分隔符）{tail}");
+    }
+    error_zh(reason)
+}
+
 #[cfg(test)]
 mod tests {
     use super::error_zh;
@@ -152,6 +182,12 @@ mod tests {
                 "DOCX file is damaged or unsupported: invalid Zip archive: Could not find EOCD"
             ),
             "DOCX 文件已损坏或不受支持：不是有效的 zip 压缩包：找不到目录结尾记录（EOCD）"
+        );
+        assert_eq!(
+            error_zh(
+                "text file is too large to read: more than 1000000 lines (1100000); not a report"
+            ),
+            "文本文件过大，无法读取：超过 1000000 行（共 1100000 行）；不是报告"
         );
         assert_eq!(
             error_zh("not a report: looks like binary data (NUL bytes)"),
