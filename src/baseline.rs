@@ -326,6 +326,7 @@ mod tests {
             span: 0..1,
             position: LineCol { line, column: 1 },
             locator: None,
+            cell: None,
             relation: Relation {
                 left: term(1),
                 op: CmpOp::Eq,
@@ -343,6 +344,7 @@ mod tests {
                     span: 0..1,
                     position: LineCol { line, column: 1 },
                     locator: None,
+                    cell: None,
                     side: Side::Left,
                     file: None,
                 })

@@ -1533,13 +1533,17 @@ pub fn explain(args: ExplainArgs) -> ExitCode {
         };
         writeln!(
             out,
-            "{} ({}) — {}\n{} · {} · {}\n\n## {h_what}\n{}\n\n## {h_why}\n{}\n\n## {h_ex}\n{}\n\n## {h_rel}\n{}{}\n\n## {h_ref}\n{}\n({}:{})",
+            "{} ({}) — {}\n{} · {}{}\n\n## {h_what}\n{}\n\n## {h_why}\n{}\n\n## {h_ex}\n{}\n\n## {h_rel}\n{}{}\n\n## {h_ref}\n{}\n({}:{})",
             rule.id,
             rule.name,
             if en { &rule.message_en } else { &rule.message_zh },
             rule.severity.label(lang),
             pack.name,
-            table,
+            if table.is_empty() {
+                String::new()
+            } else {
+                format!(" · {table}")
+            },
             if in_lang {
                 what.trim().to_string()
             } else {
@@ -1547,10 +1551,10 @@ pub fn explain(args: ExplainArgs) -> ExitCode {
             },
             why.trim(),
             example.trim(),
-            if rule.engine && !en {
-                "（由程序判断）读到了报告中的哪些内容"
-            } else {
-                rule.expr_text.as_str()
+            match (rule.prose, en) {
+                (_, false) if rule.engine => "（由程序判断）读到了报告中的哪些内容",
+                (Some(k), false) => k.relation_zh(),
+                _ => rule.expr_text.as_str(),
             },
             match rule.for_each {
                 crate::rules::pack::ForEach::Column => if en { "  (for each column)" } else { "（逐列）" },

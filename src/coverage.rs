@@ -49,6 +49,17 @@ impl Status {
         }
     }
 
+    /// Name in the language asked for (`部分检查`…; the output name in English).
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (_, Lang::En) => self.name(),
+            (Status::Checked, Lang::Zh) => "完整检查",
+            (Status::Partial, Lang::Zh) => "部分检查",
+            (Status::NoTable, Lang::Zh) => "未检查统计表",
+            (Status::Unreadable, Lang::Zh) => "无法读取",
+        }
+    }
+
     /// True for a file with nothing checkable in it (`no-table` or `unreadable`).
     pub fn nothing_checked(self) -> bool {
         matches!(self, Status::NoTable | Status::Unreadable)
@@ -686,6 +697,7 @@ fn engine_finding(
         position: doc.line_col(span.start),
         span,
         locator: None,
+        cell: None,
         operands: Vec::new(),
         suggestion: None,
     }
@@ -746,6 +758,7 @@ fn year_findings(doc: &Document, facts: &Facts, rule: &Rule, registry: &Registry
             scope: None,
             position: doc.line_col(span.start),
             locator: None,
+            cell: None,
             relation: Relation {
                 left: Term {
                     arithmetic: year.to_string(),

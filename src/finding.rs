@@ -27,6 +27,8 @@ pub struct Operand {
     pub position: LineCol,
     /// Locator in the original document, when the view is a rendering.
     pub locator: Option<String>,
+    /// The cell as the form names it (`表三「予以公开」行「自然人」列`), for a table figure.
+    pub cell: Option<String>,
     /// Which side of the relation it is on.
     pub side: Side,
     /// The other report a figure of a rule across reports was read from (its path as given);
@@ -108,6 +110,8 @@ pub struct Finding {
     pub position: LineCol,
     /// Locator of the primary span.
     pub locator: Option<String>,
+    /// The primary cell as the form names it (`表三「予以公开」行「自然人」列`), for a table figure.
+    pub cell: Option<String>,
     /// The relation with values.
     pub relation: Relation,
     /// Every number involved.
@@ -208,6 +212,10 @@ pub struct Candidate {
     pub span: Span,
     /// Where it is.
     pub position: LineCol,
+    /// The cell as the form names it (`表三「予以公开」行「自然人」列`).
+    pub cell: Option<String>,
+    /// Locator in the original document (`第2张表 第6行 第4列`), when the view is a rendering.
+    pub locator: Option<String>,
     /// Value printed.
     pub current: Decimal,
     /// Value that would satisfy every identity.
@@ -235,15 +243,22 @@ impl Candidate {
                 Lang::En => format!(" ({})", notes.join("; ")),
             }
         };
-        match lang {
-            Lang::Zh => format!(
-                "第{}行「{}」{} → {}{notes}",
-                self.position.line, self.label, self.current, self.proposed
-            ),
-            Lang::En => format!(
-                "line {}: {} {} → {}{notes}",
-                self.position.line, self.label, self.current, self.proposed
-            ),
+        format!(
+            "{} {} → {}{notes}",
+            self.place(lang),
+            self.current,
+            self.proposed
+        )
+    }
+
+    /// Where the cell is: in a rendered document (DOCX, XLSX, PDF) as the form names it with the
+    /// document's own address after it (`表三「予以公开」行「自然人」列（第2张表 第6行 第4列）`);
+    /// in a text view by its line (`第37行「予以公开 · 自然人」`).
+    pub fn place(&self, lang: Lang) -> String {
+        match (place(&self.cell, &self.locator), lang) {
+            (Some(p), _) => p,
+            (None, Lang::Zh) => format!("第{}行「{}」", self.position.line, self.label),
+            (None, Lang::En) => format!("line {}: {}", self.position.line, self.label),
         }
     }
 }
@@ -288,17 +303,15 @@ impl Suggestion {
                 let kind = c.kind.map(|k| k.text(lang));
                 match lang {
                     Lang::Zh => format!(
-                        "第{}行「{}」可能应为 {}，而不是 {}{}{unsure}",
-                        c.position.line,
-                        c.label,
+                        "{}可能应为 {}，而不是 {}{}{unsure}",
+                        c.place(lang),
                         c.proposed,
                         c.current,
                         kind.map(|k| format!("（{k}）")).unwrap_or_default()
                     ),
                     Lang::En => format!(
-                        "line {}: {} probably {}, not {}{}{unsure}",
-                        c.position.line,
-                        c.label,
+                        "{} probably {}, not {}{}{unsure}",
+                        c.place(lang),
                         c.proposed,
                         c.current,
                         kind.map(|k| format!(" ({k})")).unwrap_or_default()
@@ -339,18 +352,16 @@ impl Suggestion {
                 });
                 match lang {
                     Lang::Zh => format!(
-                        "第{}行「{}」可能应为 {}，而不是 {}（{}改这一格即可使本表所有不成立的等式成立{}{caveat}）",
-                        c.position.line,
-                        c.label,
+                        "{}可能应为 {}，而不是 {}（{}改这一格即可使本表所有不成立的等式成立{}{caveat}）",
+                        c.place(lang),
                         c.proposed,
                         c.current,
                         kind.map(|k| format!("{k}；")).unwrap_or_default(),
                         recovered.unwrap_or_default()
                     ),
                     Lang::En => format!(
-                        "line {}: {} is probably {}, not {} ({}changing this one cell satisfies every failed identity of the table{}{caveat})",
-                        c.position.line,
-                        c.label,
+                        "{} is probably {}, not {} ({}changing this one cell satisfies every failed identity of the table{}{caveat})",
+                        c.place(lang),
                         c.proposed,
                         c.current,
                         kind.map(|k| format!("{k}; ")).unwrap_or_default(),
@@ -383,6 +394,65 @@ impl Suggestion {
                 "no single cell satisfies every failed identity of the table: at least two cells are wrong{caveat}"
             ),
         }
+    }
+}
+
+/// The suggestions of single cells that explain more than one failure, each with the number of
+/// failures it explains, in the order of their first finding. A renderer says each once, before
+/// the failures, instead of repeating it under every one.
+pub fn shared_suggestions(findings: &[Finding]) -> Vec<(&Suggestion, usize)> {
+    let mut out: Vec<(&Suggestion, usize)> = Vec::new();
+    for s in findings.iter().filter_map(|f| f.suggestion.as_ref()) {
+        if s.scope != FixScope::Cell {
+            continue;
+        }
+        match out.iter_mut().find(|(t, _)| *t == s) {
+            Some(e) => e.1 += 1,
+            None => out.push((s, 1)),
+        }
+    }
+    out.retain(|(_, n)| *n > 1);
+    out
+}
+
+impl Suggestion {
+    /// The sentence said once for a cell that explains `n` failures:
+    /// `一格可解释 2 处不成立：表三「…」行「…」列可能应为 12，而不是 21（…）`.
+    pub fn shared_text(&self, n: usize, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!("一格可解释 {n} 处不成立：{}", self.text(lang)),
+            Lang::En => format!("one cell explains {n} failures: {}", self.text(lang)),
+        }
+    }
+
+    /// The short pointer written under each failure a shared suggestion explains.
+    pub fn see_above(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!("见上：{}", self.headline(lang)),
+            Lang::En => format!("see above: {}", self.headline(lang)),
+        }
+    }
+}
+
+/// The cell as the form names it: `表三「予以公开」行「自然人」列`, `表二「规章」`.
+pub fn form_cell(table: &str, row_label: &str, column_label: &str) -> String {
+    match (row_label.is_empty(), column_label.is_empty()) {
+        (false, false) => format!("{table}「{row_label}」行「{column_label}」列"),
+        (false, true) => format!("{table}「{row_label}」"),
+        (true, false) => format!("{table}「{column_label}」列"),
+        (true, true) => table.to_string(),
+    }
+}
+
+/// Where a figure is in a rendered document (DOCX, XLSX, PDF), in the form's words with the
+/// document's own address after it (`表三「予以公开」行「自然人」列（第2张表 第6行 第4列）`);
+/// the address alone for a figure outside the form's tables (`第12段`); `None` for a text view
+/// (no locator), whose address is file:line:col.
+pub fn place(cell: &Option<String>, locator: &Option<String>) -> Option<String> {
+    match (cell, locator) {
+        (Some(c), Some(l)) => Some(format!("{c}（{l}）")),
+        (None, Some(l)) => Some(l.clone()),
+        (_, None) => None,
     }
 }
 
@@ -430,6 +500,13 @@ pub fn digit_slip(current: Decimal, proposed: Decimal) -> Option<Slip> {
 }
 
 impl Finding {
+    /// The headline location in a rendered document (DOCX, XLSX, PDF): the form's table, row
+    /// and column, then the document's own address. `None` for text views (txt, md, html), whose
+    /// headline stays file:line:col.
+    pub fn place(&self) -> Option<String> {
+        place(&self.cell, &self.locator)
+    }
+
     /// Does the finding relate two reports (a rule across reports)?
     pub fn is_across(&self) -> bool {
         self.operands.iter().any(|o| o.file.is_some())
@@ -437,12 +514,43 @@ impl Finding {
 
     /// The arithmetic written out in English (`17 + 1 = 18, but 总计 says 19`).
     pub fn arithmetic_en(&self) -> String {
-        arithmetic(&self.relation, Lang::En)
+        self.arithmetic(Lang::En)
     }
 
     /// The arithmetic written out in Chinese.
     pub fn arithmetic_zh(&self) -> String {
-        arithmetic(&self.relation, Lang::Zh)
+        self.arithmetic(Lang::Zh)
+    }
+
+    /// A prose figure against the table's figure, both named where they are printed:
+    /// `共收到申请 26件（正文），表三「本年新收政府信息公开申请数量」行「总计」列 25`.
+    fn prose_against_table(&self, lang: Lang) -> Option<String> {
+        let r = &self.relation;
+        let [prose, table] = self.operands.as_slice() else {
+            return None;
+        };
+        if r.op != CmpOp::Eq
+            || prose.key != "prose"
+            || prose.side != Side::Left
+            || table.key == "prose"
+            || table.side != Side::Right
+            || r.right.single.is_none()
+        {
+            return None;
+        }
+        let said = r.left.single.as_deref().unwrap_or(&prose.label);
+        let printed = r.left.arithmetic.trim();
+        let printed = if printed.is_empty() {
+            prose.value.to_string()
+        } else {
+            printed.to_string()
+        };
+        let cell = table.cell.as_deref().unwrap_or(&table.label);
+        let value = table.shown(lang);
+        Some(match lang {
+            Lang::Zh => format!("{said} {printed}（正文），{cell} {value}"),
+            Lang::En => format!("the text says {said} {printed}, the table's {cell} says {value}"),
+        })
     }
 
     /// Message in the given language.
@@ -453,9 +561,11 @@ impl Finding {
         }
     }
 
-    /// Arithmetic in the given language.
+    /// Arithmetic in the given language; a prose figure against the table names both figures
+    /// and where each is printed.
     pub fn arithmetic(&self, lang: Lang) -> String {
-        arithmetic(&self.relation, lang)
+        self.prose_against_table(lang)
+            .unwrap_or_else(|| arithmetic(&self.relation, lang))
     }
 }
 

@@ -245,7 +245,7 @@ fn a_changed_carry_over_in_the_real_pair_is_found_in_both_files() {
         .unwrap();
     let text = String::from_utf8_lossy(&plain.stdout);
     assert!(
-        text.contains("putian-emergency-2023.txt:114:1: warning F2021-X-CARRY-TOTAL"),
+        text.contains("putian-emergency-2023.txt:114:1: 警告 F2021-X-CARRY-TOTAL"),
         "{text}"
     );
     assert!(

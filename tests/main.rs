@@ -17,4 +17,5 @@ mod prose;
 mod rule_fixtures;
 mod series_data;
 mod support;
+mod words;
 mod xformat;

@@ -293,7 +293,7 @@ fn plain_is_the_default_off_a_terminal() {
     // Plain: a `path:line:column: severity RULE: message` line, then one line per number with
     // its character column, no drawing characters.
     let (_, out, _) = check_seeds(&[]);
-    assert!(out.contains(": warning F2014-H-TRAIN: "), "{out}");
+    assert!(out.contains(": 警告 F2014-H-TRAIN: "), "{out}");
     assert!(out.contains("    271:1: 接受培训人员数 = 210"), "{out}");
     assert!(!out.contains('╭'), "{out}");
     let (_, out, _) = check_seeds(&["--format", "human"]);
@@ -491,7 +491,11 @@ fn docx_findings_carry_their_table_locator_in_machine_formats() {
     let loc = &result["locations"][0];
     // Lines of gouji's rendering mean nothing in a .docx: a logical location instead.
     assert!(loc["physicalLocation"]["region"].is_null(), "{loc}");
-    assert_eq!(loc["logicalLocations"][0]["name"], "第2张表 第4行 第10列");
+    // The form's own words first, then the document's address.
+    let name = loc["logicalLocations"][0]["name"].as_str().unwrap();
+    assert!(name.starts_with("表三「"), "{name}");
+    assert!(name.contains("行「总计」列"), "{name}");
+    assert!(name.ends_with("（第2张表 第4行 第10列）"), "{name}");
     assert!(result["message"]["text"]
         .as_str()
         .unwrap()

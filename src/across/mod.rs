@@ -556,6 +556,7 @@ fn run_rule(
                     span: k.span(),
                     position: k.position(),
                     locator: k.locator.as_deref().cloned(),
+                    cell: Some(crate::check::form_cell(&def.short, f)),
                     side,
                     file: other.then(|| prev_path.to_string()),
                 });
@@ -565,8 +566,15 @@ fn run_rule(
         let primary = operands
             .iter()
             .find(|o| o.file.is_none())
-            .map(|o| (o.span.clone(), o.position, o.locator.clone()))
-            .unwrap_or((0..0, LineCol { line: 1, column: 1 }, None));
+            .map(|o| {
+                (
+                    o.span.clone(),
+                    o.position,
+                    o.locator.clone(),
+                    o.cell.clone(),
+                )
+            })
+            .unwrap_or((0..0, LineCol { line: 1, column: 1 }, None, None));
         let severity = if exact {
             rule.severity
         } else {
@@ -583,6 +591,7 @@ fn run_rule(
             span: primary.0,
             position: primary.1,
             locator: primary.2,
+            cell: primary.3,
             relation: Relation {
                 left: crate::check::term(&left),
                 op: *op,

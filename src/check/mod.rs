@@ -143,6 +143,7 @@ fn check_inner(
         let located = locate::locate(&tracing, |s| cell_value(owner, s));
         suggest(
             doc,
+            &def.short,
             owner,
             &tracing,
             located,
@@ -224,10 +225,16 @@ fn slip_of(inst: &TableInstance, fact: &Fact, proposed: rust_decimal::Decimal) -
     None
 }
 
+/// A fact's cell as the form names it (`表三「予以公开」行「自然人」列`).
+pub(crate) fn form_cell(short: &str, f: &Fact) -> String {
+    crate::finding::form_cell(short, &f.provenance.row_label, &f.provenance.column_label)
+}
+
 /// Attach what the table's failed identities point at (one cell, a tie set, or "at least two
 /// cells") to its error findings.
 fn suggest(
     doc: &Document,
+    short: &str,
     inst: &TableInstance,
     tracing: &[Evaluation],
     located: locate::Located,
@@ -260,6 +267,8 @@ fn suggest(
                 key: fact.name(),
                 span: fix.span.clone(),
                 position: doc.line_col(fix.span.start),
+                cell: Some(form_cell(short, fact)),
+                locator: fact.provenance.locator.clone(),
                 current,
                 proposed: fix.proposed.normalize(),
                 kind: slip_of(inst, fact, fix.proposed),
@@ -659,6 +668,7 @@ fn finding(
                 span: f.provenance.span.clone(),
                 position: doc.line_col(f.provenance.span.start),
                 locator: f.provenance.locator.clone(),
+                cell: Some(form_cell(&def.short, f)),
                 side,
                 file: None,
             });
@@ -666,8 +676,8 @@ fn finding(
     }
     let primary = operands
         .first()
-        .map(|o| (o.span.clone(), o.locator.clone()))
-        .unwrap_or((0..0, None));
+        .map(|o| (o.span.clone(), o.locator.clone(), o.cell.clone()))
+        .unwrap_or((0..0, None, None));
     Finding {
         rule: rule.id.clone(),
         rule_name: rule.name.clone(),
@@ -679,6 +689,7 @@ fn finding(
         position: doc.line_col(primary.0.start),
         span: primary.0,
         locator: primary.1,
+        cell: primary.2,
         relation: Relation {
             left: term(left),
             op,

@@ -52,6 +52,13 @@ fn command(s: Severity) -> &'static str {
 fn message(f: &Finding, lang: Lang) -> String {
     let scope = scope_text(f);
     let mut m = f.message(lang).to_string();
+    // A rendered document has no lines of its own: the message starts with the cell.
+    if let Some(place) = f.place() {
+        m = match lang {
+            Lang::Zh => format!("{place}：{m}"),
+            Lang::En => format!("{place}: {m}"),
+        };
+    }
     if !scope.is_empty() {
         match lang {
             Lang::Zh => m.push_str(&format!("（{scope}）")),
@@ -61,9 +68,10 @@ fn message(f: &Finding, lang: Lang) -> String {
     m.push('\n');
     m.push_str(&f.arithmetic(lang));
     for o in &f.operands {
-        let mut place = match &o.locator {
-            Some(l) => l.clone(),
-            None => format!("line {}, column {}", o.position.line, o.position.column),
+        let mut place = match (crate::finding::place(&o.cell, &o.locator), lang) {
+            (Some(p), _) => p,
+            (None, Lang::En) => format!("line {}, column {}", o.position.line, o.position.column),
+            (None, Lang::Zh) => format!("第{}行第{}列", o.position.line, o.position.column),
         };
         if let Some(file) = &o.file {
             place = format!("{file}, {place}");
@@ -99,12 +107,16 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
             )?;
         }
         for f in &rep.findings {
+            // A rendered document (DOCX, XLSX, PDF) has no lines GitHub could show: the
+            // annotation is file-level and its message names the cell.
+            let at = match f.place() {
+                Some(_) => String::new(),
+                None => format!(",line={},col={}", f.position.line, f.position.column),
+            };
             writeln!(
                 out,
-                "::{} file={file},line={},col={},title={}::{}",
+                "::{} file={file}{at},title={}::{}",
                 command(f.severity),
-                f.position.line,
-                f.position.column,
                 escape_property(&format!("{} ({})", f.rule, f.rule_name)),
                 escape_data(&message(f, opts.lang))
             )?;
@@ -133,23 +145,34 @@ pub fn summary_markdown(reports: &[FileReport], opts: &RenderOptions) -> String 
     md.push_str(&s.sentence(opts.lang, "**"));
     md.push_str(if en { ".\n\n" } else { "。\n\n" });
     if let Some(b) = &opts.baseline {
-        md.push_str(&format!(
-            "Baseline `{}`: {} accepted, {} stale.\n\n",
-            cell(&b.file),
-            b.suppressed,
-            b.stale.len()
-        ));
+        md.push_str(&if en {
+            format!(
+                "Baseline `{}`: {} accepted, {} stale.\n\n",
+                cell(&b.file),
+                b.suppressed,
+                b.stale.len()
+            )
+        } else {
+            format!(
+                "基线 `{}`：已接受 {} 条，{} 条已过时。\n\n",
+                cell(&b.file),
+                b.suppressed,
+                b.stale.len()
+            )
+        });
     }
     let rows: Vec<String> = reports
         .iter()
         .flat_map(|r| {
             r.findings.iter().map(move |f| {
+                let at = match f.place() {
+                    Some(place) => format!("{} · {place}", r.path),
+                    None => format!("{}:{}:{}", r.path, f.position.line, f.position.column),
+                };
                 format!(
-                    "| {}:{}:{} | {} | `{}` | {} | {} |\n",
-                    cell(&r.path),
-                    f.position.line,
-                    f.position.column,
-                    f.severity.name(),
+                    "| {} | {} | `{}` | {} | {} |\n",
+                    cell(&at),
+                    f.severity.label(opts.lang),
                     f.rule,
                     cell(&format!("{} ({})", f.message(opts.lang), scope_text(f))),
                     cell(&f.arithmetic(opts.lang))

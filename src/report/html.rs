@@ -40,6 +40,11 @@ struct Words {
     findings: &'static str,
     no_findings: &'static str,
     blank: &'static str,
+    formats: &'static str,
+    facts: &'static str,
+    probably: &'static str,
+    suspect: &'static str,
+    candidate: &'static str,
 }
 
 fn words(lang: Lang) -> Words {
@@ -54,6 +59,11 @@ fn words(lang: Lang) -> Words {
             findings: "问题",
             no_findings: "未发现问题",
             blank: "空（按 0 计）",
+            formats: "表式",
+            facts: "读到的数字",
+            probably: "可能应为",
+            suspect: "疑误格",
+            candidate: "候选格",
         },
         Lang::En => Words {
             severity: "Severity",
@@ -65,6 +75,11 @@ fn words(lang: Lang) -> Words {
             findings: "Findings",
             no_findings: "no findings",
             blank: "blank (counted as 0)",
+            formats: "Forms",
+            facts: "Figures read",
+            probably: "probably",
+            suspect: "suspect cell",
+            candidate: "candidate",
         },
     }
 }
@@ -72,10 +87,10 @@ fn words(lang: Lang) -> Words {
 fn detail(id: &str, f: &Finding, w: &Words, lang: Lang) -> String {
     let mut s = format!(
         "<div class=\"details\" id=\"{id}\"><div class=\"detail\"><h3>{} <code>{}</code> {}</h3><p>{}</p><p><strong>{}</strong></p><ul>",
-        escape(f.severity.name()),
+        escape(f.severity.label(lang)),
         escape(&f.rule),
         escape(&f.rule_name),
-        escape(&format!("{} ({})", f.message(lang), scope_text(f))),
+        escape(&message_text(f, lang)),
         escape(&f.arithmetic(lang)),
     );
     for o in &f.operands {
@@ -84,22 +99,26 @@ fn detail(id: &str, f: &Finding, w: &Words, lang: Lang) -> String {
         } else {
             o.value.to_string()
         };
+        // In a rendered document the form's cell and the document's address; in a text view
+        // the line and column.
+        let at = crate::finding::place(&o.cell, &o.locator)
+            .unwrap_or_else(|| format!("{}:{}", o.position.line, o.position.column));
         let _ = write!(
             s,
-            "<li>{} = {} <span class=\"muted\">({}{}:{}{}, <code>{}</code>)</span></li>",
+            "<li>{} = {} <span class=\"muted\">({}{}, <code>{}</code>)</span></li>",
             escape(&o.label),
             escape(&value),
             o.file
                 .as_deref()
                 .map(|p| format!("{}:", escape(p)))
                 .unwrap_or_default(),
-            o.position.line,
-            o.position.column,
-            o.locator
-                .as_deref()
-                .map(|l| format!(", {}", escape(l)))
-                .unwrap_or_default(),
-            escape(&o.key)
+            escape(&at),
+            // A prose figure has no fact name: say where it is printed.
+            match (o.key.as_str(), lang) {
+                ("prose", Lang::Zh) => "正文".to_string(),
+                ("prose", Lang::En) => "text".to_string(),
+                (key, _) => escape(key),
+            }
         );
     }
     s.push_str("</ul>");
@@ -110,18 +129,33 @@ fn detail(id: &str, f: &Finding, w: &Words, lang: Lang) -> String {
     s
 }
 
+/// A finding's message with its scope (`message (table · scope)`), in the language asked for.
+fn message_text(f: &Finding, lang: Lang) -> String {
+    let scope = scope_text(f);
+    match (scope.is_empty(), lang) {
+        (true, _) => f.message(lang).to_string(),
+        (false, Lang::Zh) => format!("{}（{scope}）", f.message(lang)),
+        (false, Lang::En) => format!("{} ({scope})", f.message(lang)),
+    }
+}
+
 /// Finding ids, tooltip lines and the worst severity of one highlighted span.
-/// The last part is the role a suggestion gives the cell (`suspect`, or `candidate` of a tie set).
+/// The last part is the role a suggestion gives the cell (`suspect`, or `candidate` of a tie set)
+/// with the value proposed for it.
 type Mark = (
     Vec<String>,
     Vec<String>,
     crate::rules::Severity,
-    Option<&'static str>,
+    Option<(&'static str, String)>,
 );
 
 /// The report view with every operand span wrapped in a `<mark>`; identical spans share one mark,
 /// overlapping ones are merged into the earlier mark.
-fn marked_view(view: &str, file_no: usize, rep: &FileReport, lang: Lang) -> String {
+///
+/// The cell a suggestion names (the one cell whose change repairs every failed identity) gets the
+/// class `suspect` and its proposed value written after it (`<ins class="proposed">→ 12</ins>`);
+/// each cell of a tie set the class `candidate`.
+fn marked_view(view: &str, file_no: usize, rep: &FileReport, lang: Lang, w: &Words) -> String {
     // span → (finding ids, tooltip lines, worst severity)
     let mut marks: BTreeMap<(usize, usize), Mark> = BTreeMap::new();
     for (i, f) in rep.findings.iter().enumerate() {
@@ -140,9 +174,9 @@ fn marked_view(view: &str, file_no: usize, rep: &FileReport, lang: Lang) -> Stri
             e.2 = e.2.max(f.severity);
         }
         let Some(sg) = &f.suggestion else { continue };
-        let role = match sg.scope {
-            crate::finding::FixScope::Cell => "suspect",
-            _ => "candidate",
+        let (role, word) = match sg.scope {
+            crate::finding::FixScope::Cell => ("suspect", w.suspect),
+            _ => ("candidate", w.candidate),
         };
         for c in &sg.candidates {
             if c.span.start >= c.span.end || view.get(c.span.clone()).is_none() {
@@ -151,15 +185,16 @@ fn marked_view(view: &str, file_no: usize, rep: &FileReport, lang: Lang) -> Stri
             let e = marks
                 .entry((c.span.start, c.span.end))
                 .or_insert_with(|| (vec![id.clone()], Vec::new(), f.severity, None));
-            let tip = format!("{role}: {} → {}", c.current, c.proposed);
+            let tip = match lang {
+                Lang::Zh => format!("{word}：{} → {}", c.current, c.proposed),
+                Lang::En => format!("{word}: {} → {}", c.current, c.proposed),
+            };
             if e.3.is_none() {
                 e.1.push(tip);
             }
-            e.3 = Some(if e.3 == Some("suspect") {
-                "suspect"
-            } else {
-                role
-            });
+            if e.3.as_ref().is_none_or(|(r, _)| *r != "suspect") {
+                e.3 = Some((role, c.proposed.to_string()));
+            }
         }
     }
     let mut out = String::with_capacity(view.len() + marks.len() * 120);
@@ -176,11 +211,22 @@ fn marked_view(view: &str, file_no: usize, rep: &FileReport, lang: Lang) -> Stri
             out,
             "<mark class=\"sev-{}{}\" data-f=\"{}\" title=\"{}\" tabindex=\"0\">{}</mark>",
             sev.name(),
-            role.map(|r| format!(" {r}")).unwrap_or_default(),
+            role.as_ref()
+                .map(|(r, _)| format!(" {r}"))
+                .unwrap_or_default(),
             ids.join(" "),
             escape(&tips.join("\n")),
             escape(inner)
         );
+        // The suspect cell carries the value that would repair every failure, inline.
+        if let Some(("suspect", proposed)) = &role {
+            let _ = write!(
+                out,
+                "<ins class=\"proposed\" title=\"{}\">→ {}</ins>",
+                escape(w.probably),
+                escape(proposed)
+            );
+        }
         cursor = end;
     }
     out.push_str(&escape(view.get(cursor..).unwrap_or("")));
@@ -231,18 +277,26 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
         body.push_str("</ul></div>\n");
     }
     if let Some(b) = &opts.baseline {
-        let _ = writeln!(
-            body,
-            "<p class=\"muted\">baseline {}: {} accepted, {} stale</p>",
-            escape(&b.file),
-            b.suppressed,
-            b.stale.len()
-        );
+        let line = match opts.lang {
+            Lang::Zh => format!(
+                "基线 {}：已接受 {} 条，{} 条已过时",
+                b.file,
+                b.suppressed,
+                b.stale.len()
+            ),
+            Lang::En => format!(
+                "baseline {}: {} accepted, {} stale",
+                b.file,
+                b.suppressed,
+                b.stale.len()
+            ),
+        };
+        let _ = writeln!(body, "<p class=\"muted\">{}</p>", escape(&line));
     }
     let _ = writeln!(
         body,
-        "<table class=\"overview\"><thead><tr><th>{}</th><th>formats</th><th>facts</th><th>{}</th></tr></thead><tbody>",
-        w.file, w.findings
+        "<table class=\"overview\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        w.file, w.formats, w.facts, w.findings
     );
     for (n, rep) in reports.iter().enumerate() {
         let shown = |r: &FileReport| {
@@ -263,7 +317,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
                 None if rep.findings.is_empty() && rep.coverage.status == Status::Checked => {
                     w.no_findings.to_string()
                 }
-                None if rep.findings.is_empty() => escape(rep.coverage.status.name()),
+                None if rep.findings.is_empty() => escape(rep.coverage.status.label(opts.lang)),
                 None => rep.findings.len().to_string(),
             }
         );
@@ -299,12 +353,12 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
             for (i, f) in rep.findings.iter().enumerate() {
                 let _ = writeln!(
                     body,
-                    "<tr class=\"finding sev-{sev}\" data-f=\"d{n}-{i}\"><td class=\"sev\">{sev}</td><td><code>{}</code><br><span class=\"muted\">{}</span></td><td>{}:{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr class=\"finding sev-{sev}\" data-f=\"d{n}-{i}\"><td class=\"sev\">{}</td><td><code>{}</code><br><span class=\"muted\">{}</span></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    f.severity.label(opts.lang),
                     escape(&f.rule),
                     escape(&f.rule_name),
-                    f.position.line,
-                    f.position.column,
-                    escape(&format!("{} ({})", f.message(opts.lang), scope_text(f))),
+                    escape(&super::location_text(f)),
+                    escape(&message_text(f, opts.lang)),
                     escape(&f.arithmetic(opts.lang)),
                     sev = f.severity.name(),
                 );
@@ -319,7 +373,7 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
                 let _ = writeln!(
                     body,
                     "<pre class=\"view\">{}</pre>",
-                    marked_view(view, n, rep, opts.lang)
+                    marked_view(view, n, rep, opts.lang, &w)
                 );
             }
         }
@@ -327,6 +381,16 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
     }
     body.push_str("</main>\n");
     let (head, tail) = TEMPLATE.split_once(BODY_MARKER).unwrap_or((TEMPLATE, ""));
+    // The template is written in Chinese; an English page says so and is titled in English.
+    let head = match opts.lang {
+        Lang::Zh => head.to_string(),
+        Lang::En => head
+            .replace("<html lang=\"zh\">", "<html lang=\"en\">")
+            .replace(
+                "<title>gouji 检查报告</title>",
+                "<title>gouji report</title>",
+            ),
+    };
     out.write_all(head.as_bytes())?;
     out.write_all(body.as_bytes())?;
     out.write_all(tail.as_bytes())
@@ -342,6 +406,12 @@ mod tests {
             escape("<a href='x'>&\""),
             "&lt;a href=&#39;x&#39;&gt;&amp;&quot;"
         );
+    }
+
+    #[test]
+    fn template_is_titled_for_each_language() {
+        assert!(TEMPLATE.contains("<html lang=\"zh\">"));
+        assert!(TEMPLATE.contains("<title>gouji 检查报告</title>"));
     }
 
     #[test]

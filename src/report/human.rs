@@ -93,6 +93,8 @@ struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     source: &'a CharColumns,
     lang: Lang,
+    /// The suggestion was said once before the findings (it explains several of them).
+    shared: bool,
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -163,8 +165,11 @@ impl Diagnostic for FindingDiagnostic<'_> {
             ));
         }
         if let Some(s) = &self.finding.suggestion {
-            text.push('\n');
-            text.push_str(&s.text(self.lang));
+            // A suggestion said once before the findings is in the headline already.
+            if !self.shared {
+                text.push('\n');
+                text.push_str(&s.text(self.lang));
+            }
         }
         Some(Box::new(text))
     }
@@ -190,7 +195,9 @@ impl Diagnostic for FindingDiagnostic<'_> {
                 }
                 let value = o.shown(self.lang);
                 let mut text = format!("{label} = {value}");
-                if let Some(loc) = &o.locator {
+                // The headline names the first cell already; the others get the document's
+                // own address.
+                if let Some(loc) = o.locator.as_ref().filter(|_| i > 0 || fd.place().is_none()) {
                     text.push_str(&format!(" [{loc}]"));
                 }
                 if let Some(sg) = &fd.suggestion {
@@ -218,17 +225,57 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 }
 
-/// Render findings of every file.
-pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+/// miette labels the help text `help: `; in Chinese it is `说明：`, which takes the same six
+/// columns, so the help's continuation lines stay aligned. Only a label at the start of a line
+/// (after indentation and colour codes) is replaced, never report text.
+fn help_in_chinese(buf: &str) -> String {
+    let mut out = String::with_capacity(buf.len());
+    for line in buf.split_inclusive('\n') {
+        let mut i = 0;
+        let bytes = line.as_bytes();
+        loop {
+            match bytes.get(i) {
+                Some(b' ') => i += 1,
+                Some(0x1b) => {
+                    // Skip one colour code: ESC [ … m.
+                    match line[i..].find('m') {
+                        Some(end) => i += end + 1,
+                        None => break,
+                    }
+                }
+                _ => break,
+            }
+        }
+        match line[i..].strip_prefix("help: ") {
+            Some(rest) => {
+                out.push_str(&line[..i]);
+                out.push_str("说明：");
+                out.push_str(rest);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+fn handler(opts: &RenderOptions) -> GraphicalReportHandler {
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let graphical = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_width(opts.width)
         .with_context_lines(1)
-        .with_links(false);
+        .with_links(false)
+}
+
+/// Render findings of every file.
+pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+    let graphical = handler(opts);
+    // A finding in a rendered document (DOCX, XLSX, PDF) is headed by the form's table, row and
+    // column with the document's own address, not by a line of gouji's text rendering.
+    let placed = handler(opts).without_primary_span_start();
     for rep in reports {
         if let Some(line) = rep.coverage.line(opts.lang) {
             writeln!(out, "{}: {}\n", super::escape_name(&rep.path), line)?;
@@ -237,15 +284,33 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
         if rep.findings.is_empty() {
             continue;
         }
-        let source = CharColumns::new(super::escape_name(&rep.path), view.clone());
+        let path = super::escape_name(&rep.path);
+        // One cell that explains several failures is said once, before them.
+        let shared = crate::finding::shared_suggestions(&rep.findings);
+        for (s, n) in &shared {
+            writeln!(out, "{path}: {}\n", s.shared_text(*n, opts.lang))?;
+        }
+        let source = CharColumns::new(path.clone(), view.clone());
         for finding in &rep.findings {
+            let named;
+            let (handler, src) = match finding.place() {
+                Some(place) => {
+                    named = CharColumns::new(format!("{path} · {place}"), view.clone());
+                    (&placed, &named)
+                }
+                None => (&graphical, &source),
+            };
             let diag = FindingDiagnostic {
                 finding,
-                source: &source,
+                source: src,
                 lang: opts.lang,
+                shared: finding
+                    .suggestion
+                    .as_ref()
+                    .is_some_and(|s| shared.iter().any(|(t, _)| *t == s)),
             };
             let mut buf = String::new();
-            let res = graphical.render_report(&mut buf, &diag);
+            let res = handler.render_report(&mut buf, &diag);
             if res.is_err() {
                 buf = format!(
                     "{}: {}: {}\n",
@@ -254,9 +319,34 @@ pub fn render(reports: &[FileReport], opts: &RenderOptions, out: &mut dyn Write)
                     finding.message(opts.lang)
                 );
             }
+            if opts.lang == Lang::Zh {
+                buf = help_in_chinese(&buf);
+            }
             out.write_all(buf.as_bytes())?;
             writeln!(out)?;
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::help_in_chinese;
+
+    #[test]
+    fn the_help_label_is_chinese_and_keeps_its_width() {
+        let plain = "  × 不等\n  help: 1 + 2 = 3，但总计为 4\n        见上\n";
+        assert_eq!(
+            help_in_chinese(plain),
+            "  × 不等\n  说明：1 + 2 = 3，但总计为 4\n        见上\n"
+        );
+        let coloured = "\u{1b}[36m  help: \u{1b}[0m7 > 0\n";
+        assert_eq!(
+            help_in_chinese(coloured),
+            "\u{1b}[36m  说明：\u{1b}[0m7 > 0\n"
+        );
+        // Report text quoted in a snippet is left alone.
+        let quoted = " 25 │ help: 12\n";
+        assert_eq!(help_in_chinese(quoted), quoted);
+    }
 }

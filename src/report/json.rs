@@ -30,12 +30,13 @@
 //!   "findings": [
 //!     {"rule": "F2019-T3-BAL", "name": "applications-do-not-balance",
 //!      "severity": "error", "path": "a.txt", "line": 37, "column": 37,
-//!      "locator": null, "message": "…", "message_en": "…", "message_zh": "…",
+//!      "locator": null, "cell": "表三「本年新收政府信息公开申请数量」行「自然人」列",
+//!      "place": null, "message": "…", "message_en": "…", "message_zh": "…",
 //!      "table": "收到和处理政府信息公开申请情况", "scope": "自然人",
 //!      "arithmetic": "…", "relation": {"left": {...}, "op": "==", "right": {...}},
 //!      "operands": [{"key": "apply.new[natural_person]", "label": "…", "value": "17",
 //!                    "blank": false, "text": "17", "side": "left",
-//!                    "line": 37, "column": 37, "locator": null, "file": null}],
+//!                    "line": 37, "column": 37, "locator": null, "cell": "…", "file": null}],
 //!      "suggestion": null}
 //!   ]
 //! }
@@ -61,8 +62,10 @@
 //!
 //! ```json
 //! {"scope": "cell", "key": "apply.new[natural_person]", "label": "…", "line": 37, "column": 37,
+//!  "cell": "表三「…」行「自然人」列", "locator": null, "place": null,
 //!  "current": "21", "proposed": "12", "kind": "transposed-digits", "read": null,
-//!  "candidates": [{"key": "…", "label": "…", "line": 37, "column": 37, "current": "21",
+//!  "candidates": [{"key": "…", "label": "…", "line": 37, "column": 37, "cell": "…",
+//!                  "locator": null, "place": null, "current": "21",
 //!                  "proposed": "12", "kind": "transposed-digits", "read": null}],
 //!  "more": 0, "text": "…"}
 //! ```
@@ -86,6 +89,14 @@
 //! "scope", "line", "message"}], "moved": [{"from", "to", "entries"}]}`; `stale` lists entries
 //! for checked files that no longer occur, `moved` the reports whose accepted findings were found
 //! under a new path (renamed or moved; they stay accepted).
+//!
+//! `cell` names a table figure as the form does (`表三「予以公开」行「自然人」列`; null for a
+//! prose figure); `locator` is the document's own address of the figure in a rendered document
+//! (`第2张表 第6行 第4列` in DOCX, `Sheet1!D6` in XLSX, `第3页` in PDF; null in a text view);
+//! `place` is the headline location in a rendered document: the cell followed by that address
+//! (`表三「予以公开」行「自然人」列（第2张表 第6行 第4列）`), null in a text view (txt, md,
+//! html), whose address is `line` and `column`. In a rendered document `line` and `column` are
+//! those of gouji's text rendering of it.
 //!
 //! A finding of a rule across reports (`across` in a pack: the same body's report of another
 //! year) belongs to the later report (`path`); its operands read from the other report carry
@@ -148,6 +159,8 @@ pub fn finding_json(path: &str, f: &Finding, lang: Lang) -> Value {
         "line": f.position.line,
         "column": f.position.column,
         "locator": f.locator,
+        "cell": f.cell,
+        "place": f.place(),
         "message": f.message(lang),
         "message_zh": f.message_zh,
         "message_en": f.message_en,
@@ -165,6 +178,7 @@ pub fn finding_json(path: &str, f: &Finding, lang: Lang) -> Value {
             "line": o.position.line,
             "column": o.position.column,
             "locator": o.locator,
+            "cell": o.cell,
             "file": o.file,
         })).collect::<Vec<_>>(),
         "suggestion": f.suggestion.as_ref().map(|s| suggestion_json(s, lang)),
@@ -174,6 +188,8 @@ pub fn finding_json(path: &str, f: &Finding, lang: Lang) -> Value {
 fn candidate_json(c: &crate::finding::Candidate) -> Value {
     json!({
         "key": c.key, "label": c.label, "line": c.position.line, "column": c.position.column,
+        "cell": c.cell, "locator": c.locator,
+        "place": crate::finding::place(&c.cell, &c.locator),
         "current": c.current.to_string(), "proposed": c.proposed.to_string(),
         "kind": c.kind.map(|k| k.name()), "read": c.read,
     })
@@ -185,6 +201,8 @@ fn suggestion_json(s: &crate::finding::Suggestion, lang: Lang) -> Value {
         "scope": s.scope.name(),
         "key": one.map(|c| &c.key), "label": one.map(|c| &c.label),
         "line": one.map(|c| c.position.line), "column": one.map(|c| c.position.column),
+        "cell": one.and_then(|c| c.cell.as_ref()), "locator": one.and_then(|c| c.locator.as_ref()),
+        "place": one.and_then(|c| crate::finding::place(&c.cell, &c.locator)),
         "current": one.map(|c| c.current.to_string()),
         "proposed": one.map(|c| c.proposed.to_string()),
         "kind": one.and_then(|c| c.kind).map(|k| k.name()),

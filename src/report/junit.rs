@@ -85,13 +85,14 @@ fn suite(rep: &FileReport, opts: &RenderOptions) -> (String, Counts) {
             .is_some_and(|t| findings.iter().any(|f| f.severity >= t));
         let mut text = String::new();
         for f in findings {
+            let at = match f.place() {
+                Some(place) => format!("{}: {place}", rep.path),
+                None => format!("{}:{}:{}", rep.path, f.position.line, f.position.column),
+            };
             let _ = writeln!(
                 text,
-                "{}:{}:{}: {} {} [{}]: {}",
-                rep.path,
-                f.position.line,
-                f.position.column,
-                f.severity.name(),
+                "{at}: {} {} [{}]: {}",
+                f.severity.label(opts.lang),
                 f.message(opts.lang),
                 scope_text(f),
                 f.arithmetic(opts.lang)

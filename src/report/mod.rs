@@ -249,19 +249,22 @@ pub fn end_of(index: Option<&LineIndex>, span_end: usize, start: LineCol, text: 
     }
 }
 
-/// The text of a finding's scope: `table · scope`.
+/// The text of a finding's scope: `table · scope`. Where the figure is in a rendered document
+/// (the form's cell and the document's address) is [`Finding::place`], which each renderer puts
+/// where a location goes.
 pub fn scope_text(f: &Finding) -> String {
-    let scope = match (&f.scope, f.table.is_empty()) {
+    match (&f.scope, f.table.is_empty()) {
         (Some(s), false) => format!("{} · {}", f.table, s),
         (Some(s), true) => s.clone(),
         (None, _) => f.table.clone(),
-    };
-    // In DOCX, XLSX and PDF the locator is what a reader of the original can find.
-    match &f.locator {
-        Some(l) if scope.is_empty() => l.clone(),
-        Some(l) => format!("{scope} · {l}"),
-        None => scope,
     }
+}
+
+/// Where a finding is, as a location column shows it: the form's cell with the document's
+/// address in a rendered document (DOCX, XLSX, PDF), `line:column` in a text view.
+pub fn location_text(f: &Finding) -> String {
+    f.place()
+        .unwrap_or_else(|| format!("{}:{}", f.position.line, f.position.column))
 }
 
 /// A file name as shown in text output: control characters (newlines, ESC, …) are written as

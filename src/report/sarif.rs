@@ -124,11 +124,13 @@ struct LogicalLocation {
     kind: &'static str,
 }
 
-fn logical(locator: &Option<String>) -> Vec<LogicalLocation> {
-    locator
-        .iter()
-        .map(|l| LogicalLocation {
-            name: l.clone(),
+/// The cell as the form names it, with the document's own address
+/// (`表三「予以公开」行「自然人」列（第2张表 第6行 第4列）`); nothing in a text view.
+fn logical(cell: &Option<String>, locator: &Option<String>) -> Vec<LogicalLocation> {
+    crate::finding::place(cell, locator)
+        .into_iter()
+        .map(|name| LogicalLocation {
+            name,
             kind: "element",
         })
         .collect()
@@ -224,7 +226,7 @@ fn result(
                     },
                 }),
             },
-            logical_locations: logical(&o.locator),
+            logical_locations: logical(&o.cell, &o.locator),
             message: Some(Message {
                 text: format!("{} = {}", o.label, o.shown(opts.lang)),
             }),
@@ -255,16 +257,29 @@ fn result(
                 id: Some(n + i + 1),
                 physical_location: PhysicalLocation {
                     artifact_location: ArtifactLocation { uri: uri(path) },
-                    region: Some(region(&c.span, c.position, &printed)),
+                    region: c
+                        .locator
+                        .is_none()
+                        .then(|| region(&c.span, c.position, &printed)),
                 },
-                logical_locations: logical(&None),
+                logical_locations: logical(&c.cell, &c.locator),
                 message: Some(Message {
-                    text: format!("{role}: {} {} → {}{kind}", c.label, c.current, c.proposed),
+                    text: format!(
+                        "{role}: {} {} → {}{kind}",
+                        c.cell.as_deref().unwrap_or(&c.label),
+                        c.current,
+                        c.proposed
+                    ),
                 }),
             }
         }));
     }
-    let scope = scope_text(f);
+    let scope = match f.place() {
+        // A rendered document: the message names the cell (the region cannot).
+        Some(place) if scope_text(f).is_empty() => place,
+        Some(place) => format!("{} · {place}", scope_text(f)),
+        None => scope_text(f),
+    };
     let mut text = format!("{}: {}", f.message(opts.lang), f.arithmetic(opts.lang));
     if !scope.is_empty() {
         text = format!(
@@ -295,7 +310,7 @@ fn result(
                     .is_none()
                     .then(|| region(&f.span, f.position, primary_text)),
             },
-            logical_locations: logical(&f.locator),
+            logical_locations: logical(&f.cell, &f.locator),
             message: None,
         }],
         related_locations: related,

@@ -65,6 +65,18 @@ impl ProseKind {
             ProseKind::Status => "figure implied by the status words = figure stated",
         }
     }
+
+    /// The relation in Chinese, as `gouji explain --lang zh` prints it.
+    pub fn relation_zh(self) -> &'static str {
+        match self {
+            ProseKind::Partition => "分项之和 = 总数（列全的列举）· 分项 ≤ 总数、分项之和 ≥ 总数（按不同信息计数的总数）",
+            ProseKind::Share => "分项 / 基数 × 100 = p（按印出的精度四舍五入或截断），基数为范围内的某个数字",
+            ProseKind::ShareSum => "各 p 之和 = 100，误差在分项数 × 印出精度的半个单位以内",
+            ProseKind::Change => "(x − b) / b × 100 = ±p，b 为某个整数基数",
+            ProseKind::Fact => "正文数字 = 同一报告统计表中的对应格（约数按区间比较）",
+            ProseKind::Status => "状态措辞隐含的数字 = 所写的数字",
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,6 +20,41 @@ pub fn error_zh(en: &str) -> String {
             "请安装 poppler（Debian/Ubuntu：`apt-get install poppler-utils poppler-data`；macOS：`brew install poppler`；Windows：下载 poppler 的 Windows 版并把其 bin 目录加入 PATH），或用环境变量 GOUJI_PDFTOTEXT 指向 pdftotext 程序",
         ),
         ("OLE2 compound file", "OLE2 复合文档"),
+        // What a container's damage looks like (gouji's words and the zip reader's).
+        ("not a valid zip archive (", "不是有效的 zip 压缩包（"),
+        ("); the file may be truncated or encrypted", "）；文件可能不完整或已加密"),
+        ("); the file may be truncated", "）；文件可能不完整"),
+        ("invalid Zip archive: ", "不是有效的 zip 压缩包："),
+        ("Could not find EOCD", "找不到目录结尾记录（EOCD）"),
+        ("Could not find central directory end", "找不到中央目录结尾记录"),
+        ("unsupported zip feature (", "不支持的 zip 特性（"),
+        ("a part of the package is missing", "文件包中缺少一个部件"),
+        ("cannot read the zip container (", "无法读取 zip 容器（"),
+        ("not a readable workbook (", "不是可读取的工作簿（"),
+        ("cannot decompress ", "无法解压 "),
+        ("cannot open ", "无法打开 "),
+        ("cannot read sheet ", "无法读取工作表 "),
+        (" is not valid UTF-16", " 不是有效的 UTF-16"),
+        ("specified file not found in archive", "压缩包中没有指定的文件"),
+        // What binary data looked like.
+        ("NUL bytes", "含 NUL 字节"),
+        ("control characters", "含控制字符"),
+        ("ELF executable", "ELF 可执行文件"),
+        ("PNG image", "PNG 图片"),
+        ("JPEG image", "JPEG 图片"),
+        ("GIF image", "GIF 图片"),
+        ("gzip archive", "gzip 压缩包"),
+        ("7z archive", "7z 压缩包"),
+        ("RAR archive", "RAR 压缩包"),
+        ("xz archive", "xz 压缩包"),
+        ("zstd archive", "zstd 压缩包"),
+        ("Java class or Mach-O binary", "Java 类文件或 Mach-O 可执行文件"),
+        ("Mach-O binary", "Mach-O 可执行文件"),
+        ("WebAssembly module", "WebAssembly 模块"),
+        // Budgets of the readers.
+        ("; gouji reads at most ", "；gouji 最多读取 "),
+        (" cells per workbook", " 个单元格（每个工作簿）"),
+        ("; not a report", "；不是报告"),
         ("no error message", "无错误信息"),
         ("was not found; ", "未找到；"),
         ("was not found", "未找到"),
@@ -68,7 +103,7 @@ pub fn error_zh(en: &str) -> String {
     if let Some(rest) = en.strip_prefix("not a report: looks like binary data (") {
         return format!(
             "不是报告：看起来是二进制数据（{}）",
-            rest.trim_end_matches(')')
+            phrases(rest.trim_end_matches(')'))
         );
     }
     if let Some(rest) = en.strip_prefix("cannot decode text as ") {
@@ -86,6 +121,10 @@ pub fn error_zh(en: &str) -> String {
             phrases(&reason)
         );
     }
+    if let Some((format, reason)) = split(en, " file is too large to read: ") {
+        let format = if format == "text" { "文本" } else { &format };
+        return format!("{format}文件过大，无法读取：{}", budget_zh(&reason));
+    }
     if let Some((format, hint)) = split(en, " files are not supported: ") {
         return format!("不能直接读取 {} 文件：{}", phrases(&format), phrases(&hint));
     }
@@ -101,4 +140,62 @@ pub fn error_zh(en: &str) -> String {
         }
     }
     phrases(en)
+}
+
+/// A reader's budget in Chinese (`more than 1000000 lines (1100000); not a report`).
+fn budget_zh(reason: &str) -> String {
+    let (head, tail) = reason.split_once("; ").unwrap_or((reason, ""));
+    let tail = match tail {
+        "" => String::new(),
+        "not a report" => "；不是报告".to_string(),
+        other => format!("；{other}"),
+    };
+    let Some(rest) = head.strip_prefix("more than ") else {
+        return error_zh(reason);
+    };
+    let Some((limit, what)) = rest.split_once(' ') else {
+        return error_zh(reason);
+    };
+    if let Some(n) = what
+        .strip_prefix("lines (")
+        .and_then(|w| w.strip_suffix(')'))
+    {
+        return format!("超过 {limit} 行（共 {n} 行）{tail}");
+    }
+    if let Some(n) = what
+        .strip_prefix("table cells (")
+        .and_then(|w| w.strip_suffix(" `|` separators)"))
+    {
+        return format!("超过 {limit} 个表格单元格（共 {n} 个 `|` 分隔符）{tail}");
+    }
+    error_zh(reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_zh;
+
+    #[test]
+    fn damaged_containers_and_binary_data_are_said_in_chinese() {
+        assert_eq!(
+            error_zh(
+                "DOCX file is damaged or unsupported: invalid Zip archive: Could not find EOCD"
+            ),
+            "DOCX 文件已损坏或不受支持：不是有效的 zip 压缩包：找不到目录结尾记录（EOCD）"
+        );
+        assert_eq!(
+            error_zh(
+                "text file is too large to read: more than 1000000 lines (1100000); not a report"
+            ),
+            "文本文件过大，无法读取：超过 1000000 行（共 1100000 行）；不是报告"
+        );
+        assert_eq!(
+            error_zh("not a report: looks like binary data (NUL bytes)"),
+            "不是报告：看起来是二进制数据（含 NUL 字节）"
+        );
+        assert_eq!(
+            error_zh("not a report: looks like binary data (Java class or Mach-O binary)"),
+            "不是报告：看起来是二进制数据（Java 类文件或 Mach-O 可执行文件）"
+        );
+    }
 }

@@ -27,6 +27,7 @@ pub(crate) struct Ctx<'a> {
     pub doc: &'a Document,
     pub facts: &'a Facts,
     pub pack: &'a CompiledPack,
+    pub registry: &'a Registry,
     pub filter: &'a dyn RuleFilter,
     pub findings: Vec<Finding>,
     pub stats: RuleStats,
@@ -141,6 +142,7 @@ impl<'a> Ctx<'a> {
             position: self.doc.line_col(primary.start),
             span: primary,
             locator: None,
+            cell: None,
             relation: Relation { left, op, right },
             operands,
             suggestion: None,
@@ -172,9 +174,21 @@ impl<'a> Ctx<'a> {
             span: q.span.clone(),
             position: self.doc.line_col(q.span.start),
             locator: None,
+            cell: None,
             side,
             file: None,
         }
+    }
+
+    /// The short name (`表三`) of the form table a table fact was read from.
+    fn table_short(&self, f: &Fact) -> Option<&'a str> {
+        let t = self
+            .facts
+            .tables
+            .iter()
+            .find(|t| t.facts.iter().any(|g| std::ptr::eq(g, f)))?;
+        let def = self.registry.packs.get(t.pack)?.tables.get(t.table)?;
+        Some(def.short.as_str())
     }
 
     /// An operand for a table fact.
@@ -188,6 +202,7 @@ impl<'a> Ctx<'a> {
             span: f.provenance.span.clone(),
             position: self.doc.line_col(f.provenance.span.start),
             locator: f.provenance.locator.clone(),
+            cell: self.table_short(f).map(|short| super::form_cell(short, f)),
             side,
             file: None,
         }
@@ -248,6 +263,7 @@ pub fn check_prose(
             doc,
             facts,
             pack,
+            registry,
             filter,
             findings: Vec::new(),
             stats: RuleStats::default(),
