@@ -217,6 +217,48 @@ pub struct Candidate {
     /// How the cell was read, when it was recovered rather than read as printed (`placed`,
     /// `undetermined`, `glued`…).
     pub read: Option<&'static str>,
+    /// What the report's own text states for this cell, when it names the same figure.
+    pub text_says: Option<Stated>,
+    /// Why the cell, which the identities allow, was set aside (only on
+    /// [`Suggestion::others`]).
+    pub aside: Option<Basis>,
+}
+
+/// A figure the report's text states for a table cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stated {
+    /// The value the text gives.
+    pub value: Decimal,
+    /// Where the text gives it.
+    pub position: LineCol,
+}
+
+/// Why a suggestion names the cells it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// The identities alone: every listed cell explains every failure and no other cell does.
+    Identities,
+    /// The report's own text: it states the implied value of a listed cell, or repeats the
+    /// printed figure of a cell set aside.
+    Text,
+    /// The table's inequalities: a relation that fails too (a part above its total, replies
+    /// above applications) is repaired by changing the listed cells, not the others.
+    Bounds,
+    /// The shape of the slip: of the cells the identities leave, only the listed one's printed
+    /// value looks like a slip of its implied value. Not proof: the choice rests on the shape.
+    SlipShape,
+}
+
+impl Basis {
+    /// Name used in output (`identities`, `text`, `slip-shape`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Basis::Identities => "identities",
+            Basis::Text => "text",
+            Basis::Bounds => "bounds",
+            Basis::SlipShape => "slip-shape",
+        }
+    }
 }
 
 impl Candidate {
@@ -261,6 +303,12 @@ pub struct Suggestion {
     /// A recovered reading (`placed`, `undetermined`, …) among the cells of the failed
     /// identities: the suggestion depends on it.
     pub read: Option<&'static str>,
+    /// What narrowed the cells the identities allow to the listed ones.
+    pub basis: Basis,
+    /// Cells the identities allow too, set aside by the evidence named in their
+    /// [`Candidate::aside`] (the report's text repeats their printed figure, or their change
+    /// looks like no slip).
+    pub others: Vec<Candidate>,
 }
 
 impl Suggestion {
@@ -286,9 +334,19 @@ impl Suggestion {
                     return String::new();
                 };
                 let kind = c.kind.map(|k| k.text(lang));
+                // A pick the identities alone do not make says what it rests on.
+                let basis = match (self.basis, lang) {
+                    (Basis::Identities, _) => "",
+                    (Basis::Text, Lang::Zh) => "（据正文）",
+                    (Basis::Text, Lang::En) => " (as the text says)",
+                    (Basis::Bounds, Lang::Zh) => "（据本表的大小关系）",
+                    (Basis::Bounds, Lang::En) => " (by the table's bounds)",
+                    (Basis::SlipShape, Lang::Zh) => "（仅据录入形态）",
+                    (Basis::SlipShape, Lang::En) => " (by the slip's shape only)",
+                };
                 match lang {
                     Lang::Zh => format!(
-                        "第{}行「{}」可能应为 {}，而不是 {}{}{unsure}",
+                        "第{}行「{}」可能应为 {}，而不是 {}{}{basis}{unsure}",
                         c.position.line,
                         c.label,
                         c.proposed,
@@ -296,7 +354,7 @@ impl Suggestion {
                         kind.map(|k| format!("（{k}）")).unwrap_or_default()
                     ),
                     Lang::En => format!(
-                        "line {}: {} probably {}, not {}{}{unsure}",
+                        "line {}: {} probably {}, not {}{}{basis}{unsure}",
                         c.position.line,
                         c.label,
                         c.proposed,
@@ -317,8 +375,63 @@ impl Suggestion {
         }
     }
 
+    /// What set the other cells aside and what supports the listed one, as a clause starting
+    /// with `；` / `; ` (empty when the identities alone decide).
+    fn evidence(&self, lang: Lang) -> String {
+        let mut parts = Vec::new();
+        if let (FixScope::Cell, Some(c)) = (self.scope, self.candidates.first()) {
+            if let Some(t) = c.text_says.filter(|t| t.value == c.proposed) {
+                parts.push(match lang {
+                    Lang::Zh => format!("正文第{}行写的正是 {}", t.position.line, t.value),
+                    Lang::En => format!(
+                        "the report's text gives {} for it (line {})",
+                        t.value, t.position.line
+                    ),
+                });
+            }
+        }
+        let count = |b: Basis| self.others.iter().filter(|c| c.aside == Some(b)).count();
+        let by_text = count(Basis::Text);
+        if by_text > 0 {
+            parts.push(match lang {
+                Lang::Zh => format!("另有 {by_text} 格在算术上也能解释，但正文重复了它们印出的数字"),
+                Lang::En => format!(
+                    "{by_text} other cell(s) could explain it too, but the report's text repeats their printed figures"
+                ),
+            });
+        }
+        let by_bounds = count(Basis::Bounds);
+        if by_bounds > 0 {
+            parts.push(match lang {
+                Lang::Zh => format!(
+                    "另有 {by_bounds} 格在算术上也能解释，但改动它们不能消除本表另一条不成立的大小关系"
+                ),
+                Lang::En => format!(
+                    "{by_bounds} other cell(s) could explain it too, but changing them leaves another failed bound of the table failing"
+                ),
+            });
+        }
+        let by_shape = count(Basis::SlipShape);
+        if by_shape > 0 {
+            parts.push(match lang {
+                Lang::Zh => format!(
+                    "另有 {by_shape} 格在算术上也能解释，但其改动不像录入错误：此判断仅依据录入错误的形态"
+                ),
+                Lang::En => format!(
+                    "{by_shape} other cell(s) could explain it too, but their change looks like no typing slip: the choice rests on the shape of the slip"
+                ),
+            });
+        }
+        let sep = match lang {
+            Lang::Zh => "；",
+            Lang::En => "; ",
+        };
+        parts.iter().map(|p| format!("{sep}{p}")).collect()
+    }
+
     /// The suggestion as a sentence.
     pub fn text(&self, lang: Lang) -> String {
+        let evidence = self.evidence(lang);
         let caveat = match (self.read, lang) {
             (None, _) => String::new(),
             (Some(r), Lang::Zh) => format!("；此判断依赖于对本表的推断读数（{r}），请核对原表"),
@@ -339,7 +452,7 @@ impl Suggestion {
                 });
                 match lang {
                     Lang::Zh => format!(
-                        "第{}行「{}」可能应为 {}，而不是 {}（{}改这一格即可使本表所有不成立的等式成立{}{caveat}）",
+                        "第{}行「{}」可能应为 {}，而不是 {}（{}改这一格即可使本表所有不成立的等式成立{}{evidence}{caveat}）",
                         c.position.line,
                         c.label,
                         c.proposed,
@@ -348,7 +461,7 @@ impl Suggestion {
                         recovered.unwrap_or_default()
                     ),
                     Lang::En => format!(
-                        "line {}: {} is probably {}, not {} ({}changing this one cell satisfies every failed identity of the table{}{caveat})",
+                        "line {}: {} is probably {}, not {} ({}changing this one cell satisfies every failed identity of the table{}{evidence}{caveat})",
                         c.position.line,
                         c.label,
                         c.proposed,
@@ -367,11 +480,11 @@ impl Suggestion {
                 };
                 match lang {
                     Lang::Zh => format!(
-                        "以下各格中任一格改动即可使本表所有不成立的等式成立，无法确定是哪一格（按录入错误的可能性排列）：{}{more}{caveat}",
+                        "以下各格中任一格改动即可使本表所有不成立的等式成立，无法确定是哪一格（按录入错误的可能性排列）：{}{more}{evidence}{caveat}",
                         list.join("；")
                     ),
                     Lang::En => format!(
-                        "any one of these cells would satisfy every failed identity of the table; which one cannot be told (most typing-slip-like first): {}{more}{caveat}",
+                        "any one of these cells would satisfy every failed identity of the table; which one cannot be told (most typing-slip-like first): {}{more}{evidence}{caveat}",
                         list.join("; ")
                     ),
                 }
