@@ -391,7 +391,22 @@ impl Suggestion {
             }
         }
         let count = |b: Basis| self.others.iter().filter(|c| c.aside == Some(b)).count();
-        let by_text = count(Basis::Text);
+        let repeated = |c: &&Candidate| c.text_says.is_some_and(|t| t.value == c.current);
+        let by_text = self
+            .others
+            .iter()
+            .filter(|c| c.aside == Some(Basis::Text))
+            .filter(repeated)
+            .count();
+        let outweighed = count(Basis::Text) - by_text;
+        if outweighed > 0 {
+            parts.push(match lang {
+                Lang::Zh => format!("另有 {outweighed} 格在算术上也能解释，但正文支持上面这一格"),
+                Lang::En => format!(
+                    "{outweighed} other cell(s) could explain it too, but the text supports this one"
+                ),
+            });
+        }
         if by_text > 0 {
             parts.push(match lang {
                 Lang::Zh => format!("另有 {by_text} 格在算术上也能解释，但正文重复了它们印出的数字"),

@@ -4,7 +4,7 @@
 //! slip of the value the identities imply). A cell set aside stays in the suggestion with the
 //! reason, so the output is never more certain than the evidence.
 
-use crate::finding::{Basis, Candidate};
+use crate::finding::{Basis, Candidate, Slip};
 
 /// The cells still in question, the cells set aside (each with its [`Candidate::aside`]), and
 /// what narrowed them. `cands` are the cells the identities allow, ranked; `repairs` counts the
@@ -45,10 +45,16 @@ pub fn narrow(
         others.extend(rest.into_iter().map(|c| aside(c, Basis::Bounds)));
         kept = fit;
     }
-    // Only one cell's printed value looks like a slip of its implied value.
-    if kept.len() > 1 && kept.iter().filter(|c| c.kind.is_some()).count() == 1 {
-        let (slip, rest): (Vec<Candidate>, Vec<Candidate>) =
-            kept.into_iter().partition(|c| c.kind.is_some());
+    // Only one cell's printed value looks like a typing slip of its implied value, and a telling
+    // one: a one-digit change fits most small corrections by chance (the others could be one
+    // too, given another carry), so it never sets other cells aside; two digits swapped, a digit
+    // dropped or doubled, or a sign rarely do. A figure equal to a neighbour's or another row's
+    // proves little here (related totals are often equal), so it neither picks nor blocks.
+    let typing = |c: &Candidate| c.kind.is_some_and(Slip::is_typing);
+    let telling = |c: &Candidate| typing(c) && c.kind != Some(Slip::OneDigit);
+    if kept.len() > 1 && kept.iter().filter(|c| typing(c)).count() == 1 && kept.iter().any(telling)
+    {
+        let (slip, rest): (Vec<Candidate>, Vec<Candidate>) = kept.into_iter().partition(telling);
         basis = Basis::SlipShape;
         others.extend(rest.into_iter().map(|c| aside(c, Basis::SlipShape)));
         kept = slip;
@@ -64,7 +70,7 @@ fn aside(mut c: Candidate, why: Basis) -> Candidate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{Slip, Stated};
+    use crate::finding::Stated;
     use crate::source::LineCol;
     use rust_decimal::Decimal;
 
@@ -139,6 +145,24 @@ mod tests {
         assert_eq!(starts(&kept), [2]);
         assert_eq!(others.len(), 2);
         assert_eq!(basis, Basis::SlipShape);
+        // A figure equal to another row's neither picks nor blocks.
+        let cands = vec![
+            cand(1, 63, 72, Some(Slip::CopiedRow)),
+            cand(2, 21, 12, Some(Slip::Transposed)),
+            cand(3, 50, 41, None),
+        ];
+        let (kept, others, basis) = narrow(cands, |_| 0);
+        assert_eq!(starts(&kept), [2]);
+        assert_eq!(others.len(), 2);
+        assert_eq!(basis, Basis::SlipShape);
+        // A lone one-digit change is no reason to set the others aside.
+        let cands = vec![
+            cand(1, 100, 97, None),
+            cand(2, 15, 12, Some(Slip::OneDigit)),
+        ];
+        let (kept, _, basis) = narrow(cands, |_| 0);
+        assert_eq!(kept.len(), 2);
+        assert_eq!(basis, Basis::Identities);
     }
 
     #[test]
