@@ -225,6 +225,48 @@ pub struct Candidate {
     /// How the cell was read, when it was recovered rather than read as printed (`placed`,
     /// `undetermined`, `glued`…).
     pub read: Option<&'static str>,
+    /// What the report's own text states for this cell, when it names the same figure.
+    pub text_says: Option<Stated>,
+    /// Why the cell, which the identities allow, was set aside (only on
+    /// [`Suggestion::others`]).
+    pub aside: Option<Basis>,
+}
+
+/// A figure the report's text states for a table cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stated {
+    /// The value the text gives.
+    pub value: Decimal,
+    /// Where the text gives it.
+    pub position: LineCol,
+}
+
+/// Why a suggestion names the cells it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// The identities alone: every listed cell explains every failure and no other cell does.
+    Identities,
+    /// The report's own text: it states the implied value of a listed cell, or repeats the
+    /// printed figure of a cell set aside.
+    Text,
+    /// The table's inequalities: a relation that fails too (a part above its total, replies
+    /// above applications) is repaired by changing the listed cells, not the others.
+    Bounds,
+    /// The shape of the slip: of the cells the identities leave, only the listed one's printed
+    /// value looks like a slip of its implied value. Not proof: the choice rests on the shape.
+    SlipShape,
+}
+
+impl Basis {
+    /// Name used in output (`identities`, `text`, `slip-shape`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Basis::Identities => "identities",
+            Basis::Text => "text",
+            Basis::Bounds => "bounds",
+            Basis::SlipShape => "slip-shape",
+        }
+    }
 }
 
 impl Candidate {
@@ -276,6 +318,12 @@ pub struct Suggestion {
     /// A recovered reading (`placed`, `undetermined`, …) among the cells of the failed
     /// identities: the suggestion depends on it.
     pub read: Option<&'static str>,
+    /// What narrowed the cells the identities allow to the listed ones.
+    pub basis: Basis,
+    /// Cells the identities allow too, set aside by the evidence named in their
+    /// [`Candidate::aside`] (the report's text repeats their printed figure, or their change
+    /// looks like no slip).
+    pub others: Vec<Candidate>,
 }
 
 impl Suggestion {
@@ -301,16 +349,26 @@ impl Suggestion {
                     return String::new();
                 };
                 let kind = c.kind.map(|k| k.text(lang));
+                // A pick the identities alone do not make says what it rests on.
+                let basis = match (self.basis, lang) {
+                    (Basis::Identities, _) => "",
+                    (Basis::Text, Lang::Zh) => "（据正文）",
+                    (Basis::Text, Lang::En) => " (as the text says)",
+                    (Basis::Bounds, Lang::Zh) => "（据本表的大小关系）",
+                    (Basis::Bounds, Lang::En) => " (by the table's bounds)",
+                    (Basis::SlipShape, Lang::Zh) => "（仅据录入形态）",
+                    (Basis::SlipShape, Lang::En) => " (by the slip's shape only)",
+                };
                 match lang {
                     Lang::Zh => format!(
-                        "{}可能应为 {}，而不是 {}{}{unsure}",
+                        "{}可能应为 {}，而不是 {}{}{basis}{unsure}",
                         c.place(lang),
                         c.proposed,
                         c.current,
                         kind.map(|k| format!("（{k}）")).unwrap_or_default()
                     ),
                     Lang::En => format!(
-                        "{} probably {}, not {}{}{unsure}",
+                        "{} probably {}, not {}{}{basis}{unsure}",
                         c.place(lang),
                         c.proposed,
                         c.current,
@@ -330,8 +388,78 @@ impl Suggestion {
         }
     }
 
+    /// What set the other cells aside and what supports the listed one, as a clause starting
+    /// with `；` / `; ` (empty when the identities alone decide).
+    fn evidence(&self, lang: Lang) -> String {
+        let mut parts = Vec::new();
+        if let (FixScope::Cell, Some(c)) = (self.scope, self.candidates.first()) {
+            if let Some(t) = c.text_says.filter(|t| t.value == c.proposed) {
+                parts.push(match lang {
+                    Lang::Zh => format!("正文第{}行写的正是 {}", t.position.line, t.value),
+                    Lang::En => format!(
+                        "the report's text gives {} for it (line {})",
+                        t.value, t.position.line
+                    ),
+                });
+            }
+        }
+        let count = |b: Basis| self.others.iter().filter(|c| c.aside == Some(b)).count();
+        let repeated = |c: &&Candidate| c.text_says.is_some_and(|t| t.value == c.current);
+        let by_text = self
+            .others
+            .iter()
+            .filter(|c| c.aside == Some(Basis::Text))
+            .filter(repeated)
+            .count();
+        let outweighed = count(Basis::Text) - by_text;
+        if outweighed > 0 {
+            parts.push(match lang {
+                Lang::Zh => format!("另有 {outweighed} 格在算术上也能解释，但正文支持上面这一格"),
+                Lang::En => format!(
+                    "{outweighed} other cell(s) could explain it too, but the text supports this one"
+                ),
+            });
+        }
+        if by_text > 0 {
+            parts.push(match lang {
+                Lang::Zh => format!("另有 {by_text} 格在算术上也能解释，但正文重复了它们印出的数字"),
+                Lang::En => format!(
+                    "{by_text} other cell(s) could explain it too, but the report's text repeats their printed figures"
+                ),
+            });
+        }
+        let by_bounds = count(Basis::Bounds);
+        if by_bounds > 0 {
+            parts.push(match lang {
+                Lang::Zh => format!(
+                    "另有 {by_bounds} 格在算术上也能解释，但改动它们不能消除本表另一条不成立的大小关系"
+                ),
+                Lang::En => format!(
+                    "{by_bounds} other cell(s) could explain it too, but changing them leaves another failed bound of the table failing"
+                ),
+            });
+        }
+        let by_shape = count(Basis::SlipShape);
+        if by_shape > 0 {
+            parts.push(match lang {
+                Lang::Zh => format!(
+                    "另有 {by_shape} 格在算术上也能解释，但其改动不像录入错误：此判断仅依据录入错误的形态"
+                ),
+                Lang::En => format!(
+                    "{by_shape} other cell(s) could explain it too, but their change looks like no typing slip: the choice rests on the shape of the slip"
+                ),
+            });
+        }
+        let sep = match lang {
+            Lang::Zh => "；",
+            Lang::En => "; ",
+        };
+        parts.iter().map(|p| format!("{sep}{p}")).collect()
+    }
+
     /// The suggestion as a sentence.
     pub fn text(&self, lang: Lang) -> String {
+        let evidence = self.evidence(lang);
         let caveat = match (self.read, lang) {
             (None, _) => String::new(),
             (Some(r), Lang::Zh) => format!("；此判断依赖于对本表的推断读数（{r}），请核对原表"),
@@ -352,7 +480,7 @@ impl Suggestion {
                 });
                 match lang {
                     Lang::Zh => format!(
-                        "{}可能应为 {}，而不是 {}（{}改这一格即可使本表所有不成立的等式成立{}{caveat}）",
+                        "{}可能应为 {}，而不是 {}（{}改这一格即可使本表所有不成立的等式成立{}{evidence}{caveat}）",
                         c.place(lang),
                         c.proposed,
                         c.current,
@@ -360,7 +488,7 @@ impl Suggestion {
                         recovered.unwrap_or_default()
                     ),
                     Lang::En => format!(
-                        "{} is probably {}, not {} ({}changing this one cell satisfies every failed identity of the table{}{caveat})",
+                        "{} is probably {}, not {} ({}changing this one cell satisfies every failed identity of the table{}{evidence}{caveat})",
                         c.place(lang),
                         c.proposed,
                         c.current,
@@ -378,11 +506,11 @@ impl Suggestion {
                 };
                 match lang {
                     Lang::Zh => format!(
-                        "以下各格中任一格改动即可使本表所有不成立的等式成立，无法确定是哪一格（按录入错误的可能性排列）：{}{more}{caveat}",
+                        "以下各格中任一格改动即可使本表所有不成立的等式成立，无法确定是哪一格（按录入错误的可能性排列）：{}{more}{evidence}{caveat}",
                         list.join("；")
                     ),
                     Lang::En => format!(
-                        "any one of these cells would satisfy every failed identity of the table; which one cannot be told (most typing-slip-like first): {}{more}{caveat}",
+                        "any one of these cells would satisfy every failed identity of the table; which one cannot be told (most typing-slip-like first): {}{more}{evidence}{caveat}",
                         list.join("; ")
                     ),
                 }

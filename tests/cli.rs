@@ -292,18 +292,34 @@ fn approximate_figures_are_shown_as_printed() {
 
 /// The error findings' suggestions of seed_002 with `old` replaced by `new` on line `line`.
 fn suggestions_with(line: usize, old: &str, new: &str) -> Vec<serde_json::Value> {
-    let text = std::fs::read_to_string(fixture("formats/seed_002.txt")).unwrap();
+    suggestions_in("formats/seed_002.txt", line, old, new)
+}
+
+/// A fixture with `old` replaced by `new` on line `line`, checked in `format` (`--no-config`).
+fn checked_with(fixture_path: &str, line: usize, old: &str, new: &str, format: &str) -> String {
+    let text = std::fs::read_to_string(fixture(fixture_path)).unwrap();
     let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
     assert!(lines[line - 1].contains(old), "{}", lines[line - 1]);
     lines[line - 1] = lines[line - 1].replacen(old, new, 1);
     let mut file = tempfile::Builder::new().suffix(".txt").tempfile().unwrap();
     file.write_all(lines.join("\n").as_bytes()).unwrap();
     let out = gouji()
-        .args(["check", "--format", "json", "--no-config"])
+        .args(["check", "--format", format, "--no-config"])
         .arg(file.path())
         .output()
         .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The suggestions among them (error findings of other failed identities have none).
+fn suggested(v: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
+    v.into_iter().filter(|s| !s.is_null()).collect()
+}
+
+/// The error findings' suggestions of a fixture with `old` replaced by `new` on line `line`.
+fn suggestions_in(fixture_path: &str, line: usize, old: &str, new: &str) -> Vec<serde_json::Value> {
+    let out = checked_with(fixture_path, line, old, new, "json");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     v["findings"]
         .as_array()
         .unwrap()
@@ -323,6 +339,7 @@ fn each_slip_kind_is_named_on_a_real_table() {
         ("| 17 |", "| 7 |", "dropped-digit"),
         ("| 17 |", "| 117 |", "extra-digit"),
         ("| 0 | 18 |", "| 18 | 18 |", "neighbour"),
+        ("| 17 |", "| -17 |", "sign"),
     ] {
         let sgs = suggestions_with(37, old, new);
         assert!(!sgs.is_empty(), "{new}: caught");
@@ -339,6 +356,89 @@ fn each_slip_kind_is_named_on_a_real_table() {
         assert_eq!(s["proposed"], "2");
         assert_eq!(s["kind"], "copied-row", "{s}");
     }
+}
+
+/// The crawled 2010 Putian report (P2008 form) checks each row total against its parts only;
+/// its text restates the year's applications (line 76). 当面申请 146 typed as 147.
+#[test]
+fn the_reports_text_names_the_cell_a_row_total_leaves_open() {
+    // Error findings on other identities of the report carry no suggestion.
+    let sgs = suggested(suggestions_in(
+        "crawl/putian-city-2010.txt",
+        146,
+        "146",
+        "147",
+    ));
+    assert!(!sgs.is_empty());
+    for s in sgs {
+        assert_eq!(s["scope"], "cell", "{s}");
+        assert_eq!(s["basis"], "text", "{s}");
+        assert_eq!(
+            (s["line"].as_u64(), s["proposed"].as_str()),
+            (Some(146), Some("146"))
+        );
+        assert_eq!(s["candidates"][0]["text_says"]["line"], 76, "{s}");
+        // The total and the other parts stay listed, with the reason they were set aside.
+        let others = s["others"].as_array().unwrap();
+        assert_eq!(others.len(), 4, "{s}");
+        assert!(others.iter().all(|o| o["aside"] == "text"), "{s}");
+        let text = s["text"].as_str().unwrap();
+        assert!(text.contains("正文第76行写的正是 146"), "{text}");
+        assert!(text.contains("正文重复了它们印出的数字"), "{text}");
+    }
+}
+
+/// The same report: the running total of replies 693 typed as 694 also puts replies above
+/// applications (a bound that failed too); only the total repairs both.
+#[test]
+fn a_failed_bound_names_the_cell_that_repairs_it_too() {
+    // Error findings on other identities of the report carry no suggestion.
+    let sgs = suggested(suggestions_in(
+        "crawl/putian-city-2010.txt",
+        170,
+        "693",
+        "694",
+    ));
+    assert!(!sgs.is_empty());
+    for s in sgs {
+        assert_eq!(s["scope"], "cell", "{s}");
+        assert_eq!(s["basis"], "bounds", "{s}");
+        assert_eq!(
+            (s["line"].as_u64(), s["proposed"].as_str()),
+            (Some(170), Some("693"))
+        );
+        assert_eq!(s["others"].as_array().unwrap().len(), 3, "{s}");
+    }
+}
+
+/// A 2015 F2014 report: 信函申请数 12 typed as 21. Of the cells 收到申请数 = its parts leaves
+/// open, the text repeats the total and only 信函 shows a telling slip; the suggestion says the
+/// pick rests on that shape, and every output carries the cells set aside.
+#[test]
+fn a_telling_slip_picks_the_cell_and_says_it_rests_on_the_shape() {
+    // Error findings on other identities of the report carry no suggestion.
+    let sgs = suggested(suggestions_in("formats/seed_000.txt", 142, "12 |", "21 |"));
+    assert!(!sgs.is_empty());
+    for s in &sgs {
+        assert_eq!(s["scope"], "cell", "{s}");
+        assert_eq!(s["basis"], "slip-shape", "{s}");
+        assert_eq!(s["kind"], "transposed-digits", "{s}");
+        assert_eq!(
+            (s["line"].as_u64(), s["proposed"].as_str()),
+            (Some(142), Some("12"))
+        );
+        assert!(s["others"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["aside"] == "slip-shape"));
+        assert!(s["text"].as_str().unwrap().contains("仅依据录入错误的形态"));
+    }
+    let plain = checked_with("formats/seed_000.txt", 142, "12 |", "21 |", "plain");
+    assert!(plain.contains("仅依据录入错误的形态"), "{plain}");
+    let sarif = checked_with("formats/seed_000.txt", 142, "12 |", "21 |", "sarif");
+    assert!(sarif.contains("疑误格: 信函申请数 21 → 12"), "{sarif}");
+    assert!(sarif.contains("另一可能格"), "{sarif}");
 }
 
 #[test]

@@ -16,11 +16,47 @@ pub struct CellFix {
     pub proposed: Decimal,
     /// How much it would change.
     pub delta: Decimal,
+    /// How many of the table's failed inequalities (of any severity) the change would repair
+    /// too (a reply total above the applications it answers, lowered back).
+    pub repairs: usize,
 }
 
 fn coefficient(e: &Evaluation, span: &Span) -> i64 {
     let count = |v: &[(Span, bool)]| v.iter().filter(|(s, _)| s == span).count() as i64;
     count(&e.left_spans) - count(&e.right_spans)
+}
+
+/// Would changing the cell at `span` by `delta` break an error-severity inequality of the
+/// table that holds now (a part above its total, a year's figure above the running total)?
+/// Every rule side is a sum of cells, so the change moves `left − right` by `c · delta`.
+fn breaks_a_bound(evaluations: &[Evaluation], span: &Span, delta: Decimal) -> bool {
+    evaluations.iter().any(|e| {
+        e.holds
+            && e.severity == Severity::Error
+            && !matches!(e.op, CmpOp::Eq | CmpOp::Ne)
+            && coefficient(e, span) != 0
+            && !e.op.holds(
+                e.left - e.right + Decimal::from(coefficient(e, span)) * delta,
+                Decimal::ZERO,
+            )
+    })
+}
+
+/// How many failed inequalities of the table (any severity) changing the cell at `span` by
+/// `delta` would make hold.
+fn repaired_bounds(evaluations: &[Evaluation], span: &Span, delta: Decimal) -> usize {
+    evaluations
+        .iter()
+        .filter(|e| {
+            !e.holds
+                && !matches!(e.op, CmpOp::Eq | CmpOp::Ne)
+                && coefficient(e, span) != 0
+                && e.op.holds(
+                    e.left - e.right + Decimal::from(coefficient(e, span)) * delta,
+                    Decimal::ZERO,
+                )
+        })
+        .count()
 }
 
 /// What the failed error identities of a table point at.
@@ -80,7 +116,7 @@ pub fn locate(evaluations: &[Evaluation], current: impl Fn(&Span) -> Option<Deci
         let breaks_a_holding_one = identities
             .iter()
             .any(|e| e.holds && coefficient(e, span) != 0);
-        if breaks_a_holding_one {
+        if breaks_a_holding_one || breaks_a_bound(evaluations, span, delta) {
             continue;
         }
         // A cell the page left blank and a crawl dropped has no place to propose a figure at;
@@ -101,6 +137,7 @@ pub fn locate(evaluations: &[Evaluation], current: impl Fn(&Span) -> Option<Deci
             span: span.clone(),
             proposed,
             delta,
+            repairs: repaired_bounds(evaluations, span, delta),
         });
     }
     match (fixes.is_empty(), unsure) {
@@ -184,6 +221,21 @@ mod tests {
         };
         let spans: Vec<_> = v.iter().map(|f| f.span.start).collect();
         assert_eq!(spans, [10, 20, 30]);
+    }
+
+    #[test]
+    fn a_cell_whose_change_would_break_a_bound_is_no_candidate() {
+        // total(10) = a(20) + b(30) fails by one (2 against 3); a holding bound says
+        // c(40) <= a(20), with a = 1 and c = 1: lowering a to 0 would break it.
+        let mut bound = eval(1, 1, &[40], &[20]);
+        bound.op = CmpOp::Le;
+        let evals = vec![eval(2, 3, &[10], &[20, 30]), bound];
+        let value = |s: &Span| Some(Decimal::from(if s.start == 30 { 2 } else { 1 }));
+        let Located::Cells(v) = locate(&evals, value) else {
+            panic!("a tie set")
+        };
+        let spans: Vec<_> = v.iter().map(|f| f.span.start).collect();
+        assert_eq!(spans, [10, 30]);
     }
 
     #[test]

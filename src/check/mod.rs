@@ -7,11 +7,12 @@
 
 pub mod eval;
 pub mod locate;
+pub mod narrow;
 pub mod prose;
 
 use crate::extract::{Fact, Facts, Reading, TableInstance};
 use crate::finding::{
-    Candidate, Finding, FixScope, Operand, Relation, Side, Slip, Suggestion, Term,
+    Candidate, Finding, FixScope, Operand, Relation, Side, Slip, Stated, Suggestion, Term,
 };
 use crate::rules::expr::Expr;
 use crate::rules::pack::{ForEach, Rule, TableDef};
@@ -111,6 +112,7 @@ fn check_inner(
 ) -> CheckResult {
     let mut out = CheckResult::default();
     let mut all_trace = Vec::new();
+    let mut pending = Vec::new();
     for inst in &facts.tables {
         let before = out.stats;
         let pack = &registry.packs[inst.pack];
@@ -141,17 +143,14 @@ fn check_inner(
             tracing.extend(e.trace);
         }
         let located = locate::locate(&tracing, |s| cell_value(owner, s));
-        suggest(
-            doc,
-            &def.short,
+        // Suggestions wait for the figures the text states (the prose checks below).
+        pending.push((
             owner,
-            &tracing,
+            def.short.as_str(),
+            first_finding..out.findings.len(),
+            tracing,
             located,
-            &mut out.findings[first_finding..],
-        );
-        if trace {
-            all_trace.extend(tracing);
-        }
+        ));
         out.tables.push(RuleStats {
             evaluated: out.stats.evaluated - before.evaluated,
             failed: out.stats.failed - before.failed,
@@ -159,8 +158,23 @@ fn check_inner(
             not_checkable: out.stats.not_checkable - before.not_checkable,
         });
     }
+    let (mut prose_findings, prose_stats, statements) =
+        prose::check_prose(doc, facts, registry, filter);
+    for (inst, short, range, tracing, located) in pending {
+        suggest(
+            doc,
+            short,
+            inst,
+            &tracing,
+            located,
+            &statements,
+            &mut out.findings[range],
+        );
+        if trace {
+            all_trace.extend(tracing);
+        }
+    }
     out.trace = all_trace;
-    let (mut prose_findings, prose_stats) = prose::check_prose(doc, facts, registry, filter);
     out.findings.append(&mut prose_findings);
     out.stats.evaluated += prose_stats.evaluated;
     out.stats.failed += prose_stats.failed;
@@ -230,6 +244,24 @@ pub(crate) fn form_cell(short: &str, f: &Fact) -> String {
     crate::finding::form_cell(short, &f.provenance.row_label, &f.provenance.column_label)
 }
 
+/// The one figure the report's text states for the cell at `span` (none when it states
+/// several different ones).
+fn text_says(
+    doc: &Document,
+    statements: &[prose::Statement],
+    span: &crate::source::Span,
+) -> Option<Stated> {
+    let mut said = statements.iter().filter(|s| &s.cell == span);
+    let first = said.next()?;
+    if said.any(|s| s.value != first.value) {
+        return None;
+    }
+    Some(Stated {
+        value: first.value.normalize(),
+        position: doc.line_col(first.span.start),
+    })
+}
+
 /// Attach what the table's failed identities point at (one cell, a tie set, or "at least two
 /// cells") to its error findings.
 fn suggest(
@@ -238,6 +270,7 @@ fn suggest(
     inst: &TableInstance,
     tracing: &[Evaluation],
     located: locate::Located,
+    statements: &[prose::Statement],
     findings: &mut [Finding],
 ) {
     let fact_at =
@@ -273,6 +306,8 @@ fn suggest(
                 proposed: fix.proposed.normalize(),
                 kind: slip_of(inst, fact, fix.proposed),
                 read: fact.read.is_recovered().then(|| fact.read.name()),
+                text_says: text_says(doc, statements, &fix.span),
+                aside: None,
             })
         })
         .collect();
@@ -294,6 +329,17 @@ fn suggest(
             c.span.start,
         )
     });
+    let repairs = |c: &Candidate| {
+        fixes
+            .iter()
+            .find(|f| f.span == c.span)
+            .map_or(0, |f| f.repairs)
+    };
+    let (mut candidates, others, basis) = narrow::narrow(candidates, repairs);
+    let scope = match (scope, candidates.len()) {
+        (FixScope::Set, 1) => FixScope::Cell,
+        (s, _) => s,
+    };
     let more = candidates.len().saturating_sub(TIE_SET_CAP);
     candidates.truncate(TIE_SET_CAP);
     let suggestion = Suggestion {
@@ -301,6 +347,8 @@ fn suggest(
         candidates,
         more,
         read,
+        basis,
+        others,
     };
     for f in findings.iter_mut() {
         if f.severity != crate::rules::Severity::Error {

@@ -252,6 +252,7 @@ fn write_one(cfg: &Config, index: u64) -> io::Result<Written> {
             "input": output.ext(),
             "rule": inj.rule,
             "key": inj.key,
+            "keys": inj.keys,
             "delta": inj.delta,
             "line": line,
         })

@@ -155,6 +155,8 @@ pub struct Injection {
     pub key: String,
     /// Amount added.
     pub delta: u64,
+    /// Every fact changed (the first is `key`; a second keeps a column total in step).
+    pub keys: Vec<String>,
 }
 
 /// A generated report.
@@ -195,6 +197,7 @@ impl Report {
                 rule: rule.to_string(),
                 key: keys.first().cloned().unwrap_or_default(),
                 delta,
+                keys: keys.to_vec(),
             });
         }
         changed

@@ -178,7 +178,9 @@ fn marked_view(view: &str, file_no: usize, rep: &FileReport, lang: Lang, w: &Wor
             crate::finding::FixScope::Cell => ("suspect", w.suspect),
             _ => ("candidate", w.candidate),
         };
-        for c in &sg.candidates {
+        // Cells set aside by the evidence stay marked as candidates: they remain possible.
+        let listed = sg.candidates.iter().map(|c| (c, role));
+        for (c, role) in listed.chain(sg.others.iter().map(|c| (c, "candidate"))) {
             if c.span.start >= c.span.end || view.get(c.span.clone()).is_none() {
                 continue;
             }

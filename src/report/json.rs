@@ -84,6 +84,14 @@
 //! names a recovered reading among the cells of the failed identities — the suggestion depends
 //! on it. A cell the page left blank and a crawl dropped is never a candidate.
 //!
+//! `basis` says what narrowed the cells the identities allow to the `candidates`: `identities`
+//! (nothing else: the candidates are every cell that could explain the failures), `text` (the
+//! report's own text gives the implied figure of the one candidate, or repeats the printed
+//! figure of cells set aside) or `slip-shape` (only the candidate's printed value looks like a
+//! slip of its implied value: the pick rests on that shape, not on proof). `others` lists the
+//! cells set aside, each with `aside` (`text` or `slip-shape`). A candidate's `text_says`
+//! (`{"value": "146", "line": 76}` or null) is the figure the text states for that cell.
+//!
 //! When a baseline was applied (`--baseline`), a `"baseline"` object is added:
 //! `{"file": "gouji-baseline.json", "suppressed": 3, "stale": [{"fingerprint", "path", "rule",
 //! "scope", "line", "message"}], "moved": [{"from", "to", "entries"}]}`; `stale` lists entries
@@ -192,6 +200,8 @@ fn candidate_json(c: &crate::finding::Candidate) -> Value {
         "place": crate::finding::place(&c.cell, &c.locator),
         "current": c.current.to_string(), "proposed": c.proposed.to_string(),
         "kind": c.kind.map(|k| k.name()), "read": c.read,
+        "text_says": c.text_says.map(|t| json!({"value": t.value.to_string(), "line": t.position.line})),
+        "aside": c.aside.map(|b| b.name()),
     })
 }
 
@@ -209,6 +219,8 @@ fn suggestion_json(s: &crate::finding::Suggestion, lang: Lang) -> Value {
         "read": s.read,
         "candidates": s.candidates.iter().map(candidate_json).collect::<Vec<_>>(),
         "more": s.more,
+        "basis": s.basis.name(),
+        "others": s.others.iter().map(candidate_json).collect::<Vec<_>>(),
         "text": s.text(lang),
     })
 }

@@ -236,43 +236,52 @@ fn result(
     let mut related = related;
     if let Some(s) = &f.suggestion {
         let n = related.len();
-        related.extend(s.candidates.iter().enumerate().map(|(i, c)| {
-            let printed = f
-                .operands
+        // Cells set aside by the evidence follow the candidates: they remain possible.
+        related.extend(
+            s.candidates
                 .iter()
-                .find(|o| o.span == c.span)
-                .map(|o| o.text.clone())
-                .unwrap_or_else(|| c.current.to_string());
-            let role = match (s.scope, opts.lang) {
-                (crate::finding::FixScope::Cell, Lang::Zh) => "疑误格",
-                (crate::finding::FixScope::Cell, Lang::En) => "suspect cell",
-                (_, Lang::Zh) => "候选格",
-                (_, Lang::En) => "candidate",
-            };
-            let kind = c
-                .kind
-                .map(|k| format!(" [{}]", k.name()))
-                .unwrap_or_default();
-            Location {
-                id: Some(n + i + 1),
-                physical_location: PhysicalLocation {
-                    artifact_location: ArtifactLocation { uri: uri(path) },
-                    region: c
-                        .locator
-                        .is_none()
-                        .then(|| region(&c.span, c.position, &printed)),
-                },
-                logical_locations: logical(&c.cell, &c.locator),
-                message: Some(Message {
-                    text: format!(
-                        "{role}: {} {} → {}{kind}",
-                        c.cell.as_deref().unwrap_or(&c.label),
-                        c.current,
-                        c.proposed
-                    ),
+                .chain(&s.others)
+                .enumerate()
+                .map(|(i, c)| {
+                    let printed = f
+                        .operands
+                        .iter()
+                        .find(|o| o.span == c.span)
+                        .map(|o| o.text.clone())
+                        .unwrap_or_else(|| c.current.to_string());
+                    let role = match (s.scope, opts.lang) {
+                        _ if c.aside.is_some() && opts.lang == Lang::Zh => "另一可能格",
+                        _ if c.aside.is_some() => "also possible",
+                        (crate::finding::FixScope::Cell, Lang::Zh) => "疑误格",
+                        (crate::finding::FixScope::Cell, Lang::En) => "suspect cell",
+                        (_, Lang::Zh) => "候选格",
+                        (_, Lang::En) => "candidate",
+                    };
+                    let kind = c
+                        .kind
+                        .map(|k| format!(" [{}]", k.name()))
+                        .unwrap_or_default();
+                    Location {
+                        id: Some(n + i + 1),
+                        physical_location: PhysicalLocation {
+                            artifact_location: ArtifactLocation { uri: uri(path) },
+                            region: c
+                                .locator
+                                .is_none()
+                                .then(|| region(&c.span, c.position, &printed)),
+                        },
+                        logical_locations: logical(&c.cell, &c.locator),
+                        message: Some(Message {
+                            text: format!(
+                                "{role}: {} {} → {}{kind}",
+                                c.cell.as_deref().unwrap_or(&c.label),
+                                c.current,
+                                c.proposed
+                            ),
+                        }),
+                    }
                 }),
-            }
-        }));
+        );
     }
     let scope = match f.place() {
         // A rendered document: the message names the cell (the region cannot).

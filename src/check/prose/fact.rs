@@ -128,9 +128,6 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
             });
             let holds = agrees(v) || other.is_some_and(agrees) || with_sibling;
             ctx.evaluated(holds);
-            if holds {
-                continue;
-            }
             let year_known = prose
                 .segments
                 .get(para.segment)
@@ -139,6 +136,24 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
                 .certain_if
                 .iter()
                 .any(|k| ctx.table_facts(para.segment, k).is_empty());
+            // One reading only: the text states this cell's figure.
+            if exact(q)
+                && table.len() == 1
+                && spec.or_sum.is_empty()
+                && spec.uncertain.is_none()
+                && !with_sibling
+                && !lacks_row
+                && year_known
+            {
+                ctx.statements.push(super::Statement {
+                    cell: f.provenance.span.clone(),
+                    value: q.quantity.value,
+                    span: q.span.clone(),
+                });
+            }
+            if holds {
+                continue;
+            }
             let why: Option<Reason> = if let Some((zh, en)) = &spec.uncertain {
                 Some((zh.as_str(), en.as_str()))
             } else if lacks_row {

@@ -22,6 +22,19 @@ use rust_decimal::Decimal;
 /// Why a finding is not certain (Chinese, English).
 pub(crate) type Reason<'r> = (&'r str, &'r str);
 
+/// A figure the report's text states for one table cell: a `[[prose.fact]]` match with a
+/// single reading (an exact figure, one table fact, no alternative sum, the year known),
+/// whether it agrees with the table or not. Evidence for naming the wrong cell of a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// The table cell's span.
+    pub cell: crate::source::Span,
+    /// The figure the text gives.
+    pub value: Decimal,
+    /// Where the text gives it.
+    pub span: crate::source::Span,
+}
+
 /// What the mechanisms share.
 pub(crate) struct Ctx<'a> {
     pub doc: &'a Document,
@@ -31,6 +44,7 @@ pub(crate) struct Ctx<'a> {
     pub filter: &'a dyn RuleFilter,
     pub findings: Vec<Finding>,
     pub stats: RuleStats,
+    pub statements: Vec<Statement>,
 }
 
 impl<'a> Ctx<'a> {
@@ -249,15 +263,17 @@ pub(crate) fn exact(q: &ProseQuantity) -> bool {
     q.quantity.approx == Approx::Exact && !q.quantity.is_rounded()
 }
 
-/// Run the prose specs of every pack.
+/// Run the prose specs of every pack: the findings, the evaluation counts, and the figures the
+/// text states for table cells.
 pub fn check_prose(
     doc: &Document,
     facts: &Facts,
     registry: &Registry,
     filter: &dyn RuleFilter,
-) -> (Vec<Finding>, RuleStats) {
+) -> (Vec<Finding>, RuleStats, Vec<Statement>) {
     let mut findings = Vec::new();
     let mut stats = RuleStats::default();
+    let mut statements = Vec::new();
     for pack in registry.packs.iter().filter(|p| !p.prose.is_empty()) {
         let mut ctx = Ctx {
             doc,
@@ -267,6 +283,7 @@ pub fn check_prose(
             filter,
             findings: Vec::new(),
             stats: RuleStats::default(),
+            statements: Vec::new(),
         };
         for spec in &pack.prose.partitions {
             partition::run(&mut ctx, spec);
@@ -291,8 +308,9 @@ pub fn check_prose(
             fact::run(&mut ctx, spec);
         }
         findings.append(&mut ctx.findings);
+        statements.append(&mut ctx.statements);
         stats.evaluated += ctx.stats.evaluated;
         stats.failed += ctx.stats.failed;
     }
-    (findings, stats)
+    (findings, stats, statements)
 }
