@@ -7,7 +7,6 @@ use super::{scope_text, RenderOptions, Summary};
 use crate::coverage::Status;
 use crate::finding::{Finding, Lang};
 use crate::pipeline::FileReport;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -110,61 +109,13 @@ fn detail(id: &str, f: &Finding, w: &Words, lang: Lang) -> String {
     s
 }
 
-/// Finding ids, tooltip lines and the worst severity of one highlighted span.
-/// The last part is the role a suggestion gives the cell (`suspect`, or `candidate` of a tie set).
-type Mark = (
-    Vec<String>,
-    Vec<String>,
-    crate::rules::Severity,
-    Option<&'static str>,
-);
-
-/// The report view with every operand span wrapped in a `<mark>`; identical spans share one mark,
-/// overlapping ones are merged into the earlier mark.
+/// The report view with every operand span wrapped in a `<mark>` (see [`super::marks`]);
+/// identical spans share one mark, overlapping ones are merged into the earlier mark.
 fn marked_view(view: &str, file_no: usize, rep: &FileReport, lang: Lang) -> String {
-    // span → (finding ids, tooltip lines, worst severity)
-    let mut marks: BTreeMap<(usize, usize), Mark> = BTreeMap::new();
-    for (i, f) in rep.findings.iter().enumerate() {
-        let id = format!("d{file_no}-{i}");
-        for o in f.operands.iter().filter(|o| o.file.is_none()) {
-            if o.span.start >= o.span.end || view.get(o.span.clone()).is_none() {
-                continue;
-            }
-            let e = marks
-                .entry((o.span.start, o.span.end))
-                .or_insert_with(|| (Vec::new(), Vec::new(), f.severity, None));
-            if !e.0.contains(&id) {
-                e.0.push(id.clone());
-                e.1.push(format!("{} {}: {}", f.rule, o.label, f.arithmetic(lang)));
-            }
-            e.2 = e.2.max(f.severity);
-        }
-        let Some(sg) = &f.suggestion else { continue };
-        let role = match sg.scope {
-            crate::finding::FixScope::Cell => "suspect",
-            _ => "candidate",
-        };
-        for c in &sg.candidates {
-            if c.span.start >= c.span.end || view.get(c.span.clone()).is_none() {
-                continue;
-            }
-            let e = marks
-                .entry((c.span.start, c.span.end))
-                .or_insert_with(|| (vec![id.clone()], Vec::new(), f.severity, None));
-            let tip = format!("{role}: {} → {}", c.current, c.proposed);
-            if e.3.is_none() {
-                e.1.push(tip);
-            }
-            e.3 = Some(if e.3 == Some("suspect") {
-                "suspect"
-            } else {
-                role
-            });
-        }
-    }
+    let marks = super::marks::marks(view, rep, lang);
     let mut out = String::with_capacity(view.len() + marks.len() * 120);
     let mut cursor = 0;
-    for ((start, end), (ids, tips, sev, role)) in marks {
+    for ((start, end), m) in marks {
         if start < cursor {
             continue;
         }
@@ -175,10 +126,14 @@ fn marked_view(view: &str, file_no: usize, rep: &FileReport, lang: Lang) -> Stri
         let _ = write!(
             out,
             "<mark class=\"sev-{}{}\" data-f=\"{}\" title=\"{}\" tabindex=\"0\">{}</mark>",
-            sev.name(),
-            role.map(|r| format!(" {r}")).unwrap_or_default(),
-            ids.join(" "),
-            escape(&tips.join("\n")),
+            m.severity.name(),
+            m.role.map(|r| format!(" {}", r.name())).unwrap_or_default(),
+            m.findings
+                .iter()
+                .map(|i| format!("d{file_no}-{i}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            escape(&m.tips.join("\n")),
             escape(inner)
         );
         cursor = end;
