@@ -14,5 +14,9 @@ mod mutation;
 mod outputs;
 mod prose;
 mod rule_fixtures;
+#[cfg(feature = "serve")]
+mod serve;
+#[cfg(feature = "serve")]
+mod serve_browser;
 mod support;
 mod xformat;
