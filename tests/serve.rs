@@ -482,3 +482,44 @@ impl Drop for ChildGuard {
         let _ = self.0.wait();
     }
 }
+
+#[test]
+fn busy_workers_answer_503_then_serve_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let seed = std::fs::read(crate::support::fixture("formats/seed_002.txt")).unwrap();
+    // Uploads that never finish each hold a worker (taken before the body is read).
+    let mut held = Vec::new();
+    let mut refused = None;
+    for _ in 0..8 {
+        let mut s = TcpStream::connect(server.addr).unwrap();
+        let head = format!(
+            "POST /api/check?name=slow.txt HTTP/1.1\r\nHost: {}\r\nContent-Length: 1000\r\n\r\nabc",
+            server.addr
+        );
+        s.write_all(head.as_bytes()).unwrap();
+        held.push(s);
+        // Give the server a moment to take the worker.
+        std::thread::sleep(Duration::from_millis(200));
+        let r = request(server.addr, "POST", "/api/check?name=seed_002.txt", &seed);
+        if r.status == 503 {
+            refused = Some(r);
+            break;
+        }
+        assert_eq!(r.status, 200);
+    }
+    let r = refused.expect("no 503 with 8 uploads in progress");
+    assert_eq!(r.header("retry-after"), Some("1"));
+    assert!(r.json()["error"].is_string());
+    // The unfinished uploads give their workers back when they go away.
+    drop(held);
+    let start = std::time::Instant::now();
+    loop {
+        let r = request(server.addr, "POST", "/api/check?name=seed_002.txt", &seed);
+        if r.status == 200 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "still busy");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
