@@ -523,3 +523,35 @@ fn busy_workers_answer_503_then_serve_again() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[test]
+fn layout_marks_the_suspect_cell_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let report = broken(&f2021(registry()), "（一）予以公开", 3, "1290");
+    for format in Format::ALL {
+        let name = report.file_name(format);
+        let reply = request(
+            server.addr,
+            "POST",
+            &format!("/api/layout?name={}", encode(&name)),
+            &report.write(format),
+        );
+        assert_eq!(reply.status, 200, "{name}");
+        let layout = reply.json();
+        assert!(layout["error"].is_null(), "{name}: {}", layout["error"]);
+        let suspects: Vec<serde_json::Value> = layout["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["kind"] == "table")
+            .flat_map(|b| b["rows"].as_array().unwrap().iter())
+            .flat_map(|r| r.as_array().unwrap().iter())
+            .filter(|c| c["mark"]["role"] == "suspect")
+            .cloned()
+            .collect();
+        assert_eq!(suspects.len(), 1, "{name}: {suspects:?}");
+        assert_eq!(suspects[0]["text"], "1290", "{name}");
+        assert_eq!(suspects[0]["mark"]["proposed"], "1288", "{name}");
+    }
+}
