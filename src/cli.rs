@@ -42,6 +42,18 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Write a commented starter gouji.toml into the current directory.
     Init,
+    /// Open a local web page to check reports in the browser: drop a DOCX, PDF, HTML, XLSX,
+    /// TXT or MD file and see its tables and prose with every finding marked.
+    ///
+    /// Listens on 127.0.0.1 only (a free port unless --port), prints the address to open, and
+    /// stops with Ctrl+C. Files are checked in memory: nothing is stored, nothing leaves this
+    /// machine. The checks are those of `gouji check` in the current directory (its gouji.toml,
+    /// --pack, --select, --ignore, --lang). Scripts can call the same API the page uses:
+    /// `curl --data-binary @report.docx 'http://127.0.0.1:PORT/api/check?name=report.docx'`
+    /// prints what `gouji check --format json report.docx` prints.
+    #[cfg(feature = "serve")]
+    #[command(verbatim_doc_comment)]
+    Serve(ServeArgs),
     /// Print shell completions (they complete rule ids and names for --select, --ignore and
     /// explain): `gouji completions bash > ~/.local/share/bash-completion/completions/gouji`.
     Completions {
@@ -290,6 +302,35 @@ pub struct ExplainArgs {
     /// Extra rule pack files to load (TOML).
     #[arg(long = "pack", value_name = "FILE")]
     pub packs: Vec<PathBuf>,
+}
+
+/// `gouji serve`.
+#[cfg(feature = "serve")]
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0: a free port, printed at start).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Address to listen on. Anything but 127.0.0.1 / ::1 lets other machines on the network
+    /// upload files to this one (a warning is printed).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Language of the page and the messages (default: from gouji.toml, else LANG; Chinese
+    /// unless it says English).
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+    /// Configuration file options.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Extra rule pack files to load (TOML).
+    #[arg(long = "pack", value_name = "FILE")]
+    pub packs: Vec<PathBuf>,
+    /// Only run these rules (ids or id prefixes, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not run these rules (ids or id prefixes, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
 }
 
 /// Exit codes.
@@ -1590,6 +1631,84 @@ pub fn explain(args: ExplainArgs) -> ExitCode {
     written(res)
 }
 
+/// Run `gouji serve`: set up the checks as `gouji check` would in the working directory, then
+/// serve until stopped.
+#[cfg(feature = "serve")]
+pub fn serve(args: ServeArgs) -> ExitCode {
+    let mut problems = SetupProblems::default();
+    let mut groups = setup_groups(
+        &[],
+        &args.config,
+        &args.packs,
+        &args.select,
+        &args.ignore,
+        false,
+        &mut problems,
+    );
+    if !problems.is_empty() {
+        return ExitCode::from(exit::TROUBLE);
+    }
+    let Some(group) = groups.pop() else {
+        return ExitCode::from(exit::TROUBLE);
+    };
+    let baseline = match group.config.as_ref().and_then(|c| c.baseline.clone()) {
+        Some(p) => match Baseline::load(&p) {
+            Ok(b) => Some(b),
+            Err(e) => return trouble(e),
+        },
+        None => None,
+    };
+    let lang = lang_or(args.lang, group.config.as_ref().and_then(|c| c.lang));
+    let checker = crate::serve::Checker {
+        registry: group.registry,
+        policy: group.policy,
+        baseline,
+        lang,
+    };
+    let addr = std::net::SocketAddr::new(args.bind, args.port);
+    if !args.bind.is_loopback() {
+        eprintln!(
+            "gouji serve: {}",
+            match lang {
+                Lang::Zh => format!(
+                    "警告：在 {} 上监听，网络中的其他计算机也能打开此页面并上传文件",
+                    args.bind
+                ),
+                Lang::En => format!(
+                    "warning: listening on {}: other machines on the network can open this page and upload files",
+                    args.bind
+                ),
+            }
+        );
+    }
+    let opts = crate::serve::Options::new(addr, lang);
+    let result = crate::serve::run(opts, checker, |at| {
+        let mut out = io::stdout().lock();
+        let _ = writeln!(out, "gouji serve: http://{at}/");
+        let _ = out.flush();
+        eprintln!(
+            "gouji serve: {}",
+            match lang {
+                Lang::Zh => "在浏览器中打开上面的地址；按 Ctrl+C 停止",
+                Lang::En => "open the address above in a browser; press Ctrl+C to stop",
+            }
+        );
+    });
+    match result {
+        Ok(()) => ExitCode::from(exit::CLEAN),
+        Err(e) => {
+            eprintln!(
+                "gouji serve: {}",
+                match lang {
+                    Lang::Zh => format!("无法在 {addr} 上监听：{e}"),
+                    Lang::En => format!("cannot listen on {addr}: {e}"),
+                }
+            );
+            ExitCode::from(exit::TROUBLE)
+        }
+    }
+}
+
 /// Parse the command line and run.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -1610,6 +1729,8 @@ pub fn main() -> ExitCode {
         Command::Rules(a) => rules(a),
         Command::Explain(a) => explain(a),
         Command::Init => init(),
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => serve(a),
         Command::Completions { shell } => completions(shell),
         Command::Man { dir } => man(dir.as_deref()),
     }

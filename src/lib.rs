@@ -26,6 +26,8 @@ pub mod pipeline;
 pub mod policy;
 pub mod report;
 pub mod rules;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod source;
 pub mod stream;
 pub mod walk;

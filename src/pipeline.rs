@@ -3,7 +3,7 @@
 use crate::across::{self, SeriesFacts};
 use crate::check::{check, RuleFilter, RuleStats};
 use crate::coverage::{self, Coverage};
-use crate::extract::extract;
+use crate::extract::{extract, Facts};
 use crate::finding::Finding;
 use crate::rules::Registry;
 use crate::source::{self, Document, InputFormat};
@@ -80,6 +80,17 @@ pub fn check_document_with(
     filter: &dyn RuleFilter,
     keep_view: bool,
 ) -> FileReport {
+    check_document_facts(doc, registry, filter, keep_view).0
+}
+
+/// [`check_document_with`], also giving back the facts read (for views that draw the tables and
+/// the prose figures, such as `gouji serve`).
+pub fn check_document_facts(
+    doc: &Document,
+    registry: &Registry,
+    filter: &dyn RuleFilter,
+    keep_view: bool,
+) -> (FileReport, Facts) {
     let facts = extract(doc, registry);
     let mut result = check(doc, &facts, registry, filter);
     let coverage = coverage::account(doc, &facts, &result.tables, registry);
@@ -90,7 +101,7 @@ pub fn check_document_with(
             .findings
             .sort_by(|a, b| (a.span.start, &a.rule).cmp(&(b.span.start, &b.rule)));
     }
-    FileReport {
+    let report = FileReport {
         path: doc.path.clone(),
         input_format: Some(doc.format),
         encoding: doc.encoding.clone(),
@@ -102,8 +113,13 @@ pub fn check_document_with(
         error: None,
         view: keep_view.then(|| Arc::new(doc.view.clone())),
         series: Some(Box::new(across::keep(doc, &facts, registry))),
-    }
+    };
+    (report, facts)
 }
+
+/// Why a file could not be checked when checking it panicked.
+pub const INTERNAL_ERROR: &str =
+    "internal error while checking this file (a bug in gouji; please report it)";
 
 /// Read and check one file. Never panics: a panic inside becomes an error naming the file.
 pub fn check_file(path: &Path, registry: &Registry, filter: &dyn RuleFilter) -> FileReport {
@@ -122,12 +138,7 @@ pub fn check_file_with(
         Ok(doc) => check_document_with(&doc, registry, filter, keep_view),
         Err(e) => FileReport::failed(&name, e.to_string()),
     }));
-    outcome.unwrap_or_else(|_| {
-        FileReport::failed(
-            &name,
-            "internal error while checking this file (a bug in gouji; please report it)".into(),
-        )
-    })
+    outcome.unwrap_or_else(|_| FileReport::failed(&name, INTERNAL_ERROR.into()))
 }
 
 /// Check one input of a run: a file, standard input, or a path that could not be walked.

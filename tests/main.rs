@@ -16,6 +16,10 @@ mod outputs;
 mod prose;
 mod rule_fixtures;
 mod series_data;
+#[cfg(feature = "serve")]
+mod serve;
+#[cfg(feature = "serve")]
+mod serve_browser;
 mod support;
 mod words;
 mod xformat;

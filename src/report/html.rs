@@ -7,7 +7,6 @@ use super::{scope_text, RenderOptions, Summary};
 use crate::coverage::Status;
 use crate::finding::{Finding, Lang};
 use crate::pipeline::FileReport;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -43,8 +42,6 @@ struct Words {
     formats: &'static str,
     facts: &'static str,
     probably: &'static str,
-    suspect: &'static str,
-    candidate: &'static str,
 }
 
 fn words(lang: Lang) -> Words {
@@ -62,8 +59,6 @@ fn words(lang: Lang) -> Words {
             formats: "表式",
             facts: "读到的数字",
             probably: "可能应为",
-            suspect: "疑误格",
-            candidate: "候选格",
         },
         Lang::En => Words {
             severity: "Severity",
@@ -78,8 +73,6 @@ fn words(lang: Lang) -> Words {
             formats: "Forms",
             facts: "Figures read",
             probably: "probably",
-            suspect: "suspect cell",
-            candidate: "candidate",
         },
     }
 }
@@ -139,69 +132,17 @@ fn message_text(f: &Finding, lang: Lang) -> String {
     }
 }
 
-/// Finding ids, tooltip lines and the worst severity of one highlighted span.
-/// The last part is the role a suggestion gives the cell (`suspect`, or `candidate` of a tie set)
-/// with the value proposed for it.
-type Mark = (
-    Vec<String>,
-    Vec<String>,
-    crate::rules::Severity,
-    Option<(&'static str, String)>,
-);
-
-/// The report view with every operand span wrapped in a `<mark>`; identical spans share one mark,
-/// overlapping ones are merged into the earlier mark.
+/// The report view with every operand span wrapped in a `<mark>` (see [`super::marks`]);
+/// identical spans share one mark, overlapping ones are merged into the earlier mark.
 ///
 /// The cell a suggestion names (the one cell whose change repairs every failed identity) gets the
 /// class `suspect` and its proposed value written after it (`<ins class="proposed">→ 12</ins>`);
 /// each cell of a tie set the class `candidate`.
 fn marked_view(view: &str, file_no: usize, rep: &FileReport, lang: Lang, w: &Words) -> String {
-    // span → (finding ids, tooltip lines, worst severity)
-    let mut marks: BTreeMap<(usize, usize), Mark> = BTreeMap::new();
-    for (i, f) in rep.findings.iter().enumerate() {
-        let id = format!("d{file_no}-{i}");
-        for o in f.operands.iter().filter(|o| o.file.is_none()) {
-            if o.span.start >= o.span.end || view.get(o.span.clone()).is_none() {
-                continue;
-            }
-            let e = marks
-                .entry((o.span.start, o.span.end))
-                .or_insert_with(|| (Vec::new(), Vec::new(), f.severity, None));
-            if !e.0.contains(&id) {
-                e.0.push(id.clone());
-                e.1.push(format!("{} {}: {}", f.rule, o.label, f.arithmetic(lang)));
-            }
-            e.2 = e.2.max(f.severity);
-        }
-        let Some(sg) = &f.suggestion else { continue };
-        let (role, word) = match sg.scope {
-            crate::finding::FixScope::Cell => ("suspect", w.suspect),
-            _ => ("candidate", w.candidate),
-        };
-        // Cells set aside by the evidence stay marked as candidates: they remain possible.
-        let listed = sg.candidates.iter().map(|c| (c, role));
-        for (c, role) in listed.chain(sg.others.iter().map(|c| (c, "candidate"))) {
-            if c.span.start >= c.span.end || view.get(c.span.clone()).is_none() {
-                continue;
-            }
-            let e = marks
-                .entry((c.span.start, c.span.end))
-                .or_insert_with(|| (vec![id.clone()], Vec::new(), f.severity, None));
-            let tip = match lang {
-                Lang::Zh => format!("{word}：{} → {}", c.current, c.proposed),
-                Lang::En => format!("{word}: {} → {}", c.current, c.proposed),
-            };
-            if e.3.is_none() {
-                e.1.push(tip);
-            }
-            if e.3.as_ref().is_none_or(|(r, _)| *r != "suspect") {
-                e.3 = Some((role, c.proposed.to_string()));
-            }
-        }
-    }
+    let marks = super::marks::marks(view, rep, lang);
     let mut out = String::with_capacity(view.len() + marks.len() * 120);
     let mut cursor = 0;
-    for ((start, end), (ids, tips, sev, role)) in marks {
+    for ((start, end), m) in marks {
         if start < cursor {
             continue;
         }
@@ -212,21 +153,23 @@ fn marked_view(view: &str, file_no: usize, rep: &FileReport, lang: Lang, w: &Wor
         let _ = write!(
             out,
             "<mark class=\"sev-{}{}\" data-f=\"{}\" title=\"{}\" tabindex=\"0\">{}</mark>",
-            sev.name(),
-            role.as_ref()
-                .map(|(r, _)| format!(" {r}"))
-                .unwrap_or_default(),
-            ids.join(" "),
-            escape(&tips.join("\n")),
+            m.severity.name(),
+            m.role.map(|r| format!(" {}", r.name())).unwrap_or_default(),
+            m.findings
+                .iter()
+                .map(|i| format!("d{file_no}-{i}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            escape(&m.tips.join("\n")),
             escape(inner)
         );
         // The suspect cell carries the value that would repair every failure, inline.
-        if let Some(("suspect", proposed)) = &role {
+        if let (Some(super::marks::Role::Suspect), Some(proposed)) = (m.role, m.proposed) {
             let _ = write!(
                 out,
                 "<ins class=\"proposed\" title=\"{}\">→ {}</ins>",
                 escape(w.probably),
-                escape(proposed)
+                escape(&proposed.to_string())
             );
         }
         cursor = end;

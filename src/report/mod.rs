@@ -5,6 +5,8 @@ pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod layout;
+pub mod marks;
 pub mod plain;
 pub mod sarif;
 
