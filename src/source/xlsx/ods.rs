@@ -384,9 +384,9 @@ mod tests {
 
     #[test]
     fn repeats_past_the_budget_are_refused_by_table() {
-        let rows = ods_with_content(&content(&format!(
-            r#"<table:table table:name="T1"><table:table-row table:number-rows-repeated="1048576"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row></table:table>"#
-        )));
+        let rows = ods_with_content(&content(
+            r#"<table:table table:name="T1"><table:table-row table:number-rows-repeated="1048576"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/></table:table-row></table:table>"#,
+        ));
         let e = prescan(&rows).unwrap_err().to_string();
         assert!(
             e.starts_with("ODS file is too large to read: table T1"),
