@@ -61,6 +61,21 @@ pub fn xlsx(data: &[u8]) {
     }
 }
 
+/// A legacy `.xls` workbook: the bytes are the whole file (a compound file).
+pub fn xls(data: &[u8]) {
+    document(data, "xls");
+}
+
+/// An OpenDocument spreadsheet: byte 0 odd: the rest is `content.xml`, wrapped in a minimal
+/// package; even: the rest is the whole file.
+pub fn ods(data: &[u8]) {
+    match data.split_first() {
+        Some((mode, rest)) if mode % 2 == 1 => document(&ods_with_content(rest), "ods"),
+        Some((_, rest)) => document(rest, "ods"),
+        None => {}
+    }
+}
+
 /// A DOCX document (see the module documentation for the modes).
 pub fn docx(data: &[u8]) {
     match data.split_first() {

@@ -48,6 +48,12 @@ struct Sectors<'a> {
 }
 
 impl Sectors<'_> {
+    /// True when sector `id` lies wholly inside the file (calamine asserts that the tables it
+    /// reads come in whole entries, and panics on a table sector cut by the end of the file).
+    fn whole(&self, id: u32) -> bool {
+        (id as usize + 2) * self.size <= self.bytes.len()
+    }
+
     /// One sector, zero-padded past the end of the file as calamine's buffer is; `None` when
     /// calamine would refuse the number.
     fn get(&self, id: u32) -> Option<Vec<u8>> {
@@ -123,6 +129,9 @@ pub(super) fn workbook_stream(bytes: &[u8]) -> Result<Stream, String> {
         if difat_sectors > sectors.maxid as usize + 1 {
             return Ok(Stream::Rejected);
         }
+        if id <= sectors.maxid && !sectors.whole(id) {
+            return Err("the allocation table runs past the end of the file".into());
+        }
         let Some(s) = sectors.get(id) else {
             return Ok(Stream::Rejected);
         };
@@ -143,6 +152,9 @@ pub(super) fn workbook_stream(bytes: &[u8]) -> Result<Stream, String> {
     }
     let mut fat = Vec::new();
     for id in fat_ids {
+        if id <= sectors.maxid && !sectors.whole(id) {
+            return Err("the allocation table runs past the end of the file".into());
+        }
         let Some(s) = sectors.get(id) else {
             return Ok(Stream::Rejected);
         };
