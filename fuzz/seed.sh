@@ -3,7 +3,7 @@
 # Run from the repository root: sh fuzz/seed.sh
 set -eu
 c=fuzz/corpus
-mkdir -p $c/text $c/html $c/docx $c/xlsx $c/pack $c/config $c/baseline
+mkdir -p $c/text $c/html $c/docx $c/xlsx $c/xls $c/ods $c/pack $c/config $c/baseline
 n=0
 seed() { # target file [prefix-byte-octal]
   n=$((n + 1))
@@ -45,4 +45,9 @@ cat > $c/baseline/seed-entry <<'JSON'
   ]
 }
 JSON
+# XLS and ODS: the hand-made workbooks of gouji::fuzz::hostile_workbooks (written by a test).
+if GOUJI_SAMPLES=/tmp/gouji-seed-wb cargo test -q --lib write_hostile_workbooks -- --ignored >/dev/null 2>&1; then
+  for f in /tmp/gouji-seed-wb/*.xls; do seed xls "$f"; done
+  for f in /tmp/gouji-seed-wb/*.ods; do seed ods "$f" 000; done
+fi
 echo "seeded $n inputs under $c"

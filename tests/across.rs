@@ -48,29 +48,12 @@ fn copy_edited(from: &str, dir: &Path, name: &str, edits: &[(usize, &str)]) -> P
     path
 }
 
+/// Write `bodies` generated series of `years` reports into `dir` (as `gouji-gen --series` does)
+/// and return the injected breaks.
 fn generate(dir: &Path, bodies: u64, years: u32, breaks: f64) -> Vec<Value> {
-    let gen = Command::cargo_bin("gouji-gen")
+    gouji::gen::series::write_series(dir, 7, bodies, years, breaks)
         .unwrap()
-        .args(["--out"])
-        .arg(dir)
-        .args([
-            "--count",
-            &bodies.to_string(),
-            "--series",
-            &years.to_string(),
-        ])
-        .args(["--inconsistency", &breaks.to_string(), "--seed", "7"])
-        .output()
-        .unwrap();
-    assert!(
-        gen.status.success(),
-        "{}",
-        String::from_utf8_lossy(&gen.stderr)
-    );
-    std::fs::read_to_string(dir.join("series-breaks.jsonl"))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
+        .iter()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
 }

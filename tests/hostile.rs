@@ -148,6 +148,45 @@ fn sparse_and_overflowing_xlsx_are_refused_before_allocation() {
 }
 
 #[test]
+fn hostile_xls_and_ods_are_refused_before_calamine_allocates() {
+    let dir = scratch();
+    let mut cases: Vec<(String, Vec<u8>, String)> = gouji::fuzz::hostile_workbooks()
+        .into_iter()
+        .map(|(n, b, w)| (n.to_string(), b, w.to_string()))
+        .collect();
+    // Damaged workbooks that calamine itself refuses are named by their own format.
+    let good = gouji::fuzz::xls_with_sheet(&gouji::fuzz::biff(0x000A, &[]));
+    cases.push((
+        "truncated.xls".into(),
+        good[..1200].to_vec(),
+        "XLS file is damaged or unsupported: not a readable workbook".into(),
+    ));
+    cases.push((
+        "bad-number.ods".into(),
+        gouji::fuzz::ods_with_content(
+            br#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet><table:table table:name="T"><table:table-row><table:table-cell office:value-type="float" office:value="x1"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#,
+        ),
+        "ODS file is damaged or unsupported: not a readable workbook".into(),
+    ));
+    for (name, bytes, why) in &cases {
+        std::fs::write(dir.path().join(name), bytes).expect("write");
+        let run = refused_and_others_checked(dir.path(), name, &["--lang", "en"]);
+        let line = run
+            .stderr
+            .lines()
+            .find(|l| l.contains(name.as_str()))
+            .unwrap_or_default();
+        assert!(line.contains(why.as_str()), "{name}: {line}");
+        assert!(!line.contains("XLSX"), "{name}: {line}");
+        assert!(
+            run.elapsed < Duration::from_secs(30),
+            "{name}: {:?}",
+            run.elapsed
+        );
+    }
+}
+
+#[test]
 fn long_operator_chain_in_a_pack_is_an_error_not_a_stack_overflow() {
     let dir = scratch();
     let pack = copy_fixture(dir.path(), "pack-expr-chain-stack-overflow.toml");

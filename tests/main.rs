@@ -10,6 +10,7 @@ mod coverage;
 mod crawl;
 mod fuzz_smoke;
 mod hostile;
+mod legacy;
 mod local_forms;
 mod mutation;
 mod outputs;

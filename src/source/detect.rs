@@ -240,15 +240,15 @@ fn detect_zip(bytes: &[u8], ext: Option<&str>) -> Result<InputFormat, ReadError>
     })
 }
 
-/// An OLE2 compound file: legacy Excel is read (calamine), legacy Word/WPS is not.
+/// An OLE2 compound file: legacy Excel is read (calamine); legacy Word/WPS is refused here and
+/// converted by [`super::legacy`] when LibreOffice is installed.
 fn detect_ole(bytes: &[u8], ext: Option<&str>) -> Result<InputFormat, ReadError> {
-    const DOC_HINT: &str = "open it in Word or WPS and save it as .docx";
     match ext {
         Some("xls" | "xlt" | "et") => return Ok(InputFormat::Xlsx),
         Some("doc" | "dot" | "wps" | "wpt") => {
             return Err(ReadError::Unsupported {
-                format: "Word 97-2003 (.doc/.wps)",
-                hint: DOC_HINT,
+                format: super::legacy::FORMAT,
+                hint: super::legacy::HINT,
             })
         }
         _ => {}
@@ -261,8 +261,8 @@ fn detect_ole(bytes: &[u8], ext: Option<&str>) -> Result<InputFormat, ReadError>
     }
     if contains(&utf16("WordDocument")) {
         return Err(ReadError::Unsupported {
-            format: "Word 97-2003 (.doc/.wps)",
-            hint: DOC_HINT,
+            format: super::legacy::FORMAT,
+            hint: super::legacy::HINT,
         });
     }
     Err(ReadError::Unsupported {

@@ -5,6 +5,14 @@
 /// stay as they were printed.
 pub fn error_zh(en: &str) -> String {
     const PHRASES: &[(&str, &str)] = &[
+        (
+            "open it in Word or WPS and save it as .docx, or install LibreOffice so that gouji converts it",
+            "请用 Word 或 WPS 打开并另存为 .docx，或安装 LibreOffice 由 gouji 自动转换",
+        ),
+        (
+            "install LibreOffice (https://www.libreoffice.org) or point GOUJI_SOFFICE at its soffice program, or open the file in Word or WPS and save it as .docx",
+            "请安装 LibreOffice（https://www.libreoffice.org），或用环境变量 GOUJI_SOFFICE 指向其 soffice 程序，或用 Word 或 WPS 打开并另存为 .docx",
+        ),
         ("open it in Word or WPS and save it as .docx", "请用 Word 或 WPS 打开并另存为 .docx"),
         ("save it as .docx (text) or .xlsx (spreadsheet)", "请另存为 .docx（文档）或 .xlsx（表格）"),
         ("unpack the archive and check the reports inside it", "请解压后检查其中的报告"),
@@ -59,6 +67,13 @@ pub fn error_zh(en: &str) -> String {
         ("was not found; ", "未找到；"),
         ("was not found", "未找到"),
         ("pdftotext cannot open it", "pdftotext 无法打开"),
+        ("LibreOffice did not convert the file: ", "LibreOffice 未能转换该文件："),
+        ("LibreOffice failed (exit code", "LibreOffice 运行失败（退出码"),
+        ("LibreOffice was killed by a signal", "LibreOffice 被信号终止"),
+        (
+            "LibreOffice's conversion is not a readable .docx; open the file in Word or WPS and save it as .docx",
+            "LibreOffice 转换得到的文件不是可读的 .docx；请用 Word 或 WPS 打开并另存为 .docx",
+        ),
         ("copying text is not permitted by the PDF", "该 PDF 不允许复制文字"),
         ("pdftotext failed (exit code", "pdftotext 运行失败（退出码"),
         ("pdftotext was killed by a signal", "pdftotext 被信号终止"),
@@ -68,9 +83,11 @@ pub fn error_zh(en: &str) -> String {
         ("ignored by the global git excludes", "被 git 全局排除规则忽略"),
     ];
     let phrases = |s: &str| {
-        PHRASES
-            .iter()
-            .fold(s.to_string(), |acc, (e, z)| acc.replace(e, z))
+        timeouts(
+            &PHRASES
+                .iter()
+                .fold(s.to_string(), |acc, (e, z)| acc.replace(e, z)),
+        )
     };
     let split = |s: &str, sep: &str| {
         s.split_once(sep)
@@ -169,6 +186,30 @@ fn budget_zh(reason: &str) -> String {
         return format!("超过 {limit} 个表格单元格（共 {n} 个 `|` 分隔符）{tail}");
     }
     error_zh(reason)
+}
+
+/// `TOOL did not finish within N s and was stopped` (a converter's timeout) in Chinese.
+fn timeouts(s: &str) -> String {
+    const MID: &str = " did not finish within ";
+    const END: &str = " s and was stopped";
+    let Some(at) = s.find(MID) else {
+        return s.to_string();
+    };
+    let rest = &s[at + MID.len()..];
+    let Some(end) = rest.find(END) else {
+        return s.to_string();
+    };
+    let secs = &rest[..end];
+    if secs.is_empty() || !secs.bytes().all(|b| b.is_ascii_digit()) {
+        return s.to_string();
+    }
+    let tool_start = s[..at].rfind(' ').map_or(0, |i| i + 1);
+    format!(
+        "{}{} 未在 {secs} 秒内完成，已被终止{}",
+        &s[..tool_start],
+        &s[tool_start..at],
+        &rest[end + END.len()..]
+    )
 }
 
 #[cfg(test)]

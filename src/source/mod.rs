@@ -5,10 +5,12 @@
 //! diagnostics, plus its blocks (paragraphs and tables) whose cells carry byte spans into the
 //! view. It never interprets numbers or labels: that is `number` and `extract`.
 
+pub mod child;
 pub mod decode;
 pub mod detect;
 pub mod docx;
 pub mod html;
+pub mod legacy;
 pub mod pdf;
 pub mod text;
 pub mod xlsx;
@@ -451,7 +453,15 @@ pub fn read_bytes(name: &str, bytes: &[u8], hint: &Path) -> Result<Document, Rea
         .extension()
         .and_then(|e| e.to_str())
         .map(|e| e.to_ascii_lowercase());
-    match detect::detect(bytes, ext.as_deref())? {
+    let format = match detect::detect(bytes, ext.as_deref()) {
+        // Legacy Word: converted by LibreOffice when it is installed.
+        Err(ReadError::Unsupported {
+            format: legacy::FORMAT,
+            ..
+        }) => return legacy::read(name, bytes),
+        other => other?,
+    };
+    match format {
         InputFormat::Docx => docx::read(name, bytes),
         InputFormat::Xlsx => xlsx::read(name, bytes),
         InputFormat::Pdf => pdf::read(name, bytes),

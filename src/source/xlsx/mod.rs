@@ -7,8 +7,11 @@
 //! the sheet name. Numbers are printed as Excel shows them by default: at most 15 significant
 //! digits, shortest form, no float noise (`12.0` → `12`).
 
+mod cfb;
+mod ods;
 mod scan;
 mod value;
+mod xls;
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read, Seek};
@@ -48,16 +51,17 @@ fn corrupt_as(format: &'static str, reason: impl Into<String>) -> ReadError {
     }
 }
 
-/// The workbook format named in messages, from the file's first bytes.
+/// The workbook format named in messages: `XLS` for a compound file; for a zip package `XLSX`
+/// when it has an Excel workbook part, `ODS` when it has OpenDocument content instead.
 fn workbook_kind(bytes: &[u8]) -> &'static str {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        "XLS"
-    } else if bytes.starts_with(b"PK")
-        && bytes
-            .windows(b"opendocument.spreadsheet".len())
-            .take(200)
-            .any(|w| w == b"opendocument.spreadsheet")
-    {
+        return "XLS";
+    }
+    let Ok(zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return "XLSX";
+    };
+    let has = |n: &str| zip.index_for_name(n).is_some();
+    if !has("xl/workbook.xml") && !has("xl/workbook.bin") && has("content.xml") {
         "ODS"
     } else {
         "XLSX"
@@ -73,8 +77,12 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Document, ReadError> {
             ReadError::Corrupt { reason, .. } => corrupt_as(kind, reason),
             other => other,
         })?;
-        // Budgets and references are checked before calamine allocates anything.
+        // Budgets and references are checked before calamine allocates anything: calamine
+        // tries a package as XLSX first, then as ODS, so both are scanned.
         scan::prescan(bytes)?;
+        ods::prescan(bytes)?;
+    } else {
+        xls::prescan(bytes)?;
     }
     let mut wb = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         corrupt_as(
