@@ -144,6 +144,7 @@ fn smoke_child() {
     let mut xlsx = vec![
         read("hostile/xlsx-fuzz-crash-43890789-sheet1-input.bin"),
         read("hostile/xlsx-fuzz-crash-32bf5b78-lowercase-merge-ref.bin"),
+        read("hostile/xlsx-fuzz-crash-4288b056-inverted-merge-area.bin"),
     ];
     for f in walk_ext("xlsx").into_iter().take(2) {
         let mut sheet = vec![1u8];

@@ -89,6 +89,8 @@ mod tests {
             read: None,
             text_says: None,
             aside: None,
+            cell: None,
+            locator: None,
         }
     }
 

@@ -73,7 +73,13 @@ fn parse_area(s: &str) -> Option<((u64, u64), (u64, u64))> {
     }
     let (r0, c0) = parse_ref(a)?;
     let (r1, c1) = parse_ref(b)?;
-    Some(((r0, c0?), (r1, c1?)))
+    let (c0, c1) = (c0?, c1?);
+    // calamine subtracts the first corner from the second: an inverted area (`A2:C1`, found by
+    // fuzzing) overflows there. Excel writes the top-left corner first.
+    if r1 < r0 || c1 < c0 {
+        return None;
+    }
+    Some(((r0, c0), (r1, c1)))
 }
 
 /// Bounding box and merged area of one sheet.
@@ -332,7 +338,13 @@ mod tests {
         assert_eq!(parse_ref("A0"), None);
         assert_eq!(parse_ref("1A"), None);
         assert_eq!(parse_ref("5"), Some((5, None)));
-        assert_eq!(parse_area("B2:A1"), Some(((2, 2), (1, 1))));
+        assert_eq!(parse_area("A1:B2"), Some(((1, 1), (2, 2))));
+        assert_eq!(
+            parse_area("B2:A1"),
+            None,
+            "inverted areas overflow calamine"
+        );
+        assert_eq!(parse_area("A2:C1"), None);
     }
 
     fn sheet(body: &str) -> Vec<u8> {
