@@ -49,10 +49,12 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
     };
     let prose = ctx.prose();
     for (pi, para) in prose.paragraphs.iter().enumerate() {
-        let qs: Vec<&ProseQuantity> = prose.in_paragraph(pi).map(|(_, q)| q).collect();
+        // The paragraph's quantities, gathered at the first match only (most paragraphs have none).
+        let mut qs: Option<Vec<&ProseQuantity>> = None;
         let mut seen: Vec<usize> = Vec::new();
         for caps in spec.pattern.captures_iter(&para.text) {
-            let Some(q) = quantity_at(&qs, &caps) else {
+            let qs = qs.get_or_insert_with(|| prose.in_paragraph(pi).map(|(_, q)| q).collect());
+            let Some(q) = quantity_at(qs, &caps) else {
                 continue;
             };
             if seen.contains(&q.range.start) || q.quantity.is_percent() {
