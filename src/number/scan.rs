@@ -73,7 +73,10 @@ impl Exclude {
     /// The compiled pattern `i` (compiled on first use).
     fn get(&self, i: usize) -> Option<&Regex> {
         let pattern = self.patterns.get(i)?;
-        self.each.get(i)?.get_or_init(|| Regex::new(pattern).ok()).as_ref()
+        self.each
+            .get(i)?
+            .get_or_init(|| Regex::new(pattern).ok())
+            .as_ref()
     }
 }
 
