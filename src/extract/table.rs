@@ -154,7 +154,7 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
             };
             // The first of the pool with the largest (rows read, pack signed, priority); each
             // candidate is read once and the winner's reading kept.
-            let mut best: Option<(Option<(usize, bool, i32)>, (usize, usize), ReadRows)> = None;
+            let mut best: Option<Choice> = None;
             for &(pi, ti) in &pool {
                 let read = read_rows(&registry.packs[pi].tables[ti], &views);
                 if pool.len() == 1 {
@@ -308,6 +308,10 @@ fn read_streams(
 /// Find each declared row and turn its value cells into facts.
 /// What [`read_rows`] gives: the facts of a table and its cells that hold no number.
 type ReadRows = (Vec<Fact>, Vec<super::NotNumber>);
+
+/// A candidate definition while choosing one for a table: its ranking key (none when it is the
+/// only candidate), its (pack, table) indices and its reading.
+type Choice = (Option<(usize, bool, i32)>, (usize, usize), ReadRows);
 
 fn read_rows(def: &TableDef, views: &[RowView]) -> ReadRows {
     let mut matched: Vec<Option<usize>> = vec![None; def.rows.len()];
