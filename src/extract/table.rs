@@ -152,18 +152,24 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
                 all.extend(document_form.iter().copied().filter(|c| !group.contains(c)));
                 all
             };
-            let Some(&(pi, ti)) = pool.iter().rev().max_by_key(|&&(pi, ti)| {
-                let rows: HashSet<String> = read_rows(&registry.packs[pi].tables[ti], &views)
-                    .0
-                    .into_iter()
-                    .map(|f| f.row)
-                    .collect();
-                (rows.len(), pack_signed[pi], registry.packs[pi].priority)
-            }) else {
+            // The first of the pool with the largest (rows read, pack signed, priority); each
+            // candidate is read once and the winner's reading kept.
+            let mut best: Option<Choice> = None;
+            for &(pi, ti) in &pool {
+                let read = read_rows(&registry.packs[pi].tables[ti], &views);
+                if pool.len() == 1 {
+                    best = Some((None, (pi, ti), read));
+                    break;
+                }
+                let rows: HashSet<&str> = read.0.iter().map(|f| f.row.as_str()).collect();
+                let key = Some((rows.len(), pack_signed[pi], registry.packs[pi].priority));
+                if best.as_ref().is_none_or(|(k, _, _)| key > *k) {
+                    best = Some((key, (pi, ti), read));
+                }
+            }
+            let Some((_, (pi, ti), (found, not_numbers))) = best else {
                 continue;
             };
-            let def = &registry.packs[pi].tables[ti];
-            let (found, not_numbers) = read_rows(def, &views);
             facts.tables.push(TableInstance {
                 pack: pi,
                 table: ti,
@@ -300,7 +306,14 @@ fn read_streams(
 }
 
 /// Find each declared row and turn its value cells into facts.
-fn read_rows(def: &TableDef, views: &[RowView]) -> (Vec<Fact>, Vec<super::NotNumber>) {
+/// What [`read_rows`] gives: the facts of a table and its cells that hold no number.
+type ReadRows = (Vec<Fact>, Vec<super::NotNumber>);
+
+/// A candidate definition while choosing one for a table: its ranking key (none when it is the
+/// only candidate), its (pack, table) indices and its reading.
+type Choice = (Option<(usize, bool, i32)>, (usize, usize), ReadRows);
+
+fn read_rows(def: &TableDef, views: &[RowView]) -> ReadRows {
     let mut matched: Vec<Option<usize>> = vec![None; def.rows.len()];
     let mut taken = vec![false; views.len()];
     for (ri, row) in def.rows.iter().enumerate() {

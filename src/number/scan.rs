@@ -2,7 +2,7 @@
 //! none of the things that only look like quantities (spec §7 N18).
 
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::{Regex, RegexSet};
 use rust_decimal::Decimal;
@@ -61,16 +61,45 @@ const EXCLUDE_PATTERNS: &[&str] = &[
     r"D{1,2}\s*[:：]\s*D{2}",
 ];
 
-/// Compiled [`EXCLUDE_PATTERNS`], with a set that says in one pass which of them occur.
-static EXCLUDE: LazyLock<(RegexSet, Vec<Regex>)> = LazyLock::new(|| {
-    let patterns: Vec<String> = EXCLUDE_PATTERNS
+/// [`EXCLUDE_PATTERNS`] as compiled: a set that says in one pass which of them occur, and each
+/// pattern on its own (for positions), compiled at its first occurrence only.
+struct Exclude {
+    set: RegexSet,
+    patterns: Vec<String>,
+    each: Vec<OnceLock<Option<Regex>>>,
+}
+
+impl Exclude {
+    /// The compiled pattern `i` (compiled on first use).
+    fn get(&self, i: usize) -> Option<&Regex> {
+        let pattern = self.patterns.get(i)?;
+        self.each
+            .get(i)?
+            .get_or_init(|| Regex::new(pattern).ok())
+            .as_ref()
+    }
+}
+
+static EXCLUDE: LazyLock<Exclude> = LazyLock::new(|| {
+    let all: Vec<String> = EXCLUDE_PATTERNS
         .iter()
         .map(|p| p.replace('D', "[0-9０-９]"))
-        .filter(|p| Regex::new(p).is_ok())
         .collect();
-    let set = RegexSet::new(&patterns).unwrap_or_else(|_| RegexSet::empty());
-    let each = patterns.iter().filter_map(|p| Regex::new(p).ok()).collect();
-    (set, each)
+    // The set compiles only if every pattern does; otherwise keep the ones that compile.
+    let (set, patterns) = match RegexSet::new(&all) {
+        Ok(set) => (set, all),
+        Err(_) => {
+            let valid: Vec<String> = all.into_iter().filter(|p| Regex::new(p).is_ok()).collect();
+            let set = RegexSet::new(&valid).unwrap_or_else(|_| RegexSet::empty());
+            (set, valid)
+        }
+    };
+    let each = patterns.iter().map(|_| OnceLock::new()).collect();
+    Exclude {
+        set,
+        patterns,
+        each,
+    }
 });
 
 /// Runs of letters, digits and `/ - _`; excluded when they look like identifiers.
@@ -80,14 +109,16 @@ static IDENT: LazyLock<Option<Regex>> =
 /// Byte ranges of text that holds no quantity, merged and sorted.
 fn exclusion_zones(text: &str) -> Vec<Range<usize>> {
     let mut zones: Vec<Range<usize>> = Vec::new();
-    let (set, each) = &*EXCLUDE;
-    if set.len() == each.len() {
-        // Only the patterns that occur at all are run for their positions.
-        for i in set.matches(text).iter() {
-            zones.extend(each[i].find_iter(text).map(|m| m.range()));
+    let exclude = &*EXCLUDE;
+    if exclude.set.len() == exclude.patterns.len() {
+        // Only the patterns that occur at all are run (and compiled) for their positions.
+        for i in exclude.set.matches(text).iter() {
+            if let Some(re) = exclude.get(i) {
+                zones.extend(re.find_iter(text).map(|m| m.range()));
+            }
         }
     } else {
-        for re in each {
+        for re in (0..exclude.patterns.len()).filter_map(|i| exclude.get(i)) {
             zones.extend(re.find_iter(text).map(|m| m.range()));
         }
     }
@@ -394,8 +425,9 @@ mod tests {
 
     #[test]
     fn every_exclusion_pattern_compiles() {
-        assert_eq!(EXCLUDE.1.len(), EXCLUDE_PATTERNS.len());
-        assert_eq!(EXCLUDE.0.len(), EXCLUDE_PATTERNS.len());
+        assert_eq!(EXCLUDE.patterns.len(), EXCLUDE_PATTERNS.len());
+        assert_eq!(EXCLUDE.set.len(), EXCLUDE_PATTERNS.len());
+        assert!((0..EXCLUDE_PATTERNS.len()).all(|i| EXCLUDE.get(i).is_some()));
         assert!(IDENT.is_some());
     }
 

@@ -78,6 +78,35 @@ pub struct Document {
     pub blocks: Vec<Block>,
     /// Offsets of line starts in `view` (computed once, used for line/column lookups).
     line_starts: Vec<usize>,
+    /// Column marks inside long lines: (byte offset, characters from its line start to it),
+    /// every [`COLUMN_MARK_BYTES`] bytes or so, in order, so that a column is counted from the
+    /// nearest mark rather than from the start of a line that may be megabytes long.
+    column_marks: Vec<(usize, usize)>,
+}
+
+/// Spacing of [`Document`] column marks (bytes); lines shorter than this have none.
+const COLUMN_MARK_BYTES: usize = 4096;
+
+/// Column marks of `view` (see [`Document::column_marks`]): one pass over its long lines only.
+fn column_marks(view: &str, line_starts: &[usize]) -> Vec<(usize, usize)> {
+    let mut marks = Vec::new();
+    for (i, &start) in line_starts.iter().enumerate() {
+        let end = line_starts.get(i + 1).copied().unwrap_or(view.len());
+        if end - start <= COLUMN_MARK_BYTES {
+            continue;
+        }
+        let (mut at, mut chars) = (start, 0);
+        while end - at > COLUMN_MARK_BYTES {
+            let mut next = at + COLUMN_MARK_BYTES;
+            while !view.is_char_boundary(next) {
+                next += 1;
+            }
+            chars += view.get(at..next).map_or(0, |s| s.chars().count());
+            marks.push((next, chars));
+            at = next;
+        }
+    }
+    marks
 }
 
 /// One block of a document.
@@ -174,6 +203,7 @@ impl Document {
                 .filter(|&(_, b)| b == b'\n')
                 .map(|(i, _)| i + 1),
         );
+        let column_marks = column_marks(&view, &line_starts);
         Document {
             path: path.into(),
             format,
@@ -181,6 +211,7 @@ impl Document {
             view,
             blocks,
             line_starts,
+            column_marks,
         }
     }
 
@@ -191,11 +222,21 @@ impl Document {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line_idx];
-        let prefix = self.view.get(start..offset).unwrap_or("");
+        let line_start = self.line_starts[line_idx];
+        // Count from the last column mark of this line at or before the offset, if any.
+        let k = self.column_marks.partition_point(|&(at, _)| at <= offset);
+        let (start, before) = match k.checked_sub(1).map(|i| self.column_marks[i]) {
+            Some((at, chars)) if at > line_start => (at, chars),
+            _ => (line_start, 0),
+        };
+        // An offset inside a character counts as the line start (as a direct count would).
+        let column = match self.view.get(start..offset) {
+            Some(prefix) => before + prefix.chars().count() + 1,
+            None => 1,
+        };
         LineCol {
             line: line_idx + 1,
-            column: prefix.chars().count() + 1,
+            column,
         }
     }
 
@@ -512,5 +553,23 @@ mod tests {
         let off = doc.view.find("88").unwrap();
         assert_eq!(doc.line_col(off), LineCol { line: 2, column: 3 });
         assert_eq!(doc.line_text(2), "回应88次");
+    }
+
+    #[test]
+    fn line_col_in_long_lines_matches_a_direct_count() {
+        // Lines longer than the mark spacing, mixing 1-, 2- and 3-byte characters.
+        let line: String = "受理申请12件，é办结率100%；".repeat(900);
+        let view = format!("短行\n{line}\n{line}{line}\n尾");
+        let doc = Document::new("x", InputFormat::Text, None, view.clone(), vec![]);
+        for off in (0..=view.len()).step_by(97).chain([view.len()]) {
+            let line_start = view.as_bytes()[..off]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let want = view
+                .get(line_start..off)
+                .map_or(1, |p| p.chars().count() + 1);
+            assert_eq!(doc.line_col(off).column, want, "offset {off}");
+        }
     }
 }

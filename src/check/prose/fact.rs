@@ -49,10 +49,16 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
     };
     let prose = ctx.prose();
     for (pi, para) in prose.paragraphs.iter().enumerate() {
-        let qs: Vec<&ProseQuantity> = prose.in_paragraph(pi).map(|(_, q)| q).collect();
+        // The paragraph's quantities, gathered at the first match only (most paragraphs have none).
+        let mut qs: Option<Vec<&ProseQuantity>> = None;
+        // A match test first: it needs no capture slots, and most paragraphs do not match.
+        if !spec.pattern.is_match(&para.text) {
+            continue;
+        }
         let mut seen: Vec<usize> = Vec::new();
         for caps in spec.pattern.captures_iter(&para.text) {
-            let Some(q) = quantity_at(&qs, &caps) else {
+            let qs = qs.get_or_insert_with(|| prose.in_paragraph(pi).map(|(_, q)| q).collect());
+            let Some(q) = quantity_at(qs, &caps) else {
                 continue;
             };
             if seen.contains(&q.range.start) || q.quantity.is_percent() {
@@ -209,6 +215,9 @@ pub(super) fn status(ctx: &mut Ctx, spec: &StatusSpec) {
     };
     let prose = ctx.prose();
     for (pi, para) in prose.paragraphs.iter().enumerate() {
+        if !spec.pattern.is_match(&para.text) {
+            continue;
+        }
         let qs: Vec<&ProseQuantity> = prose.in_paragraph(pi).map(|(_, q)| q).collect();
         for caps in spec.pattern.captures_iter(&para.text) {
             let Some(m) = caps.get(0) else { continue };

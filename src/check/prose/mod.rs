@@ -18,6 +18,8 @@ use crate::rules::expr::CmpOp;
 use crate::rules::{CompiledPack, Registry, Rule, Severity};
 use crate::source::Document;
 use rust_decimal::Decimal;
+use std::cell::OnceCell;
+use std::collections::HashMap;
 
 /// Why a finding is not certain (Chinese, English).
 pub(crate) type Reason<'r> = (&'r str, &'r str);
@@ -45,6 +47,29 @@ pub(crate) struct Ctx<'a> {
     pub findings: Vec<Finding>,
     pub stats: RuleStats,
     pub statements: Vec<Statement>,
+    /// The certain table facts of each segment by name, built on first use (see
+    /// [`Ctx::table_facts`]).
+    pub table_index: &'a OnceCell<TableIndex<'a>>,
+}
+
+/// Certain table facts by segment, then by name, in table and fact order.
+pub(crate) type TableIndex<'a> = Vec<HashMap<String, Vec<&'a Fact>>>;
+
+/// Index every certain fact of every table under its table's segment and its name (one pass:
+/// the segment of a table and the name of a fact are computed once, not per lookup).
+fn index_table_facts<'a>(facts: &'a Facts) -> TableIndex<'a> {
+    let prose = &facts.prose;
+    let mut index: TableIndex<'a> = Vec::new();
+    for t in &facts.tables {
+        let segment = prose.segment_at(t.span.start);
+        if index.len() <= segment {
+            index.resize_with(segment + 1, HashMap::new);
+        }
+        for f in t.facts.iter().filter(|f| t.is_certain(f)) {
+            index[segment].entry(f.name()).or_default().push(f);
+        }
+    }
+    index
 }
 
 impl<'a> Ctx<'a> {
@@ -71,17 +96,13 @@ impl<'a> Ctx<'a> {
 
     /// Table facts named `key` in tables of segment `segment`.
     pub fn table_facts(&self, segment: usize, key: &str) -> Vec<&'a Fact> {
-        let prose = self.prose();
-        self.facts
-            .tables
-            .iter()
-            .filter(|t| prose.segment_at(t.span.start) == segment)
-            .flat_map(|t| {
-                t.facts
-                    .iter()
-                    .filter(move |f| f.name() == key && t.is_certain(f))
-            })
-            .collect()
+        let facts = self.facts;
+        self.table_index
+            .get_or_init(|| index_table_facts(facts))
+            .get(segment)
+            .and_then(|by_name| by_name.get(key))
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// A short description of a segment (`第2份报告（2015年）`).
@@ -274,6 +295,7 @@ pub fn check_prose(
     let mut findings = Vec::new();
     let mut stats = RuleStats::default();
     let mut statements = Vec::new();
+    let table_index = OnceCell::new();
     for pack in registry.packs.iter().filter(|p| !p.prose.is_empty()) {
         let mut ctx = Ctx {
             doc,
@@ -284,6 +306,7 @@ pub fn check_prose(
             findings: Vec::new(),
             stats: RuleStats::default(),
             statements: Vec::new(),
+            table_index: &table_index,
         };
         for spec in &pack.prose.partitions {
             partition::run(&mut ctx, spec);
