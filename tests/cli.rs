@@ -437,7 +437,10 @@ fn a_telling_slip_picks_the_cell_and_says_it_rests_on_the_shape() {
     let plain = checked_with("formats/seed_000.txt", 142, "12 |", "21 |", "plain");
     assert!(plain.contains("仅依据录入错误的形态"), "{plain}");
     let sarif = checked_with("formats/seed_000.txt", 142, "12 |", "21 |", "sarif");
-    assert!(sarif.contains("疑误格: 信函申请数 21 → 12"), "{sarif}");
+    assert!(
+        sarif.contains("疑误格: 政府信息公开情况统计表「信函申请数」 21 → 12"),
+        "{sarif}"
+    );
     assert!(sarif.contains("另一可能格"), "{sarif}");
 }
 

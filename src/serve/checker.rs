@@ -53,8 +53,8 @@ impl Checker {
         let (mut report, read) =
             outcome.unwrap_or_else(|_| (FileReport::failed(name, INTERNAL_ERROR.into()), None));
         // Rules across reports need the same body's report of another year: one upload never
-        // has one, so (as `gouji check` with one file) there is nothing to run.
-        report.series = None;
+        // has one, so (as `gouji check` with one file) there is nothing to run. The report keeps
+        // its issuer and year (`series`): the JSON entry names them, as `gouji check` does.
         let baseline = self
             .policy
             .apply(std::slice::from_mut(&mut report), self.baseline.as_ref());
