@@ -80,6 +80,12 @@ impl Sectors<'_> {
             if steps > u64::from(self.maxid) + 1 {
                 return Err("a sector chain loops".into());
             }
+            // calamine reads the file front to back into one buffer and slices sector `id` out
+            // of it: a sector that starts past the end of the file makes that slice start after
+            // its end, and it panics (found by fuzzing).
+            if id <= self.maxid && (id as usize + 1).saturating_mul(self.size) > self.bytes.len() {
+                return Err(format!("sector {id} starts past the end of the file"));
+            }
             let Some(sector) = self.get(id) else {
                 return Ok(None);
             };
