@@ -44,10 +44,31 @@ pub enum Failure {
     Spawn(std::io::Error),
     /// The pipes to the child could not be opened.
     Pipes,
-    /// The child ran past the timeout and was killed with its process group.
-    Timeout,
+    /// The child ran past the timeout (given) and was killed with its process group.
+    Timeout(Duration),
     /// Waiting for the child failed.
     Wait(std::io::Error),
+}
+
+impl Failure {
+    /// Why running `tool` (the program at `binary`) failed, in words a user can act on, with
+    /// `install_hint` where installing the program would help.
+    pub fn reason(self, tool: &str, binary: &std::path::Path, install_hint: &str) -> String {
+        match self {
+            Failure::Spawn(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                format!("`{}` was not found; {install_hint}", binary.display())
+            }
+            Failure::Spawn(e) => {
+                format!("cannot run `{}`: {e}; {install_hint}", binary.display())
+            }
+            Failure::Pipes => "cannot open pipes to the child process".into(),
+            Failure::Timeout(limit) => format!(
+                "{tool} did not finish within {} s and was stopped",
+                limit.as_secs()
+            ),
+            Failure::Wait(e) => format!("cannot wait for {tool}: {e}"),
+        }
+    }
 }
 
 /// Largest amount of standard error kept.
@@ -105,7 +126,7 @@ pub fn run(mut command: Command, stdin: Option<&[u8]>, limits: Limits) -> Result
                     kill_group(pid);
                     let _ = child.kill();
                     let _ = child.wait();
-                    break Err(Failure::Timeout);
+                    break Err(Failure::Timeout(limits.timeout));
                 }
                 Ok(None) => std::thread::sleep(Duration::from_millis(5)),
                 Err(e) => {

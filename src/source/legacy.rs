@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use super::child::{self, Failure, Limits};
+use super::child::{self, Limits};
 use super::{Document, ReadError, MAX_INPUT_BYTES};
 
 /// Environment variable naming the converter (`soffice`); when unset, `soffice` or
@@ -148,22 +148,8 @@ fn convert(bytes: &[u8], binary: &Path, limits: Limits) -> Result<Vec<u8>, ReadE
         .arg(&out_dir)
         .arg(&input)
         .current_dir(tmp.path());
-    let out = child::run(command, None, limits).map_err(|f| match f {
-        Failure::Spawn(e) if e.kind() == std::io::ErrorKind::NotFound => tool_error(format!(
-            "`{}` was not found; {INSTALL_HINT}",
-            binary.display()
-        )),
-        Failure::Spawn(e) => tool_error(format!(
-            "cannot run `{}`: {e}; {INSTALL_HINT}",
-            binary.display()
-        )),
-        Failure::Pipes => tool_error("cannot open pipes to the child process".into()),
-        Failure::Timeout => tool_error(format!(
-            "LibreOffice did not finish within {} s and was stopped",
-            limits.timeout.as_secs()
-        )),
-        Failure::Wait(e) => tool_error(format!("cannot wait for LibreOffice: {e}")),
-    })?;
+    let out = child::run(command, None, limits)
+        .map_err(|f| tool_error(f.reason("LibreOffice", binary, INSTALL_HINT)))?;
     let converted = out_dir.join("report.docx");
     let detail = || {
         let said = format!("{}\n{}", out.stderr, String::from_utf8_lossy(&out.stdout));

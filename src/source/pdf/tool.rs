@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::source::child::{self, Failure};
+use crate::source::child;
 use crate::source::ReadError;
 
 /// Tool name used in [`ReadError::Tool`].
@@ -38,22 +38,8 @@ pub fn run(binary: &Path, pdf: &[u8], limits: Limits) -> Result<Output, ReadErro
     let mut command = Command::new(binary);
     command.args(["-layout", "-enc", "UTF-8", "-", "-"]);
     let tool_error = |reason: String| ReadError::Tool { tool: TOOL, reason };
-    let out = child::run(command, Some(pdf), limits).map_err(|f| match f {
-        Failure::Spawn(e) if e.kind() == std::io::ErrorKind::NotFound => tool_error(format!(
-            "`{}` was not found; {INSTALL_HINT}",
-            binary.display()
-        )),
-        Failure::Spawn(e) => tool_error(format!(
-            "cannot run `{}`: {e}; {INSTALL_HINT}",
-            binary.display()
-        )),
-        Failure::Pipes => tool_error("cannot open pipes to the child process".into()),
-        Failure::Timeout => tool_error(format!(
-            "pdftotext did not finish within {} s and was stopped",
-            limits.timeout.as_secs()
-        )),
-        Failure::Wait(e) => tool_error(format!("cannot wait for pdftotext: {e}")),
-    })?;
+    let out = child::run(command, Some(pdf), limits)
+        .map_err(|f| tool_error(f.reason("pdftotext", binary, INSTALL_HINT)))?;
     if out.overflow {
         return Err(ReadError::Corrupt {
             format: "PDF",
