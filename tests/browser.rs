@@ -99,15 +99,8 @@ fn run_chromium(dir: &Path, page: &Path, extra: &[&str]) -> Run {
     let err_path = dir.join("chromium.stderr");
     let url = format!("file://{}", page.display());
     let mut cmd = std::process::Command::new(chromium());
+    cmd.args(crate::support::CHROMIUM_HEADLESS);
     cmd.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
         "--enable-logging=stderr",
         "--v=0",
         "--hide-scrollbars",

@@ -78,15 +78,8 @@ impl Browser {
         let (res_r, res_w) = pipe();
         let (cmd_fd, res_fd) = (cmd_r.as_raw_fd(), res_w.as_raw_fd());
         let mut cmd = Command::new(chromium);
+        cmd.args(crate::support::CHROMIUM_HEADLESS);
         cmd.args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
             "--disable-extensions",
             "--remote-debugging-pipe",
             "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
@@ -222,6 +215,27 @@ impl Browser {
         }
     }
 
+    /// Open the page at `url`, wait for it to load, and put `files` into its file input (as a
+    /// user choosing them in the picker).
+    fn upload(&mut self, url: &str, files: &[&Path]) {
+        self.call("Page.navigate", json!({ "url": url }));
+        self.wait_for(
+            "document.readyState === 'complete' && document.getElementById('file') ? true : null",
+            RESULT_LIMIT,
+            "the page to load",
+        );
+        let doc = self.call("DOM.getDocument", json!({}));
+        let input = self.call(
+            "DOM.querySelector",
+            json!({"nodeId": doc["root"]["nodeId"], "selector": "input[type=file]"}),
+        );
+        let files: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+        self.call(
+            "DOM.setFileInputFiles",
+            json!({"nodeId": input["nodeId"], "files": files}),
+        );
+    }
+
     /// Console messages, uncaught exceptions and log entries at warning or error level.
     fn complaints(&self) -> Vec<String> {
         self.events
@@ -314,21 +328,7 @@ fn upload_through_the_file_input_marks_the_suspect_cell() {
         .expect("the API suggests a value")
         .to_string();
     let mut b = Browser::start(&chromium);
-    b.call("Page.navigate", json!({"url": server.url()}));
-    b.wait_for(
-        "document.readyState === 'complete' && document.getElementById('file') ? true : null",
-        RESULT_LIMIT,
-        "the page to load",
-    );
-    let doc = b.call("DOM.getDocument", json!({}));
-    let input = b.call(
-        "DOM.querySelector",
-        json!({"nodeId": doc["root"]["nodeId"], "selector": "input[type=file]"}),
-    );
-    b.call(
-        "DOM.setFileInputFiles",
-        json!({"nodeId": input["nodeId"], "files": [docx.display().to_string()]}),
-    );
+    b.upload(&server.url(), &[&docx]);
     let state = b.wait_for(
         "(function(){var s=document.querySelector('section.file');\
           var st=s&&s.getAttribute('data-state');return st==='checking'||!st?null:st;})()",
@@ -392,21 +392,7 @@ fn a_bad_upload_shows_a_message_and_the_page_goes_on() {
     let (good, _) = broken_docx(dir.path());
     let server = Server::start(dir.path(), &[]);
     let mut b = Browser::start(&chromium);
-    b.call("Page.navigate", json!({"url": server.url()}));
-    b.wait_for(
-        "document.readyState === 'complete' ? true : null",
-        RESULT_LIMIT,
-        "the page to load",
-    );
-    let doc = b.call("DOM.getDocument", json!({}));
-    let input = b.call(
-        "DOM.querySelector",
-        json!({"nodeId": doc["root"]["nodeId"], "selector": "input[type=file]"}),
-    );
-    b.call(
-        "DOM.setFileInputFiles",
-        json!({"nodeId": input["nodeId"], "files": [bad.display().to_string(), good.display().to_string()]}),
-    );
+    b.upload(&server.url(), &[&bad, &good]);
     let states = b.wait_for(
         "(function(){var s=document.querySelectorAll('section.file');\
           var st=Array.prototype.map.call(s,function(x){return x.getAttribute('data-state')});\

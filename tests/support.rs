@@ -63,3 +63,16 @@ pub fn replace(text: &str, span: &Span, with: &str) -> String {
     format!("{}{}{}", &text[..span.start], with, &text[span.end..])
 }
 pub mod xformat;
+
+/// The flags every headless Chromium of the browser tests starts with: no sandbox (root in CI),
+/// no GPU, and none of Chromium's own background connections (this machine's network is closed).
+pub const CHROMIUM_HEADLESS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
