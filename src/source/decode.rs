@@ -6,6 +6,8 @@
 //! more than a small share of the text is a [`ReadError::Decode`]. Decoding never touches line
 //! breaks, so line numbers in the decoded text match the file.
 
+use std::borrow::Cow;
+
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{DecoderResult, Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
@@ -44,10 +46,19 @@ const PRESCAN_BYTES: usize = 1024;
 
 /// Decode plain text (also Markdown) to UTF-8.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, ReadError> {
-    if let Some(d) = decode_bom(bytes)? {
+    decode_cow(Cow::Borrowed(bytes))
+}
+
+/// [`decode`], taking owned bytes without a copy when they are valid UTF-8.
+pub fn decode_cow(bytes: Cow<'_, [u8]>) -> Result<Decoded, ReadError> {
+    if let Some(d) = decode_bom(&bytes)? {
         return Ok(d);
     }
-    decode_unlabelled(bytes)
+    let utf16 = bomless_utf16(&bytes);
+    match utf8_text(bytes, utf16) {
+        Ok(text) => Ok(utf8_decoded(text)),
+        Err(bytes) => decode_unlabelled(&bytes, utf16),
+    }
 }
 
 /// Decode an HTML document: like [`decode`], but a `charset` declared in the first 1024 bytes
@@ -55,24 +66,75 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, ReadError> {
 /// text stays UTF-8 (scraped pages are often re-saved as UTF-8 with their old `gb2312` meta),
 /// and a declared encoding that yields many malformed sequences falls back to detection.
 pub fn decode_html(bytes: &[u8]) -> Result<Decoded, ReadError> {
-    if let Some(d) = decode_bom(bytes)? {
+    decode_html_cow(Cow::Borrowed(bytes))
+}
+
+/// [`decode_html`], taking owned bytes without a copy when they are valid UTF-8. The bytes are
+/// validated as UTF-8 once.
+pub fn decode_html_cow(bytes: Cow<'_, [u8]>) -> Result<Decoded, ReadError> {
+    if let Some(d) = decode_bom(&bytes)? {
         return Ok(d);
     }
-    if let Some(enc) = html_declared_charset(bytes) {
-        let valid_utf8_non_ascii = std::str::from_utf8(bytes).is_ok_and(|s| !s.is_ascii());
-        if !valid_utf8_non_ascii && bomless_utf16(bytes).is_none() {
-            let (text, bad) = decode_counting(enc, bytes);
-            if !too_many_malformed(bad, &text) {
-                return Ok(Decoded {
-                    text,
-                    encoding: Some(enc.name().to_string()),
-                    malformed: bad,
-                    evidence: Evidence::Declared,
-                });
+    let declared = html_declared_charset(&bytes);
+    let utf16 = bomless_utf16(&bytes);
+    match utf8_text(bytes, utf16) {
+        Ok(text) => {
+            // Valid UTF-8: a declaration counts only when the text is ASCII (and so reads the
+            // same in the declared encoding).
+            if let Some(enc) = declared.filter(|_| text.is_ascii()) {
+                if let Some(d) = decode_declared(enc, text.as_bytes()) {
+                    return Ok(d);
+                }
             }
+            Ok(utf8_decoded(text))
+        }
+        Err(bytes) => {
+            if let Some(enc) = declared.filter(|_| utf16.is_none()) {
+                if let Some(d) = decode_declared(enc, &bytes) {
+                    return Ok(d);
+                }
+            }
+            decode_unlabelled(&bytes, utf16)
         }
     }
-    decode_unlabelled(bytes)
+}
+
+/// `bytes` as a UTF-8 string when they are valid UTF-8 and not BOM-less UTF-16 (`utf16` is what
+/// [`bomless_utf16`] found); otherwise the bytes back. Owned bytes become the string in place.
+fn utf8_text<'a>(
+    bytes: Cow<'a, [u8]>,
+    utf16: Option<&'static Encoding>,
+) -> Result<String, Cow<'a, [u8]>> {
+    if utf16.is_some() {
+        return Err(bytes);
+    }
+    match bytes {
+        Cow::Owned(v) => String::from_utf8(v).map_err(|e| Cow::Owned(e.into_bytes())),
+        Cow::Borrowed(b) => std::str::from_utf8(b)
+            .map(str::to_string)
+            .map_err(|_| Cow::Borrowed(b)),
+    }
+}
+
+/// A text that was valid UTF-8.
+fn utf8_decoded(text: String) -> Decoded {
+    Decoded {
+        text,
+        encoding: Some(UTF_8.name().to_string()),
+        malformed: 0,
+        evidence: Evidence::Utf8,
+    }
+}
+
+/// `bytes` decoded as the declared `enc`, unless that gives too many malformed sequences.
+fn decode_declared(enc: &'static Encoding, bytes: &[u8]) -> Option<Decoded> {
+    let (text, bad) = decode_counting(enc, bytes);
+    (!too_many_malformed(bad, &text)).then(|| Decoded {
+        text,
+        encoding: Some(enc.name().to_string()),
+        malformed: bad,
+        evidence: Evidence::Declared,
+    })
 }
 
 /// Decode with a byte-order mark, if there is one.
@@ -84,18 +146,11 @@ fn decode_bom(bytes: &[u8]) -> Result<Option<Decoded>, ReadError> {
     finish(enc, body, Evidence::Bom).map(Some)
 }
 
-/// Decode bytes without a BOM or declaration.
-fn decode_unlabelled(bytes: &[u8]) -> Result<Decoded, ReadError> {
-    if let Some(enc) = bomless_utf16(bytes) {
+/// Decode bytes without a BOM or declaration that are not valid UTF-8 (or are BOM-less UTF-16,
+/// `utf16` as [`bomless_utf16`] found it).
+fn decode_unlabelled(bytes: &[u8], utf16: Option<&'static Encoding>) -> Result<Decoded, ReadError> {
+    if let Some(enc) = utf16 {
         return finish(enc, bytes, Evidence::Utf16Pattern);
-    }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(Decoded {
-            text: s.to_string(),
-            encoding: Some(UTF_8.name().to_string()),
-            malformed: 0,
-            evidence: Evidence::Utf8,
-        });
     }
     // Mostly UTF-8 with a few damaged sequences (a truncated character, a stray byte): keep UTF-8
     // rather than let the detector pick a legacy encoding that would turn every character into

@@ -6,6 +6,7 @@
 //! `.md` is Markdown, `.html` is HTML, `.xls` vs `.doc` inside OLE2. A `.txt` that starts with
 //! Chinese text is text, whatever `file(1)` thinks of its first bytes.
 
+use std::borrow::Cow;
 use std::io::Cursor;
 
 use super::decode::{bomless_utf16, decode_counting};
@@ -72,18 +73,68 @@ pub fn detect(bytes: &[u8], ext: Option<&str>) -> Result<InputFormat, ReadError>
         Some("md" | "markdown") => return Ok(InputFormat::Markdown),
         _ => {}
     }
-    if has_markdown_table(&sniff.full) {
+    if has_markdown_table(&sniff.full(bytes)) {
         return Ok(InputFormat::Markdown);
     }
     Ok(InputFormat::Text)
 }
 
-/// Text prepared for sniffing: the (lossily) decoded start, and the whole text for line scans.
+/// Text prepared for sniffing: the (lossily) decoded start; the whole text is only decoded when
+/// a line scan needs it ([`Sniff::full`]).
 struct Sniff {
-    /// Up to [`SNIFF_BYTES`] of text, BOM and leading whitespace removed, ASCII lower-cased.
+    /// Up to [`SNIFF_BYTES`] characters of text, BOM and leading whitespace removed, ASCII
+    /// lower-cased.
     head: String,
-    /// The whole text (decoded when UTF-16; otherwise ASCII-compatible bytes read lossily).
-    full: String,
+    /// The whole text when it is UTF-16 (decoded once); `None` for ASCII-compatible bytes.
+    utf16: Option<String>,
+}
+
+impl Sniff {
+    /// The whole text for line scans: decoded UTF-16, or the bytes read lossily as UTF-8
+    /// (borrowed, not copied, when they are valid).
+    fn full<'a>(&'a self, bytes: &'a [u8]) -> Cow<'a, str> {
+        match &self.utf16 {
+            Some(text) => Cow::Borrowed(text.as_str()),
+            None => String::from_utf8_lossy(bytes),
+        }
+    }
+}
+
+/// At most [`SNIFF_BYTES`] characters of `text` after leading BOMs, then leading whitespace.
+fn head_of(text: &str) -> &str {
+    let text = text.trim_start_matches('\u{FEFF}').trim_start();
+    match text.char_indices().nth(SNIFF_BYTES) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
+/// [`head_of`] the bytes read lossily as UTF-8 (as `String::from_utf8_lossy` reads them), decoding
+/// only a prefix: a window that holds the head, doubled while leading blanks fill it.
+fn lossy_head(bytes: &[u8]) -> String {
+    let mut window = 4 * SNIFF_BYTES + 64;
+    loop {
+        let cut = sequence_start_at_or_before(bytes, window);
+        let prefix = String::from_utf8_lossy(&bytes[..cut]);
+        let head = head_of(&prefix);
+        if cut == bytes.len() || head.chars().count() >= SNIFF_BYTES {
+            return head.to_string();
+        }
+        window = window.saturating_mul(2);
+    }
+}
+
+/// A cut of `bytes` at or before `at` that no UTF-8 sequence straddles (a byte that is not a
+/// continuation byte), so that the prefix reads lossily as the start of the whole; the whole
+/// length when `at` is past the end or no such byte is near.
+fn sequence_start_at_or_before(bytes: &[u8], at: usize) -> usize {
+    if at >= bytes.len() {
+        return bytes.len();
+    }
+    (at.saturating_sub(8)..=at)
+        .rev()
+        .find(|&i| bytes.get(i).is_some_and(|&b| b & 0xC0 != 0x80))
+        .unwrap_or(bytes.len())
 }
 
 /// Check the bytes look like text and return them prepared for sniffing.
@@ -92,25 +143,23 @@ fn sniff_text(bytes: &[u8]) -> Result<Sniff, ReadError> {
         Some((enc, _)) if enc != encoding_rs::UTF_8 => Some(enc),
         _ => bomless_utf16(bytes),
     };
-    let full = match utf16 {
+    let utf16_text = match utf16 {
         Some(enc) => {
             let body = bytes.strip_prefix(&[0xFF, 0xFE][..]).unwrap_or(bytes);
             let body = body.strip_prefix(&[0xFE, 0xFF][..]).unwrap_or(body);
-            decode_counting(enc, body).0
+            Some(decode_counting(enc, body).0)
         }
         None => {
             if bytes.contains(&0) {
                 return Err(ReadError::Binary { what: "NUL bytes" });
             }
-            String::from_utf8_lossy(bytes).into_owned()
+            None
         }
     };
-    let head_text: String = full
-        .trim_start_matches('\u{FEFF}')
-        .trim_start()
-        .chars()
-        .take(SNIFF_BYTES)
-        .collect();
+    let head_text = match &utf16_text {
+        Some(text) => head_of(text).to_string(),
+        None => lossy_head(bytes),
+    };
     let total = head_text.chars().count();
     let controls = head_text
         .chars()
@@ -126,7 +175,7 @@ fn sniff_text(bytes: &[u8]) -> Result<Sniff, ReadError> {
     }
     Ok(Sniff {
         head: head_text.to_ascii_lowercase(),
-        full,
+        utf16: utf16_text,
     })
 }
 
@@ -274,6 +323,26 @@ fn detect_ole(bytes: &[u8], ext: Option<&str>) -> Result<InputFormat, ReadError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_head_is_read_from_a_prefix_as_from_the_whole() {
+        let whole = |b: &[u8]| head_of(&String::from_utf8_lossy(b)).to_string();
+        let mut inputs: Vec<Vec<u8>> = vec![
+            "中".repeat(20_000).into_bytes(),
+            format!("{}<p>正文", " ".repeat(100_000)).into_bytes(),
+            b"\xEF\xBB\xBF\xEF\xBB\xBF  \xE4\xB8 x".to_vec(),
+            [b"\x80".repeat(50_000), "表".repeat(9000).into_bytes()].concat(),
+        ];
+        // Cut points inside sequences, at every offset around the window edge.
+        for shift in 0..4 {
+            let mut v = b"a".repeat(shift);
+            v.extend("文😀é".repeat(12_000).bytes());
+            inputs.push(v);
+        }
+        for bytes in &inputs {
+            assert_eq!(lossy_head(bytes), whole(bytes));
+        }
+    }
     use std::io::Write;
 
     const SEED_000: &[u8] = include_bytes!("../../fixtures/formats/seed_000.txt");

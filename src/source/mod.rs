@@ -15,6 +15,7 @@ pub mod pdf;
 pub mod text;
 pub mod xlsx;
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
@@ -379,7 +380,7 @@ pub fn read(path: &Path) -> Result<Document, ReadError> {
             limit: MAX_INPUT_BYTES,
         });
     }
-    read_bytes(&path.display().to_string(), &bytes, path)
+    read_cow(&path.display().to_string(), Cow::Owned(bytes), path)
 }
 
 /// Largest number of lines of a text or Markdown report (a real one has a few thousand).
@@ -452,7 +453,10 @@ pub fn open_regular(path: &Path) -> std::io::Result<(std::fs::File, u64)> {
 /// Read at most `limit + 1` bytes (so a caller can tell that a file grew past its limit).
 pub fn read_at_most(file: std::fs::File, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut bytes = Vec::new();
+    // Room for the whole file (as its size says) and the byte that tells it grew: the buffer
+    // does not double past the file while it is read, and it becomes a text's view as it is.
+    let size = file.metadata().map_or(0, |m| m.len()).min(limit);
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
     file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
@@ -487,6 +491,12 @@ pub fn read_regular_to_string(path: &Path, limit: u64) -> std::io::Result<String
 
 /// Read a document from bytes; `hint` supplies the extension used as a format hint.
 pub fn read_bytes(name: &str, bytes: &[u8], hint: &Path) -> Result<Document, ReadError> {
+    read_cow(name, Cow::Borrowed(bytes), hint)
+}
+
+/// [`read_bytes`] for bytes that may be owned: a text file's bytes become its view in place
+/// when they are valid UTF-8, so the file is held once.
+fn read_cow(name: &str, bytes: Cow<'_, [u8]>, hint: &Path) -> Result<Document, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
@@ -494,23 +504,23 @@ pub fn read_bytes(name: &str, bytes: &[u8], hint: &Path) -> Result<Document, Rea
         .extension()
         .and_then(|e| e.to_str())
         .map(|e| e.to_ascii_lowercase());
-    let format = match detect::detect(bytes, ext.as_deref()) {
+    let format = match detect::detect(&bytes, ext.as_deref()) {
         // Legacy Word: converted by LibreOffice when it is installed.
         Err(ReadError::Unsupported {
             format: legacy::FORMAT,
             ..
-        }) => return legacy::read(name, bytes),
+        }) => return legacy::read(name, &bytes),
         other => other?,
     };
     match format {
-        InputFormat::Docx => docx::read(name, bytes),
-        InputFormat::Xlsx => xlsx::read(name, bytes),
-        InputFormat::Pdf => pdf::read(name, bytes),
+        InputFormat::Docx => docx::read(name, &bytes),
+        InputFormat::Xlsx => xlsx::read(name, &bytes),
+        InputFormat::Pdf => pdf::read(name, &bytes),
         fmt @ (InputFormat::Text | InputFormat::Markdown | InputFormat::Html) => {
             let decoded = if fmt == InputFormat::Html {
-                decode::decode_html(bytes)?
+                decode::decode_html_cow(bytes)?
             } else {
-                decode::decode(bytes)?
+                decode::decode_cow(bytes)?
             };
             if fmt != InputFormat::Html {
                 check_text_budget(&decoded.text)?;
