@@ -243,8 +243,9 @@ pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
             continue;
         };
         let (text, map) = if doc.format == InputFormat::Html {
-            let v = visible_text(&doc.view, &p.span);
-            (v.text.clone(), Some(v))
+            // The map answers without its text: keep the text once.
+            let mut v = visible_text(&doc.view, &p.span);
+            (std::mem::take(&mut v.text), Some(v))
         } else {
             (doc.slice(&p.span).to_string(), None)
         };

@@ -14,6 +14,7 @@
 mod flow;
 mod table;
 mod text;
+mod token;
 mod visible;
 
 pub use self::visible::{visible_text, VisibleText};
@@ -21,11 +22,10 @@ pub use self::visible::{visible_text, VisibleText};
 use std::collections::HashMap;
 
 use aho_corasick::AhoCorasick;
-use html5gum::{DefaultEmitter, Token, Tokenizer};
 
 use self::flow::Item;
 use self::table::RawTable;
-use self::text::parse_span_attr;
+use self::token::{tokens, Tok};
 use super::{Block, Document, InputFormat, ReadError, MAX_GRID_CELLS};
 
 /// Elements whose content is never report text. They are skipped only when a matching end tag
@@ -117,13 +117,8 @@ pub const MAX_TABLE_DEPTH: usize = 16;
 
 /// Tokenizes `view` and builds its blocks; `Err` names the budget a page exceeds.
 fn build_blocks(view: &str) -> Result<Vec<Block>, String> {
-    let mut emitter = DefaultEmitter::<usize>::new_with_span();
-    emitter.naively_switch_states(true);
     let mut builder = Builder::new(view, last_end_tags(view));
-    for (n, token) in Tokenizer::new_with_emitter(view, emitter)
-        .filter_map(Result::ok)
-        .enumerate()
-    {
+    for (n, token) in tokens(view).enumerate() {
         if n >= MAX_TOKENS {
             return Err(format!(
                 "the page has more than {MAX_TOKENS} tags and text runs"
@@ -166,11 +161,6 @@ pub(super) fn last_end_tags(source: &str) -> HashMap<&'static str, usize> {
         }
     }
     last
-}
-
-/// Tag name as a string (html5gum lower-cases ASCII names; a non-UTF-8 name matches nothing).
-fn tag_name(name: &[u8]) -> &str {
-    std::str::from_utf8(name).unwrap_or("")
 }
 
 /// Builds blocks from tokens.
@@ -221,16 +211,16 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn token(&mut self, token: Token<usize>) {
+    fn token(&mut self, token: Tok) {
         match token {
-            Token::StartTag(tag) => {
-                let name = tag_name(&tag.name);
+            Tok::Start {
+                name,
+                span,
+                rowspan,
+                colspan,
+            } => {
                 if let Some(&skip) = SKIPPED.iter().find(|n| **n == name) {
-                    if self
-                        .last_end
-                        .get(skip)
-                        .is_some_and(|&end| end > tag.span.start)
-                    {
+                    if self.last_end.get(skip).is_some_and(|&end| end > span.start) {
                         self.skipping.push(skip);
                     }
                     return;
@@ -238,12 +228,7 @@ impl<'a> Builder<'a> {
                 if !self.skipping.is_empty() {
                     return;
                 }
-                let attr = |key: &str| {
-                    tag.attributes
-                        .get(key.as_bytes())
-                        .and_then(|v| parse_span_attr(&String::from_utf8_lossy(&v.value)))
-                };
-                let start = tag.span.start;
+                let start = span.start;
                 match name {
                     "table" if self.tables.len() >= MAX_TABLE_DEPTH => {
                         self.ignored_tables += 1;
@@ -267,11 +252,7 @@ impl<'a> Builder<'a> {
                                 return;
                             }
                             self.cells_left -= 1;
-                            t.open_cell(
-                                start,
-                                attr("rowspan").unwrap_or(1),
-                                attr("colspan").unwrap_or(1),
-                            )
+                            t.open_cell(start, rowspan.unwrap_or(1), colspan.unwrap_or(1))
                         }
                         None => self.doc.push(Item::Break),
                     },
@@ -289,8 +270,7 @@ impl<'a> Builder<'a> {
                     _ => {}
                 }
             }
-            Token::EndTag(tag) => {
-                let name = tag_name(&tag.name);
+            Tok::End { name, span } => {
                 if !self.skipping.is_empty() {
                     if let Some(pos) = self.skipping.iter().rposition(|n| *n == name) {
                         self.skipping.truncate(pos);
@@ -302,7 +282,7 @@ impl<'a> Builder<'a> {
                         self.ignored_tables -= 1;
                         self.flow().push(Item::Break);
                     }
-                    "table" => self.close_table(tag.span.end),
+                    "table" => self.close_table(span.end),
                     "td" | "th" => {
                         if let Some(t) = self.tables.last_mut() {
                             t.close_cell();
@@ -317,14 +297,13 @@ impl<'a> Builder<'a> {
                     _ => {}
                 }
             }
-            Token::String(s) => {
+            Tok::Text { value, span } => {
                 if self.skipping.is_empty() {
-                    let text = String::from_utf8_lossy(&s.value).into_owned();
-                    let item = Item::text(self.view, text, s.span.start..s.span.end);
+                    let item = Item::text(self.view, value, span);
                     self.flow().push(item);
                 }
             }
-            Token::Comment(_) | Token::Doctype(_) | Token::Error(_) => {}
+            Tok::Other => {}
         }
     }
 

@@ -3,9 +3,8 @@
 //! prose patterns should run on [`VisibleText::text`] and map matches back with
 //! [`VisibleText::source_span`].
 
-use html5gum::{DefaultEmitter, Token, Tokenizer};
-
 use super::text::is_blank_char;
+use super::token::{tokens, Tok};
 use super::{last_end_tags, SKIPPED};
 use crate::source::Span;
 
@@ -15,37 +14,125 @@ pub struct VisibleText {
     /// Text with tags removed, entities decoded, skipped elements (`script`, `button`…) dropped
     /// and blank runs collapsed into one space (trimmed at both ends).
     pub text: String,
-    /// For each character of `text`: its byte offset in `text` and the source range in the view
-    /// it came from (a collapsed space maps to the first blank of its run).
-    chars: Vec<(usize, Span)>,
+    /// The map from each character of `text` to the source range in the view it came from (a
+    /// collapsed space maps to the first blank of its run), as runs of characters that map
+    /// alike: a few entries per paragraph rather than one per character. Lookups do not read
+    /// `text`, so a caller may take it.
+    runs: Vec<Run>,
 }
 
+/// Consecutive characters of a [`VisibleText`] of one UTF-8 length whose source ranges are
+/// consecutive and of one length: character `k` of the run is at text byte
+/// `text + k * text_len` and comes from view bytes `src + k * src_len ..` (`+ src_len`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Run {
+    /// Text byte offset of the first character.
+    text: usize,
+    /// View byte offset of the first character's source.
+    src: usize,
+    /// Length of each character's source range.
+    src_len: usize,
+    /// Number of characters.
+    count: u32,
+    /// UTF-8 length of each character.
+    text_len: u8,
+}
+
+impl Run {
+    /// View offset where character `k` of the run starts.
+    fn src_at(&self, k: usize) -> usize {
+        self.src + k * self.src_len
+    }
+}
+
+/// A character of the map: run index and index inside the run; `(runs.len(), 0)` is past the
+/// end. Ordered as the characters are.
+type Pos = (usize, usize);
+
 impl VisibleText {
+    /// Appends the map entry of a character of `len` bytes at text offset `at` from `src`.
+    fn push(&mut self, at: usize, len: usize, src: Span) {
+        let src_len = src.end.saturating_sub(src.start);
+        if let Some(r) = self.runs.last_mut() {
+            let k = r.count as usize;
+            if usize::from(r.text_len) == len
+                && r.src_len == src_len
+                && r.count < u32::MAX
+                && r.text + k * len == at
+                && r.src + k * src_len == src.start
+            {
+                r.count += 1;
+                return;
+            }
+        }
+        self.runs.push(Run {
+            text: at,
+            src: src.start,
+            src_len,
+            count: 1,
+            text_len: u8::try_from(len).unwrap_or(u8::MAX),
+        });
+    }
+
+    /// The first character at text byte `byte` or after it.
+    fn pos(&self, byte: usize) -> Pos {
+        let i = self.runs.partition_point(|r| r.text <= byte);
+        let Some(r) = i.checked_sub(1).and_then(|j| self.runs.get(j)) else {
+            return (0, 0);
+        };
+        let k = (byte - r.text).div_ceil(usize::from(r.text_len.max(1)));
+        if k < r.count as usize {
+            (i - 1, k)
+        } else {
+            (i, 0)
+        }
+    }
+
+    /// The character before `p` (which must not be the first).
+    fn before(&self, (i, k): Pos) -> Pos {
+        match k.checked_sub(1) {
+            Some(k) => (i, k),
+            None => {
+                let j = i.saturating_sub(1);
+                (j, self.runs.get(j).map_or(0, |r| r.count as usize - 1))
+            }
+        }
+    }
+
     /// The part of the text at bytes `range` (on character boundaries) with its own map.
     pub fn slice(&self, range: std::ops::Range<usize>) -> VisibleText {
-        let from = self.chars.partition_point(|(b, _)| *b < range.start);
-        let to = self.chars.partition_point(|(b, _)| *b < range.end);
+        let (from, to) = (self.pos(range.start), self.pos(range.end));
+        let mut runs = Vec::new();
+        for (i, r) in self.runs.iter().enumerate().take(to.0 + 1).skip(from.0) {
+            let k0 = if i == from.0 { from.1 } else { 0 };
+            let k1 = if i == to.0 { to.1 } else { r.count as usize };
+            if k1 > k0 {
+                runs.push(Run {
+                    text: r.text + k0 * usize::from(r.text_len) - range.start,
+                    src: r.src_at(k0),
+                    count: u32::try_from(k1 - k0).unwrap_or(u32::MAX),
+                    ..*r
+                });
+            }
+        }
         VisibleText {
-            text: self.text.get(range.clone()).unwrap_or("").to_string(),
-            chars: self.chars[from..to]
-                .iter()
-                .map(|(b, s)| (b - range.start, s.clone()))
-                .collect(),
+            text: self.text.get(range).unwrap_or("").to_string(),
+            runs,
         }
     }
 
     /// The view range of the text bytes `range` (clamped; empty at the end when out of range).
     pub fn source_span(&self, range: std::ops::Range<usize>) -> Span {
-        let at = |byte: usize| self.chars.partition_point(|(b, _)| *b < byte);
-        let first = at(range.start);
-        let last = at(range.end);
-        let start = match self.chars.get(first) {
-            Some((_, s)) => s.start,
-            None => self.chars.last().map_or(0, |(_, s)| s.end),
+        let (first, last) = (self.pos(range.start), self.pos(range.end));
+        let start = match self.runs.get(first.0) {
+            Some(r) => r.src_at(first.1),
+            None => self.runs.last().map_or(0, |r| r.src_at(r.count as usize)),
         };
-        let end = match last.checked_sub(1).and_then(|i| self.chars.get(i)) {
-            Some((_, s)) if last > first => s.end,
-            _ => start,
+        let end = if last > first {
+            let (i, k) = self.before(last);
+            self.runs.get(i).map_or(start, |r| r.src_at(k + 1))
+        } else {
+            start
         };
         start..end.max(start)
     }
@@ -57,29 +144,25 @@ pub fn visible_text(view: &str, span: &Span) -> VisibleText {
     let Some(source) = view.get(span.clone()) else {
         return out;
     };
-    let mut emitter = DefaultEmitter::<usize>::new_with_span();
-    emitter.naively_switch_states(true);
     let last_end = last_end_tags(source);
     let mut skipping: Vec<&str> = Vec::new();
     let mut pending_space: Option<Span> = None;
-    for token in Tokenizer::new_with_emitter(source, emitter).filter_map(Result::ok) {
+    for token in tokens(source) {
         match token {
-            Token::StartTag(tag) => {
-                if let Some(&skip) = SKIPPED.iter().find(|n| n.as_bytes() == &tag.name[..]) {
-                    if last_end.get(skip).is_some_and(|&end| end > tag.span.start) {
+            Tok::Start { name, span, .. } => {
+                if let Some(&skip) = SKIPPED.iter().find(|n| **n == name) {
+                    if last_end.get(skip).is_some_and(|&end| end > span.start) {
                         skipping.push(skip);
                     }
                 }
             }
-            Token::EndTag(tag) => {
-                if let Some(pos) = skipping.iter().rposition(|n| n.as_bytes() == &tag.name[..]) {
+            Tok::End { name, .. } => {
+                if let Some(pos) = skipping.iter().rposition(|n| *n == name) {
                     skipping.truncate(pos);
                 }
             }
-            Token::String(s) if skipping.is_empty() => {
-                let decoded = String::from_utf8_lossy(&s.value);
-                let raw = s.span.start..s.span.end;
-                for (c, src) in map_chars(source, raw, &decoded) {
+            Tok::Text { value, span: raw } if skipping.is_empty() => {
+                for (c, src) in map_chars(source, raw, &value) {
                     let src = span.start + src.start..span.start + src.end;
                     if is_blank_char(c) {
                         pending_space.get_or_insert(src);
@@ -87,17 +170,20 @@ pub fn visible_text(view: &str, span: &Span) -> VisibleText {
                     }
                     if let Some(space) = pending_space.take() {
                         if !out.text.is_empty() {
-                            out.chars.push((out.text.len(), space));
+                            out.push(out.text.len(), 1, space);
                             out.text.push(' ');
                         }
                     }
-                    out.chars.push((out.text.len(), src));
+                    out.push(out.text.len(), c.len_utf8(), src);
                     out.text.push(c);
                 }
             }
             _ => {}
         }
     }
+    // A page's paragraphs are all kept while its prose is read: no spare capacity.
+    out.text.shrink_to_fit();
+    out.runs.shrink_to_fit();
     out
 }
 
@@ -157,6 +243,73 @@ mod tests {
         assert_eq!(&view[v.source_span(m..m + "全部".len())], "&#20840;部");
         let all = v.source_span(0..v.text.len());
         assert_eq!(all, start..end);
+    }
+
+    /// The per-character map the runs stand for: (text offset, source range) of each character.
+    fn expand(v: &VisibleText) -> Vec<(usize, Span)> {
+        let mut out = Vec::new();
+        for r in &v.runs {
+            for k in 0..r.count as usize {
+                let at = r.text + k * usize::from(r.text_len);
+                out.push((at, r.src_at(k)..r.src_at(k + 1)));
+            }
+        }
+        out
+    }
+
+    /// The lookup over a per-character map (the map before it was stored as runs).
+    fn span_by_chars(chars: &[(usize, Span)], range: std::ops::Range<usize>) -> Span {
+        let at = |byte: usize| chars.partition_point(|(b, _)| *b < byte);
+        let (first, last) = (at(range.start), at(range.end));
+        let start = match chars.get(first) {
+            Some((_, s)) => s.start,
+            None => chars.last().map_or(0, |(_, s)| s.end),
+        };
+        let end = match last.checked_sub(1).and_then(|i| chars.get(i)) {
+            Some((_, s)) if last > first => s.end,
+            _ => start,
+        };
+        start..end.max(start)
+    }
+
+    #[test]
+    fn runs_answer_as_a_map_per_character() {
+        let views = [
+            "<p>共收到申请&nbsp;<span>12</span>&nbsp;件，&#20840;部\r\n  答复。</p>",
+            "<p>a  b\r\nc&amp;d&lt;&gt;&#x4E2D;文 \u{3000}é 12 件&nbsp;&nbsp;x</p>",
+            "<td>项目<br>数量 &#0; \u{0} 😀 &unknown; &amp</td>",
+        ];
+        for view in views {
+            let v = visible_text(view, &(0..view.len()));
+            let chars = expand(&v);
+            let starts: Vec<usize> = v.text.char_indices().map(|(i, _)| i).collect();
+            assert_eq!(chars.iter().map(|(b, _)| *b).collect::<Vec<_>>(), starts);
+            assert!(
+                v.runs.len() < chars.len(),
+                "{view}: no run holds two characters"
+            );
+            for a in 0..=v.text.len() + 2 {
+                for b in 0..=v.text.len() + 2 {
+                    assert_eq!(
+                        v.source_span(a..b),
+                        span_by_chars(&chars, a..b),
+                        "{view} {a}..{b}"
+                    );
+                }
+            }
+            for &a in &starts {
+                for &b in starts.iter().filter(|&&b| b >= a) {
+                    let sub = v.slice(a..b);
+                    let want: Vec<(usize, Span)> = chars
+                        .iter()
+                        .filter(|(c, _)| (a..b).contains(c))
+                        .map(|(c, s)| (c - a, s.clone()))
+                        .collect();
+                    assert_eq!(expand(&sub), want, "{view} {a}..{b}");
+                    assert_eq!(sub.text, v.text[a..b]);
+                }
+            }
+        }
     }
 
     #[test]

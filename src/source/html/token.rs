@@ -1,0 +1,342 @@
+//! The tokens of an HTML page, as much of them as the reader uses: html5gum's tokenizer with a
+//! callback of our own instead of its `DefaultEmitter`, which copies every tag name, attribute
+//! name and value into a map per tag. Here a tag keeps its name inline and only the values of
+//! `rowspan` and `colspan`; a text run keeps its decoded text.
+//!
+//! The stream has exactly one token where the default emitter yields one (comments, doctypes
+//! and parse errors included, as [`Tok::Other`], and a duplicate attribute as one error), so the
+//! reader's token budget counts the same.
+
+use std::collections::HashSet;
+
+use html5gum::emitters::callback::{Callback, CallbackEmitter, CallbackEvent};
+use html5gum::{Span as HtmlSpan, Tokenizer};
+
+use super::text::parse_span_attr;
+use crate::source::Span;
+
+/// One token.
+#[derive(Debug)]
+pub(super) enum Tok {
+    /// A start tag with its `rowspan` and `colspan` (parsed as browsers do).
+    Start {
+        name: &'static str,
+        span: Span,
+        rowspan: Option<usize>,
+        colspan: Option<usize>,
+    },
+    /// An end tag.
+    End { name: &'static str, span: Span },
+    /// A text run, character references decoded.
+    Text { value: String, span: Span },
+    /// A comment, doctype or parse error.
+    Other,
+}
+
+/// A tag name (ASCII lower-cased by the tokenizer) when the reader knows it (it is skipped, a
+/// block or part of a table); every other name reads as empty, which matches nothing.
+pub(super) fn known_name(name: &[u8]) -> &'static str {
+    match name {
+        b"script" => "script",
+        b"style" => "style",
+        b"noscript" => "noscript",
+        b"template" => "template",
+        b"nav" => "nav",
+        b"header" => "header",
+        b"footer" => "footer",
+        b"select" => "select",
+        b"option" => "option",
+        b"button" => "button",
+        b"textarea" => "textarea",
+        b"iframe" => "iframe",
+        b"address" => "address",
+        b"article" => "article",
+        b"aside" => "aside",
+        b"blockquote" => "blockquote",
+        b"body" => "body",
+        b"br" => "br",
+        b"caption" => "caption",
+        b"center" => "center",
+        b"dd" => "dd",
+        b"div" => "div",
+        b"dl" => "dl",
+        b"dt" => "dt",
+        b"fieldset" => "fieldset",
+        b"figcaption" => "figcaption",
+        b"figure" => "figure",
+        b"form" => "form",
+        b"h1" => "h1",
+        b"h2" => "h2",
+        b"h3" => "h3",
+        b"h4" => "h4",
+        b"h5" => "h5",
+        b"h6" => "h6",
+        b"head" => "head",
+        b"hr" => "hr",
+        b"html" => "html",
+        b"legend" => "legend",
+        b"li" => "li",
+        b"main" => "main",
+        b"ol" => "ol",
+        b"p" => "p",
+        b"pre" => "pre",
+        b"section" => "section",
+        b"title" => "title",
+        b"ul" => "ul",
+        b"td" => "td",
+        b"th" => "th",
+        b"tr" => "tr",
+        b"table" => "table",
+        b"thead" => "thead",
+        b"tbody" => "tbody",
+        b"tfoot" => "tfoot",
+        _ => "",
+    }
+}
+
+/// The tokens of `source`.
+pub(super) fn tokens(source: &str) -> impl Iterator<Item = Tok> + '_ {
+    let mut emitter = CallbackEmitter::new(Lean::default());
+    emitter.naively_switch_states(true);
+    Tokenizer::new_with_emitter(source, emitter).filter_map(Result::ok)
+}
+
+/// Which attribute of the open tag a value belongs to.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Attr {
+    /// A duplicate (its value is dropped) or none yet.
+    #[default]
+    Ignored,
+    Rowspan,
+    Colspan,
+    /// Another attribute (its value is not needed).
+    Other,
+}
+
+/// The callback: the state of the tag being read.
+#[derive(Debug, Default)]
+struct Lean {
+    name: &'static str,
+    start: usize,
+    attr: Attr,
+    /// Values of the tag's first `rowspan` and `colspan`, when it has them.
+    rowspan: Option<Vec<u8>>,
+    colspan: Option<Vec<u8>>,
+    /// Attribute names of the tag so far, for duplicates (as the default emitter's map).
+    names: Names,
+}
+
+impl Callback<Tok, usize> for Lean {
+    fn handle_event(&mut self, event: CallbackEvent<'_>, span: HtmlSpan<usize>) -> Option<Tok> {
+        match event {
+            CallbackEvent::OpenStartTag { name } => {
+                self.name = known_name(name);
+                self.start = span.start;
+                None
+            }
+            CallbackEvent::AttributeName { name } => {
+                self.attr = Attr::Ignored;
+                if !self.names.insert(name) {
+                    return Some(Tok::Other);
+                }
+                self.attr = match name {
+                    b"rowspan" => Attr::Rowspan,
+                    b"colspan" => Attr::Colspan,
+                    _ => Attr::Other,
+                };
+                match self.attr {
+                    Attr::Rowspan => self.rowspan = Some(Vec::new()),
+                    Attr::Colspan => self.colspan = Some(Vec::new()),
+                    Attr::Ignored | Attr::Other => {}
+                }
+                None
+            }
+            CallbackEvent::AttributeValue { value } => {
+                match self.attr {
+                    Attr::Rowspan => self.rowspan.get_or_insert_with(Vec::new).extend(value),
+                    Attr::Colspan => self.colspan.get_or_insert_with(Vec::new).extend(value),
+                    Attr::Ignored | Attr::Other => {}
+                }
+                None
+            }
+            CallbackEvent::CloseStartTag { .. } => {
+                let number = |v: Option<Vec<u8>>| {
+                    v.and_then(|v| parse_span_attr(&String::from_utf8_lossy(&v)))
+                };
+                let tok = Tok::Start {
+                    name: std::mem::take(&mut self.name),
+                    span: self.start..span.end,
+                    rowspan: number(self.rowspan.take()),
+                    colspan: number(self.colspan.take()),
+                };
+                self.clear_attributes();
+                Some(tok)
+            }
+            CallbackEvent::EndTag { name } => {
+                self.clear_attributes();
+                Some(Tok::End {
+                    name: known_name(name),
+                    span: span.start..span.end,
+                })
+            }
+            CallbackEvent::String { value } => Some(Tok::Text {
+                value: String::from_utf8(value.to_vec())
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                span: span.start..span.end,
+            }),
+            CallbackEvent::Comment { .. }
+            | CallbackEvent::Doctype { .. }
+            | CallbackEvent::Error(_) => Some(Tok::Other),
+        }
+    }
+}
+
+impl Lean {
+    /// Forgets the attributes read (the default emitter empties its map at the same points).
+    fn clear_attributes(&mut self) {
+        self.attr = Attr::Ignored;
+        self.rowspan = None;
+        self.colspan = None;
+        self.names.clear();
+    }
+}
+
+/// A set of attribute names: a few in a reused buffer (no allocation), many in a hash set (so a
+/// tag with thousands of attributes stays linear).
+#[derive(Debug, Default)]
+struct Names {
+    /// The first names, concatenated.
+    pool: Vec<u8>,
+    /// Their ranges in `pool`.
+    ranges: Vec<Span>,
+    /// Names past the first [`Names::FEW`].
+    many: HashSet<Vec<u8>>,
+}
+
+impl Names {
+    /// How many names are searched linearly.
+    const FEW: usize = 16;
+
+    /// Adds `name`; false when it was there already.
+    fn insert(&mut self, name: &[u8]) -> bool {
+        if self.ranges.iter().any(|r| &self.pool[r.clone()] == name) || self.many.contains(name) {
+            return false;
+        }
+        if self.ranges.len() < Names::FEW {
+            let start = self.pool.len();
+            self.pool.extend_from_slice(name);
+            self.ranges.push(start..self.pool.len());
+        } else {
+            self.many.insert(name.to_vec());
+        }
+        true
+    }
+
+    fn clear(&mut self) {
+        self.pool.clear();
+        self.ranges.clear();
+        if !self.many.is_empty() {
+            self.many.clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use html5gum::{DefaultEmitter, Token};
+
+    /// The default emitter's tokens in the same shape, for comparison.
+    fn default_tokens(source: &str) -> Vec<String> {
+        let mut emitter = DefaultEmitter::<usize>::new_with_span();
+        emitter.naively_switch_states(true);
+        Tokenizer::new_with_emitter(source, emitter)
+            .filter_map(Result::ok)
+            .map(|t| match t {
+                Token::StartTag(tag) => {
+                    let attr = |key: &str| {
+                        tag.attributes
+                            .get(key.as_bytes())
+                            .and_then(|v| parse_span_attr(&String::from_utf8_lossy(&v.value)))
+                    };
+                    let name = known_name(&tag.name);
+                    format!(
+                        "start {name} {:?} {:?} {:?}",
+                        tag.span.start..tag.span.end,
+                        attr("rowspan"),
+                        attr("colspan")
+                    )
+                }
+                Token::EndTag(tag) => {
+                    let name = known_name(&tag.name);
+                    format!("end {name} {:?}", tag.span.start..tag.span.end)
+                }
+                Token::String(s) => format!(
+                    "text {:?} {:?}",
+                    String::from_utf8_lossy(&s.value),
+                    s.span.start..s.span.end
+                ),
+                Token::Comment(_) | Token::Doctype(_) | Token::Error(_) => "other".to_string(),
+            })
+            .collect()
+    }
+
+    fn lean_tokens(source: &str) -> Vec<String> {
+        tokens(source)
+            .map(|t| match t {
+                Tok::Start {
+                    name,
+                    span,
+                    rowspan,
+                    colspan,
+                } => format!("start {name} {span:?} {rowspan:?} {colspan:?}"),
+                Tok::End { name, span } => format!("end {name} {span:?}"),
+                Tok::Text { value, span } => format!("text {value:?} {span:?}"),
+                Tok::Other => "other".to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_name_the_reader_matches_is_known() {
+        const ELEMENTS: &str = "a abbr address area article aside audio b base bdi bdo blockquote \
+            body br button canvas caption center cite code col colgroup data datalist dd del \
+            details dfn dialog div dl dt em embed fieldset figcaption figure font footer form h1 \
+            h2 h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend li \
+            link main map mark menu meta meter nav noscript object ol optgroup option output p \
+            param picture pre progress q rp rt ruby s samp script search section select slot \
+            small source span strong style sub summary sup table tbody td template textarea \
+            tfoot th thead time title tr track u ul var video wbr";
+        let table = [
+            "table", "td", "th", "tr", "thead", "tbody", "tfoot", "caption",
+        ];
+        for name in ELEMENTS.split_whitespace() {
+            let used = super::super::is_block(name)
+                || super::super::SKIPPED.contains(&name)
+                || table.contains(&name);
+            let want = if used { name } else { "" };
+            assert_eq!(known_name(name.as_bytes()), want, "{name}");
+        }
+        assert_eq!(known_name(b"P"), "");
+    }
+
+    #[test]
+    fn same_tokens_as_the_default_emitter() {
+        let many: String = (0..40).map(|i| format!(" a{i}=x")).collect();
+        let pages = [
+            "<!DOCTYPE html><html><head><title>标题 &amp; 1</title></head><body>".to_string(),
+            "<table><tr><td rowspan=\"2\" colspan='3x'>a<td ROWSPAN=4 rowspan=9>b</td></tr></table>"
+                .to_string(),
+            "<p class=a class=b style=\"x\">共&nbsp;12&#20214;</p><!-- c --><br/>".to_string(),
+            "<td colspan>x</td><td colspan=\" 7\"></td foo=bar foo=baz><p\u{0}>".to_string(),
+            format!("<td{many} a3=y rowspan=2 colspan=5>z"),
+            "<script>if (a<b) { '</p>' }</script><style>p{}</style><textarea><b></textarea>"
+                .to_string(),
+            "<verylongtagnamehere>t</verylongtagnamehere>&#x110000;&#0;&amp<<<>>></></>".to_string(),
+            "\u{feff}<p>\u{0}\u{fffd}</p><td rowspan=\"\" colspan=\"&#51;\">".to_string(),
+        ];
+        for page in &pages {
+            assert_eq!(lean_tokens(page), default_tokens(page), "{page}");
+        }
+    }
+}
