@@ -287,6 +287,9 @@ impl Document {
 /// Text of a cell or paragraph in a rendered view (DOCX, XLSX): control characters such as line
 /// breaks and tabs become spaces, ends trimmed, so every cell stays on its line of the view.
 pub(crate) fn view_text(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.trim().to_string();
+    }
     let replaced: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })

@@ -160,7 +160,7 @@ fn render_table(t: &RawTable, view: &mut String, budget: &mut usize) -> Result<T
                     text: s.text,
                     span: s.span,
                     origin: s.origin,
-                    locator: Some(format!("{table_loc} 第{}行 第{}列", r + 1, c + 1)),
+                    locator: Some(cell_locator(&table_loc, r + 1, c + 1)),
                 })
                 .collect(),
         })
@@ -171,4 +171,44 @@ fn render_table(t: &RawTable, view: &mut String, budget: &mut usize) -> Result<T
         locator: Some(table_loc),
         is_grid: true,
     })
+}
+
+/// `{table} 第{row}行 第{column}列`, built without the formatting machinery (one per grid cell).
+fn cell_locator(table: &str, row: usize, column: usize) -> String {
+    let mut out = String::with_capacity(table.len() + 24);
+    out.push_str(table);
+    out.push_str(" 第");
+    push_number(&mut out, row);
+    out.push_str("行 第");
+    push_number(&mut out, column);
+    out.push_str("列");
+    out
+}
+
+/// Appends the decimal digits of `n`.
+fn push_number(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[i..].iter().map(|&d| char::from(d)));
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cell_locators_read_as_formatted() {
+        for (r, c) in [(1, 1), (9, 10), (123, 4567), (usize::MAX, 0)] {
+            assert_eq!(
+                super::cell_locator("第12张表", r, c),
+                format!("第12张表 第{r}行 第{c}列")
+            );
+        }
+    }
 }
