@@ -44,18 +44,59 @@ pub enum Evidence {
 /// How many bytes of an HTML document are searched for a charset declaration.
 const PRESCAN_BYTES: usize = 1024;
 
-/// Decode plain text (also Markdown) to UTF-8.
-pub fn decode(bytes: &[u8]) -> Result<Decoded, ReadError> {
-    decode_cow(Cow::Borrowed(bytes))
+/// A file's bytes, validated as UTF-8 once: the text when they are valid, else the bytes.
+#[derive(Debug)]
+pub enum Input<'a> {
+    /// Valid UTF-8.
+    Text(Cow<'a, str>),
+    /// Not valid UTF-8.
+    Bytes(Cow<'a, [u8]>),
 }
 
-/// [`decode`], taking owned bytes without a copy when they are valid UTF-8.
-pub fn decode_cow(bytes: Cow<'_, [u8]>) -> Result<Decoded, ReadError> {
-    if let Some(d) = decode_bom(&bytes)? {
+impl<'a> Input<'a> {
+    /// Validates `bytes` (owned bytes become the text in place).
+    pub fn new(bytes: Cow<'a, [u8]>) -> Input<'a> {
+        match bytes {
+            Cow::Owned(v) => match String::from_utf8(v) {
+                Ok(s) => Input::Text(Cow::Owned(s)),
+                Err(e) => Input::Bytes(Cow::Owned(e.into_bytes())),
+            },
+            Cow::Borrowed(b) => match std::str::from_utf8(b) {
+                Ok(s) => Input::Text(Cow::Borrowed(s)),
+                Err(_) => Input::Bytes(Cow::Borrowed(b)),
+            },
+        }
+    }
+
+    /// The bytes.
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Input::Text(t) => t.as_bytes(),
+            Input::Bytes(b) => b,
+        }
+    }
+
+    /// The text, when the bytes are valid UTF-8.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Input::Text(t) => Some(t),
+            Input::Bytes(_) => None,
+        }
+    }
+}
+
+/// Decode plain text (also Markdown) to UTF-8.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, ReadError> {
+    decode_input(Input::new(Cow::Borrowed(bytes)))
+}
+
+/// [`decode`] of validated input: valid owned UTF-8 becomes the text without a copy.
+pub fn decode_input(input: Input<'_>) -> Result<Decoded, ReadError> {
+    if let Some(d) = decode_bom(input.bytes())? {
         return Ok(d);
     }
-    let utf16 = bomless_utf16(&bytes);
-    match utf8_text(bytes, utf16) {
+    let utf16 = bomless_utf16(input.bytes());
+    match utf8_text(input, utf16) {
         Ok(text) => Ok(utf8_decoded(text)),
         Err(bytes) => decode_unlabelled(&bytes, utf16),
     }
@@ -66,18 +107,17 @@ pub fn decode_cow(bytes: Cow<'_, [u8]>) -> Result<Decoded, ReadError> {
 /// text stays UTF-8 (scraped pages are often re-saved as UTF-8 with their old `gb2312` meta),
 /// and a declared encoding that yields many malformed sequences falls back to detection.
 pub fn decode_html(bytes: &[u8]) -> Result<Decoded, ReadError> {
-    decode_html_cow(Cow::Borrowed(bytes))
+    decode_html_input(Input::new(Cow::Borrowed(bytes)))
 }
 
-/// [`decode_html`], taking owned bytes without a copy when they are valid UTF-8. The bytes are
-/// validated as UTF-8 once.
-pub fn decode_html_cow(bytes: Cow<'_, [u8]>) -> Result<Decoded, ReadError> {
-    if let Some(d) = decode_bom(&bytes)? {
+/// [`decode_html`] of validated input: valid owned UTF-8 becomes the text without a copy.
+pub fn decode_html_input(input: Input<'_>) -> Result<Decoded, ReadError> {
+    if let Some(d) = decode_bom(input.bytes())? {
         return Ok(d);
     }
-    let declared = html_declared_charset(&bytes);
-    let utf16 = bomless_utf16(&bytes);
-    match utf8_text(bytes, utf16) {
+    let declared = html_declared_charset(input.bytes());
+    let utf16 = bomless_utf16(input.bytes());
+    match utf8_text(input, utf16) {
         Ok(text) => {
             // Valid UTF-8: a declaration counts only when the text is ASCII (and so reads the
             // same in the declared encoding).
@@ -99,20 +139,17 @@ pub fn decode_html_cow(bytes: Cow<'_, [u8]>) -> Result<Decoded, ReadError> {
     }
 }
 
-/// `bytes` as a UTF-8 string when they are valid UTF-8 and not BOM-less UTF-16 (`utf16` is what
-/// [`bomless_utf16`] found); otherwise the bytes back. Owned bytes become the string in place.
+/// The input as a UTF-8 string when it is valid UTF-8 and not BOM-less UTF-16 (`utf16` is what
+/// [`bomless_utf16`] found); otherwise its bytes.
 fn utf8_text<'a>(
-    bytes: Cow<'a, [u8]>,
+    input: Input<'a>,
     utf16: Option<&'static Encoding>,
 ) -> Result<String, Cow<'a, [u8]>> {
-    if utf16.is_some() {
-        return Err(bytes);
-    }
-    match bytes {
-        Cow::Owned(v) => String::from_utf8(v).map_err(|e| Cow::Owned(e.into_bytes())),
-        Cow::Borrowed(b) => std::str::from_utf8(b)
-            .map(str::to_string)
-            .map_err(|_| Cow::Borrowed(b)),
+    match (input, utf16) {
+        (Input::Text(t), None) => Ok(t.into_owned()),
+        (Input::Text(Cow::Owned(s)), Some(_)) => Err(Cow::Owned(s.into_bytes())),
+        (Input::Text(Cow::Borrowed(s)), Some(_)) => Err(Cow::Borrowed(s.as_bytes())),
+        (Input::Bytes(b), _) => Err(b),
     }
 }
 

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::io::Cursor;
 
-use super::decode::{bomless_utf16, decode_counting};
+use super::decode::{bomless_utf16, decode_counting, Input};
 use super::{InputFormat, ReadError};
 
 /// How many bytes at the start are sniffed for HTML markers and control characters.
@@ -34,6 +34,12 @@ const BINARY_MAGIC: &[(&[u8], &str)] = &[
 
 /// Detect the format of `bytes`; `ext` is the lower-case file extension, if any.
 pub fn detect(bytes: &[u8], ext: Option<&str>) -> Result<InputFormat, ReadError> {
+    detect_input(&Input::new(Cow::Borrowed(bytes)), ext)
+}
+
+/// [`detect`] for input already validated as UTF-8 (text is sniffed without decoding again).
+pub fn detect_input(input: &Input<'_>, ext: Option<&str>) -> Result<InputFormat, ReadError> {
+    let bytes = input.bytes();
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
@@ -64,7 +70,7 @@ pub fn detect(bytes: &[u8], ext: Option<&str>) -> Result<InputFormat, ReadError>
             what: "DOS/Windows executable",
         });
     }
-    let sniff = sniff_text(bytes)?;
+    let sniff = sniff_text(bytes, input.text())?;
     if looks_like_html(&sniff) {
         return Ok(InputFormat::Html);
     }
@@ -73,7 +79,7 @@ pub fn detect(bytes: &[u8], ext: Option<&str>) -> Result<InputFormat, ReadError>
         Some("md" | "markdown") => return Ok(InputFormat::Markdown),
         _ => {}
     }
-    if has_markdown_table(&sniff.full(bytes)) {
+    if has_markdown_table(&sniff.full(input)) {
         return Ok(InputFormat::Markdown);
     }
     Ok(InputFormat::Text)
@@ -91,11 +97,12 @@ struct Sniff {
 
 impl Sniff {
     /// The whole text for line scans: decoded UTF-16, or the bytes read lossily as UTF-8
-    /// (borrowed, not copied, when they are valid).
-    fn full<'a>(&'a self, bytes: &'a [u8]) -> Cow<'a, str> {
-        match &self.utf16 {
-            Some(text) => Cow::Borrowed(text.as_str()),
-            None => String::from_utf8_lossy(bytes),
+    /// (borrowed, not copied or validated again, when they are valid).
+    fn full<'a>(&'a self, input: &'a Input<'a>) -> Cow<'a, str> {
+        match (&self.utf16, input.text()) {
+            (Some(decoded), _) => Cow::Borrowed(decoded.as_str()),
+            (None, Some(text)) => Cow::Borrowed(text),
+            (None, None) => String::from_utf8_lossy(input.bytes()),
         }
     }
 }
@@ -138,7 +145,7 @@ fn sequence_start_at_or_before(bytes: &[u8], at: usize) -> usize {
 }
 
 /// Check the bytes look like text and return them prepared for sniffing.
-fn sniff_text(bytes: &[u8]) -> Result<Sniff, ReadError> {
+fn sniff_text(bytes: &[u8], text: Option<&str>) -> Result<Sniff, ReadError> {
     let utf16 = match encoding_rs::Encoding::for_bom(bytes) {
         Some((enc, _)) if enc != encoding_rs::UTF_8 => Some(enc),
         _ => bomless_utf16(bytes),
@@ -156,15 +163,13 @@ fn sniff_text(bytes: &[u8]) -> Result<Sniff, ReadError> {
             None
         }
     };
-    let head_text = match &utf16_text {
-        Some(text) => head_of(text).to_string(),
-        None => lossy_head(bytes),
+    let head_text = match (&utf16_text, text) {
+        (Some(decoded), _) => head_of(decoded).to_string(),
+        (None, Some(text)) => head_of(text).to_string(),
+        (None, None) => lossy_head(bytes),
     };
     let total = head_text.chars().count();
-    let controls = head_text
-        .chars()
-        .filter(|&c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
-        .count();
+    let controls = count_controls(&head_text);
     if utf16.is_some() && head_text.contains('\0') {
         return Err(ReadError::Binary { what: "NUL bytes" });
     }
@@ -177,6 +182,22 @@ fn sniff_text(bytes: &[u8]) -> Result<Sniff, ReadError> {
         head: head_text.to_ascii_lowercase(),
         utf16: utf16_text,
     })
+}
+
+/// Control characters (`char::is_control`: U+0000–U+001F, U+007F–U+009F) in `text` other than
+/// line breaks, tabs and form feeds, counted on the bytes: C0 controls and DEL are single bytes,
+/// C1 controls are `C2 80`–`C2 9F`.
+fn count_controls(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let c0 = bytes
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)) || b == 0x7f)
+        .count();
+    let c1 = bytes
+        .windows(2)
+        .filter(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]))
+        .count();
+    c0 + c1
 }
 
 /// True when the text starts like an HTML document or fragment.
@@ -323,6 +344,17 @@ fn detect_ole(bytes: &[u8], ext: Option<&str>) -> Result<InputFormat, ReadError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn controls_are_counted_as_chars_are() {
+        let text = "a\u{0}\n\r\t\u{c}\u{7f}\u{80}\u{85}\u{9f}\u{a0}é中\u{1b}\u{1f}¢\u{2028}";
+        let by_chars = text
+            .chars()
+            .filter(|&c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+            .count();
+        assert_eq!(count_controls(text), by_chars);
+        assert_eq!(by_chars, 7);
+    }
 
     #[test]
     fn the_head_is_read_from_a_prefix_as_from_the_whole() {

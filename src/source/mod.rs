@@ -507,23 +507,25 @@ fn read_cow(name: &str, bytes: Cow<'_, [u8]>, hint: &Path) -> Result<Document, R
         .extension()
         .and_then(|e| e.to_str())
         .map(|e| e.to_ascii_lowercase());
-    let format = match detect::detect(&bytes, ext.as_deref()) {
+    // The one UTF-8 validation: detection sniffs the text and decoding takes it.
+    let input = decode::Input::new(bytes);
+    let format = match detect::detect_input(&input, ext.as_deref()) {
         // Legacy Word: converted by LibreOffice when it is installed.
         Err(ReadError::Unsupported {
             format: legacy::FORMAT,
             ..
-        }) => return legacy::read(name, &bytes),
+        }) => return legacy::read(name, input.bytes()),
         other => other?,
     };
     match format {
-        InputFormat::Docx => docx::read(name, &bytes),
-        InputFormat::Xlsx => xlsx::read(name, &bytes),
-        InputFormat::Pdf => pdf::read(name, &bytes),
+        InputFormat::Docx => docx::read(name, input.bytes()),
+        InputFormat::Xlsx => xlsx::read(name, input.bytes()),
+        InputFormat::Pdf => pdf::read(name, input.bytes()),
         fmt @ (InputFormat::Text | InputFormat::Markdown | InputFormat::Html) => {
             let decoded = if fmt == InputFormat::Html {
-                decode::decode_html_cow(bytes)?
+                decode::decode_html_input(input)?
             } else {
-                decode::decode_cow(bytes)?
+                decode::decode_input(input)?
             };
             if fmt != InputFormat::Html {
                 check_text_budget(&decoded.text)?;

@@ -181,9 +181,6 @@ pub fn visible_text(view: &str, span: &Span) -> VisibleText {
             _ => {}
         }
     }
-    // A page's paragraphs are all kept while its prose is read: no spare capacity.
-    out.text.shrink_to_fit();
-    out.runs.shrink_to_fit();
     out
 }
 
