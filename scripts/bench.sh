@@ -10,6 +10,7 @@
 # usage: scripts/bench.sh [WORKDIR]          (default WORKDIR: /tmp/gouji-bench)
 # env:   SIZES="1000 10000 100000"  HTML=10000  DOCX=0  DEGRADED=10000  SERIES=1000 (bodies × 10
 #        years)  STRESS=1500000 (bytes)  RUNS=3  SEED=42  CALLGRIND=1
+#        BIGPAGE=60000000 (bytes; one HTML page of ~2,000 reports: time and peak RSS; default 0)
 #        BASE=/path/to/older/gouji: time it too, in the same hyperfine runs (before/after)
 #        GOUJI=/path/to/gouji GEN=/path/to/gouji-gen: use these binaries (no build)
 # needs: hyperfine, ripgrep (rg), GNU time (/usr/bin/time), python3; valgrind for CALLGRIND=1
@@ -173,6 +174,40 @@ first=$(echo "$SIZES" | awk '{print $1}')
 "$GOUJI" check --format human -j1 "$WORK/text-$first" > "$WORK/j1.txt" || true
 "$GOUJI" check --format human -j"$(nproc)" "$WORK/text-$first" > "$WORK/jn.txt" || true
 cmp "$WORK/j1.json" "$WORK/jn.json" && cmp "$WORK/j1.txt" "$WORK/jn.txt" && echo "-j1 vs -j$(nproc): identical"
+
+# --- HTML and DOCX reading (issue 18): one big page, DOCX against unzip | rg -----------------
+# BIGPAGE=60000000 (bytes, 0 = skip): one HTML page holding ~2,000 reports (scripts/bigpage.py),
+# checked once: wall, user time and peak RSS (and the BASE binary's, when given).
+# With DOCX > 0: the DOCX corpus against `unzip -p FILE word/document.xml | rg`, one unzip per
+# file, the floor of reading the XML that rg alone cannot see inside the zip.
+html_docx_bench() {
+  if [ "${BIGPAGE:-0}" -gt 0 ]; then
+    local src; src=$(corpus "bigpage-src" 2500 text)
+    local page=$WORK/bigpage/page.html
+    if [ ! -f "$page" ] || [ "$(stat -c %s "$page")" -lt "$BIGPAGE" ]; then
+      mkdir -p "$WORK/bigpage"
+      python3 scripts/bigpage.py "$src" "$page" "$BIGPAGE" >&2
+    fi
+    local bin label
+    for label in gouji ${BASE:+base}; do
+      bin=$GOUJI; [ "$label" = base ] && bin=$BASE
+      /usr/bin/time -f '%e %U %M' "$bin" check --format json --fail-on never -j1 "$page" \
+        > "$WORK/bigpage-$label.json" 2> "$WORK/bigpage-$label.time" || true
+      read -r wall user rss < <(tail -1 "$WORK/bigpage-$label.time")
+      echo "big page ($(stat -c %s "$page") bytes, $label): wall ${wall} s, user ${user} s, peak RSS $(python3 -c "print('%.0f' % ($rss/1024))") MB"
+    done
+  fi
+  if [ "$DOCX" -gt 0 ] && command -v unzip > /dev/null; then
+    local dir=$WORK/docx-$DOCX
+    hyperfine -N -i --warmup 1 --runs "$RUNS" --export-json "$WORK/docx-unzip.hyperfine.json" \
+      -n gouji "$GOUJI check --format json $dir --fail-on never -q" \
+      -n unzip-rg "sh -c 'for f in $dir/*.docx; do unzip -p \"\$f\" word/document.xml; done | rg -c \"$RG_PATTERN\"'" \
+      >&2 || true
+    local g u; g=$(median "$WORK/docx-unzip.hyperfine.json" 0); u=$(median "$WORK/docx-unzip.hyperfine.json" 1)
+    echo "docx-$DOCX: gouji $g s, unzip -p | rg $u s, ratio $(python3 -c "print('%.1f' % ($g/$u))")"
+  fi
+}
+html_docx_bench
 
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/load.txt"
 cat "$WORK/load.txt"
