@@ -181,7 +181,7 @@ fn cell_locator(table: &str, row: usize, column: usize) -> String {
     push_number(&mut out, row);
     out.push_str("行 第");
     push_number(&mut out, column);
-    out.push_str("列");
+    out.push('列');
     out
 }
 
