@@ -252,6 +252,11 @@ pub enum Basis {
     /// The table's inequalities: a relation that fails too (a part above its total, replies
     /// above applications) is repaired by changing the listed cells, not the others.
     Bounds,
+    /// The table's heuristics (warning-severity inequalities, such as replies at most the
+    /// applications received): a heuristic that fails too is repaired by changing the listed
+    /// cells, or one that holds would fail if the cells set aside were changed. A heuristic has
+    /// legitimate exceptions: breaking one never by itself leaves a single cell.
+    Heuristics,
     /// The shape of the slip: of the cells the identities leave, only the listed one's printed
     /// value looks like a slip of its implied value. Not proof: the choice rests on the shape.
     SlipShape,
@@ -264,6 +269,7 @@ impl Basis {
             Basis::Identities => "identities",
             Basis::Text => "text",
             Basis::Bounds => "bounds",
+            Basis::Heuristics => "heuristics",
             Basis::SlipShape => "slip-shape",
         }
     }
@@ -356,6 +362,8 @@ impl Suggestion {
                     (Basis::Text, Lang::En) => " (as the text says)",
                     (Basis::Bounds, Lang::Zh) => "（据本表的大小关系）",
                     (Basis::Bounds, Lang::En) => " (by the table's bounds)",
+                    (Basis::Heuristics, Lang::Zh) => "（据本表的经验关系）",
+                    (Basis::Heuristics, Lang::En) => " (by the table's heuristics)",
                     (Basis::SlipShape, Lang::Zh) => "（仅据录入形态）",
                     (Basis::SlipShape, Lang::En) => " (by the slip's shape only)",
                 };
@@ -436,6 +444,17 @@ impl Suggestion {
                 ),
                 Lang::En => format!(
                     "{by_bounds} other cell(s) could explain it too, but changing them leaves another failed bound of the table failing"
+                ),
+            });
+        }
+        let by_heuristics = count(Basis::Heuristics);
+        if by_heuristics > 0 {
+            parts.push(match lang {
+                Lang::Zh => format!(
+                    "另有 {by_heuristics} 格在算术上也能解释，但改动它们与本表的经验关系（如答复总数不大于受理总数）不符：经验关系有例外，请一并核对"
+                ),
+                Lang::En => format!(
+                    "{by_heuristics} other cell(s) could explain it too, but changing them fits the table's heuristics (such as replies at most the applications) worse: heuristics have exceptions, check them too"
                 ),
             });
         }
