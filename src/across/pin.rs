@@ -1,0 +1,114 @@
+//! Last year's report as evidence for a tie set. A report's failed identities sometimes leave
+//! several cells that could each be the wrong one (a running total against its parts). When a
+//! rule across reports fails too on one of those cells (`cumulative == prev.cumulative + year`,
+//! `carried == prev.carried_forward`) and that cell's change to the value the identities imply
+//! would make it hold, the two failures have one explanation: the finding across reports names
+//! the cell (basis `last-year`), with the other cells of the tie set kept as set aside.
+//!
+//! The report's own findings are written before the rules across reports run (a streamed run
+//! prints each file as soon as it is checked), so the pin is told on the finding across
+//! reports, which names the same cell; the report's own tie set stays as it was printed.
+
+use crate::extract::Fact;
+use crate::finding::{Basis, Candidate, Finding, FixScope, Slip, Suggestion};
+use crate::rules::expr::CmpOp;
+use crate::rules::Severity;
+use rust_decimal::Decimal;
+
+/// One tie set of a report: the cells its failed identities leave open, as the report's own
+/// suggestion listed them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tie {
+    /// A recovered reading the report's suggestion rests on.
+    pub read: Option<&'static str>,
+    /// The listed cells (each could explain every failed identity of its table).
+    pub cells: Vec<Candidate>,
+    /// The cells the report's own evidence set aside (kept with their reason).
+    pub others: Vec<Candidate>,
+}
+
+/// The tie sets among a report's error findings (each once).
+pub fn ties(findings: &[Finding]) -> Vec<Tie> {
+    let mut out: Vec<Tie> = Vec::new();
+    for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+        let Some(s) = &f.suggestion else { continue };
+        // A list cut short (`more`) still pins a listed cell: the relation across reports
+        // fails on that cell's row by exactly its implied change, whatever the unlisted cells.
+        if s.scope != FixScope::Set {
+            continue;
+        }
+        let tie = Tie {
+            read: s.read,
+            cells: s.candidates.clone(),
+            others: s.others.clone(),
+        };
+        if !out.contains(&tie) {
+            out.push(tie);
+        }
+    }
+    out
+}
+
+/// The suggestion a failed equality across reports gives, if it pins one cell of a tie set of
+/// the later report. `left` and `right` are the sides' values and facts (sums of cells);
+/// `prev_of` gives, for a fact of the later report, the same cell of the earlier one.
+pub fn pin<'a>(
+    ties: &[Tie],
+    op: CmpOp,
+    (left, left_facts): (Decimal, &[&'a Fact]),
+    (right, right_facts): (Decimal, &[&'a Fact]),
+    is_mine: impl Fn(&Fact) -> bool,
+    prev_of: impl Fn(&Fact) -> Option<Decimal>,
+) -> Option<Suggestion> {
+    if op != CmpOp::Eq {
+        return None;
+    }
+    let count = |v: &[&Fact], start: usize| {
+        v.iter()
+            .filter(|f| is_mine(f) && f.provenance.span.start == start)
+            .count() as i64
+    };
+    for tie in ties {
+        // The listed cells whose change to the implied value makes this relation hold.
+        let fits: Vec<usize> = (0..tie.cells.len())
+            .filter(|&i| {
+                let c = &tie.cells[i];
+                let k = count(left_facts, c.span.start) - count(right_facts, c.span.start);
+                k != 0
+                    && (right - left).checked_div(Decimal::from(k)) == Some(c.proposed - c.current)
+            })
+            .collect();
+        let [one] = fits[..] else { continue };
+        let mut named = tie.cells[one].clone();
+        let fact = left_facts
+            .iter()
+            .chain(right_facts)
+            .find(|f| is_mine(f) && f.provenance.span.start == named.span.start);
+        if fact
+            .and_then(|f| prev_of(f))
+            .is_some_and(|v| v == named.current)
+        {
+            named.kind = Some(Slip::CopiedLastYear);
+        }
+        let mut others: Vec<Candidate> = tie
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != one)
+            .map(|(_, c)| Candidate {
+                aside: Some(Basis::LastYear),
+                ..c.clone()
+            })
+            .collect();
+        others.extend(tie.others.iter().cloned());
+        return Some(Suggestion {
+            scope: FixScope::Cell,
+            candidates: vec![named],
+            more: 0,
+            read: tie.read,
+            basis: Basis::LastYear,
+            others,
+        });
+    }
+    None
+}
