@@ -84,9 +84,12 @@ pub fn pin<'a>(
             .iter()
             .chain(right_facts)
             .find(|f| is_mine(f) && f.provenance.span.start == named.span.start);
-        if fact
-            .and_then(|f| prev_of(f))
-            .is_some_and(|v| v == named.current)
+        // Small figures agree by chance (a 1 carried over two years running), as for a figure
+        // copied from another row.
+        if named.current.abs() >= Decimal::TEN
+            && fact
+                .and_then(|f| prev_of(f))
+                .is_some_and(|v| v == named.current)
         {
             named.kind = Some(Slip::CopiedLastYear);
         }
