@@ -580,6 +580,15 @@ fn last_years_report_pins_the_running_total_a_tie_set_leaves_open() {
     let sarif = String::from_utf8_lossy(&out.stdout);
     assert!(sarif.contains("与上年报告相符"), "{sarif}");
     assert!(sarif.contains("另一可能格"), "{sarif}");
+    for format in ["human", "html"] {
+        let out = gouji()
+            .args(["check", "--no-config", "--format", format])
+            .args([&a, &b])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("可能应为 22，而不是 23"), "{format}: {text}");
+    }
     let (j1, _) = check_json(&[&a, &b], &["-j", "1"]);
     let (j2, _) = check_json(&[&a, &b], &["-j", "2"]);
     assert_eq!(j1["findings"], j2["findings"]);

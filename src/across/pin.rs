@@ -115,3 +115,100 @@ pub fn pin<'a>(
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{FactValue, Provenance, Reading};
+    use crate::source::LineCol;
+
+    fn fact(row: &str, start: usize) -> Fact {
+        Fact {
+            row: row.into(),
+            column: "cumulative".into(),
+            value: FactValue::Blank,
+            provenance: Provenance {
+                span: start..start + 2,
+                row_label: row.into(),
+                column_label: "历年累计".into(),
+                locator: None,
+                text: String::new(),
+                unit: None,
+            },
+            read: Reading::Grid,
+        }
+    }
+
+    fn cand(start: usize, current: i64, proposed: i64) -> Candidate {
+        Candidate {
+            label: format!("c{start}"),
+            key: format!("k{start}"),
+            span: start..start + 2,
+            position: LineCol {
+                line: start,
+                column: 1,
+            },
+            cell: None,
+            locator: None,
+            current: current.into(),
+            proposed: proposed.into(),
+            kind: Some(Slip::OneDigit),
+            read: None,
+            text_says: None,
+            aside: None,
+        }
+    }
+
+    #[test]
+    fn a_failed_relation_across_reports_pins_the_cell_it_fits() {
+        // Tie set: total 865 → 866, e-mail 23 → 22, online 190 → 189. The e-mail row across
+        // reports: 23 (this year, at 155) == 19 (last year) + 3 fails by one.
+        let ties = vec![Tie {
+            read: None,
+            cells: vec![cand(143, 865, 866), cand(155, 23, 22), cand(159, 190, 189)],
+            others: Vec::new(),
+        }];
+        let mine = fact("apply.email", 155);
+        let (prev, year) = (fact("prev.apply.email", 1 << 48), fact("apply.email", 154));
+        let mine_only = |f: &Fact| f.provenance.span.start < 1 << 48;
+        let pinned = |last: Decimal| {
+            pin(
+                &ties,
+                CmpOp::Eq,
+                (Decimal::from(23), &[&mine]),
+                (Decimal::from(22), &[&prev, &year]),
+                mine_only,
+                |_| Some(last),
+            )
+        };
+        let s = pinned(Decimal::from(19)).expect("a pin");
+        assert_eq!(s.scope, FixScope::Cell);
+        assert_eq!(s.basis, Basis::LastYear);
+        assert_eq!(s.candidates[0].span.start, 155);
+        assert_eq!(s.candidates[0].kind, Some(Slip::OneDigit));
+        assert_eq!(s.others.len(), 2);
+        assert!(s.others.iter().all(|c| c.aside == Some(Basis::LastYear)));
+        // Printed as last year's figure: copied from last year's report.
+        let s = pinned(Decimal::from(23)).expect("a pin");
+        assert_eq!(s.candidates[0].kind, Some(Slip::CopiedLastYear));
+        // A relation that fails by another amount pins nothing; nor does an inequality.
+        assert!(pin(
+            &ties,
+            CmpOp::Eq,
+            (Decimal::from(23), &[&mine]),
+            (Decimal::from(20), &[&prev, &year]),
+            mine_only,
+            |_| None,
+        )
+        .is_none());
+        assert!(pin(
+            &ties,
+            CmpOp::Ge,
+            (Decimal::from(23), &[&mine]),
+            (Decimal::from(22), &[&prev, &year]),
+            mine_only,
+            |_| None,
+        )
+        .is_none());
+    }
+}
