@@ -160,9 +160,28 @@ pub enum Slip {
     Neighbour,
     /// A figure copied from another row of the same column (a total copied from elsewhere).
     CopiedRow,
+    /// The figure of the same cell in the body's report of the year before, left as it was.
+    CopiedLastYear,
 }
 
 impl Slip {
+    /// Every kind.
+    pub const ALL: [Slip; 8] = [
+        Slip::Transposed,
+        Slip::OneDigit,
+        Slip::DroppedDigit,
+        Slip::ExtraDigit,
+        Slip::Sign,
+        Slip::Neighbour,
+        Slip::CopiedRow,
+        Slip::CopiedLastYear,
+    ];
+
+    /// The kind with this [`Slip::name`].
+    pub fn from_name(name: &str) -> Option<Slip> {
+        Slip::ALL.into_iter().find(|k| k.name() == name)
+    }
+
     /// Name used in output (`transposed-digits`, `one-digit`, …).
     pub fn name(self) -> &'static str {
         match self {
@@ -173,12 +192,16 @@ impl Slip {
             Slip::Sign => "sign",
             Slip::Neighbour => "neighbour",
             Slip::CopiedRow => "copied-row",
+            Slip::CopiedLastYear => "copied-last-year",
         }
     }
 
     /// Does it look like a typing slip (rather than a figure put in the wrong place)?
     pub fn is_typing(self) -> bool {
-        !matches!(self, Slip::Neighbour | Slip::CopiedRow)
+        !matches!(
+            self,
+            Slip::Neighbour | Slip::CopiedRow | Slip::CopiedLastYear
+        )
     }
 
     fn text(self, lang: Lang) -> &'static str {
@@ -190,6 +213,10 @@ impl Slip {
             (Slip::Sign, Lang::Zh) => "疑为正负号错误",
             (Slip::Neighbour, Lang::Zh) => "与相邻一格的数相同，疑为错位",
             (Slip::CopiedRow, Lang::Zh) => "与同列另一行的数相同，疑为照抄",
+            (Slip::CopiedLastYear, Lang::Zh) => "与上年报告同一格的数相同，疑为照抄上年",
+            (Slip::CopiedLastYear, Lang::En) => {
+                "same as the cell in last year's report: looks carried over unchanged"
+            }
             (Slip::Transposed, Lang::En) => "looks like two digits swapped",
             (Slip::OneDigit, Lang::En) => "looks like one digit mistyped",
             (Slip::DroppedDigit, Lang::En) => "looks like a dropped digit",
@@ -252,18 +279,45 @@ pub enum Basis {
     /// The table's inequalities: a relation that fails too (a part above its total, replies
     /// above applications) is repaired by changing the listed cells, not the others.
     Bounds,
+    /// The table's heuristics (warning-severity inequalities, such as replies at most the
+    /// applications received): a heuristic that fails too is repaired by changing the listed
+    /// cells, or one that holds would fail if the cells set aside were changed. A heuristic has
+    /// legitimate exceptions: breaking one never by itself leaves a single cell.
+    Heuristics,
+    /// The body's report of the year before (rules across reports): a relation with it that
+    /// fails too (a running total that is not last year's plus this year's) holds if the
+    /// listed cell takes the value the table's identities imply, and would fail if a cell set
+    /// aside were changed instead.
+    LastYear,
     /// The shape of the slip: of the cells the identities leave, only the listed one's printed
     /// value looks like a slip of its implied value. Not proof: the choice rests on the shape.
     SlipShape,
 }
 
 impl Basis {
+    /// Every basis.
+    pub const ALL: [Basis; 6] = [
+        Basis::Identities,
+        Basis::Text,
+        Basis::Bounds,
+        Basis::Heuristics,
+        Basis::LastYear,
+        Basis::SlipShape,
+    ];
+
+    /// The basis with this [`Basis::name`].
+    pub fn from_name(name: &str) -> Option<Basis> {
+        Basis::ALL.into_iter().find(|b| b.name() == name)
+    }
+
     /// Name used in output (`identities`, `text`, `slip-shape`).
     pub fn name(self) -> &'static str {
         match self {
             Basis::Identities => "identities",
             Basis::Text => "text",
             Basis::Bounds => "bounds",
+            Basis::Heuristics => "heuristics",
+            Basis::LastYear => "last-year",
             Basis::SlipShape => "slip-shape",
         }
     }
@@ -356,6 +410,10 @@ impl Suggestion {
                     (Basis::Text, Lang::En) => " (as the text says)",
                     (Basis::Bounds, Lang::Zh) => "（据本表的大小关系）",
                     (Basis::Bounds, Lang::En) => " (by the table's bounds)",
+                    (Basis::Heuristics, Lang::Zh) => "（据本表的经验关系）",
+                    (Basis::Heuristics, Lang::En) => " (by the table's heuristics)",
+                    (Basis::LastYear, Lang::Zh) => "（据上年报告）",
+                    (Basis::LastYear, Lang::En) => " (by last year's report)",
                     (Basis::SlipShape, Lang::Zh) => "（仅据录入形态）",
                     (Basis::SlipShape, Lang::En) => " (by the slip's shape only)",
                 };
@@ -436,6 +494,28 @@ impl Suggestion {
                 ),
                 Lang::En => format!(
                     "{by_bounds} other cell(s) could explain it too, but changing them leaves another failed bound of the table failing"
+                ),
+            });
+        }
+        let by_heuristics = count(Basis::Heuristics);
+        if by_heuristics > 0 {
+            parts.push(match lang {
+                Lang::Zh => format!(
+                    "另有 {by_heuristics} 格在算术上也能解释，但改动它们与本表的经验关系（如答复总数不大于受理总数）不符：经验关系有例外，请一并核对"
+                ),
+                Lang::En => format!(
+                    "{by_heuristics} other cell(s) could explain it too, but changing them fits the table's heuristics (such as replies at most the applications) worse: heuristics have exceptions, check them too"
+                ),
+            });
+        }
+        let by_last_year = count(Basis::LastYear);
+        if by_last_year > 0 {
+            parts.push(match lang {
+                Lang::Zh => format!(
+                    "另有 {by_last_year} 格在算术上也能解释本表，但只有改这一格才与上年报告相符（上年数加本年数，或上年结转数）"
+                ),
+                Lang::En => format!(
+                    "{by_last_year} other cell(s) could explain the table too, but only this one agrees with last year's report (last year's figure plus this year's, or last year's carry-over)"
                 ),
             });
         }

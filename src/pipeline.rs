@@ -101,6 +101,8 @@ pub fn check_document_facts(
             .findings
             .sort_by(|a, b| (a.span.start, &a.rule).cmp(&(b.span.start, &b.rule)));
     }
+    let mut series = across::keep(doc, &facts, registry);
+    series.ties = across::pin::ties(&result.findings);
     let report = FileReport {
         path: doc.path.clone(),
         input_format: Some(doc.format),
@@ -112,7 +114,7 @@ pub fn check_document_facts(
         findings: result.findings,
         error: None,
         view: keep_view.then(|| Arc::new(doc.view.clone())),
-        series: Some(Box::new(across::keep(doc, &facts, registry))),
+        series: Some(Box::new(series)),
     };
     (report, facts)
 }

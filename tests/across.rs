@@ -490,3 +490,143 @@ fn statistics_count_findings_per_issuer_and_year() {
     assert_eq!(n(1), issuers[1]["findings"].as_u64().unwrap());
     assert_eq!(n(2), n(0) + n(1));
 }
+
+/// The crawled 2010 Putian report (P2008 form) and a 2011 report of the same city made from it,
+/// its 历年累计 of applications and replies grown by the year's figures. Each 2011 table checks
+/// its row total against its parts only, so a changed running total leaves a tie set; last
+/// year's report pins the cell (`cumulative == prev.cumulative + year` fails on its row alone).
+fn city_pair(dir: &Path, email_cumulative: &str) -> (PathBuf, PathBuf) {
+    let y2010 = copy_edited("crawl/putian-city-2010.txt", dir, "city-2010.txt", &[]);
+    let y2011 = copy_edited(
+        "crawl/putian-city-2010.txt",
+        dir,
+        "city-2011.txt",
+        &[
+            (1, "标题: 莆田市2011年度政府信息公开工作年度报告"),
+            (143, "865"),
+            (147, "596"),
+            (151, "1"),
+            (155, email_cumulative),
+            (159, "190"),
+            (163, "56"),
+            (170, "865"),
+            (174, "752"),
+            (178, "88"),
+            (182, "25"),
+        ],
+    );
+    (y2010, y2011)
+}
+
+/// The finding across reports on line 155 of the 2011 report, and the 2011 report's own
+/// suggestions.
+fn pinned(json: &Value) -> (Value, Vec<Value>) {
+    let on_155: Vec<Value> = across(json)
+        .into_iter()
+        .filter(|f| f["path"].as_str().unwrap().ends_with("city-2011.txt") && f["line"] == 155)
+        .collect();
+    assert_eq!(on_155.len(), 1, "{on_155:#?}");
+    let own = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error" && !f["suggestion"].is_null())
+        .map(|f| f["suggestion"].clone())
+        .collect();
+    (on_155[0].clone(), own)
+}
+
+#[test]
+fn last_years_report_pins_the_running_total_a_tie_set_leaves_open() {
+    let dir = tempfile::tempdir().unwrap();
+    // The 2011 running total of e-mail applications should be 19 + 3 = 22; printed 23.
+    let (a, b) = city_pair(dir.path(), "23");
+    let (json, _) = check_json(&[&a, &b], &[]);
+    let (f, own) = pinned(&json);
+    // The report's own finding: a tie set (the running totals of the row), as before.
+    assert!(own.iter().any(|s| s["scope"] == "set"), "{own:#?}");
+    assert_eq!(f["rule"], "P2008-X-CUM");
+    let s = &f["suggestion"];
+    assert_eq!(s["scope"], "cell", "{s}");
+    assert_eq!(s["basis"], "last-year", "{s}");
+    assert_eq!(
+        (
+            s["line"].as_u64(),
+            s["current"].as_str(),
+            s["proposed"].as_str()
+        ),
+        (Some(155), Some("23"), Some("22"))
+    );
+    assert_eq!(s["kind"], "one-digit", "{s}");
+    // The other cells of the tie set stay listed, set aside on last year's report.
+    let others = s["others"].as_array().unwrap();
+    assert!(others.len() >= 4, "{s}");
+    assert!(
+        others
+            .iter()
+            .any(|o| o["line"] == 143 && o["aside"] == "last-year"),
+        "{s}"
+    );
+    assert!(
+        s["text"].as_str().unwrap().contains("与上年报告相符"),
+        "{s}"
+    );
+    // The same in SARIF and on the terminal, and identical streamed or whole, -j1 or -j2.
+    let out = gouji()
+        .args(["check", "--no-config", "--format", "sarif"])
+        .args([&a, &b])
+        .output()
+        .unwrap();
+    let sarif = String::from_utf8_lossy(&out.stdout);
+    assert!(sarif.contains("与上年报告相符"), "{sarif}");
+    assert!(sarif.contains("另一可能格"), "{sarif}");
+    for format in ["human", "html"] {
+        let out = gouji()
+            .args(["check", "--no-config", "--format", format])
+            .args([&a, &b])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("可能应为 22，而不是 23"), "{format}: {text}");
+    }
+    let (j1, _) = check_json(&[&a, &b], &["-j", "1"]);
+    let (j2, _) = check_json(&[&a, &b], &["-j", "2"]);
+    assert_eq!(j1["findings"], j2["findings"]);
+    let baseline = dir.path().join("empty-baseline.json");
+    gouji()
+        .args([
+            "check",
+            "--no-config",
+            "--fail-on",
+            "never",
+            "--write-baseline",
+        ])
+        .arg(&baseline)
+        .arg(fixture("formats/seed_002.txt"))
+        .assert()
+        .code(0);
+    let (whole, _) = check_json(&[&a, &b], &["--baseline", baseline.to_str().unwrap()]);
+    assert_eq!(whole["findings"], j1["findings"]);
+}
+
+#[test]
+fn a_running_total_left_as_last_year_is_called_copied_from_last_year() {
+    let dir = tempfile::tempdir().unwrap();
+    // 19, last year's running total, left unchanged: the year's 3 was not added.
+    let (a, b) = city_pair(dir.path(), "19");
+    let (json, _) = check_json(&[&a, &b], &[]);
+    let (f, _) = pinned(&json);
+    let s = &f["suggestion"];
+    assert_eq!(s["scope"], "cell", "{s}");
+    assert_eq!(s["basis"], "last-year", "{s}");
+    assert_eq!(
+        (
+            s["line"].as_u64(),
+            s["current"].as_str(),
+            s["proposed"].as_str()
+        ),
+        (Some(155), Some("19"), Some("22"))
+    );
+    assert_eq!(s["kind"], "copied-last-year", "{s}");
+    assert!(s["text"].as_str().unwrap().contains("照抄上年"), "{s}");
+}

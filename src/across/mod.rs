@@ -12,6 +12,7 @@
 //! files ([`crate::finding::Operand::file`] names the other one).
 
 pub mod identity;
+pub mod pin;
 pub mod stats;
 pub mod store;
 
@@ -164,6 +165,8 @@ pub struct SeriesFacts {
     pub identity: Identity,
     /// The kept figures (first instance of each table only).
     pub facts: Vec<Kept>,
+    /// The tie sets of the report's own findings ([`pin`]: last year's report may pin one cell).
+    pub ties: Vec<pin::Tie>,
 }
 
 /// Keep, from one document's facts, what the `across` rules read, with the report's identity.
@@ -187,6 +190,7 @@ pub fn keep(doc: &Document, facts: &Facts, registry: &Registry) -> SeriesFacts {
     let mut out = SeriesFacts {
         identity,
         facts: Vec::new(),
+        ties: Vec::new(),
     };
     let needs = &registry.cross_needs;
     if needs.is_empty() {
@@ -580,6 +584,28 @@ fn run_rule(
         } else {
             rule.severity.min(Severity::Warning)
         };
+        // The same cell of the earlier report, for a fact of this one.
+        let prev_of = |f: &Fact| {
+            inst.facts
+                .iter()
+                .find(|p| {
+                    p.provenance.span.start >= OTHER
+                        && p.row.strip_prefix(PREV) == Some(f.row.as_str())
+                        && p.column == f.column
+                })
+                .and_then(|p| match &p.value {
+                    FactValue::Number(q) => Some(q.value),
+                    _ => None,
+                })
+        };
+        let suggestion = pin::pin(
+            &cur.ties,
+            *op,
+            (left.num, &left.facts),
+            (right.num, &right.facts),
+            |f| f.provenance.span.start < OTHER,
+            prev_of,
+        );
         emit(Finding {
             rule: rule.id.clone(),
             rule_name: rule.name.clone(),
@@ -598,7 +624,7 @@ fn run_rule(
                 right: crate::check::term(&right),
             },
             operands,
-            suggestion: None,
+            suggestion,
         });
     }
 }
@@ -611,6 +637,12 @@ pub fn kept_bytes(s: &SeriesFacts) -> usize {
             .map(|k| {
                 k.printed.as_ref().map_or(0, |t| t.len())
                     + k.locator.as_ref().map_or(0, |l| l.len())
+            })
+            .sum::<usize>()
+        + s.ties
+            .iter()
+            .map(|t| {
+                (t.cells.len() + t.others.len()) * std::mem::size_of::<crate::finding::Candidate>()
             })
             .sum::<usize>()
 }
@@ -673,6 +705,7 @@ mod tests {
                 ..Identity::default()
             },
             facts: Vec::new(),
+            ties: Vec::new(),
         };
         let s = [
             mk("乙局", 2020),

@@ -3,10 +3,12 @@
 //! over 100,000 reports keeps a few megabytes, not their figures. When every file was read, each
 //! series is loaded back, checked and dropped in turn.
 
+use super::pin::Tie;
 use super::{cross_check, Group, Identity, Kept, SeriesFacts};
 use crate::check::{RuleFilter, RuleStats};
-use crate::finding::Finding;
+use crate::finding::{Basis, Candidate, Finding, Slip, Stated};
 use crate::rules::Registry;
+use crate::source::LineCol;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
@@ -41,6 +43,51 @@ fn put_str(buf: &mut Vec<u8>, s: Option<&str>) {
     }
 }
 
+fn put_decimal(buf: &mut Vec<u8>, d: Decimal) {
+    buf.extend_from_slice(&d.serialize());
+}
+
+/// A candidate cell of a tie set (see [`crate::across::pin`]).
+fn put_candidate(buf: &mut Vec<u8>, c: &Candidate) {
+    put_str(buf, Some(&c.label));
+    put_str(buf, Some(&c.key));
+    for v in [c.span.start, c.span.end, c.position.line, c.position.column] {
+        buf.extend_from_slice(&(v as u32).to_le_bytes());
+    }
+    put_str(buf, c.cell.as_deref());
+    put_str(buf, c.locator.as_deref());
+    put_decimal(buf, c.current);
+    put_decimal(buf, c.proposed);
+    put_str(buf, c.kind.map(Slip::name));
+    put_str(buf, c.read);
+    put_str(buf, c.aside.map(Basis::name));
+    match c.text_says {
+        None => buf.push(0),
+        Some(t) => {
+            buf.push(1);
+            put_decimal(buf, t.value);
+            for v in [t.position.line, t.position.column] {
+                buf.extend_from_slice(&(v as u32).to_le_bytes());
+            }
+        }
+    }
+}
+
+/// The `&'static` name of a recovered reading ([`crate::extract::Reading::name`]).
+fn reading(name: Option<String>) -> Option<&'static str> {
+    const NAMES: [&str; 8] = [
+        "grid",
+        "stream",
+        "placed",
+        "zero-somewhere",
+        "undetermined",
+        "dropped",
+        "glued",
+        "joined",
+    ];
+    name.and_then(|n| NAMES.into_iter().find(|k| *k == n))
+}
+
 struct Reader<'a>(&'a [u8]);
 
 impl Reader<'_> {
@@ -61,6 +108,51 @@ impl Reader<'_> {
         Ok(u32::from_le_bytes(
             self.take(4)?.try_into().unwrap_or_default(),
         ))
+    }
+    fn decimal(&mut self) -> io::Result<Decimal> {
+        Ok(Decimal::deserialize(
+            self.take(16)?.try_into().unwrap_or_default(),
+        ))
+    }
+    fn position(&mut self) -> io::Result<LineCol> {
+        Ok(LineCol {
+            line: self.u32()? as usize,
+            column: self.u32()? as usize,
+        })
+    }
+    fn candidate(&mut self) -> io::Result<Candidate> {
+        let label = self.str()?.unwrap_or_default();
+        let key = self.str()?.unwrap_or_default();
+        let span = self.u32()? as usize..self.u32()? as usize;
+        let position = self.position()?;
+        let cell = self.str()?;
+        let locator = self.str()?;
+        let current = self.decimal()?;
+        let proposed = self.decimal()?;
+        let kind = self.str()?.and_then(|k| Slip::from_name(&k));
+        let read = reading(self.str()?);
+        let aside = self.str()?.and_then(|b| Basis::from_name(&b));
+        let text_says = match self.take(1)?[0] {
+            0 => None,
+            _ => Some(Stated {
+                value: self.decimal()?,
+                position: self.position()?,
+            }),
+        };
+        Ok(Candidate {
+            label,
+            key,
+            span,
+            position,
+            cell,
+            locator,
+            current,
+            proposed,
+            kind,
+            read,
+            text_says,
+            aside,
+        })
     }
     fn str(&mut self) -> io::Result<Option<String>> {
         let n = self.u32()?;
@@ -127,6 +219,16 @@ impl Store {
             put_str(&mut buf, k.printed.as_deref().map(String::as_str));
             put_str(&mut buf, k.locator.as_deref().map(String::as_str));
         }
+        buf.extend_from_slice(&(s.ties.len() as u32).to_le_bytes());
+        for t in &s.ties {
+            put_str(&mut buf, t.read);
+            for list in [&t.cells, &t.others] {
+                buf.extend_from_slice(&(list.len() as u32).to_le_bytes());
+                for c in list {
+                    put_candidate(&mut buf, c);
+                }
+            }
+        }
         self.out.write_all(&buf)?;
         self.entries.push(Entry {
             path: path.into(),
@@ -190,7 +292,24 @@ impl Store {
                 locator,
             });
         }
+        let mut ties = Vec::new();
+        for _ in 0..r.u32()? {
+            let read = reading(r.str()?);
+            let mut lists = [Vec::new(), Vec::new()];
+            for list in &mut lists {
+                for _ in 0..r.u32()? {
+                    list.push(r.candidate()?);
+                }
+            }
+            let [cells, others] = lists;
+            ties.push(Tie {
+                read,
+                cells,
+                others,
+            });
+        }
         Ok(SeriesFacts {
+            ties,
             identity: Identity {
                 issuer: (e.issuer != NONE).then(|| self.names[e.issuer as usize].clone()),
                 year: (e.year != i32::MIN).then_some(e.year),
@@ -276,6 +395,26 @@ mod tests {
         }
     }
 
+    fn candidate(aside: Option<Basis>) -> Candidate {
+        Candidate {
+            label: "当面申请数 · 历年累计".into(),
+            key: "apply.in_person[cumulative]".into(),
+            span: 120..123,
+            position: LineCol { line: 9, column: 1 },
+            cell: Some("统计表「当面申请数」行「历年累计」列".into()),
+            locator: None,
+            current: Decimal::from(451),
+            proposed: Decimal::from(450),
+            kind: Some(Slip::OneDigit),
+            read: Some("placed"),
+            text_says: aside.map(|_| Stated {
+                value: Decimal::from(451),
+                position: LineCol { line: 3, column: 4 },
+            }),
+            aside,
+        }
+    }
+
     #[test]
     fn what_is_spilled_comes_back() {
         let mut store = Store::new().unwrap();
@@ -286,6 +425,11 @@ mod tests {
                 ..Identity::default()
             },
             facts: vec![kept(15, None), kept(-3, Some("约-0.3"))],
+            ties: vec![Tie {
+                read: Some("dropped"),
+                cells: vec![candidate(None), candidate(Some(Basis::Heuristics))],
+                others: vec![candidate(Some(Basis::Text))],
+            }],
         };
         let b = SeriesFacts {
             identity: Identity {
@@ -294,6 +438,7 @@ mod tests {
                 ..Identity::default()
             },
             facts: vec![kept(7, None)],
+            ties: Vec::new(),
         };
         store.push("a.txt", &a).unwrap();
         store.push("b.txt", &b).unwrap();
@@ -305,6 +450,8 @@ mod tests {
         };
         let back = store.load(0, &mut file).unwrap();
         assert_eq!(back.facts, a.facts);
+        assert_eq!(back.ties, a.ties);
+        assert!(store.load(1, &mut file).unwrap().ties.is_empty());
         assert_eq!(back.identity.year, Some(2022));
         assert_eq!(store.load(1, &mut file).unwrap().facts, b.facts);
         assert_eq!(back.facts[0].position(), LineCol { line: 5, column: 7 });

@@ -16,9 +16,15 @@ pub struct CellFix {
     pub proposed: Decimal,
     /// How much it would change.
     pub delta: Decimal,
-    /// How many of the table's failed inequalities (of any severity) the change would repair
-    /// too (a reply total above the applications it answers, lowered back).
+    /// How many of the table's failed error-severity inequalities the change would repair too
+    /// (a part above its total, lowered back).
     pub repairs: usize,
+    /// How many of the table's failed heuristics (warning-severity inequalities: a reply total
+    /// above the applications it answers) the change would repair too.
+    pub heals: usize,
+    /// How many of the table's heuristics that hold now the change would make fail (lowering
+    /// the applications received below the replies to them).
+    pub strains: usize,
 }
 
 fn coefficient(e: &Evaluation, span: &Span) -> i64 {
@@ -42,19 +48,26 @@ fn breaks_a_bound(evaluations: &[Evaluation], span: &Span, delta: Decimal) -> bo
     })
 }
 
-/// How many failed inequalities of the table (any severity) changing the cell at `span` by
-/// `delta` would make hold.
-fn repaired_bounds(evaluations: &[Evaluation], span: &Span, delta: Decimal) -> usize {
+/// How many inequalities of the table of severity `severity` that hold now (`held`) or fail
+/// now (`!held`) changing the cell at `span` by `delta` would turn the other way.
+fn turned(
+    evaluations: &[Evaluation],
+    span: &Span,
+    delta: Decimal,
+    severity: Severity,
+    held: bool,
+) -> usize {
     evaluations
         .iter()
         .filter(|e| {
-            !e.holds
+            e.holds == held
+                && e.severity == severity
                 && !matches!(e.op, CmpOp::Eq | CmpOp::Ne)
                 && coefficient(e, span) != 0
                 && e.op.holds(
                     e.left - e.right + Decimal::from(coefficient(e, span)) * delta,
                     Decimal::ZERO,
-                )
+                ) != held
         })
         .count()
 }
@@ -137,7 +150,9 @@ pub fn locate(evaluations: &[Evaluation], current: impl Fn(&Span) -> Option<Deci
             span: span.clone(),
             proposed,
             delta,
-            repairs: repaired_bounds(evaluations, span, delta),
+            repairs: turned(evaluations, span, delta, Severity::Error, false),
+            heals: turned(evaluations, span, delta, Severity::Warning, false),
+            strains: turned(evaluations, span, delta, Severity::Warning, true),
         });
     }
     match (fixes.is_empty(), unsure) {
@@ -236,6 +251,38 @@ mod tests {
         };
         let spans: Vec<_> = v.iter().map(|f| f.span.start).collect();
         assert_eq!(spans, [10, 30]);
+    }
+
+    #[test]
+    fn warning_inequalities_are_counted_as_healed_or_strained() {
+        // total(10) = a(20) + b(30) fails: 5 against 6. Heuristic r(40) <= total(10) holds at
+        // 5 <= 5; heuristic a(20) <= c(50) fails at 4 against 3.
+        let mut held = eval(5, 5, &[40], &[10]);
+        held.op = CmpOp::Le;
+        held.severity = Severity::Warning;
+        let mut failed = eval(4, 3, &[20], &[50]);
+        failed.op = CmpOp::Le;
+        failed.severity = Severity::Warning;
+        failed.holds = false;
+        let evals = vec![eval(5, 6, &[10], &[20, 30]), held, failed];
+        let Located::Cells(v) = locate(&evals, |_| Some(Decimal::from(4))) else {
+            panic!("a tie set")
+        };
+        let of = |s: usize| v.iter().find(|f| f.span.start == s).unwrap();
+        // Raising the total to 6 keeps r <= total; lowering a repairs a <= c.
+        assert_eq!((of(10).heals, of(10).strains), (0, 0));
+        assert_eq!((of(20).heals, of(20).strains), (1, 0));
+        assert_eq!((of(30).heals, of(30).strains), (0, 0));
+        // The same with the total printed one too high: lowering it breaks r <= total.
+        let mut held = eval(7, 7, &[40], &[10]);
+        held.op = CmpOp::Le;
+        held.severity = Severity::Warning;
+        let evals = vec![eval(7, 6, &[10], &[20, 30]), held];
+        let Located::Cells(v) = locate(&evals, |_| Some(Decimal::from(3))) else {
+            panic!("a tie set")
+        };
+        let strains: Vec<_> = v.iter().map(|f| (f.span.start, f.strains)).collect();
+        assert_eq!(strains, [(10, 1), (20, 0), (30, 0)]);
     }
 
     #[test]

@@ -204,10 +204,28 @@ fn cell_value(inst: &TableInstance, span: &crate::source::Span) -> Option<rust_d
 /// At most this many cells of a tie set are listed.
 const TIE_SET_CAP: usize = 5;
 
+/// Does a relation of the table compare the cells at `a` and `b` directly, one against the
+/// other (replies at most the applications received)? Such cells are often equal by nature.
+fn compared(tracing: &[Evaluation], a: &crate::source::Span, b: &crate::source::Span) -> bool {
+    let only = |v: &[(crate::source::Span, bool)], s: &crate::source::Span| {
+        !v.is_empty() && v.iter().all(|(x, _)| x == s)
+    };
+    tracing.iter().any(|e| {
+        (only(&e.left_spans, a) && only(&e.right_spans, b))
+            || (only(&e.left_spans, b) && only(&e.right_spans, a))
+    })
+}
+
 /// The kind of slip a cell's printed value shows against the value the identities imply:
 /// a digit slip, or the printed value equals a neighbour's (same row or column) or another row's
-/// of the same column.
-fn slip_of(inst: &TableInstance, fact: &Fact, proposed: rust_decimal::Decimal) -> Option<Slip> {
+/// of the same column — unless a relation of the table compares the two rows directly (a total
+/// of replies is naturally equal to the total of applications it answers).
+fn slip_of(
+    inst: &TableInstance,
+    tracing: &[Evaluation],
+    fact: &Fact,
+    proposed: rust_decimal::Decimal,
+) -> Option<Slip> {
     let current = number_of(fact)?;
     if let Some(k) = crate::finding::digit_slip(current, proposed) {
         return Some(k);
@@ -232,7 +250,11 @@ fn slip_of(inst: &TableInstance, fact: &Fact, proposed: rust_decimal::Decimal) -
         return Some(Slip::Neighbour);
     }
     if current.abs() >= rust_decimal::Decimal::TEN
-        && col.iter().any(|f| !std::ptr::eq(*f, fact) && printed(f))
+        && col.iter().any(|f| {
+            !std::ptr::eq(*f, fact)
+                && printed(f)
+                && !compared(tracing, &f.provenance.span, &fact.provenance.span)
+        })
     {
         return Some(Slip::CopiedRow);
     }
@@ -304,7 +326,7 @@ fn suggest(
                 locator: fact.provenance.locator.clone(),
                 current,
                 proposed: fix.proposed.normalize(),
-                kind: slip_of(inst, fact, fix.proposed),
+                kind: slip_of(inst, tracing, fact, fix.proposed),
                 read: fact.read.is_recovered().then(|| fact.read.name()),
                 text_says: text_says(doc, statements, &fix.span),
                 aside: None,
@@ -329,13 +351,17 @@ fn suggest(
             c.span.start,
         )
     });
-    let repairs = |c: &Candidate| {
+    let fit = |c: &Candidate| {
         fixes
             .iter()
             .find(|f| f.span == c.span)
-            .map_or(0, |f| f.repairs)
+            .map_or(narrow::Fit::default(), |f| narrow::Fit {
+                repairs: f.repairs,
+                heals: f.heals,
+                strains: f.strains,
+            })
     };
-    let (mut candidates, others, basis) = narrow::narrow(candidates, repairs);
+    let (mut candidates, others, basis) = narrow::narrow(candidates, fit);
     let scope = match (scope, candidates.len()) {
         (FixScope::Set, 1) => FixScope::Cell,
         (s, _) => s,

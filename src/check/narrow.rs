@@ -1,17 +1,30 @@
 //! Narrowing a tie set by evidence beyond the identities, the way an editor would: first the
 //! report's own text (it states the implied figure of one cell, or repeats the printed figure
-//! of others), then the shape of the slip (only one cell's printed value looks like a typing
-//! slip of the value the identities imply). A cell set aside stays in the suggestion with the
-//! reason, so the output is never more certain than the evidence.
+//! of others), then the table's inequalities (a bound or a heuristic that fails too and only
+//! some cells' change repairs; a heuristic that holds and some cells' change would break), then
+//! the shape of the slip (only one cell's printed value looks like a typing slip of the value
+//! the identities imply). A cell set aside stays in the suggestion with the reason, so the
+//! output is never more certain than the evidence.
 
 use crate::finding::{Basis, Candidate, Slip};
 
+/// How a candidate's change fits the table's inequalities beyond its identities.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Fit {
+    /// Failed error-severity bounds it would repair too.
+    pub repairs: usize,
+    /// Failed heuristics (warning severity) it would repair too.
+    pub heals: usize,
+    /// Heuristics that hold now and it would make fail.
+    pub strains: usize,
+}
+
 /// The cells still in question, the cells set aside (each with its [`Candidate::aside`]), and
-/// what narrowed them. `cands` are the cells the identities allow, ranked; `repairs` counts the
-/// table's failed inequalities a candidate's change would repair too.
+/// what narrowed them. `cands` are the cells the identities allow, ranked; `fit` tells how a
+/// candidate's change fits the table's inequalities.
 pub fn narrow(
     cands: Vec<Candidate>,
-    repairs: impl Fn(&Candidate) -> usize,
+    fit: impl Fn(&Candidate) -> Fit,
 ) -> (Vec<Candidate>, Vec<Candidate>, Basis) {
     if cands.len() < 2 {
         return (cands, Vec::new(), Basis::Identities);
@@ -36,14 +49,36 @@ pub fn narrow(
         others.extend(rep.into_iter().map(|c| aside(c, Basis::Text)));
         kept = open;
     }
-    // Some cells would repair a failed inequality too, others not: the ones that do.
-    let best = kept.iter().map(&repairs).max().unwrap_or(0);
-    if best > 0 && kept.iter().any(|c| repairs(c) < best) {
-        let (fit, rest): (Vec<Candidate>, Vec<Candidate>) =
-            kept.into_iter().partition(|c| repairs(c) == best);
-        basis = Basis::Bounds;
-        others.extend(rest.into_iter().map(|c| aside(c, Basis::Bounds)));
-        kept = fit;
+    // Some cells would repair a failed bound too, others not: the ones that do. Then the same
+    // for a failed heuristic: two failures one change explains.
+    for (measure, why) in [
+        (
+            &(|f: Fit| f.repairs) as &dyn Fn(Fit) -> usize,
+            Basis::Bounds,
+        ),
+        (&|f: Fit| f.heals, Basis::Heuristics),
+    ] {
+        let score = |c: &Candidate| measure(fit(c));
+        let best = kept.iter().map(score).max().unwrap_or(0);
+        if best > 0 && kept.iter().any(|c| score(c) < best) {
+            let (fits, rest): (Vec<Candidate>, Vec<Candidate>) =
+                kept.into_iter().partition(|c| score(c) == best);
+            basis = why;
+            others.extend(rest.into_iter().map(|c| aside(c, why)));
+            kept = fits;
+        }
+    }
+    // Some cells' change would make a heuristic that holds fail (applications received lowered
+    // below the replies to them), others' not: the others, as long as at least two stay. A
+    // heuristic has legitimate exceptions, so breaking one is no ground to name a single cell.
+    let fewest = kept.iter().map(|c| fit(c).strains).min().unwrap_or(0);
+    let calm = kept.iter().filter(|c| fit(c).strains == fewest).count();
+    if calm >= 2 && calm < kept.len() {
+        let (fits, rest): (Vec<Candidate>, Vec<Candidate>) =
+            kept.into_iter().partition(|c| fit(c).strains == fewest);
+        basis = Basis::Heuristics;
+        others.extend(rest.into_iter().map(|c| aside(c, Basis::Heuristics)));
+        kept = fits;
     }
     // Only one cell's printed value looks like a typing slip of its implied value, and a telling
     // one: a one-digit change fits most small corrections by chance (the others could be one
@@ -114,7 +149,7 @@ mod tests {
             says(cand(2, 147, 146, one), 146),
             cand(3, 15, 14, one),
         ];
-        let (kept, others, basis) = narrow(cands, |_| 0);
+        let (kept, others, basis) = narrow(cands, |_| Fit::default());
         assert_eq!(starts(&kept), [2]);
         assert_eq!(starts(&others), [1, 3]);
         assert!(others.iter().all(|c| c.aside == Some(Basis::Text)));
@@ -130,7 +165,7 @@ mod tests {
             cand(3, 15, 14, one),
             says(cand(4, 8, 7, one), 8),
         ];
-        let (kept, others, basis) = narrow(cands, |_| 0);
+        let (kept, others, basis) = narrow(cands, |_| Fit::default());
         assert_eq!(starts(&kept), [2, 3]);
         assert_eq!(starts(&others), [1, 4]);
         assert_eq!(basis, Basis::Text);
@@ -143,7 +178,7 @@ mod tests {
             cand(2, 21, 12, Some(Slip::Transposed)),
             cand(3, 40, 31, None),
         ];
-        let (kept, others, basis) = narrow(cands, |_| 0);
+        let (kept, others, basis) = narrow(cands, |_| Fit::default());
         assert_eq!(starts(&kept), [2]);
         assert_eq!(others.len(), 2);
         assert_eq!(basis, Basis::SlipShape);
@@ -153,7 +188,7 @@ mod tests {
             cand(2, 21, 12, Some(Slip::Transposed)),
             cand(3, 50, 41, None),
         ];
-        let (kept, others, basis) = narrow(cands, |_| 0);
+        let (kept, others, basis) = narrow(cands, |_| Fit::default());
         assert_eq!(starts(&kept), [2]);
         assert_eq!(others.len(), 2);
         assert_eq!(basis, Basis::SlipShape);
@@ -162,7 +197,7 @@ mod tests {
             cand(1, 100, 97, None),
             cand(2, 15, 12, Some(Slip::OneDigit)),
         ];
-        let (kept, _, basis) = narrow(cands, |_| 0);
+        let (kept, _, basis) = narrow(cands, |_| Fit::default());
         assert_eq!(kept.len(), 2);
         assert_eq!(basis, Basis::Identities);
     }
@@ -175,7 +210,10 @@ mod tests {
             cand(2, 619, 620, one),
             cand(3, 53, 54, one),
         ];
-        let (kept, others, basis) = narrow(cands, |c| usize::from(c.span.start == 1));
+        let (kept, others, basis) = narrow(cands, |c| Fit {
+            repairs: usize::from(c.span.start == 1),
+            ..Fit::default()
+        });
         assert_eq!(starts(&kept), [1]);
         assert_eq!(others.len(), 2);
         assert!(others.iter().all(|c| c.aside == Some(Basis::Bounds)));
@@ -183,16 +221,57 @@ mod tests {
     }
 
     #[test]
+    fn a_cell_that_also_repairs_a_failed_heuristic_is_preferred() {
+        let one = Some(Slip::OneDigit);
+        let cands = vec![
+            cand(1, 694, 693, one),
+            cand(2, 619, 620, one),
+            cand(3, 53, 54, one),
+        ];
+        let (kept, others, basis) = narrow(cands, |c| Fit {
+            heals: usize::from(c.span.start == 1),
+            ..Fit::default()
+        });
+        assert_eq!(starts(&kept), [1]);
+        assert!(others.iter().all(|c| c.aside == Some(Basis::Heuristics)));
+        assert_eq!(basis, Basis::Heuristics);
+    }
+
+    #[test]
+    fn a_cell_whose_change_breaks_a_holding_heuristic_is_set_aside_but_never_alone_decides() {
+        let one = Some(Slip::OneDigit);
+        let cands = vec![
+            cand(1, 693, 692, one),
+            cand(2, 450, 451, one),
+            cand(3, 18, 19, one),
+        ];
+        let strains = |c: &Candidate| Fit {
+            strains: usize::from(c.span.start == 1),
+            ..Fit::default()
+        };
+        let (kept, others, basis) = narrow(cands.clone(), strains);
+        assert_eq!(starts(&kept), [2, 3]);
+        assert_eq!(starts(&others), [1]);
+        assert_eq!(others[0].aside, Some(Basis::Heuristics));
+        assert_eq!(basis, Basis::Heuristics);
+        // Of two cells, breaking a heuristic leaves one: no ground to name it.
+        let (kept, others, basis) = narrow(cands[..2].to_vec(), strains);
+        assert_eq!(starts(&kept), [1, 2]);
+        assert!(others.is_empty());
+        assert_eq!(basis, Basis::Identities);
+    }
+
+    #[test]
     fn equal_evidence_leaves_the_set_as_it_is() {
         let one = Some(Slip::OneDigit);
         let cands = vec![cand(1, 12, 13, one), cand(2, 5, 4, one)];
-        let (kept, others, basis) = narrow(cands, |_| 0);
+        let (kept, others, basis) = narrow(cands, |_| Fit::default());
         assert_eq!(starts(&kept), [1, 2]);
         assert!(others.is_empty());
         assert_eq!(basis, Basis::Identities);
         // Every printed figure repeated by the text: no reason to prefer one.
         let cands = vec![says(cand(1, 12, 13, one), 12), says(cand(2, 5, 4, one), 5)];
-        let (kept, _, basis) = narrow(cands, |_| 0);
+        let (kept, _, basis) = narrow(cands, |_| Fit::default());
         assert_eq!(kept.len(), 2);
         assert_eq!(basis, Basis::Identities);
     }

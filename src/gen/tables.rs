@@ -851,12 +851,24 @@ pub fn breakable(format: Format, rng: &mut Rng) -> (String, Vec<String>) {
             let (rule, k) = *rng.pick(&[
                 ("RECV", "apply.received"),
                 ("CLOSED", "apply.closed.on_time"),
-                ("REV", "review.total"),
-                ("LIT", "litigation.total"),
+                ("REV", "review"),
+                ("LIT", "litigation"),
                 ("STAFF", "org.staff"),
                 ("REFUSED", "apply.refused.privacy"),
             ]);
-            (format!("{id}-{rule}"), vec![k.to_string()])
+            // Reviews and lawsuits: the total or any one of its outcomes.
+            let k = match k {
+                "review" => format!(
+                    "review.{}",
+                    rng.pick(&["total", "upheld", "corrected", "other"])
+                ),
+                "litigation" => format!(
+                    "litigation.{}",
+                    rng.pick(&["total", "upheld_or_dismissed", "corrected", "other"])
+                ),
+                k => k.to_string(),
+            };
+            (format!("{id}-{rule}"), vec![k])
         }
         Format::F2019 | Format::F2021 => {
             let rows = result_rows(format);
@@ -878,12 +890,14 @@ pub fn breakable(format: Format, rng: &mut Rng) -> (String, Vec<String>) {
                     vec![key("apply.new", col), key("apply.new", "total")],
                 ),
                 _ => {
-                    let (rule, k) = *rng.pick(&[
-                        ("T4-REV", "review.total"),
-                        ("T4-DIR", "litigation.direct.total"),
-                        ("T4-AFT", "litigation.after_review.total"),
+                    let (rule, group) = *rng.pick(&[
+                        ("T4-REV", "review"),
+                        ("T4-DIR", "litigation.direct"),
+                        ("T4-AFT", "litigation.after_review"),
                     ]);
-                    (format!("{id}-{rule}"), vec![k.to_string()])
+                    // Any one of the group's five cells: its total or one of its outcomes.
+                    let cell = rng.pick(&["total", "upheld", "corrected", "other", "pending"]);
+                    (format!("{id}-{rule}"), vec![format!("{group}.{cell}")])
                 }
             }
         }

@@ -87,10 +87,14 @@
 //! `basis` says what narrowed the cells the identities allow to the `candidates`: `identities`
 //! (nothing else: the candidates are every cell that could explain the failures), `text` (the
 //! report's own text gives the implied figure of the one candidate, or repeats the printed
-//! figure of cells set aside) or `slip-shape` (only the candidate's printed value looks like a
-//! slip of its implied value: the pick rests on that shape, not on proof). `others` lists the
-//! cells set aside, each with `aside` (`text` or `slip-shape`). A candidate's `text_says`
-//! (`{"value": "146", "line": 76}` or null) is the figure the text states for that cell.
+//! figure of cells set aside), `bounds` (a failed error-severity inequality of the table is
+//! repaired only by changing the candidates), `heuristics` (a failed warning-severity one, such
+//! as replies above applications, is repaired only by them; or one that holds would fail if the
+//! cells set aside were changed, which never alone leaves a single cell) or `slip-shape` (only
+//! the candidate's printed value looks like a slip of its implied value: the pick rests on that
+//! shape, not on proof). `others` lists the cells set aside, each with `aside` (`text`,
+//! `bounds`, `heuristics` or `slip-shape`). A candidate's `text_says` (`{"value": "146",
+//! "line": 76}` or null) is the figure the text states for that cell.
 //!
 //! When a baseline was applied (`--baseline`), a `"baseline"` object is added:
 //! `{"file": "gouji-baseline.json", "suppressed": 3, "stale": [{"fingerprint", "path", "rule",
