@@ -99,13 +99,6 @@ impl Identity {
 
 const ORG: &str = r"(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公室|办公厅|管理委员会|管委会|委员会|办事处|局|厅|委|署|院|中心|所|站|队|会)";
 
-static TITLE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:标题|题目|文章标题|title)\s*[:：]\s*").expect("static regex")
-});
-static TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[《\s]*(?P<issuer>[^\s\d，。,、：:；;（）()《》“”]{2,40}?)?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:[^\s\d，。,]{0,12}?)政府信息公开(?:工作)?年度?报告[》\s]*$")
-        .expect("static regex")
-});
 static YEAR_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"((?:19|20)\d{2})\s*年度?[^。\n\d]{0,12}?政府信息公开(?:工作)?年度?报告")
         .expect("static regex")
@@ -139,12 +132,6 @@ static PATH_YEAR: LazyLock<Regex> =
 static PATH_ORG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"^[\p{{Han}}（）()]{{2,40}}{ORG}$")).expect("static regex")
 });
-/// A place name that carries a place level (a title such as `莆田市2008年度…`).
-static PLACE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\p{Han}]{1,20}(?:省|自治区|市|自治州|州|盟|地区|县|自治县|旗|区|镇|乡|街道)$")
-        .expect("static regex")
-});
-
 /// Short forms of body names and their full forms (suffix replacements, longest first).
 const SHORT_FORMS: &[(&str, &str)] = &[
     ("市场监管局", "市场监督管理局"),
@@ -215,7 +202,7 @@ pub fn normalize_issuer(name: &str) -> String {
             s = format!("{stem}人民政府");
         }
     }
-    if PLACE.is_match(&s) && !ZONES.iter().any(|z| s.ends_with(z)) {
+    if super::title::is_place(&s) && !ZONES.iter().any(|z| s.ends_with(z)) {
         if s.ends_with("街道") {
             s.push_str("办事处");
         } else {
@@ -230,12 +217,12 @@ pub fn identify(view: &str, path: &str) -> Identity {
     let mut id = Identity::default();
     let head: Vec<&str> = view.lines().take(HEAD_LINES).collect();
     for line in &head {
-        let line = TITLE_PREFIX.replace(line, "");
-        if let Some(c) = TITLE.captures(line.trim()) {
-            id.year = c["year"].parse().ok();
+        let line = super::title::strip_title_prefix(line);
+        if let Some((issuer, year)) = super::title::title(line.trim()) {
+            id.year = year.parse().ok();
             id.year_from = Some(Source::Title);
-            if let Some(i) = c.name("issuer") {
-                let i = i.as_str().trim_start_matches("关于");
+            if let Some(i) = issuer {
+                let i = i.trim_start_matches("关于");
                 if i.chars().count() >= 2 {
                     id.set_issuer(i, Source::Title);
                 }

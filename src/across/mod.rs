@@ -14,6 +14,7 @@
 pub mod identity;
 pub mod stats;
 pub mod store;
+mod title;
 
 pub use identity::{identify, normalize_issuer, Identity, Source};
 pub use store::Store;
