@@ -168,12 +168,10 @@ pub(super) fn is_place(s: &str) -> bool {
         "街道",
     ];
     // Every split of `s` into 1–20 Han characters and a level.
-    let mut count = 0;
-    for (i, c) in s.char_indices() {
+    for (count, (i, c)) in s.char_indices().enumerate() {
         if !HAN.has(c) || count == 20 {
             return false;
         }
-        count += 1;
         let rest = &s[i + c.len_utf8()..];
         if LEVELS.contains(&rest) {
             return true;
