@@ -1,49 +1,10 @@
 //! Hand-written matchers for the report-identity patterns that every report runs, with the
 //! results of the regular expressions they replace (the expressions are kept in the tests,
 //! which compare both): compiling the title pattern alone cost more instructions than reading a
-//! whole report. Character classes (`\s`, `\d`, `\p{Han}`) are regex's own, read from its
-//! syntax tables, so the classes are the same code points.
+//! whole report. Character classes (`\s`, `\d`, `\p{Han}`) are regex's own (see
+//! `extract::classes`).
 
-use regex_syntax::hir::{Class, HirKind};
-use std::sync::LazyLock;
-
-/// A Unicode character class as sorted ranges.
-struct Chars(Vec<(char, char)>);
-
-impl Chars {
-    /// The class a one-class pattern (`\d`) matches, as regex reads it.
-    fn of(pattern: &str) -> Self {
-        let ranges = regex_syntax::Parser::new()
-            .parse(pattern)
-            .ok()
-            .and_then(|hir| match hir.into_kind() {
-                HirKind::Class(Class::Unicode(c)) => {
-                    Some(c.iter().map(|r| (r.start(), r.end())).collect())
-                }
-                _ => None,
-            })
-            .unwrap_or_default();
-        Chars(ranges)
-    }
-
-    /// Is `c` in the class?
-    fn has(&self, c: char) -> bool {
-        let i = self.0.partition_point(|&(_, end)| end < c);
-        self.0.get(i).is_some_and(|&(start, _)| start <= c)
-    }
-}
-
-static SPACE: LazyLock<Chars> = LazyLock::new(|| Chars::of(r"\s"));
-static DIGIT: LazyLock<Chars> = LazyLock::new(|| Chars::of(r"\d"));
-static HAN: LazyLock<Chars> = LazyLock::new(|| Chars::of(r"\p{Han}"));
-
-fn space(c: char) -> bool {
-    SPACE.has(c)
-}
-
-fn skip_space(s: &str) -> &str {
-    s.trim_start_matches(space)
-}
+use crate::extract::classes::{digit as is_digit, han, skip_space, space};
 
 /// `line` without a leading `标题:` (`^\s*(?:标题|题目|文章标题|title)\s*[:：]\s*`).
 pub(super) fn strip_title_prefix(line: &str) -> &str {
@@ -83,7 +44,7 @@ pub(super) fn title(line: &str) -> Option<(Option<&str>, &str)> {
 
 /// A character of the issuer in a title.
 fn issuer_char(c: char) -> bool {
-    !space(c) && !DIGIT.has(c) && !"，。,、：:；;（）()《》“”".contains(c)
+    !space(c) && !is_digit(c) && !"，。,、：:；;（）()《》“”".contains(c)
 }
 
 /// The year, when `s` is `\s*(?P<year>(?:19|20)\d{2})` followed by the rest of a title.
@@ -93,7 +54,7 @@ fn year_and_rest(s: &str) -> Option<&str> {
     let mut chars = tail.char_indices();
     for _ in 0..2 {
         let (_, c) = chars.next()?;
-        if !DIGIT.has(c) {
+        if !is_digit(c) {
             return None;
         }
     }
@@ -122,7 +83,7 @@ fn title_words(s: &str) -> bool {
         }
         let mut chars = rest.chars();
         match chars.next() {
-            Some(c) if k < 12 && !space(c) && !DIGIT.has(c) && !"，。,".contains(c) => {
+            Some(c) if k < 12 && !space(c) && !is_digit(c) && !"，。,".contains(c) => {
                 rest = chars.as_str();
             }
             _ => return false,
@@ -169,7 +130,7 @@ pub(super) fn is_place(s: &str) -> bool {
     ];
     // Every split of `s` into 1–20 Han characters and a level.
     for (count, (i, c)) in s.char_indices().enumerate() {
-        if !HAN.has(c) || count == 20 {
+        if !han(c) || count == 20 {
             return false;
         }
         let rest = &s[i + c.len_utf8()..];
