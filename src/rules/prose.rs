@@ -346,10 +346,6 @@ impl ProseSpecs {
     }
 }
 
-/// The generic number placeholder of fact and status patterns.
-const NUM: &str =
-    r"(?P<num>[约近逾超过余多]*[0-9０-９][0-9０-９,，.．]*|[零〇一二两三四五六七八九十百千万]+)";
-
 /// Compiles prose specs (their patterns now or on first use, as `when` says), reporting
 /// problems through `push(span, message)`.
 pub(crate) fn compile_prose(
@@ -374,14 +370,14 @@ pub(crate) fn compile_prose(
                 Some(_) => {}
             }
         };
-    let regex = |s: &Spanned<String>, push: &mut dyn FnMut(Range<usize>, String)| {
-        let text = s.get_ref().replace("{num}", NUM);
-        match Pattern::new(text, when) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                push(s.span(), format!("invalid regular expression: {e}"));
-                None
-            }
+    let regex = |s: &Spanned<String>, push: &mut dyn FnMut(Range<usize>, String)| match Pattern::new(
+        s.get_ref(),
+        when,
+    ) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            push(s.span(), format!("invalid regular expression: {e}"));
+            None
         }
     };
     for p in &raw.partition {
