@@ -12,6 +12,7 @@
 //! files ([`crate::finding::Operand::file`] names the other one).
 
 pub mod identity;
+mod issuer;
 pub mod stats;
 pub mod store;
 mod title;
