@@ -4,6 +4,7 @@
 //! 6 bytes a digit or a Chinese numeral). A text that lacks such a chain cannot match; one that
 //! has it may. When the test would cost too much it admits the text.
 
+use memchr::memmem::Finder;
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// Most literals one step of a chain (or the single required set) holds.
@@ -16,14 +17,14 @@ const BUDGET: usize = 1 << 14;
 #[derive(Debug, Clone)]
 struct Step {
     gap: Option<usize>,
-    lits: Box<[String]>,
+    lits: Box<[Finder<'static>]>,
 }
 
 /// Literals a text must hold for a pattern to match.
 #[derive(Debug, Clone, Default)]
 pub struct Gate {
     /// One of these occurs in every match (tested first: one substring search each).
-    any: Option<Box<[String]>>,
+    any: Box<[Finder<'static>]>,
     /// Steps every match contains in order (the first one's gap is unused).
     chain: Vec<Step>,
 }
@@ -35,17 +36,15 @@ impl Gate {
             .filter(|v| !v.is_empty() && v.iter().all(|l| !l.is_empty()))
             .map(Vec::into_boxed_slice);
         Gate {
-            any,
+            any: any.as_deref().map(finders).unwrap_or_default(),
             chain: chain_of(hir),
         }
     }
 
     /// Could `text` hold a match? False only when it cannot.
     pub fn admits(&self, text: &str) -> bool {
-        if let Some(any) = &self.any {
-            if !any.iter().any(|l| text.contains(l.as_str())) {
-                return false;
-            }
+        if !self.any.is_empty() && !self.any.iter().any(|f| f.find(text.as_bytes()).is_some()) {
+            return false;
         }
         if self.chain.len() < 2 {
             return true;
@@ -53,12 +52,16 @@ impl Gate {
         let mut budget = BUDGET;
         let first = &self.chain[0];
         for lit in first.lits.iter() {
-            for (at, _) in text.match_indices(lit.as_str()) {
-                match follows(text, &self.chain[1..], at + lit.len(), &mut budget) {
+            // Every occurrence, overlapping ones too.
+            let mut from = 0;
+            while let Some(i) = lit.find(&text.as_bytes()[from..]) {
+                let at = from + i;
+                match follows(text, &self.chain[1..], at + lit.needle().len(), &mut budget) {
                     Some(false) => {}
                     // Found, or too costly to tell.
                     _ => return true,
                 }
+                from = at + text[at..].chars().next().map_or(1, char::len_utf8);
             }
         }
         false
@@ -77,7 +80,7 @@ fn follows(text: &str, steps: &[Step], end: usize, budget: &mut usize) -> Option
         let next = step
             .lits
             .iter()
-            .filter_map(|l| tail.find(l.as_str()).map(|i| end + i + l.len()))
+            .filter_map(|l| l.find(tail.as_bytes()).map(|i| end + i + l.needle().len()))
             .min();
         return match next {
             Some(e) => follows(text, rest, e, budget),
@@ -94,13 +97,21 @@ fn follows(text: &str, steps: &[Step], end: usize, budget: &mut usize) -> Option
         }
         for lit in step.lits.iter() {
             *budget = budget.checked_sub(1)?;
-            if text[at..].starts_with(lit.as_str()) && follows(text, rest, at + lit.len(), budget)?
+            if text.as_bytes()[at..].starts_with(lit.needle())
+                && follows(text, rest, at + lit.needle().len(), budget)?
             {
                 return Some(true);
             }
         }
     }
     Some(false)
+}
+
+/// Searchers for `lits`.
+fn finders(lits: &[String]) -> Box<[Finder<'static>]> {
+    lits.iter()
+        .map(|l| Finder::new(l.as_bytes()).into_owned())
+        .collect()
 }
 
 /// The chain of a pattern's top-level pieces (empty when none is known).
@@ -117,7 +128,7 @@ fn chain_of(hir: &Hir) -> Vec<Step> {
         if let Some(lits) = exact(piece) {
             steps.push(Step {
                 gap,
-                lits: lits.into_boxed_slice(),
+                lits: finders(&lits),
             });
             gap = Some(0);
             continue;
@@ -128,7 +139,7 @@ fn chain_of(hir: &Hir) -> Vec<Step> {
                 // The piece starts with one of these; the rest of it is at most its length.
                 steps.push(Step {
                     gap,
-                    lits: first.into_iter().map(String::from).collect(),
+                    lits: finders(&first.into_iter().map(String::from).collect::<Vec<_>>()),
                 });
                 gap = props.maximum_len();
                 continue;
@@ -241,7 +252,15 @@ mod tests {
 
     #[test]
     fn the_required_set_is_the_most_selective() {
-        let any = |p: &str| gate(p).any.map(|g| g.to_vec());
+        let any = |p: &str| {
+            let g = gate(p);
+            (!g.any.is_empty()).then(|| {
+                g.any
+                    .iter()
+                    .map(|f| String::from_utf8_lossy(f.needle()).into_owned())
+                    .collect::<Vec<_>>()
+            })
+        };
         assert_eq!(
             any("(^|[^共])(收到|接到)(的)?申请(共)?[0-9]+"),
             Some(vec!["申请".to_string()])
@@ -267,6 +286,8 @@ mod tests {
         assert!(!g.admits("当面提出申请的"));
         assert!(!g.admits("当面提出申请的件3"));
         // An unbounded gap.
+        // Overlapping occurrences of the first piece count.
+        assert!(gate("aa[bc]").admits("aaab"));
         let g = gate("累计[^。]*诉讼[0-9]");
         assert!(g.admits("累计发生行政诉讼5"));
         assert!(!g.admits("诉讼5，累计"));
