@@ -3,10 +3,9 @@
 //! normalised so that one body's reports over the years group together
 //! (`莆田市科技局` and `莆田市科学技术局`, `莆田市` in a title and `莆田市人民政府`).
 
+use super::issuer;
 use crate::extract::label::fold;
-use regex::Regex;
 use std::path::Path;
-use std::sync::LazyLock;
 
 /// How many lines from the top are searched for the title.
 const HEAD_LINES: usize = 40;
@@ -97,54 +96,6 @@ impl Identity {
     }
 }
 
-const ORG: &str = r"(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公室|办公厅|管理委员会|管委会|委员会|办事处|局|厅|委|署|院|中心|所|站|队|会)";
-
-static TITLE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:标题|题目|文章标题|title)\s*[:：]\s*").expect("static regex")
-});
-static TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[《\s]*(?P<issuer>[^\s\d，。,、：:；;（）()《》“”]{2,40}?)?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:[^\s\d，。,]{0,12}?)政府信息公开(?:工作)?年度?报告[》\s]*$")
-        .expect("static regex")
-});
-static YEAR_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"((?:19|20)\d{2})\s*年度?[^。\n\d]{0,12}?政府信息公开(?:工作)?年度?报告")
-        .expect("static regex")
-});
-static YEAR_IN_PERIOD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:统计期限|统计期)[^。\n]{0,8}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
-        .expect("static regex")
-});
-static ISSUER_BY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"由\s*(?P<issuer>[^\s\d，。,、：:；;（）()《》“”]{{2,30}}?{ORG})\s*(?:根据[^。]{{0,40}})?(?:编制|编写|制作|汇总|起草|负责)"
-    ))
-    .expect("static regex")
-});
-static PUBLISHER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:发布机构|发布单位|发文机关|来源)\s*[:：]\s*(?P<issuer>\S{2,40})\s*$")
-        .expect("static regex")
-});
-static SIGN_ORG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"^\s*(?P<issuer>[\p{{Han}}（）()]{{2,40}}{ORG})\s*$"
-    ))
-    .expect("static regex")
-});
-static SIGN_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日\s*$")
-        .expect("static regex")
-});
-static PATH_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|\D)((?:19|20)\d{2})(?:\D|$)").expect("static regex"));
-static PATH_ORG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"^[\p{{Han}}（）()]{{2,40}}{ORG}$")).expect("static regex")
-});
-/// A place name that carries a place level (a title such as `莆田市2008年度…`).
-static PLACE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\p{Han}]{1,20}(?:省|自治区|市|自治州|州|盟|地区|县|自治县|旗|区|镇|乡|街道)$")
-        .expect("static regex")
-});
-
 /// Short forms of body names and their full forms (suffix replacements, longest first).
 const SHORT_FORMS: &[(&str, &str)] = &[
     ("市场监管局", "市场监督管理局"),
@@ -215,7 +166,7 @@ pub fn normalize_issuer(name: &str) -> String {
             s = format!("{stem}人民政府");
         }
     }
-    if PLACE.is_match(&s) && !ZONES.iter().any(|z| s.ends_with(z)) {
+    if super::title::is_place(&s) && !ZONES.iter().any(|z| s.ends_with(z)) {
         if s.ends_with("街道") {
             s.push_str("办事处");
         } else {
@@ -230,12 +181,12 @@ pub fn identify(view: &str, path: &str) -> Identity {
     let mut id = Identity::default();
     let head: Vec<&str> = view.lines().take(HEAD_LINES).collect();
     for line in &head {
-        let line = TITLE_PREFIX.replace(line, "");
-        if let Some(c) = TITLE.captures(line.trim()) {
-            id.year = c["year"].parse().ok();
+        let line = super::title::strip_title_prefix(line);
+        if let Some((issuer, year)) = super::title::title(line.trim()) {
+            id.year = year.parse().ok();
             id.year_from = Some(Source::Title);
-            if let Some(i) = c.name("issuer") {
-                let i = i.as_str().trim_start_matches("关于");
+            if let Some(i) = issuer {
+                let i = i.trim_start_matches("关于");
                 if i.chars().count() >= 2 {
                     id.set_issuer(i, Source::Title);
                 }
@@ -245,10 +196,9 @@ pub fn identify(view: &str, path: &str) -> Identity {
     }
     let head_text = head.join("\n");
     if id.year.is_none() {
-        if let Some(y) = YEAR_IN_TITLE
-            .captures(&head_text)
-            .or_else(|| YEAR_IN_PERIOD.captures(&head_text))
-            .and_then(|c| c[1].parse().ok())
+        if let Some(y) = issuer::year_in_title(&head_text)
+            .or_else(|| issuer::year_in_period(&head_text))
+            .and_then(|y| y.parse().ok())
         {
             id.year = Some(y);
             id.year_from = Some(Source::Prose);
@@ -257,12 +207,11 @@ pub fn identify(view: &str, path: &str) -> Identity {
     if id.issuer.is_none() {
         if let Some(s) = signature(view) {
             id.set_issuer(&s, Source::Signature);
-        } else if let Some(c) = ISSUER_BY.captures(&head_text) {
-            id.set_issuer(&c["issuer"], Source::Prose);
+        } else if let Some(i) = issuer::issuer_by(&head_text) {
+            id.set_issuer(i, Source::Prose);
         } else if let Some(p) = head.iter().take(12).find_map(|l| {
-            PUBLISHER
-                .captures(l)
-                .map(|c| c["issuer"].to_string())
+            issuer::publisher(l)
+                .map(str::to_string)
                 .filter(|p| p.chars().count() >= 4)
         }) {
             id.set_issuer(&p, Source::Publisher);
@@ -276,7 +225,7 @@ pub fn identify(view: &str, path: &str) -> Identity {
                 let gov = format!("{stem}人民政府");
                 let says = head_text.lines().any(|l| {
                     let l = fold(l);
-                    l.contains(&gov) && YEAR_IN_TITLE.is_match(&l) && !l.contains(office)
+                    l.contains(&gov) && issuer::year_in_title(&l).is_some() && !l.contains(office)
                 });
                 if says {
                     id.issuer = Some(gov);
@@ -288,11 +237,7 @@ pub fn identify(view: &str, path: &str) -> Identity {
     if id.year.is_none() {
         if let Some(y) = p
             .file_stem()
-            .and_then(|s| {
-                PATH_YEAR
-                    .captures(&s.to_string_lossy())
-                    .map(|c| c[1].to_string())
-            })
+            .and_then(|s| issuer::path_year(&s.to_string_lossy()).map(str::to_string))
             .and_then(|y| y.parse().ok())
         {
             id.year = Some(y);
@@ -303,7 +248,7 @@ pub fn identify(view: &str, path: &str) -> Identity {
         let dir = p.ancestors().skip(1).find_map(|a| {
             a.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
-                .filter(|n| PATH_ORG.is_match(n))
+                .filter(|n| issuer::path_org(n))
         });
         if let Some(d) = dir {
             id.set_issuer(&d, Source::Path);
@@ -322,9 +267,9 @@ fn signature(view: &str) -> Option<String> {
         .collect();
     // `tail` runs bottom-up: a date at i, the body's name at i + 1 (the line above).
     for i in 0..tail.len().saturating_sub(1) {
-        if SIGN_DATE.is_match(tail[i]) {
-            if let Some(c) = SIGN_ORG.captures(tail[i + 1]) {
-                return Some(c["issuer"].to_string());
+        if issuer::sign_date(tail[i]) {
+            if let Some(name) = issuer::sign_org(tail[i + 1]) {
+                return Some(name.to_string());
             }
         }
     }

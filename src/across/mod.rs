@@ -12,9 +12,11 @@
 //! files ([`crate::finding::Operand::file`] names the other one).
 
 pub mod identity;
+mod issuer;
 pub mod pin;
 pub mod stats;
 pub mod store;
+mod title;
 
 pub use identity::{identify, normalize_issuer, Identity, Source};
 pub use store::Store;

@@ -5,8 +5,10 @@
 //! normalised label and its value cells become facts with full provenance. Nothing here judges
 //! whether figures agree; that is `check`.
 
+pub(crate) mod classes;
 pub mod label;
 pub mod prose;
+mod prose_years;
 pub mod stream;
 pub mod table;
 

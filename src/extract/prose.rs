@@ -11,9 +11,7 @@
 use crate::number::{scan, Quantity};
 use crate::source::html::{visible_text, VisibleText};
 use crate::source::{Block, Document, InputFormat, Span};
-use regex::Regex;
 use std::ops::Range;
-use std::sync::LazyLock;
 
 /// One report inside a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,15 +195,6 @@ const SENTENCE_DELIMS: &[char] = &['。', '！', '？', '!', '?', '\n'];
 /// Words removed from the start of a label phrase.
 const LABEL_TRIGGERS: &[&str] = &["其中", "分别为", "分别", "包括"];
 
-static TITLE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(\d{4})\s*年(?:度)?.{0,30}?政府信息公开(?:工作)?(?:年度)?报告").ok()
-});
-static LEADING_YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、])?\s*(\d{4})\s*年",
-    )
-    .ok()
-});
 /// Words of a next-year plan paragraph.
 const PLAN_WORDS: &[&str] = &[
     "将",
@@ -379,17 +368,9 @@ const OPENS: &[char] = &[
     '，', ',', '；', ';', '、', '：', ':', '（', '(', '〔', '[', '【', '“',
 ];
 
-static HEADING: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.．、](?:\D|$))",
-    )
-    .ok()
-});
-
 /// Is a heading line (`（二）主要类别`, `2.政府公报`, `一、`) with no clause punctuation.
 fn is_heading(line: &str) -> bool {
-    HEADING.as_ref().is_some_and(|re| re.is_match(line))
-        && !line.contains(['，', ',', '；', ';', '。'])
+    super::prose_years::heading_marker(line) && !line.contains(['，', ',', '；', ';', '。'])
 }
 
 /// Does the break between line `a` and the next line `b` fall inside a sentence (a figure, its
@@ -441,8 +422,8 @@ fn breaks_inside_sentence(a: &str, b: &str) -> bool {
 fn segment_start(text: &str, current: Option<&Segment>, at: usize) -> Option<Segment> {
     let cur_year = current.and_then(|c| c.year);
     let first_sentence = text.split(SENTENCE_DELIMS).next().unwrap_or(text).trim();
-    if let Some(c) = TITLE.as_ref().and_then(|re| re.captures(first_sentence)) {
-        let year = c.get(1).and_then(|m| m.as_str().parse::<i32>().ok());
+    if let Some(digits) = super::prose_years::title_year(first_sentence) {
+        let year = digits.parse::<i32>().ok();
         let short = text.trim().chars().count() <= 60;
         if current.is_none() || (year.is_some() && year != cur_year) || short {
             return Some(Segment {
@@ -452,11 +433,8 @@ fn segment_start(text: &str, current: Option<&Segment>, at: usize) -> Option<Seg
             });
         }
     }
-    let leading = LEADING_YEAR
-        .as_ref()
-        .and_then(|re| re.captures(text))
-        .and_then(|c| c.get(1))
-        .and_then(|m| m.as_str().parse::<i32>().ok())
+    let leading = super::prose_years::leading_year(text)
+        .and_then(|m| m.parse::<i32>().ok())
         .filter(|y| (1990..=2100).contains(y));
     let year = match leading {
         Some(y) => y,
@@ -473,14 +451,10 @@ fn segment_start(text: &str, current: Option<&Segment>, at: usize) -> Option<Seg
     }
 }
 
-static YEAR_MENTION: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(\d{4})\s*年").ok());
-
 /// The one year a paragraph talks about, when it names it at least twice and no other.
 fn only_year(text: &str) -> Option<i32> {
-    let re = YEAR_MENTION.as_ref()?;
-    let years: Vec<i32> = re
-        .captures_iter(text)
-        .filter_map(|c| c.get(1)?.as_str().parse::<i32>().ok())
+    let years: Vec<i32> = super::prose_years::year_mentions(text)
+        .filter_map(|y| y.parse::<i32>().ok())
         .filter(|y| (1990..=2100).contains(y))
         .collect();
     let first = *years.first()?;

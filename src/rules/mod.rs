@@ -4,7 +4,9 @@
 //! compiles them. Evaluating rules is `check`'s job.
 
 pub mod expr;
+pub mod gate;
 pub mod pack;
+pub mod pattern;
 pub mod prose;
 mod raw;
 pub mod registry;

@@ -6,6 +6,7 @@
 //! the pack file before giving up.
 
 use super::expr::{self, Expr, NameRef};
+use super::pattern::Compile;
 use super::prose::{compile_prose, ProseKind, ProseSpecs};
 use super::raw::{RawDetect, RawExtend, RawMeta, RawPack, RawRow, RawRule, RawTable};
 use crate::extract::label::{fold, normalize};
@@ -612,6 +613,25 @@ pub fn compile_in(
     text: &str,
     others: &[CompiledPack],
 ) -> Result<CompiledPack, PackError> {
+    compile_with(name, text, others, Compile::Now)
+}
+
+/// Compile a built-in pack: as [`compile_in`], but its prose patterns are only checked for
+/// syntax at load and compiled on first use (a test compiles every one of them).
+pub(crate) fn compile_builtin(
+    name: &str,
+    text: &str,
+    others: &[CompiledPack],
+) -> Result<CompiledPack, PackError> {
+    compile_with(name, text, others, Compile::Deferred)
+}
+
+fn compile_with(
+    name: &str,
+    text: &str,
+    others: &[CompiledPack],
+    when: Compile,
+) -> Result<CompiledPack, PackError> {
     let src = Arc::new(text.to_string());
     let mut p = Problems {
         name: name.to_string(),
@@ -631,7 +651,7 @@ pub fn compile_in(
             });
         }
     };
-    let pack = validate(&mut p, raw, others);
+    let pack = validate(&mut p, raw, others, when);
     if p.list.is_empty() {
         if let Some(pack) = pack {
             return Ok(CompiledPack {
@@ -646,7 +666,12 @@ pub fn compile_in(
     })
 }
 
-fn validate(p: &mut Problems, raw: RawPack, others: &[CompiledPack]) -> Option<CompiledPack> {
+fn validate(
+    p: &mut Problems,
+    raw: RawPack,
+    others: &[CompiledPack],
+    when: Compile,
+) -> Option<CompiledPack> {
     let meta = match raw.pack {
         Some(m) => m,
         None => {
@@ -742,6 +767,7 @@ fn validate(p: &mut Problems, raw: RawPack, others: &[CompiledPack]) -> Option<C
         .collect();
     let prose = compile_prose(
         &raw.prose,
+        when,
         &|id| kinds.get(id).copied(),
         &mut |span, msg| p.push(span, msg),
     );

@@ -4,7 +4,7 @@
 //! `[[rule]]` (with `prose = "<mechanism>"`) whose id, severity, messages and explanation its
 //! findings carry.
 
-use regex::Regex;
+use super::pattern::{Compile, Pattern};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::ops::Range;
@@ -251,7 +251,7 @@ pub struct ShareSpec {
     /// Rule id.
     pub rule: String,
     /// Regex on the percentage's label phrase.
-    pub label: Regex,
+    pub label: Pattern,
     /// Where the base comes from.
     pub base: ShareBase,
     /// Rule id for "the shares of one partition add to 100".
@@ -264,7 +264,7 @@ pub struct ChangeSpec {
     /// Rule id.
     pub rule: String,
     /// Regex on the percentage's label phrase, with a group `dir`.
-    pub label: Regex,
+    pub label: Pattern,
     /// Words of an increase.
     pub up: Vec<String>,
     /// Words of a decrease.
@@ -279,7 +279,7 @@ pub struct FactSpec {
     /// Table fact name (`response.total`, `apply.new[total]`).
     pub key: String,
     /// Regex with a `num` group where the figure is.
-    pub pattern: Regex,
+    pub pattern: Pattern,
     /// Words in the sentence that change the scope (then no comparison).
     pub exclude: Vec<String>,
     /// A second reading of the same words: the sum of these table facts (`收到申请` may count
@@ -299,7 +299,7 @@ pub struct FactSpec {
     /// Patterns (with `{num}`) of a sibling category the prose states apart in the same
     /// sentence: a table without a row of its own may count it in this cell, so the figure
     /// plus the sibling's is a second reading (已主动公开52件；同意公开259件 against 同意公开 311).
-    pub or_with: Vec<Regex>,
+    pub or_with: Vec<Pattern>,
 }
 
 /// Status words that imply a figure (N13).
@@ -308,11 +308,11 @@ pub struct StatusSpec {
     /// Rule id.
     pub rule: String,
     /// Regex of the status words; an optional `num` group is the count they speak about.
-    pub pattern: Regex,
+    pub pattern: Pattern,
     /// The implied value.
     pub implies: Decimal,
     /// Regex on the label of percentages the status contradicts (`办结率`).
-    pub rate_label: Option<Regex>,
+    pub rate_label: Option<Pattern>,
     /// Table facts (names) that must equal the implied value.
     pub table_keys: Vec<String>,
     /// Words that, later in the same clause, narrow what the status denies (`未发生行政复议纠错`
@@ -346,13 +346,11 @@ impl ProseSpecs {
     }
 }
 
-/// The generic number placeholder of fact and status patterns.
-const NUM: &str =
-    r"(?P<num>[约近逾超过余多]*[0-9０-９][0-9０-９,，.．]*|[零〇一二两三四五六七八九十百千万]+)";
-
-/// Compiles prose specs, reporting problems through `push(span, message)`.
+/// Compiles prose specs (their patterns now or on first use, as `when` says), reporting
+/// problems through `push(span, message)`.
 pub(crate) fn compile_prose(
     raw: &RawProse,
+    when: Compile,
     rule_kind: &dyn Fn(&str) -> Option<Option<ProseKind>>,
     push: &mut dyn FnMut(Range<usize>, String),
 ) -> ProseSpecs {
@@ -372,14 +370,14 @@ pub(crate) fn compile_prose(
                 Some(_) => {}
             }
         };
-    let regex = |s: &Spanned<String>, push: &mut dyn FnMut(Range<usize>, String)| {
-        let text = s.get_ref().replace("{num}", NUM);
-        match Regex::new(&text) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                push(s.span(), format!("invalid regular expression: {e}"));
-                None
-            }
+    let regex = |s: &Spanned<String>, push: &mut dyn FnMut(Range<usize>, String)| match Pattern::new(
+        s.get_ref(),
+        when,
+    ) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            push(s.span(), format!("invalid regular expression: {e}"));
+            None
         }
     };
     for p in &raw.partition {

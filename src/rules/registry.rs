@@ -1,7 +1,7 @@
 //! The registry of loaded packs: built-in packs compiled into the binary plus packs loaded from
 //! paths. Rule ids are unique across all packs.
 
-use super::pack::{compile, compile_in, CompiledPack, PackError, Rule, TableDef};
+use super::pack::{compile_builtin, compile_in, CompiledPack, PackError, Rule, TableDef};
 use crate::extract::label::fold;
 use std::collections::HashMap;
 
@@ -60,7 +60,7 @@ impl Registry {
     pub fn builtin() -> Result<Self, RegistryError> {
         let mut reg = Registry::default();
         for (name, text) in BUILTIN {
-            reg.add(compile(&format!("rules/{name}"), text)?)?;
+            reg.add(compile_builtin(&format!("rules/{name}"), text, &[])?)?;
         }
         Ok(reg)
     }
@@ -195,4 +195,87 @@ fn synthetic_text(t: &TableDef) -> String {
         s.push('\n');
     }
     fold(&s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Registry;
+
+    /// Every prose pattern of the built-in packs.
+    fn patterns(reg: &Registry) -> Vec<&crate::rules::pattern::Pattern> {
+        let mut out = Vec::new();
+        for pack in &reg.packs {
+            let p = &pack.prose;
+            let patterns = p
+                .shares
+                .iter()
+                .map(|s| &s.label)
+                .chain(p.changes.iter().map(|c| &c.label))
+                .chain(
+                    p.facts
+                        .iter()
+                        .flat_map(|f| std::iter::once(&f.pattern).chain(&f.or_with)),
+                )
+                .chain(
+                    p.statuses
+                        .iter()
+                        .flat_map(|s| std::iter::once(&s.pattern).chain(&s.rate_label)),
+                );
+            out.extend(patterns);
+        }
+        out
+    }
+
+    /// The built-in packs' prose patterns are compiled on first use only: every one must
+    /// compile.
+    #[test]
+    fn every_builtin_prose_pattern_compiles() {
+        let reg = Registry::builtin().expect("built-in packs");
+        let patterns = patterns(&reg);
+        for pattern in &patterns {
+            assert!(
+                regex::Regex::new(pattern.as_str()).is_ok(),
+                "{}",
+                pattern.as_str()
+            );
+            // And the deferred compilation gives the same regex.
+            assert_eq!(pattern.regex().as_str(), pattern.as_str());
+        }
+        assert!(patterns.len() > 50, "{} patterns", patterns.len());
+    }
+
+    /// A pattern's gate never refuses a text its regex matches: every built-in pattern over
+    /// every line, and every whole text, of the text fixtures.
+    #[test]
+    fn no_gate_refuses_a_fixture_line_its_regex_matches() {
+        let reg = Registry::builtin().expect("built-in packs");
+        let patterns = patterns(&reg);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut texts = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("fixtures").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "txt") {
+                    texts.push(std::fs::read_to_string(&path).unwrap_or_default());
+                }
+            }
+        }
+        assert!(texts.len() > 20, "{} fixtures", texts.len());
+        let mut matched = 0;
+        for p in &patterns {
+            let re = p.regex();
+            for text in &texts {
+                for piece in text.lines().chain([text.as_str()]) {
+                    if re.is_match(piece) {
+                        matched += 1;
+                        assert!(p.admits(piece), "{} refused {piece}", p.as_str());
+                    }
+                }
+            }
+        }
+        assert!(matched > 100, "{matched} matches");
+    }
 }

@@ -1,0 +1,248 @@
+//! Hand-written matchers for the prose scanner's year and heading patterns, run on every
+//! report, with the results of the regular expressions they replace (kept in the tests, which
+//! compare both): compiling them cost more instructions than reading a report.
+
+use super::classes::{digit, skip_space};
+
+/// Chinese numerals of list markers (`一、`, `（三）`).
+const NUMERALS: &str = "一二三四五六七八九十";
+
+/// `\d{4}` at the start of `s`: the digits and the rest.
+fn four_digits(s: &str) -> Option<(&str, &str)> {
+    let mut chars = s.char_indices();
+    for _ in 0..4 {
+        let (_, c) = chars.next()?;
+        if !digit(c) {
+            return None;
+        }
+    }
+    Some(s.split_at(chars.next().map_or(s.len(), |(i, _)| i)))
+}
+
+/// What follows 1 to `max` leading characters of `class`, longest first (a greedy `{1,max}`).
+fn counted(s: &str, max: usize, class: impl Fn(char) -> bool) -> Vec<&str> {
+    let mut out: Vec<&str> = s
+        .char_indices()
+        .take(max)
+        .take_while(|&(_, c)| class(c))
+        .map(|(i, c)| &s[i + c.len_utf8()..])
+        .collect();
+    out.reverse();
+    out
+}
+
+/// What follows a list marker at the start of `s`, for each way the marker can be read, in the
+/// order regex tries them: `[（(][一二三四五六七八九十\d]{1,3}[)）]`, then
+/// `[一二三四五六七八九十]{1,3}` + one of `seps`, then `\d{1,2}[.．、]` (`digit_ok` says what may
+/// follow that one).
+fn after_marker<'a>(s: &'a str, seps: &[char], digit_ok: impl Fn(&str) -> bool) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    if let Some(inner) = s.strip_prefix(['（', '(']) {
+        let numeral = |c: char| NUMERALS.contains(c) || digit(c);
+        out.extend(
+            counted(inner, 3, numeral)
+                .into_iter()
+                .filter_map(|r| r.strip_prefix([')', '）'])),
+        );
+    }
+    out.extend(
+        counted(s, 3, |c| NUMERALS.contains(c))
+            .into_iter()
+            .filter_map(|r| r.strip_prefix(seps)),
+    );
+    out.extend(
+        counted(s, 2, digit)
+            .into_iter()
+            .filter_map(|r| r.strip_prefix(['.', '．', '、']))
+            .filter(|r| digit_ok(r)),
+    );
+    out
+}
+
+/// The year digits of every match of `(\d{4})\s*年`, left to right.
+pub(super) fn year_mentions(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while let Some(c) = text[at..].chars().next() {
+            if let Some((digits, rest)) = four_digits(&text[at..]) {
+                if let Some(after) = skip_space(rest).strip_prefix('年') {
+                    at = text.len() - after.len();
+                    return Some(digits);
+                }
+            }
+            at += c.len_utf8();
+        }
+        None
+    })
+}
+
+/// The year of `^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、])?\s*(\d{4})\s*年`.
+pub(super) fn leading_year(text: &str) -> Option<&str> {
+    let s = skip_space(text);
+    after_marker(s, &['、'], |_| true)
+        .into_iter()
+        .chain([s])
+        .find_map(|rest| {
+            let (digits, after) = four_digits(skip_space(rest))?;
+            skip_space(after).starts_with('年').then_some(digits)
+        })
+}
+
+/// Does `line` open with a heading marker:
+/// `^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.．、](?:\D|$))`?
+pub(super) fn heading_marker(line: &str) -> bool {
+    let not_digit = |r: &str| r.chars().next().is_none_or(|c| !digit(c));
+    !after_marker(skip_space(line), &['、', '.', '．'], not_digit).is_empty()
+}
+
+/// The year digits of the first match of
+/// `(\d{4})\s*年(?:度)?.{0,30}?政府信息公开(?:工作)?(?:年度)?报告`.
+pub(super) fn title_year(text: &str) -> Option<&str> {
+    let mut at = 0;
+    while let Some(c) = text[at..].chars().next() {
+        if let Some((digits, rest)) = four_digits(&text[at..]) {
+            if let Some(after) = skip_space(rest).strip_prefix('年') {
+                let found = [after.strip_prefix('度'), Some(after)]
+                    .into_iter()
+                    .flatten()
+                    .any(title_words);
+                if found {
+                    return Some(digits);
+                }
+            }
+        }
+        at += c.len_utf8();
+    }
+    None
+}
+
+/// `.{0,30}?政府信息公开(?:工作)?(?:年度)?报告` at the start of `s`.
+fn title_words(s: &str) -> bool {
+    let mut rest = s;
+    for k in 0..=30 {
+        if let Some(t) = rest.strip_prefix("政府信息公开") {
+            let found = [Some(t), t.strip_prefix("工作")]
+                .into_iter()
+                .flatten()
+                .flat_map(|t| [Some(t), t.strip_prefix("年度")])
+                .flatten()
+                .any(|t| t.starts_with("报告"));
+            if found {
+                return true;
+            }
+        }
+        let mut chars = rest.chars();
+        match chars.next() {
+            Some(c) if k < 30 && c != '\n' => rest = chars.as_str(),
+            _ => return false,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex::Regex;
+
+    const TITLE: &str = r"(\d{4})\s*年(?:度)?.{0,30}?政府信息公开(?:工作)?(?:年度)?报告";
+    const LEADING_YEAR: &str = r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、])?\s*(\d{4})\s*年";
+    const HEADING: &str = r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.．、](?:\D|$))";
+    const YEAR_MENTION: &str = r"(\d{4})\s*年";
+
+    /// Lines and near misses, every fixture line, every fixture text, and cut versions.
+    fn texts() -> Vec<String> {
+        let mut v: Vec<String> = [
+            "2021年政府信息公开工作年度报告",
+            "2021 年度本机关政府信息公开工作报告",
+            "2021年度一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十政府信息公开报告",
+            "2021年度一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一政府信息公开报告",
+            "关于20212022年政府信息公开年度报告的说明",
+            "2021年\n政府信息公开工作年度报告",
+            "12345年，2020 年和2020年",
+            "２０２１年",
+            "（一）2021年",
+            "(12)2021年",
+            "（一二三四）2021年",
+            "一、 2021年",
+            "一二三四、2021年",
+            "1.2021年",
+            "12、 2021 年",
+            "123.2021年",
+            "一.",
+            "1.",
+            "1.2",
+            "1.a",
+            "12．x",
+            "  （三）主要类别",
+            "（三主要类别",
+            "",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("fixtures").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "txt") {
+                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                    v.extend(text.lines().map(String::from));
+                    v.push(text);
+                }
+            }
+        }
+        let cuts: Vec<String> = v[..24]
+            .iter()
+            .flat_map(|l| {
+                l.char_indices()
+                    .map(|(i, c)| format!("{}{}", &l[..i], &l[i + c.len_utf8()..]))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        v.extend(cuts);
+        v
+    }
+
+    #[test]
+    fn the_matchers_give_the_regexes_results() {
+        let title = Regex::new(TITLE).expect("valid");
+        let leading = Regex::new(LEADING_YEAR).expect("valid");
+        let heading = Regex::new(HEADING).expect("valid");
+        let mention = Regex::new(YEAR_MENTION).expect("valid");
+        let (mut titles, mut leads, mut heads) = (0, 0, 0);
+        for t in texts() {
+            let want = title
+                .captures(&t)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str());
+            assert_eq!(title_year(&t), want, "title {t:?}");
+            titles += usize::from(want.is_some());
+            let want = leading
+                .captures(&t)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str());
+            assert_eq!(leading_year(&t), want, "leading {t:?}");
+            leads += usize::from(want.is_some());
+            assert_eq!(heading_marker(&t), heading.is_match(&t), "heading {t:?}");
+            heads += usize::from(heading.is_match(&t));
+            let want: Vec<&str> = mention
+                .captures_iter(&t)
+                .filter_map(|c| c.get(1))
+                .map(|m| m.as_str())
+                .collect();
+            assert_eq!(
+                year_mentions(&t).collect::<Vec<_>>(),
+                want,
+                "mentions {t:?}"
+            );
+        }
+        assert!(
+            titles > 20 && leads > 10 && heads > 50,
+            "{titles} {leads} {heads}"
+        );
+    }
+}

@@ -1,0 +1,334 @@
+//! A necessary condition for a regular expression to match, read off its syntax tree and tested
+//! without compiling it: the pattern's top-level pieces that must appear, in order, at most so
+//! many bytes apart (`当面(提出)?申请(的)?{num}`: `当面`, then within 6 bytes `申请`, then within
+//! 6 bytes a digit or a Chinese numeral). A text that lacks such a chain cannot match; one that
+//! has it may. When the test would cost too much it admits the text.
+
+use memchr::memmem::Finder;
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+/// Most literals one step of a chain (or the single required set) holds.
+const MAX_LITERALS: usize = 64;
+/// Most positions a chain test examines before it gives up and admits the text.
+const BUDGET: usize = 1 << 14;
+
+/// One step of a chain: one of `lits` starts within `gap` bytes (any distance when `None`) of
+/// the end of the previous step.
+#[derive(Debug, Clone)]
+struct Step {
+    gap: Option<usize>,
+    lits: Box<[Finder<'static>]>,
+}
+
+/// Literals a text must hold for a pattern to match.
+#[derive(Debug, Clone, Default)]
+pub struct Gate {
+    /// One of these occurs in every match (tested first: one substring search each).
+    any: Box<[Finder<'static>]>,
+    /// Steps every match contains in order (the first one's gap is unused).
+    chain: Vec<Step>,
+}
+
+impl Gate {
+    /// The gate of a parsed pattern.
+    pub fn of(hir: &Hir) -> Self {
+        let any = required(hir)
+            .filter(|v| !v.is_empty() && v.iter().all(|l| !l.is_empty()))
+            .map(Vec::into_boxed_slice);
+        Gate {
+            any: any.as_deref().map(finders).unwrap_or_default(),
+            chain: chain_of(hir),
+        }
+    }
+
+    /// Could `text` hold a match? False only when it cannot.
+    pub fn admits(&self, text: &str) -> bool {
+        if !self.any.is_empty() && !self.any.iter().any(|f| f.find(text.as_bytes()).is_some()) {
+            return false;
+        }
+        if self.chain.len() < 2 {
+            return true;
+        }
+        let mut budget = BUDGET;
+        let first = &self.chain[0];
+        for lit in first.lits.iter() {
+            // Every occurrence, overlapping ones too.
+            let mut from = 0;
+            while let Some(i) = lit.find(&text.as_bytes()[from..]) {
+                let at = from + i;
+                match follows(text, &self.chain[1..], at + lit.needle().len(), &mut budget) {
+                    Some(false) => {}
+                    // Found, or too costly to tell.
+                    _ => return true,
+                }
+                from = at + text[at..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        false
+    }
+}
+
+/// Does the chain `steps` follow from byte `end` of `text`? `None` when the budget ran out.
+fn follows(text: &str, steps: &[Step], end: usize, budget: &mut usize) -> Option<bool> {
+    let Some((step, rest)) = steps.split_first() else {
+        return Some(true);
+    };
+    let tail = &text[end..];
+    let greedy = rest.first().is_none_or(|s| s.gap.is_none());
+    if step.gap.is_none() && greedy {
+        // Any distance, and what follows may be anywhere after: the earliest end is best.
+        let next = step
+            .lits
+            .iter()
+            .filter_map(|l| l.find(tail.as_bytes()).map(|i| end + i + l.needle().len()))
+            .min();
+        return match next {
+            Some(e) => follows(text, rest, e, budget),
+            None => Some(false),
+        };
+    }
+    let last = step
+        .gap
+        .map_or(text.len(), |gap| end.saturating_add(gap).min(text.len()));
+    for (i, _) in tail.char_indices() {
+        let at = end + i;
+        if at > last {
+            break;
+        }
+        for lit in step.lits.iter() {
+            *budget = budget.checked_sub(1)?;
+            if text.as_bytes()[at..].starts_with(lit.needle())
+                && follows(text, rest, at + lit.needle().len(), budget)?
+            {
+                return Some(true);
+            }
+        }
+    }
+    Some(false)
+}
+
+/// Searchers for `lits`.
+fn finders(lits: &[String]) -> Box<[Finder<'static>]> {
+    lits.iter()
+        .map(|l| Finder::new(l.as_bytes()).into_owned())
+        .collect()
+}
+
+/// The chain of a pattern's top-level pieces (empty when none is known).
+fn chain_of(hir: &Hir) -> Vec<Step> {
+    let pieces: &[Hir] = match hir.kind() {
+        HirKind::Concat(subs) => subs,
+        _ => std::slice::from_ref(hir),
+    };
+    let mut steps: Vec<Step> = Vec::new();
+    // Bytes since the end of the last step (`None`: unbounded).
+    let mut gap: Option<usize> = Some(0);
+    let add = |gap: Option<usize>, more: Option<usize>| gap.zip(more).map(|(a, b)| a + b);
+    for piece in pieces {
+        if let Some(lits) = exact(piece) {
+            steps.push(Step {
+                gap,
+                lits: finders(&lits),
+            });
+            gap = Some(0);
+            continue;
+        }
+        let props = piece.properties();
+        if props.minimum_len().unwrap_or(0) > 0 {
+            if let Some(first) = first_chars(piece) {
+                // The piece starts with one of these; the rest of it is at most its length.
+                steps.push(Step {
+                    gap,
+                    lits: finders(&first.into_iter().map(String::from).collect::<Vec<_>>()),
+                });
+                gap = props.maximum_len();
+                continue;
+            }
+        }
+        gap = add(gap, props.maximum_len());
+    }
+    steps
+}
+
+/// The strings a piece matches, when it matches only a few literal strings.
+fn exact(hir: &Hir) -> Option<Vec<String>> {
+    match hir.kind() {
+        HirKind::Literal(l) => Some(vec![String::from_utf8(l.0.to_vec()).ok()?]),
+        HirKind::Capture(c) => exact(&c.sub),
+        HirKind::Class(_) => Some(first_chars(hir)?.into_iter().map(String::from).collect()),
+        HirKind::Alternation(subs) => {
+            let mut all = Vec::new();
+            for s in subs {
+                all.extend(exact(s)?);
+                if all.len() > MAX_LITERALS {
+                    return None;
+                }
+            }
+            Some(all)
+        }
+        _ => None,
+    }
+    .filter(|v: &Vec<String>| v.iter().all(|l| !l.is_empty()))
+}
+
+/// The characters every non-empty match of `hir` starts with, when there are few.
+fn first_chars(hir: &Hir) -> Option<Vec<char>> {
+    let out = match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Vec::new(),
+        HirKind::Literal(l) => vec![std::str::from_utf8(&l.0).ok()?.chars().next()?],
+        HirKind::Class(Class::Unicode(c)) => {
+            let mut v = Vec::new();
+            for r in c.iter() {
+                let n = (r.end() as u32).checked_sub(r.start() as u32)? as usize + 1;
+                if v.len() + n > MAX_LITERALS {
+                    return None;
+                }
+                v.extend(r.start()..=r.end());
+            }
+            v
+        }
+        HirKind::Class(Class::Bytes(_)) => return None,
+        HirKind::Capture(c) => first_chars(&c.sub)?,
+        HirKind::Repetition(r) => first_chars(&r.sub)?,
+        HirKind::Alternation(subs) => {
+            let mut v = Vec::new();
+            for s in subs {
+                v.extend(first_chars(s)?);
+            }
+            v
+        }
+        HirKind::Concat(subs) => {
+            let mut v = Vec::new();
+            for s in subs {
+                v.extend(first_chars(s)?);
+                if s.properties().minimum_len().unwrap_or(0) > 0 {
+                    break;
+                }
+            }
+            v
+        }
+    };
+    (out.len() <= MAX_LITERALS).then_some(out)
+}
+
+/// Literals one of which every match of `hir` contains (`None`: no such set of at most
+/// [`MAX_LITERALS`] literals was found).
+fn required(hir: &Hir) -> Option<Vec<String>> {
+    match hir.kind() {
+        HirKind::Literal(l) => Some(vec![String::from_utf8(l.0.to_vec()).ok()?]),
+        HirKind::Capture(c) => required(&c.sub),
+        HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
+        HirKind::Concat(subs) => subs.iter().filter_map(required).max_by(|a, b| {
+            // The most selective: the longest shortest literal, then the fewest literals.
+            shortest(a).cmp(&shortest(b)).then(b.len().cmp(&a.len()))
+        }),
+        HirKind::Alternation(subs) => {
+            let mut all = Vec::new();
+            for s in subs {
+                all.extend(required(s)?);
+                if all.len() > MAX_LITERALS {
+                    return None;
+                }
+            }
+            Some(all)
+        }
+        _ => None,
+    }
+}
+
+/// Length of the shortest literal of a set.
+fn shortest(lits: &[String]) -> usize {
+    lits.iter().map(String::len).min().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex::Regex;
+
+    fn gate(p: &str) -> Gate {
+        Gate::of(&regex_syntax::Parser::new().parse(p).expect("valid"))
+    }
+
+    #[test]
+    fn the_required_set_is_the_most_selective() {
+        let any = |p: &str| {
+            let g = gate(p);
+            (!g.any.is_empty()).then(|| {
+                g.any
+                    .iter()
+                    .map(|f| String::from_utf8_lossy(f.needle()).into_owned())
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(
+            any("(^|[^共])(收到|接到)(的)?申请(共)?[0-9]+"),
+            Some(vec!["申请".to_string()])
+        );
+        assert_eq!(
+            any("其[它他]方式回应(事件)?[0-9]+"),
+            Some(vec!["方式回应".to_string()])
+        );
+        assert_eq!(
+            any("(未收到|没有收到)[^。]{0,10}"),
+            Some(vec!["未收到".to_string(), "没有收到".to_string()])
+        );
+        assert_eq!(any("(共)?[0-9]+"), None);
+    }
+
+    #[test]
+    fn the_chain_needs_its_pieces_close_enough() {
+        let g = gate("当面(提出)?申请(的)?[0-9]+");
+        assert!(g.admits("当面提出申请的3件"));
+        assert!(g.admits("当面申请3件"));
+        // Both words, but not close, or no figure after them.
+        assert!(!g.admits("当面答复，另有申请3件"));
+        assert!(!g.admits("当面提出申请的"));
+        assert!(!g.admits("当面提出申请的件3"));
+        // An unbounded gap.
+        // Overlapping occurrences of the first piece count.
+        assert!(gate("aa[bc]").admits("aaab"));
+        let g = gate("累计[^。]*诉讼[0-9]");
+        assert!(g.admits("累计发生行政诉讼5"));
+        assert!(!g.admits("诉讼5，累计"));
+    }
+
+    /// The gate never refuses a text the regex matches (texts and patterns from the packs).
+    #[test]
+    fn the_gate_never_refuses_a_match() {
+        let num = r"(?P<num>[约近逾超过余多]*[0-9０-９][0-9０-９,，.．]*|[零〇一二两三四五六七八九十百千万]+)";
+        let patterns = [
+            "(^|[^共])(收到|接到)(的)?(政府信息公开|依申请公开|信息公开)?(的)?申请(共)?{num}",
+            "{num}件?[^，。；,;]{0,6}(全部|均已|均)(按时)?办结",
+            "(未(发生|受理)|没有|无)[^。；;]{0,24}行政复议",
+            "(开展|举办|组织)(了)?{num}(期|次|个|场)[^，。；,;]{0,8}培训",
+            "^占[^，。；]{0,10}$",
+            "较(去年|上年|上一年|2\\d{3}年)(同期)?(?P<dir>增长|增加|上升|提高|下降|减少|降低)(了)?$",
+            "[“\"]?其[他它](类型)?(的)?答复[”\"]?(的)?(为|有)?(共)?{num}",
+        ];
+        let texts = [
+            "全年共收到政府信息公开申请12件，接到申请三件",
+            "收到的信息公开的申请共5件，其中12件均已按时办结",
+            "全年未发生因政府信息公开引起的行政复议",
+            "开展了3期政务公开培训，组织二场业务培训",
+            "占",
+            "占总数的",
+            "较上年同期增长了",
+            "较2020年下降",
+            "\"其他答复\"的为7件",
+            "其它类型的答复共8件",
+            "申请12件",
+            "",
+        ];
+        for p in patterns {
+            let p = p.replace("{num}", num);
+            let g = gate(&p);
+            let re = Regex::new(&p).expect("valid");
+            for t in texts {
+                if re.is_match(t) {
+                    assert!(g.admits(t), "{p} refused {t}");
+                }
+            }
+        }
+    }
+}
