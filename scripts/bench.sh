@@ -9,7 +9,9 @@
 #
 # usage: scripts/bench.sh [WORKDIR]          (default WORKDIR: /tmp/gouji-bench)
 # env:   SIZES="1000 10000 100000"  HTML=10000  DOCX=0  DEGRADED=10000  SERIES=1000 (bodies × 10
-#        years)  STRESS=1500000 (bytes)  RUNS=3  SEED=42  CALLGRIND=1
+#        years)  REAL=4000 (the real text reports of CORPUS copied to about that many files)
+#        STRESS=1500000 (bytes)  RUNS=3  SEED=42  CALLGRIND=1
+#        CORPUS=../shared/corpus (its seeds/ and crawl/ text reports, or fixtures/ without it)
 #        BIGPAGE=60000000 (bytes; one HTML page of ~2,000 reports: time and peak RSS; default 0)
 #        BASE=/path/to/older/gouji: time it too, in the same hyperfine runs (before/after)
 #        GOUJI=/path/to/gouji GEN=/path/to/gouji-gen: use these binaries (no build)
@@ -22,6 +24,8 @@ HTML=${HTML:-10000}
 DOCX=${DOCX:-0}
 DEGRADED=${DEGRADED:-10000}
 SERIES=${SERIES:-1000}
+REAL=${REAL:-4000}
+CORPUS=${CORPUS:-../shared/corpus}
 STRESS=${STRESS:-1500000}
 CALLGRIND=${CALLGRIND:-1}
 RUNS=${RUNS:-3}
@@ -114,8 +118,31 @@ instr() { # binary dir
   python3 -c "print('%.2f' % (($all - $first) / 19 / 1e6))"
 }
 
+# Real text: every text report of the shared corpus (seeds, crawl; the repository's fixtures
+# when the corpus is not there) copied round-robin to about REAL files.
+real_corpus() { # count
+  local dir=$WORK/real-$1
+  if [ ! -f "$dir/.done" ]; then
+    rm -rf "$dir" && mkdir -p "$dir"
+    local src=()
+    mapfile -t src < <(find "$CORPUS/seeds" "$CORPUS/crawl" -maxdepth 1 -name '*.txt' 2>/dev/null | LC_ALL=C sort)
+    [ "${#src[@]}" -gt 0 ] || mapfile -t src < <(find fixtures/formats fixtures/crawl -name '*.txt' | LC_ALL=C sort)
+    local i
+    for ((i = 0; i < $1; i++)); do
+      local f=${src[i % ${#src[@]}]}
+      cp "$f" "$dir/$(printf '%06d' "$i")-$(basename "$f")"
+    done
+    touch "$dir/.done"
+  fi
+  echo "$dir"
+}
+
 run() { # name count formats [extra gouji-gen arguments]
-  local dir; dir=$(corpus "$@")
+  measure "$1" "$(corpus "$@")"
+}
+
+measure() { # name dir
+  local dir=$2
   local h=$WORK/$1.hyperfine.json
   # -i: rg finds nothing in zipped DOCX (exit 1); its time is still the floor of reading the files.
   local base=()
@@ -136,6 +163,7 @@ run() { # name count formats [extra gouji-gen arguments]
 }
 
 for n in $SIZES; do run "text-$n" "$n" text; done
+[ "$REAL" -gt 0 ] && measure "real-$REAL" "$(real_corpus "$REAL")"
 [ "$HTML" -gt 0 ] && run "html-$HTML" "$HTML" html
 [ "$DOCX" -gt 0 ] && run "docx-$DOCX" "$DOCX" docx
 # Degraded text: every crawl/converter degradation, read by the stream reader.

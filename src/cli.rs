@@ -1175,23 +1175,24 @@ fn check_json_streamed(
                     say_identity(args, &r.path, s);
                 }
             },
-            |mut kept| {
+            |mut kept, sink| {
                 let groups = kept.groups();
                 say_groups(args, &groups);
                 if args.no_cross {
-                    return Ok(Vec::new());
+                    return Ok(());
                 }
-                let (found, stats) = kept.check(&groups, registry, policy)?;
-                say_stats(args, &stats);
-                let mut out = Vec::new();
-                for (i, f) in found {
+                let stats = kept.check_each(&groups, registry, policy, &mut |i, path, f| {
                     // The same chokepoint as every other finding.
-                    let mut shell = FileReport::failed(kept.path(i), String::new());
+                    let mut shell = FileReport::failed(path, String::new());
                     shell.findings.push(f);
                     policy.apply(std::slice::from_mut(&mut shell), None);
-                    out.extend(shell.findings.into_iter().map(|f| (shell.path.clone(), f)));
-                }
-                Ok(out)
+                    for f in shell.findings {
+                        sink(i, path, f)?;
+                    }
+                    Ok(())
+                })?;
+                say_stats(args, &stats);
+                Ok(())
             },
         )
     };

@@ -8,7 +8,7 @@
 
 use crate::across::Store;
 use crate::check::RuleFilter;
-use crate::finding::Finding;
+use crate::finding::{Finding, Lang};
 use crate::pipeline::{check_input, FileReport};
 use crate::report::{json, RenderOptions, Summary};
 use crate::rules::Registry;
@@ -21,6 +21,10 @@ use std::io::{self, BufWriter, Read, Seek, Write};
 
 /// Files checked per batch (per thread); bounds the reports held at once.
 pub const BATCH_PER_THREAD: usize = 64;
+
+/// Where the rules across reports of a streamed run hand their findings: the number (input
+/// order) and path of the report each belongs to, and the finding.
+pub type AcrossSink<'a> = dyn FnMut(usize, &str, Finding) -> io::Result<()> + 'a;
 
 /// Outcome of a streamed run.
 #[derive(Debug, Clone, Copy, Default)]
@@ -55,6 +59,11 @@ pub fn for_each_report(
 /// Write `v` pretty-printed as an element of a top-level array (indented by four spaces).
 fn write_element(out: &mut dyn Write, first: bool, v: &Value) -> io::Result<()> {
     out.write_all(if first { b"\n" } else { b",\n" })?;
+    write_indented(out, v)
+}
+
+/// Write `v` pretty-printed, every line indented by four spaces (no separator before it).
+fn write_indented(out: &mut dyn Write, v: &Value) -> io::Result<()> {
     let text = serde_json::to_string_pretty(v)?;
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
@@ -66,6 +75,59 @@ fn write_element(out: &mut dyn Write, first: bool, v: &Value) -> io::Result<()> 
     Ok(())
 }
 
+/// Findings across reports as they come (series by series), rendered to a temporary file at
+/// once; in memory stay only their sort keys and places in the file, so a run whose series
+/// fail often holds a few dozen bytes per finding, not the findings.
+struct AcrossSpool {
+    file: BufWriter<File>,
+    written: u64,
+    /// (report number, start of the finding, rule id, offset, length), in arrival order.
+    index: Vec<(usize, usize, Box<str>, u64, u64)>,
+}
+
+impl AcrossSpool {
+    fn new() -> io::Result<Self> {
+        Ok(AcrossSpool {
+            file: BufWriter::new(spool_file()?),
+            written: 0,
+            index: Vec::new(),
+        })
+    }
+
+    fn push(&mut self, report: usize, path: &str, f: &Finding, lang: Lang) -> io::Result<()> {
+        let mut text = Vec::new();
+        write_indented(&mut text, &json::finding_json(path, f, lang))?;
+        self.file.write_all(&text)?;
+        self.index.push((
+            report,
+            f.span.start,
+            f.rule.as_str().into(),
+            self.written,
+            text.len() as u64,
+        ));
+        self.written += text.len() as u64;
+        Ok(())
+    }
+
+    /// Copy the findings to `out` by report, then position, then rule (arrival order among
+    /// equals, as a stable sort of them all would give); `first` as in [`write_element`].
+    fn drain(mut self, out: &mut dyn Write, mut first: bool) -> io::Result<bool> {
+        self.index
+            .sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
+        let mut file = self.file.into_inner().map_err(|e| e.into_error())?;
+        let mut text = Vec::new();
+        for (_, _, _, offset, len) in &self.index {
+            file.seek(io::SeekFrom::Start(*offset))?;
+            text.resize(*len as usize, 0);
+            file.read_exact(&mut text)?;
+            out.write_all(if first { b"\n" } else { b",\n" })?;
+            out.write_all(&text)?;
+            first = false;
+        }
+        Ok(first)
+    }
+}
+
 fn count(s: &mut Streamed, r: &FileReport) {
     s.summary.add(r);
     s.worst = s.worst.max(r.findings.iter().map(|f| f.severity).max());
@@ -75,7 +137,9 @@ fn count(s: &mut Streamed, r: &FileReport) {
 /// `on_report` sees every report (for messages on stderr) before it is rendered. When every file
 /// was read, `across` gets what each report kept (spilled to disk: [`Store`]) and returns the
 /// findings across reports, each with the path of the report it belongs to; they are printed
-/// after the files' own findings.
+/// after the files' own findings. `across` hands each of them, with the number (input order)
+/// and path of its report, to the sink it is given, in any order: they are printed sorted by
+/// report, then position, then rule (ties in the order given).
 pub fn run_json(
     files: &[Input],
     registry: &Registry,
@@ -83,7 +147,7 @@ pub fn run_json(
     opts: &RenderOptions,
     out: &mut dyn Write,
     mut on_report: impl FnMut(&mut FileReport),
-    across: impl FnOnce(Store) -> io::Result<Vec<(String, Finding)>>,
+    across: impl FnOnce(Store, &mut AcrossSink) -> io::Result<()>,
 ) -> io::Result<Streamed> {
     let mut kept = Store::new()?;
     let mut spool = BufWriter::new(spool_file()?);
@@ -117,16 +181,13 @@ pub fn run_json(
     } else {
         b"\n  ]"
     })?;
-    for (path, f) in across(kept)? {
-        write_element(
-            &mut spool,
-            !any_finding,
-            &json::finding_json(&path, &f, opts.lang),
-        )?;
-        any_finding = true;
+    let mut later = AcrossSpool::new()?;
+    across(kept, &mut |report, path, f| {
         state.summary.add_finding(&f);
         state.worst = state.worst.max(Some(f.severity));
-    }
+        later.push(report, path, &f, opts.lang)
+    })?;
+    any_finding = !later.drain(&mut spool, !any_finding)?;
     out.write_all(b",\n  \"findings\": [")?;
     let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
     spool.rewind()?;
@@ -183,7 +244,6 @@ pub(crate) fn spool_file() -> io::Result<File> {
 mod tests {
     use super::*;
     use crate::check::AllRules;
-    use crate::finding::Lang;
     use crate::walk::inputs;
     use std::path::PathBuf;
 
@@ -201,7 +261,7 @@ mod tests {
             &opts(),
             &mut streamed,
             |_| {},
-            |_| Ok(Vec::new()),
+            |_, _| Ok(()),
         )
         .expect("stream");
         let mut reports = Vec::new();
@@ -242,5 +302,55 @@ mod tests {
         let seed = PathBuf::from("fixtures/formats/seed_002.txt");
         let (s, w) = both(&[Input::File(seed)]);
         assert_eq!(s, w);
+    }
+
+    #[test]
+    fn findings_across_reports_come_out_sorted_whatever_their_order() {
+        let seed = PathBuf::from("fixtures/formats/seed_002.txt");
+        let reg = Registry::builtin().expect("builtin packs");
+        let mut report = None;
+        for_each_report(&[Input::File(seed)], &reg, &AllRules, false, |r| {
+            report = Some(r);
+            Ok(())
+        })
+        .expect("check");
+        let mut some = report.expect("one report").findings;
+        assert!(!some.is_empty(), "the seed has findings to reuse");
+        for (k, f) in some.iter_mut().enumerate() {
+            f.span = (10 - k % 3)..(11 - k % 3);
+            f.rule = format!("R{}", k % 2);
+        }
+        // (report, finding) pairs: sorted by report, then position, then rule.
+        let given: Vec<(usize, Finding)> = (0..6)
+            .flat_map(|i| some.iter().map(move |f| (5 - i, f.clone())))
+            .collect();
+        let mut sorted = given.clone();
+        sorted.sort_by(|a, b| {
+            (a.0, a.1.span.start, &a.1.rule).cmp(&(b.0, b.1.span.start, &b.1.rule))
+        });
+        let run = |pairs: &[(usize, Finding)]| {
+            let mut out = Vec::new();
+            run_json(
+                &[],
+                &reg,
+                &AllRules,
+                &opts(),
+                &mut out,
+                |_| {},
+                |_, sink| {
+                    for (i, f) in pairs {
+                        sink(*i, &format!("r{i}.txt"), f.clone())?;
+                    }
+                    Ok(())
+                },
+            )
+            .expect("stream");
+            String::from_utf8(out).expect("utf-8")
+        };
+        let (a, b) = (run(&given), run(&sorted));
+        assert_eq!(a, b);
+        let first = a.find("r0.txt").expect("report 0 printed");
+        assert!(first < a.find("r5.txt").expect("report 5 printed"));
+        assert_eq!(a.matches("\"rule\"").count(), given.len());
     }
 }

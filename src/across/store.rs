@@ -328,9 +328,29 @@ impl Store {
         registry: &Registry,
         filter: &dyn RuleFilter,
     ) -> io::Result<(Vec<(usize, Finding)>, RuleStats)> {
+        let mut found = Vec::new();
+        let stats = self.check_each(groups, registry, filter, &mut |i, _, f| {
+            found.push((i, f));
+            Ok(())
+        })?;
+        found.sort_by(|a, b| {
+            (a.0, a.1.span.start, &a.1.rule).cmp(&(b.0, b.1.span.start, &b.1.rule))
+        });
+        Ok((found, stats))
+    }
+
+    /// [`Store::check`] without holding the findings: each goes to `each` with the number and
+    /// path of its report as soon as its series is checked, series by series (not sorted; a
+    /// stable sort by report, then position, then rule gives the order of [`Store::check`]).
+    pub fn check_each(
+        &mut self,
+        groups: &[Group],
+        registry: &Registry,
+        filter: &dyn RuleFilter,
+        each: &mut dyn FnMut(usize, &str, Finding) -> io::Result<()>,
+    ) -> io::Result<RuleStats> {
         self.out.flush()?;
         let mut file = self.out.get_ref().try_clone()?;
-        let mut found = Vec::new();
         let mut stats = RuleStats::default();
         for g in groups.iter().filter(|g| g.years.len() > 1) {
             let members: Vec<usize> = g.years.values().flatten().copied().collect();
@@ -358,17 +378,16 @@ impl Store {
                     .collect(),
             };
             let (f, s) = cross_check(&list, std::slice::from_ref(&local), registry, filter);
-            found.extend(f.into_iter().map(|(i, f)| (members[i], f)));
+            for (i, f) in f {
+                each(members[i], &self.entries[members[i]].path, f)?;
+            }
             stats.evaluated += s.evaluated;
             stats.failed += s.failed;
             stats.not_applicable += s.not_applicable;
             stats.not_checkable += s.not_checkable;
         }
-        found.sort_by(|a, b| {
-            (a.0, a.1.span.start, &a.1.rule).cmp(&(b.0, b.1.span.start, &b.1.rule))
-        });
         file.seek(SeekFrom::End(0))?;
-        Ok((found, stats))
+        Ok(stats)
     }
 }
 

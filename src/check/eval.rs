@@ -4,6 +4,7 @@ use crate::extract::{fact_name, Fact, FactValue, TableInstance};
 use crate::rules::expr::{ArithOp, Expr, NameRef};
 use crate::rules::pack::{ForEach, TableDef};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
 /// Where a rule is being evaluated: the table, and the current column/row/cell binding.
 #[derive(Clone, Copy)]
@@ -85,8 +86,9 @@ fn leaf<'a>(f: &'a Fact, explain: bool) -> Value<'a> {
     }
 }
 
-/// Resolve a (non-glob) name to (row key, column key) in this scope.
-fn resolve(scope: &Scope, n: &NameRef) -> (String, String) {
+/// Resolve a (non-glob) name to (row key, column key) in this scope (borrowed from the name
+/// or the scope where they can be).
+fn resolve<'s>(scope: &Scope<'s>, n: &'s NameRef) -> (Cow<'s, str>, Cow<'s, str>) {
     // `prev.x` (rules across reports): `x` resolved as usual, in the other report, whose facts
     // sit in the same table under prefixed row keys.
     if let Some(rest) = n.name.strip_prefix(crate::rules::pack::PREV) {
@@ -95,31 +97,30 @@ fn resolve(scope: &Scope, n: &NameRef) -> (String, String) {
             ..n.clone()
         };
         let (row, col) = resolve(scope, &inner);
-        return (format!("{}{row}", crate::rules::pack::PREV), col);
+        return (
+            Cow::Owned(format!("{}{row}", crate::rules::pack::PREV)),
+            Cow::Owned(col.into_owned()),
+        );
     }
+    let name = Cow::Borrowed(n.name.as_str());
     if let Some(c) = &n.column {
-        return (n.name.clone(), c.clone());
+        return (name, Cow::Borrowed(c));
     }
     match scope.mode {
-        ForEach::Column => (n.name.clone(), scope.column.unwrap_or("").to_string()),
-        ForEach::Row => (scope.row.unwrap_or("").to_string(), n.name.clone()),
+        ForEach::Column => (name, Cow::Borrowed(scope.column.unwrap_or(""))),
+        ForEach::Row => (Cow::Borrowed(scope.row.unwrap_or("")), name),
         ForEach::Cell | ForEach::Once => {
             let unlabeled_col = scope.def.column(&n.name).is_some()
                 && scope.def.rows.iter().any(|r| r.key.is_empty());
             if unlabeled_col && !scope.def.rows.iter().any(|r| r.key == n.name) {
-                (String::new(), n.name.clone())
+                (Cow::Borrowed(""), name)
             } else {
                 // In a cell rule a bare row key is that row in the current cell's column.
                 let col = match (scope.mode, scope.cell) {
-                    (ForEach::Cell, Some(f)) => f.column.clone(),
-                    _ => scope
-                        .def
-                        .columns
-                        .first()
-                        .map(|c| c.key.clone())
-                        .unwrap_or_default(),
+                    (ForEach::Cell, Some(f)) => f.column.as_str(),
+                    _ => scope.def.columns.first().map_or("", |c| c.key.as_str()),
                 };
-                (n.name.clone(), col)
+                (name, Cow::Borrowed(col))
             }
         }
     }
@@ -221,13 +222,11 @@ pub fn eval<'a>(scope: &Scope<'a>, e: &Expr, depth: usize) -> Result<Value<'a>, 
         Expr::Name(n) if n.glob => {
             // Every declared row under the prefix must have been found.
             let prefix = format!("{}.", n.name);
-            let (_, col) = resolve(
-                scope,
-                &NameRef {
-                    glob: false,
-                    ..n.clone()
-                },
-            );
+            let bare = NameRef {
+                glob: false,
+                ..n.clone()
+            };
+            let (_, col) = resolve(scope, &bare);
             let mut acc: Option<Value> = None;
             for row in scope.def.rows.iter().filter(|r| r.key.starts_with(&prefix)) {
                 let v = match lookup(scope, &row.key, &col, depth) {

@@ -15,7 +15,7 @@ use crate::finding::{
     Candidate, Finding, FixScope, Operand, Relation, Side, Slip, Stated, Suggestion, Term,
 };
 use crate::rules::expr::Expr;
-use crate::rules::pack::{ForEach, Rule, TableDef};
+use crate::rules::pack::{ColumnDef, ForEach, RowDef, Rule, TableDef};
 use crate::rules::Registry;
 use crate::source::Document;
 use eval::{condition, condition_facts, eval, NoValue, Scope, Value};
@@ -414,15 +414,46 @@ enum Outcome {
 }
 
 /// One evaluation: the rule, what it was bound to, the outcome, and (when decided) the trace.
-struct Eval {
-    rule: String,
-    binding: Option<String>,
+struct Eval<'a> {
+    rule: &'a str,
+    binding: Binding<'a>,
     outcome: Outcome,
     trace: Option<Evaluation>,
 }
 
+/// What one evaluation of a rule is bound to (its column, row or cell); named only when a
+/// finding or a comparison needs the name.
+#[derive(Clone, Copy)]
+enum Binding<'a> {
+    /// A rule evaluated once per table.
+    Once,
+    /// A column (`for_each = "column"`).
+    Column(&'a ColumnDef),
+    /// A row (`for_each = "row"`).
+    Row(&'a RowDef),
+    /// A cell (`for_each = "cell"`).
+    Cell(&'a Fact),
+}
+
+impl Binding<'_> {
+    /// The binding's name as findings print it (`scope`).
+    fn name(self) -> Option<String> {
+        match self {
+            Binding::Once => None,
+            Binding::Column(c) => Some(c.label.clone()),
+            Binding::Row(r) => Some(r.label.clone()),
+            Binding::Cell(f) => Some(f.label()),
+        }
+    }
+}
+
 /// Evaluate `rules` on one table instance.
-fn evaluate(doc: &Document, rules: &[&Rule], def: &TableDef, inst: &TableInstance) -> Vec<Eval> {
+fn evaluate<'a>(
+    doc: &Document,
+    rules: &[&'a Rule],
+    def: &'a TableDef,
+    inst: &'a TableInstance,
+) -> Vec<Eval<'a>> {
     let mut out = Vec::new();
     for rule in rules {
         check_rule(doc, rule, def, inst, &mut out);
@@ -554,7 +585,7 @@ fn confirm_failures(
                     check_rule(doc, rule, def, &v, &mut again);
                     again
                         .iter()
-                        .find(|x| x.binding == e.binding)
+                        .find(|x| x.binding.name() == e.binding.name())
                         .is_some_and(|x| matches!(x.outcome, Outcome::Fails(_)))
                 })
             });
@@ -565,12 +596,12 @@ fn confirm_failures(
     }
 }
 
-fn check_rule(
+fn check_rule<'a>(
     doc: &Document,
-    rule: &Rule,
-    def: &TableDef,
-    inst: &TableInstance,
-    out: &mut Vec<Eval>,
+    rule: &'a Rule,
+    def: &'a TableDef,
+    inst: &'a TableInstance,
+    out: &mut Vec<Eval<'a>>,
 ) {
     let base = Scope {
         def,
@@ -582,7 +613,7 @@ fn check_rule(
         explain: false,
     };
     match rule.for_each {
-        ForEach::Once => out.push(run(doc, rule, base, None)),
+        ForEach::Once => out.push(run(doc, rule, base, Binding::Once)),
         ForEach::Column => {
             for col in &def.columns {
                 if rule.columns.as_ref().is_some_and(|c| !c.contains(&col.key)) {
@@ -592,7 +623,7 @@ fn check_rule(
                     column: Some(&col.key),
                     ..base
                 };
-                out.push(run(doc, rule, scope, Some(col.label.clone())));
+                out.push(run(doc, rule, scope, Binding::Column(col)));
             }
         }
         ForEach::Row => {
@@ -604,7 +635,7 @@ fn check_rule(
                     row: Some(&row.key),
                     ..base
                 };
-                out.push(run(doc, rule, scope, Some(row.label.clone())));
+                out.push(run(doc, rule, scope, Binding::Row(row)));
             }
         }
         ForEach::Cell => {
@@ -617,16 +648,16 @@ fn check_rule(
                     cell: Some(fact),
                     ..base
                 };
-                out.push(run(doc, rule, scope, Some(fact.label())));
+                out.push(run(doc, rule, scope, Binding::Cell(fact)));
             }
         }
     }
 }
 
-fn run(doc: &Document, rule: &Rule, scope: Scope, binding: Option<String>) -> Eval {
+fn run<'a>(doc: &Document, rule: &'a Rule, scope: Scope, binding: Binding<'a>) -> Eval<'a> {
     let done = |outcome: Outcome, trace: Option<Evaluation>| Eval {
-        rule: rule.id.clone(),
-        binding: binding.clone(),
+        rule: &rule.id,
+        binding,
         outcome,
         trace,
     };
@@ -691,7 +722,7 @@ fn run(doc: &Document, rule: &Rule, scope: Scope, binding: Option<String>) -> Ev
         doc,
         rule,
         scope.def,
-        binding.clone(),
+        binding.name(),
         *op,
         (&left, &right),
         &context,

@@ -20,6 +20,11 @@ pub fn fold(text: &str) -> String {
     // map. Any other character sends the whole text through the full algorithm.
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
+        // CJK ideographs, most of a report: their own NFKC form, never whitespace or quotes.
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            out.push(c);
+            continue;
+        }
         match nfkc_simple(c) {
             Some(m) => {
                 if keep(m) {

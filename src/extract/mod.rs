@@ -130,7 +130,14 @@ pub fn fact_name(row: &str, column: &str) -> String {
     match (row.is_empty(), column.is_empty()) {
         (_, true) => row.to_string(),
         (true, false) => column.to_string(),
-        (false, false) => format!("{row}[{column}]"),
+        (false, false) => {
+            let mut name = String::with_capacity(row.len() + column.len() + 2);
+            name.push_str(row);
+            name.push('[');
+            name.push_str(column);
+            name.push(']');
+            name
+        }
     }
 }
 
@@ -184,6 +191,10 @@ impl TableInstance {
     pub fn is_certain(&self, fact: &Fact) -> bool {
         if matches!(fact.read, Reading::Glued | Reading::Joined) {
             return false;
+        }
+        // Most tables have no row printed short: no name to make.
+        if !self.ambiguous.iter().any(|a| a.row == fact.row) {
+            return true;
         }
         let name = fact.name();
         self.ambiguous

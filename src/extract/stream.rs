@@ -769,10 +769,11 @@ fn is_digit(c: char) -> bool {
 /// A page footer or page number line (`— 3 —`, `- 12 -`, `第3页`, `第 3 页 共 10 页`, `3/10`):
 /// debris between cells.
 fn is_page_debris(line: &str) -> bool {
-    let t: String = line.chars().filter(|&c| !is_space(c)).collect();
-    if t.is_empty() || !t.chars().any(is_digit) {
+    // Digits are never spaces: most lines are told apart before a copy is made.
+    if !line.chars().any(is_digit) {
         return false;
     }
+    let t: String = line.chars().filter(|&c| !is_space(c)).collect();
     let dashed = t.starts_with(['-', '—', '–', '－', '─'])
         && t.ends_with(['-', '—', '–', '－', '─'])
         && t.chars()

@@ -30,29 +30,35 @@ impl RowView<'_> {
 }
 
 fn row_view(cells: &[Cell]) -> RowView<'_> {
-    let parsed: Vec<CellValue> = cells.iter().map(|c| parse_cell(&c.text)).collect();
     // Value cells: the longest suffix of cells that are not text. A mistyped figure (`1O`,
     // `一`) stands where a figure belongs: it keeps its column instead of becoming a label.
-    let split = parsed
-        .iter()
-        .enumerate()
-        .rposition(|(i, v)| {
-            matches!(v, CellValue::Text) && !super::stream::is_mistyped_figure(cells[i].text.trim())
-        })
-        .map(|i| i + 1)
-        .unwrap_or(0);
-    let mut seen = HashSet::new();
+    // Read from the right, so label cells are not parsed as figures past the first.
+    let mut values = Vec::new();
+    let mut split = 0;
+    for (i, cell) in cells.iter().enumerate().rev() {
+        let v = parse_cell(&cell.text);
+        if matches!(v, CellValue::Text) && !super::stream::is_mistyped_figure(cell.text.trim()) {
+            split = i + 1;
+            break;
+        }
+        values.push((cell, v));
+    }
+    values.reverse();
+    // Copies of a spanning label cell count once (rows have a handful of cells).
+    let mut seen: Vec<usize> = Vec::new();
     let labels: Vec<String> = cells[..split]
         .iter()
-        .filter(|c| seen.insert(c.origin))
+        .filter(|c| {
+            let new = !seen.contains(&c.origin);
+            if new {
+                seen.push(c.origin);
+            }
+            new
+        })
         .map(|c| normalize(&c.text))
         .filter(|l| !l.is_empty())
         .collect();
     let joined = (labels.len() > 1).then(|| normalize(&labels.concat()));
-    let values = cells[split..]
-        .iter()
-        .zip(parsed[split..].iter().cloned())
-        .collect();
     let unit = cells[..split]
         .iter()
         .map(|c| c.text.trim())
@@ -198,10 +204,8 @@ fn read_streams(
 ) {
     let mut candidates: Vec<(usize, usize)> = Vec::new();
     for (pi, pack) in registry.packs.iter().enumerate() {
-        for (ti, def) in pack.tables.iter().enumerate() {
-            if def.detect.matches(doc_text) {
-                candidates.push((pi, ti));
-            }
+        for ti in 0..pack.tables.len() {
+            candidates.push((pi, ti));
         }
     }
     // Pay for the stream only where a grid left rows of a detected table unread.
@@ -224,6 +228,8 @@ fn read_streams(
             registry.packs[t.pack].tables[t.table].id != *id || (t.pack == pi && t.table == ti)
         })
     });
+    // The signatures last: a search of the whole text, only for the tables still in question.
+    candidates.retain(|&(pi, ti)| registry.packs[pi].tables[ti].detect.matches(doc_text));
     if candidates.is_empty() {
         return;
     }

@@ -55,6 +55,10 @@ pub fn parse_cell(text: &str) -> CellValue {
     {
         return CellValue::NotApplicable;
     }
+    // A number needs a digit (ASCII or full-width): label cells are text without the parser.
+    if !t.bytes().any(|b| b.is_ascii_digit()) && !t.chars().any(|c| ('０'..='９').contains(&c)) {
+        return CellValue::Text;
+    }
     match number(t) {
         Some(q) => CellValue::Number(q),
         None => CellValue::Text,

@@ -71,15 +71,24 @@ pub struct Detect {
     pub all: Vec<String>,
     /// None may occur.
     pub none: Vec<String>,
+    /// Vectorised substring searchers of `any`, `all` and `none`, built once with the pack.
+    finders: [Vec<memchr::memmem::Finder<'static>>; 3],
 }
 
 impl Detect {
     fn compile(raw: &RawDetect) -> Self {
-        let norm = |v: &Vec<String>| v.iter().map(|s| fold(s)).collect();
+        let norm = |v: &Vec<String>| -> Vec<String> { v.iter().map(|s| fold(s)).collect() };
+        let (any, all, none) = (norm(&raw.any), norm(&raw.all), norm(&raw.none));
+        let finders = [&any, &all, &none].map(|v| {
+            v.iter()
+                .map(|s| memchr::memmem::Finder::new(s.as_bytes()).into_owned())
+                .collect()
+        });
         Detect {
-            any: norm(&raw.any),
-            all: norm(&raw.all),
-            none: norm(&raw.none),
+            any,
+            all,
+            none,
+            finders,
         }
     }
 
@@ -88,9 +97,10 @@ impl Detect {
         if self.any.is_empty() && self.all.is_empty() {
             return false;
         }
-        (self.any.is_empty() || self.any.iter().any(|s| text.contains(s.as_str())))
-            && self.all.iter().all(|s| text.contains(s.as_str()))
-            && !self.none.iter().any(|s| text.contains(s.as_str()))
+        // A byte match of UTF-8 is a str match.
+        let has = |f: &memchr::memmem::Finder| f.find(text.as_bytes()).is_some();
+        let [any, all, none] = &self.finders;
+        (any.is_empty() || any.iter().any(has)) && all.iter().all(has) && !none.iter().any(has)
     }
 }
 
