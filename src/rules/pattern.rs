@@ -36,6 +36,8 @@ pub(crate) enum Compile {
 /// A pack's regular expression with its literal gate.
 #[derive(Debug, Clone)]
 pub struct Pattern {
+    /// The pattern as written (`{num}` not expanded).
+    template: String,
     /// The pattern as compiled (`{num}` expanded).
     source: String,
     /// What a text must hold to match.
@@ -55,12 +57,14 @@ impl Pattern {
             let regex = Regex::new(&source)?;
             let gate = hir.as_ref().map(Gate::of).unwrap_or_default();
             return Ok(Pattern {
+                template: template.to_string(),
                 source,
                 gate,
                 regex: OnceLock::from(regex),
             });
         }
         Ok(Pattern {
+            template: template.to_string(),
             gate: hir.as_ref().map(Gate::of).unwrap_or_default(),
             source,
             regex: OnceLock::new(),
@@ -70,6 +74,11 @@ impl Pattern {
     /// The compiled regex (compiled now if it was not yet).
     pub fn regex(&self) -> &Regex {
         self.regex.get_or_init(|| deferred(&self.source))
+    }
+
+    /// The pattern as written in its pack (`{num}` not expanded).
+    pub fn template(&self) -> &str {
+        &self.template
     }
 
     /// The pattern as compiled.
