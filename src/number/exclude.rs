@@ -124,20 +124,12 @@ const GATED: &[(usize, u8, Gate)] = &[
     (0, KEY_COLON, |t| t.contains("://")),
     (1, KEY_W, |t| has_ascii_ci(t, b"www.")),
     (2, KEY_AT, |t| t.contains('@')),
-    (12, KEY_PHONE, |t| {
-        ["电话", "热线", "传真", "手机", "联系方式"]
-            .iter()
-            .any(|k| t.contains(k))
-    }),
+    (12, KEY_PHONE, phone_gate),
     (14, KEY_HOT, |t| t.contains("热线")),
     (15, KEY_POST, |t| {
         t.contains("邮编") || t.contains("邮政编码")
     }),
-    (17, KEY_INDEX, |t| {
-        ["索引号", "文号", "编号", "统一社会信用代码"]
-            .iter()
-            .any(|k| t.contains(k))
-    }),
+    (17, KEY_INDEX, index_gate),
     (22, KEY_COPY, |t| {
         t.contains('©') || has_ascii_ci(t, b"copyright")
     }),
@@ -320,6 +312,62 @@ fn clause_end(c: char) -> bool {
 /// `[-—–－]`
 fn dash(c: char) -> bool {
     matches!(c, '-' | '—' | '–' | '－')
+}
+
+/// The gate of the phone pattern
+/// `(?:电话|热线|传真|手机|联系方式)\s*(?:号码)?\s*[:：]?\s*[0-9０-９\-－—()（）\s]{5,}`: after a
+/// keyword and what may separate it from the number (`号码`, a colon, white space), a run of
+/// at least five number characters starts (`扫一扫在手机打开当前页` has none).
+fn phone_gate(t: &str) -> bool {
+    let number = |c: char| digit(c) || c.is_whitespace() || "-－—()（）".contains(c);
+    let between = |c: char| c.is_whitespace() || matches!(c, '号' | '码' | ':' | '：');
+    after_keywords(
+        t,
+        &["电话", "热线", "传真", "手机", "联系方式"],
+        |rest| {
+            // The number starts where the separators end, or within them (white space is both).
+            let sep_end = rest.find(|c: char| !between(c)).unwrap_or(rest.len());
+            let mut run = 0;
+            for (i, c) in rest.char_indices() {
+                if number(c) {
+                    run += 1;
+                    if run >= 5 {
+                        return true;
+                    }
+                } else {
+                    run = 0;
+                    if i >= sep_end {
+                        return false;
+                    }
+                }
+            }
+            false
+        },
+    )
+}
+
+/// The gate of the index-number pattern
+/// `(?:索引号|文号|编号|统一社会信用代码)\s*[:：]?\s*[0-9A-Za-z０-９/\-_.〔〕\[\]()（）]+`: after a
+/// keyword, white space and a colon, one character of an identifier.
+fn index_gate(t: &str) -> bool {
+    after_keywords(
+        t,
+        &["索引号", "文号", "编号", "统一社会信用代码"],
+        |rest| {
+            rest.chars()
+                .find(|&c| !(c.is_whitespace() || c == ':' || c == '：'))
+                .is_some_and(|c| {
+                    c.is_ascii_alphanumeric() || digit(c) || "/-_.〔〕[]()（）".contains(c)
+                })
+        },
+    )
+}
+
+/// Does `then` hold for the text after some occurrence of one of `keywords`?
+fn after_keywords(t: &str, keywords: &[&str], then: impl Fn(&str) -> bool) -> bool {
+    keywords
+        .iter()
+        .any(|k| t.match_indices(k).any(|(i, _)| then(&t[i + k.len()..])))
 }
 
 /// Does `text` hold `needle` (ASCII, lower case) in any ASCII case?
