@@ -725,7 +725,9 @@ pub fn check(args: CheckArgs) -> ExitCode {
     let (files, skipped) = split_skipped(walked);
     say_skipped(args.walk.verbose, &skipped);
     let mut problems = SetupProblems::default();
-    let mut groups = setup_groups(
+    // The registries live until the process exits, which frees them: dropping them took 3 % of
+    // a one-report run. `check` runs once per process.
+    let mut groups = std::mem::ManuallyDrop::new(setup_groups(
         &files,
         &args.config,
         &args.packs,
@@ -733,7 +735,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
         &args.ignore,
         args.walk.verbose,
         &mut problems,
-    );
+    ));
     let primary = groups.first().and_then(|g| g.config.clone());
     let primary = primary.as_ref();
     let configured_format = primary.and_then(|c| c.format);
@@ -774,7 +776,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
             }
         }
     }
-    for g in &mut groups {
+    for g in groups.iter_mut() {
         let path = args
             .baseline
             .clone()
@@ -828,7 +830,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
     }
     // The one chokepoint: selection, per-path ignores, severity overrides, baseline.
     let mut outcome: Option<BaselineOutcome> = None;
-    for g in &groups {
+    for g in groups.iter() {
         let mut mine: Vec<FileReport> = g
             .members
             .iter()

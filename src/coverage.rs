@@ -293,8 +293,20 @@ static ATTACHMENT: LazyLock<Option<Regex>> = LazyLock::new(|| {
 static ATTACHED_FILE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:统计表|年度报告|附件|附表).{0,40}\.(?:docx?|xlsx?|wps|et|pdf)\b").ok()
 });
-static YEAR_CELL: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^(\d{4})\s*年度?(?:数据|统计数|数)?$").ok());
+
+/// The year of a table cell that says only which year it counts (`2020年`, `2020年度数据`,
+/// `2020年统计数`), its text stripped of whitespace: `^(\d{4})\s*年度?(?:数据|统计数|数)?$`
+/// with the year read as a number (so in ASCII digits).
+fn year_cell(t: &str) -> Option<i32> {
+    let digits = t
+        .get(..4)
+        .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))?;
+    let rest = t[4..].strip_prefix('年')?;
+    let rest = rest.strip_prefix('度').unwrap_or(rest);
+    matches!(rest, "" | "数据" | "统计数" | "数")
+        .then(|| digits.parse().ok())
+        .flatten()
+}
 
 /// Build the account of one checked document.
 pub fn account(
@@ -705,9 +717,6 @@ fn engine_finding(
 
 /// Tables headed with a year other than their report's (and never with the report's own).
 fn year_findings(doc: &Document, facts: &Facts, rule: &Rule, registry: &Registry) -> Vec<Finding> {
-    let Some(re) = YEAR_CELL.as_ref() else {
-        return Vec::new();
-    };
     let tables: Vec<&crate::source::Table> = doc.tables().collect();
     let mut done = HashSet::new();
     let mut out = Vec::new();
@@ -728,11 +737,7 @@ fn year_findings(doc: &Document, facts: &Facts, rule: &Rule, registry: &Registry
         for row in table.rows.iter().take(first_fact) {
             for cell in &row.cells {
                 let t: String = cell.text.chars().filter(|c| !c.is_whitespace()).collect();
-                let Some(y) = re
-                    .captures(&t)
-                    .and_then(|c| c.get(1))
-                    .and_then(|m| m.as_str().parse::<i32>().ok())
-                else {
+                let Some(y) = year_cell(&t) else {
                     continue;
                 };
                 if y == report_year {
@@ -790,5 +795,53 @@ fn first_fact_row(inst: &TableInstance, table: &crate::source::Table) -> usize {
             .position(|r| r.cells.iter().any(|c| c.span.end > at))
             .unwrap_or(table.rows.len()),
         None => table.rows.len().min(3),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::year_cell;
+
+    /// `year_cell` reads what the regex it replaces read: every string of up to four pieces
+    /// around the pattern's edges.
+    #[test]
+    fn year_cell_reads_what_the_regex_read() {
+        let re = regex::Regex::new(r"^(\d{4})\s*年度?(?:数据|统计数|数)?$").expect("regex");
+        let pieces = [
+            "2020",
+            "２０２０",
+            "202",
+            "20201",
+            "٢٠٢٠",
+            "年",
+            "度",
+            "数据",
+            "统计数",
+            "数",
+            "统计",
+            "据",
+            "表",
+            "x",
+            "",
+        ];
+        let mut n = 0;
+        let mut years = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in pieces {
+                        let t = format!("{a}{b}{c}{d}");
+                        let want = re
+                            .captures(&t)
+                            .and_then(|c| c.get(1))
+                            .and_then(|m| m.as_str().parse::<i32>().ok());
+                        assert_eq!(year_cell(&t), want, "{t}");
+                        n += 1;
+                        years += usize::from(want.is_some());
+                    }
+                }
+            }
+        }
+        assert!(n > 10_000 && years > 20, "{n} strings, {years} years");
     }
 }

@@ -8,6 +8,9 @@
 //!   printed precision, the scale word and the approximation marker into account.
 
 mod cell;
+mod exclude;
+#[cfg(test)]
+mod exclude_tests;
 mod lex;
 mod scan;
 #[cfg(test)]

@@ -2,11 +2,10 @@
 //! none of the things that only look like quantities (spec §7 N18).
 
 use std::ops::Range;
-use std::sync::{LazyLock, OnceLock};
 
-use regex::{Regex, RegexSet};
 use rust_decimal::Decimal;
 
+use super::exclude;
 use super::lex::{self, fold, Core};
 use super::{Approx, Quantity};
 
@@ -19,119 +18,18 @@ pub struct NumberToken {
     pub quantity: Quantity,
 }
 
-/// Patterns of text that contains digits but no quantity. `D` stands for an Arabic digit of
-/// either width.
-const EXCLUDE_PATTERNS: &[&str] = &[
-    // URLs and e-mail addresses.
-    r#"(?i)(?:https?|ftp)://[^\s"'<>“”‘’（）()，。；、]+"#,
-    r#"(?i)www\.[A-Za-z0-9.\-]+(?:/[^\s"'<>“”‘’（）()，。；、]*)?"#,
-    r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+",
-    // Dates: 2017年1月1日, 2020年02月17日, 12月31日, 2017年, 2017年度, 1月, 31日, 2017-01-01.
-    r"D{2,4}\s*年\s*D{1,2}\s*月(?:\s*D{1,2}\s*[日号])?",
-    r"D{1,2}\s*月\s*D{1,2}\s*[日号]",
-    r"D+\s*年",
-    r"D+\s*月",
-    // Date ranges 1—7月, 4-5月份, 1至15日.
-    r"D{1,2}\s*[—\-–~～至到]\s*D{1,2}\s*[月日号]",
-    // Days and every `N号` (document numbers 18号, house numbers 606号, 国令第711号).
-    r"D+\s*[日号]",
-    r"D{4}[./\-]D{1,2}[./\-]D{1,2}",
-    // Document-number years: 〔2015〕18号, (2015)18号, glitched 〔201128号.
-    r"[〔［\[【(（]\s*D{4}\s*[〕］\]】)）]\s*(?:第\s*)?D*\s*号?",
-    r"[〔［\[【]\s*D{5,}\s*号?",
-    // Phone numbers, hotlines, postcodes.
-    r"(?:电话|热线|传真|手机|联系方式)\s*(?:号码)?\s*[:：]?\s*[0-9０-９\-－—()（）\s]{5,}",
-    r"0D{2,3}\s*[-－—]\s*D{6,}",
-    r"D{3,}\s*[”\x22’」』]?\s*(?:政务|服务|便民|市民|公共|服务)*热线",
-    r"(?:邮编|邮政编码)\s*[:：]?\s*D{6}",
-    // Quoted numbers are names (“12345”, “96158”).
-    r"[“\x22‘「『]\s*D+\s*[”\x22’」』]",
-    // Index numbers and identifiers: 索引号: 15253908T/2020-01119.
-    r"(?:索引号|文号|编号|统一社会信用代码)\s*[:：]?\s*[0-9A-Za-z０-９/\-_.〔〕\[\]()（）]+",
-    // Ordinals: 第3, 第二十条; list markers 1. 1、 （1） （一） at the start of a line or clause.
-    r"第\s*(?:D+|[零〇一二两三四五六七八九十百千]+)",
-    r"(?m)(?:^|[。；;：:!！?？])[ \t\x{3000}]*(?:D{1,2}|[一二三四五六七八九十]{1,3})\s*[、．.](?:[^0-9０-９]|$)",
-    r"[（(]\s*(?:D{1,3}|[一二三四五六七八九十]{1,3})\s*[)）]",
-    // Page markers `- 1 -`.
-    r"[-—–－][ \t]+D{1,4}[ \t]+[-—–－]",
-    // Copyright years.
-    r"(?i)(?:copyright\s*(?:\(c\)|©)?|©)\s*D{4}(?:\s*[-–]\s*D{4})?",
-    // Section numbers 1.2.3 and clock times 8:30.
-    r"D+(?:[.．]D+){2,}",
-    r"D{1,2}\s*[:：]\s*D{2}",
-];
-
-/// [`EXCLUDE_PATTERNS`] as compiled: a set that says in one pass which of them occur, and each
-/// pattern on its own (for positions), compiled at its first occurrence only.
-struct Exclude {
-    set: RegexSet,
-    patterns: Vec<String>,
-    each: Vec<OnceLock<Option<Regex>>>,
-}
-
-impl Exclude {
-    /// The compiled pattern `i` (compiled on first use).
-    fn get(&self, i: usize) -> Option<&Regex> {
-        let pattern = self.patterns.get(i)?;
-        self.each
-            .get(i)?
-            .get_or_init(|| Regex::new(pattern).ok())
-            .as_ref()
-    }
-}
-
-static EXCLUDE: LazyLock<Exclude> = LazyLock::new(|| {
-    let all: Vec<String> = EXCLUDE_PATTERNS
-        .iter()
-        .map(|p| p.replace('D', "[0-9０-９]"))
-        .collect();
-    // The set compiles only if every pattern does; otherwise keep the ones that compile.
-    let (set, patterns) = match RegexSet::new(&all) {
-        Ok(set) => (set, all),
-        Err(_) => {
-            let valid: Vec<String> = all.into_iter().filter(|p| Regex::new(p).is_ok()).collect();
-            let set = RegexSet::new(&valid).unwrap_or_else(|_| RegexSet::empty());
-            (set, valid)
-        }
-    };
-    let each = patterns.iter().map(|_| OnceLock::new()).collect();
-    Exclude {
-        set,
-        patterns,
-        each,
-    }
-});
-
-/// Runs of letters, digits and `/ - _`; excluded when they look like identifiers.
-static IDENT: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"[0-9A-Za-z]+(?:[/_\-][0-9A-Za-z]+)+").ok());
-
 /// Byte ranges of text that holds no quantity, merged and sorted.
 fn exclusion_zones(text: &str) -> Vec<Range<usize>> {
     let mut zones: Vec<Range<usize>> = Vec::new();
-    let exclude = &*EXCLUDE;
-    if exclude.set.len() == exclude.patterns.len() {
-        // Only the patterns that occur at all are run (and compiled) for their positions.
-        for i in exclude.set.matches(text).iter() {
-            if let Some(re) = exclude.get(i) {
-                zones.extend(re.find_iter(text).map(|m| m.range()));
-            }
-        }
-    } else {
-        for re in (0..exclude.patterns.len()).filter_map(|i| exclude.get(i)) {
-            zones.extend(re.find_iter(text).map(|m| m.range()));
-        }
-    }
-    if let Some(re) = IDENT.as_ref() {
-        for m in re.find_iter(text) {
-            let s = m.as_str();
-            let parts: Vec<&str> = s.split(['/', '-', '_']).collect();
-            let identifier = s.bytes().any(|b| b.is_ascii_alphabetic())
-                || parts.len() > 2
-                || parts.iter().any(|p| p.len() >= 4);
-            if identifier {
-                zones.push(m.range());
-            }
+    exclude::ranges(text, &mut zones);
+    for m in exclude::identifier_runs(text) {
+        let s = &text[m.clone()];
+        let parts: Vec<&str> = s.split(['/', '-', '_']).collect();
+        let identifier = s.bytes().any(|b| b.is_ascii_alphabetic())
+            || parts.len() > 2
+            || parts.iter().any(|p| p.len() >= 4);
+        if identifier {
+            zones.push(m);
         }
     }
     zones.sort_by_key(|r| (r.start, r.end));
@@ -422,14 +320,6 @@ pub fn parse_chinese_numeral(text: &str) -> Option<(Decimal, u32, Decimal)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_exclusion_pattern_compiles() {
-        assert_eq!(EXCLUDE.patterns.len(), EXCLUDE_PATTERNS.len());
-        assert_eq!(EXCLUDE.set.len(), EXCLUDE_PATTERNS.len());
-        assert!((0..EXCLUDE_PATTERNS.len()).all(|i| EXCLUDE.get(i).is_some()));
-        assert!(IDENT.is_some());
-    }
 
     #[test]
     fn zones_merge_and_lookup() {

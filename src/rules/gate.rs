@@ -6,6 +6,8 @@
 
 use memchr::memmem::Finder;
 use regex_syntax::hir::{Class, Hir, HirKind};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 /// Most literals one step of a chain (or the single required set) holds.
 const MAX_LITERALS: usize = 64;
@@ -17,14 +19,14 @@ const BUDGET: usize = 1 << 14;
 #[derive(Debug, Clone)]
 struct Step {
     gap: Option<usize>,
-    lits: Box<[Finder<'static>]>,
+    lits: Finders,
 }
 
 /// Literals a text must hold for a pattern to match.
 #[derive(Debug, Clone, Default)]
 pub struct Gate {
     /// One of these occurs in every match (tested first: one substring search each).
-    any: Box<[Finder<'static>]>,
+    any: Finders,
     /// Steps every match contains in order (the first one's gap is unused).
     chain: Vec<Step>,
 }
@@ -107,11 +109,27 @@ fn follows(text: &str, steps: &[Step], end: usize, budget: &mut usize) -> Option
     Some(false)
 }
 
-/// Searchers for `lits`.
-fn finders(lits: &[String]) -> Box<[Finder<'static>]> {
-    lits.iter()
-        .map(|l| Finder::new(l.as_bytes()).into_owned())
-        .collect()
+/// Searchers for literals, shared.
+type Finders = Arc<[Finder<'static>]>;
+
+/// Searchers for `lits`, built once per set of literals: most prose patterns end with the same
+/// `{num}` (a step of some 40 one-character literals).
+fn finders(lits: &[String]) -> Finders {
+    static BUILT: LazyLock<Mutex<HashMap<Vec<String>, Finders>>> = LazyLock::new(Default::default);
+    let build = || -> Finders {
+        lits.iter()
+            .map(|l| Finder::new(l.as_bytes()).into_owned())
+            .collect()
+    };
+    let Ok(mut built) = BUILT.lock() else {
+        return build();
+    };
+    if let Some(f) = built.get(lits) {
+        return f.clone();
+    }
+    let f = build();
+    built.insert(lits.to_vec(), f.clone());
+    f
 }
 
 /// The chain of a pattern's top-level pieces (empty when none is known).

@@ -8,7 +8,7 @@
 use super::gate::Gate;
 use regex::{Captures, Regex};
 use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
-use std::sync::{LazyLock, OnceLock};
+use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
 
 /// The generic number placeholder of fact and status patterns, written `{num}`.
 pub const NUM: &str =
@@ -36,6 +36,8 @@ pub(crate) enum Compile {
 /// A pack's regular expression with its literal gate.
 #[derive(Debug, Clone)]
 pub struct Pattern {
+    /// The pattern as written (`{num}` not expanded).
+    template: String,
     /// The pattern as compiled (`{num}` expanded).
     source: String,
     /// What a text must hold to match.
@@ -55,12 +57,14 @@ impl Pattern {
             let regex = Regex::new(&source)?;
             let gate = hir.as_ref().map(Gate::of).unwrap_or_default();
             return Ok(Pattern {
+                template: template.to_string(),
                 source,
                 gate,
                 regex: OnceLock::from(regex),
             });
         }
         Ok(Pattern {
+            template: template.to_string(),
             gate: hir.as_ref().map(Gate::of).unwrap_or_default(),
             source,
             regex: OnceLock::new(),
@@ -69,10 +73,12 @@ impl Pattern {
 
     /// The compiled regex (compiled now if it was not yet).
     pub fn regex(&self) -> &Regex {
-        self.regex.get_or_init(|| {
-            // Only built-in patterns are deferred, and a test compiles every one of them.
-            Regex::new(&self.source).expect("built-in prose pattern compiles")
-        })
+        self.regex.get_or_init(|| deferred(&self.source))
+    }
+
+    /// The pattern as written in its pack (`{num}` not expanded).
+    pub fn template(&self) -> &str {
+        &self.template
     }
 
     /// The pattern as compiled.
@@ -107,6 +113,34 @@ impl Pattern {
             .then(|| self.regex().captures_iter(haystack))
             .into_iter()
             .flatten()
+    }
+}
+
+/// Deferred patterns compiled so far, by source: a pattern written in several specs (the same
+/// fact read under two keys) is compiled once and shared (a `Regex` clone shares the compiled
+/// program).
+static DEFERRED: Mutex<Vec<(String, Regex)>> = Mutex::new(Vec::new());
+
+/// The deferred pattern `source`, compiled (or the copy compiled for another spec).
+fn deferred(source: &str) -> Regex {
+    let done = |list: &[(String, Regex)]| {
+        list.iter()
+            .find(|(s, _)| s == source)
+            .map(|(_, re)| re.clone())
+    };
+    if let Some(re) = done(&DEFERRED.lock().unwrap_or_else(PoisonError::into_inner)) {
+        return re;
+    }
+    // Compiled without the lock held, so threads compile different patterns at once.
+    // Only built-in patterns are deferred, and a test compiles every one of them.
+    let re = Regex::new(source).expect("built-in prose pattern compiles");
+    let mut list = DEFERRED.lock().unwrap_or_else(PoisonError::into_inner);
+    match done(&list) {
+        Some(first) => first,
+        None => {
+            list.push((source.to_string(), re.clone()));
+            re
+        }
     }
 }
 
@@ -147,6 +181,19 @@ fn splice(hir: Hir, num: &Hir) -> Hir {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two specs with the same deferred pattern compile it once, and both answer as it does.
+    #[test]
+    fn a_pattern_written_twice_is_compiled_once() {
+        let template = "测试共享(甲|乙){num}件";
+        let a = Pattern::new(template, Compile::Deferred).expect("pattern");
+        let b = Pattern::new(template, Compile::Deferred).expect("pattern");
+        assert!(a.is_match("测试共享甲12件") && b.is_match("测试共享乙三件"));
+        assert!(!b.is_match("测试共享丙12件"));
+        let list = DEFERRED.lock().unwrap_or_else(PoisonError::into_inner);
+        let copies = list.iter().filter(|(s, _)| s == a.as_str()).count();
+        assert_eq!(copies, 1);
+    }
 
     #[test]
     fn a_gated_pattern_answers_as_its_regex() {

@@ -370,14 +370,22 @@ pub(crate) fn compile_prose(
                 Some(_) => {}
             }
         };
-    let regex = |s: &Spanned<String>, push: &mut dyn FnMut(Range<usize>, String)| match Pattern::new(
-        s.get_ref(),
-        when,
-    ) {
-        Ok(r) => Some(r),
-        Err(e) => {
-            push(s.span(), format!("invalid regular expression: {e}"));
-            None
+    // A template written twice (the same fact read under two keys) is parsed once.
+    let made: std::cell::RefCell<Vec<Pattern>> = Default::default();
+    let regex = |s: &Spanned<String>, push: &mut dyn FnMut(Range<usize>, String)| {
+        let template = s.get_ref();
+        if let Some(p) = made.borrow().iter().find(|p| p.template() == template) {
+            return Some(p.clone());
+        }
+        match Pattern::new(template, when) {
+            Ok(r) => {
+                made.borrow_mut().push(r.clone());
+                Some(r)
+            }
+            Err(e) => {
+                push(s.span(), format!("invalid regular expression: {e}"));
+                None
+            }
         }
     };
     for p in &raw.partition {

@@ -60,8 +60,10 @@ impl Registry {
     pub fn builtin() -> Result<Self, RegistryError> {
         let mut reg = Registry::default();
         for (name, text) in BUILTIN {
-            reg.add(compile_builtin(&format!("rules/{name}"), text, &[])?)?;
+            reg.push(compile_builtin(&format!("rules/{name}"), text, &[])?)?;
         }
+        // What the rules across reports read, once all are in.
+        reg.cross_needs = crate::across::Needs::of(&reg);
         Ok(reg)
     }
 
@@ -108,6 +110,13 @@ impl Registry {
 
     /// Add a compiled pack, refusing duplicate rule ids.
     pub fn add(&mut self, pack: CompiledPack) -> Result<(), RegistryError> {
+        self.push(pack)?;
+        self.cross_needs = crate::across::Needs::of(self);
+        Ok(())
+    }
+
+    /// [`Registry::add`] without updating [`Registry::cross_needs`].
+    fn push(&mut self, pack: CompiledPack) -> Result<(), RegistryError> {
         let mut seen: HashMap<&str, &str> = HashMap::new();
         for p in &self.packs {
             for r in &p.rules {
@@ -136,7 +145,6 @@ impl Registry {
             }
         }
         self.packs.push(pack);
-        self.cross_needs = crate::across::Needs::of(self);
         Ok(())
     }
 

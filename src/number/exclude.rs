@@ -1,0 +1,616 @@
+//! Where text holds digits but no quantity (dates, document numbers, phone numbers, ordinals,
+//! list markers, URLs, …): the byte ranges of every match of the scanner's exclusion patterns.
+//!
+//! [`EXCLUDE_PATTERNS`] is the definition. Most patterns are matched by hand in one pass over the
+//! text (the same ranges as each regex's `find_iter`, which the tests compare over every fixture
+//! line and random texts); the rest, which need a keyword to match, are compiled only when a
+//! text holds the keyword. No regex is compiled for a text without such a keyword.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// Patterns of text that contains digits but no quantity. `D` stands for an Arabic digit of
+/// either width.
+pub(super) const EXCLUDE_PATTERNS: &[&str] = &[
+    // URLs and e-mail addresses.
+    r#"(?i)(?:https?|ftp)://[^\s"'<>“”‘’（）()，。；、]+"#,
+    r#"(?i)www\.[A-Za-z0-9.\-]+(?:/[^\s"'<>“”‘’（）()，。；、]*)?"#,
+    r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+",
+    // Dates: 2017年1月1日, 2020年02月17日, 12月31日, 2017年, 2017年度, 1月, 31日, 2017-01-01.
+    r"D{2,4}\s*年\s*D{1,2}\s*月(?:\s*D{1,2}\s*[日号])?",
+    r"D{1,2}\s*月\s*D{1,2}\s*[日号]",
+    r"D+\s*年",
+    r"D+\s*月",
+    // Date ranges 1—7月, 4-5月份, 1至15日.
+    r"D{1,2}\s*[—\-–~～至到]\s*D{1,2}\s*[月日号]",
+    // Days and every `N号` (document numbers 18号, house numbers 606号, 国令第711号).
+    r"D+\s*[日号]",
+    r"D{4}[./\-]D{1,2}[./\-]D{1,2}",
+    // Document-number years: 〔2015〕18号, (2015)18号, glitched 〔201128号.
+    r"[〔［\[【(（]\s*D{4}\s*[〕］\]】)）]\s*(?:第\s*)?D*\s*号?",
+    r"[〔［\[【]\s*D{5,}\s*号?",
+    // Phone numbers, hotlines, postcodes.
+    r"(?:电话|热线|传真|手机|联系方式)\s*(?:号码)?\s*[:：]?\s*[0-9０-９\-－—()（）\s]{5,}",
+    r"0D{2,3}\s*[-－—]\s*D{6,}",
+    r"D{3,}\s*[”\x22’」』]?\s*(?:政务|服务|便民|市民|公共|服务)*热线",
+    r"(?:邮编|邮政编码)\s*[:：]?\s*D{6}",
+    // Quoted numbers are names (“12345”, “96158”).
+    r"[“\x22‘「『]\s*D+\s*[”\x22’」』]",
+    // Index numbers and identifiers: 索引号: 15253908T/2020-01119.
+    r"(?:索引号|文号|编号|统一社会信用代码)\s*[:：]?\s*[0-9A-Za-z０-９/\-_.〔〕\[\]()（）]+",
+    // Ordinals: 第3, 第二十条; list markers 1. 1、 （1） （一） at the start of a line or clause.
+    r"第\s*(?:D+|[零〇一二两三四五六七八九十百千]+)",
+    r"(?m)(?:^|[。；;：:!！?？])[ \t\x{3000}]*(?:D{1,2}|[一二三四五六七八九十]{1,3})\s*[、．.](?:[^0-9０-９]|$)",
+    r"[（(]\s*(?:D{1,3}|[一二三四五六七八九十]{1,3})\s*[)）]",
+    // Page markers `- 1 -`.
+    r"[-—–－][ \t]+D{1,4}[ \t]+[-—–－]",
+    // Copyright years.
+    r"(?i)(?:copyright\s*(?:\(c\)|©)?|©)\s*D{4}(?:\s*[-–]\s*D{4})?",
+    // Section numbers 1.2.3 and clock times 8:30.
+    r"D+(?:[.．]D+){2,}",
+    r"D{1,2}\s*[:：]\s*D{2}",
+];
+
+/// Pattern `i` of [`EXCLUDE_PATTERNS`] as a regular expression (`D` spelled out).
+pub(super) fn regex_text(i: usize) -> Option<String> {
+    EXCLUDE_PATTERNS
+        .get(i)
+        .map(|p| p.replace('D', "[0-9０-９]"))
+}
+
+/// Where a match of a hand-matched pattern starting at a byte offset ends, if one does.
+pub(super) type At = fn(&str, usize) -> Option<usize>;
+
+/// Which characters a hand-matched pattern's match may start at.
+#[derive(Clone, Copy)]
+pub(super) enum Start {
+    /// Any Arabic digit.
+    Digit,
+    /// A digit that begins a run of digits (the pattern begins with `D+`: a match inside the run
+    /// exists exactly when one at its start does).
+    RunOfDigits,
+    /// One of these characters.
+    Char(fn(char) -> bool),
+    /// The start of a line, or one of these characters.
+    LineOr(fn(char) -> bool),
+}
+
+impl Start {
+    fn admits(self, prev: Option<char>, c: char) -> bool {
+        match self {
+            Start::Digit => digit(c),
+            Start::RunOfDigits => digit(c) && !prev.is_some_and(digit),
+            Start::Char(f) => f(c),
+            Start::LineOr(f) => prev.is_none_or(|p| p == '\n') || f(c),
+        }
+    }
+}
+
+/// The hand-matched patterns: (index in [`EXCLUDE_PATTERNS`], where a match starts, matcher).
+const HAND: &[(usize, Start, At)] = &[
+    (3, Start::Digit, year_month_day),
+    (4, Start::Digit, month_day),
+    (5, Start::RunOfDigits, |t, s| {
+        digits_then(t, s, |c| c == '年')
+    }),
+    (6, Start::RunOfDigits, |t, s| {
+        digits_then(t, s, |c| c == '月')
+    }),
+    (7, Start::Digit, date_range),
+    (8, Start::RunOfDigits, |t, s| {
+        digits_then(t, s, |c| matches!(c, '日' | '号'))
+    }),
+    (9, Start::Digit, dashed_date),
+    (10, Start::Char(doc_open), doc_year),
+    (11, Start::Char(glitch_open), doc_glitch),
+    (13, Start::Char(|c| c == '0'), area_phone),
+    (16, Start::Char(quote_open), quoted),
+    (18, Start::Char(|c| c == '第'), ordinal),
+    (19, Start::LineOr(clause_end), list_marker),
+    (20, Start::Char(|c| matches!(c, '（' | '(')), paren_marker),
+    (21, Start::Char(dash), page_marker),
+    (23, Start::RunOfDigits, section_number),
+    (24, Start::Digit, clock),
+];
+
+/// A test that every text holding a match of a pattern passes.
+type Gate = fn(&str) -> bool;
+
+/// The patterns left to regexes: (index in [`EXCLUDE_PATTERNS`], the [`key`] bit of a character
+/// every match holds, a test every text with a match passes).
+const GATED: &[(usize, u8, Gate)] = &[
+    (0, KEY_COLON, |t| t.contains("://")),
+    (1, KEY_W, |t| has_ascii_ci(t, b"www.")),
+    (2, KEY_AT, |t| t.contains('@')),
+    (12, KEY_PHONE, phone_gate),
+    (14, KEY_HOT, |t| t.contains("热线")),
+    (15, KEY_POST, |t| {
+        t.contains("邮编") || t.contains("邮政编码")
+    }),
+    (17, KEY_INDEX, index_gate),
+    (22, KEY_COPY, |t| {
+        t.contains('©') || has_ascii_ci(t, b"copyright")
+    }),
+];
+
+const KEY_COLON: u8 = 1;
+const KEY_W: u8 = 1 << 1;
+const KEY_AT: u8 = 1 << 2;
+const KEY_PHONE: u8 = 1 << 3;
+const KEY_HOT: u8 = 1 << 4;
+const KEY_POST: u8 = 1 << 5;
+const KEY_INDEX: u8 = 1 << 6;
+const KEY_COPY: u8 = 1 << 7;
+
+/// The gates a character may open: the first characters of their keywords.
+fn key(c: char) -> u8 {
+    match c {
+        ':' => KEY_COLON,
+        'w' | 'W' => KEY_W,
+        '@' => KEY_AT,
+        '热' => KEY_PHONE | KEY_HOT,
+        '电' | '传' | '手' | '联' => KEY_PHONE,
+        '邮' => KEY_POST,
+        '索' | '文' | '编' | '统' => KEY_INDEX,
+        'c' | 'C' | '©' => KEY_COPY,
+        _ => 0,
+    }
+}
+
+/// The gated patterns' regexes, each compiled at its first use.
+static GATED_REGEX: [OnceLock<Option<Regex>>; GATED.len()] = [const { OnceLock::new() }; 8];
+
+/// Push the byte range of every match of every exclusion pattern in `text` (unsorted; matches of
+/// different patterns may overlap).
+pub(super) fn ranges(text: &str, out: &mut Vec<Range<usize>>) {
+    let keys = hand_ranges(text, out);
+    for (k, (i, bit, gate)) in GATED.iter().enumerate() {
+        if keys & bit == 0 || !gate(text) {
+            continue;
+        }
+        let re = GATED_REGEX[k].get_or_init(|| regex_text(*i).and_then(|p| Regex::new(&p).ok()));
+        if let Some(re) = re {
+            out.extend(re.find_iter(text).map(|m| m.range()));
+        }
+    }
+}
+
+/// The matches of the hand-matched patterns: one pass over the text; each pattern, like
+/// `find_iter`, looks for its next match from the end of its previous one. Returns the [`key`]
+/// bits of the text's characters.
+fn hand_ranges(text: &str, out: &mut Vec<Range<usize>>) -> u8 {
+    let mut keys = 0;
+    let mut from = [0usize; HAND.len()];
+    let mut prev: Option<char> = None;
+    for (s, c) in text.char_indices() {
+        if candidate(prev, c) {
+            for (k, (_, start, at)) in HAND.iter().enumerate() {
+                if s >= from[k] && start.admits(prev, c) {
+                    if let Some(e) = at(text, s) {
+                        out.push(s..e);
+                        from[k] = e;
+                    }
+                }
+            }
+        }
+        keys |= key(c);
+        prev = Some(c);
+    }
+    keys
+}
+
+/// Could a hand-matched pattern's match start at `c`?
+fn candidate(prev: Option<char>, c: char) -> bool {
+    digit(c)
+        || prev.is_none_or(|p| p == '\n')
+        || doc_open(c)
+        || quote_open(c)
+        || clause_end(c)
+        || dash(c)
+        || c == '第'
+}
+
+/// Hand-matched patterns by their index in [`EXCLUDE_PATTERNS`] (for the tests).
+#[cfg(test)]
+pub(super) fn hand_matcher(i: usize) -> Option<(Start, At)> {
+    HAND.iter()
+        .find(|(k, _, _)| *k == i)
+        .map(|(_, start, at)| (*start, *at))
+}
+
+/// Every match of one hand-matched pattern, as its regex's `find_iter` would give (for the tests).
+#[cfg(test)]
+pub(super) fn hand_find_iter(text: &str, start: Start, at: At) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    let mut prev = None;
+    for (s, c) in text.char_indices() {
+        if s >= from && start.admits(prev, c) {
+            if let Some(e) = at(text, s) {
+                out.push(s..e);
+                from = e;
+            }
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+/// Indices of the patterns matched by regexes (for the tests).
+#[cfg(test)]
+pub(super) fn gated() -> impl Iterator<Item = usize> {
+    GATED.iter().map(|(i, _, _)| *i)
+}
+
+/// Does the gate of pattern `i` (matched by a regex) let `text` through? (For the tests.)
+#[cfg(test)]
+pub(super) fn gate_admits(i: usize, text: &str) -> bool {
+    let keys = text.chars().fold(0, |k, c| k | key(c));
+    GATED
+        .iter()
+        .any(|(k, bit, gate)| *k == i && keys & bit != 0 && gate(text))
+}
+
+// ---- Pieces ----
+
+/// `D`: an Arabic digit of either width.
+fn digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+/// `[零〇一二两三四五六七八九十百千]`
+fn ordinal_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '零' | '〇'
+            | '一'
+            | '二'
+            | '两'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+    )
+}
+
+/// `[一二三四五六七八九十]`
+fn list_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
+}
+
+/// `[〔［\[【(（]`
+fn doc_open(c: char) -> bool {
+    matches!(c, '〔' | '［' | '[' | '【' | '(' | '（')
+}
+
+/// `[〔［\[【]`
+fn glitch_open(c: char) -> bool {
+    matches!(c, '〔' | '［' | '[' | '【')
+}
+
+/// `[“\x22‘「『]`
+fn quote_open(c: char) -> bool {
+    matches!(c, '“' | '"' | '‘' | '「' | '『')
+}
+
+/// `[。；;：:!！?？]`
+fn clause_end(c: char) -> bool {
+    matches!(c, '。' | '；' | ';' | '：' | ':' | '!' | '！' | '?' | '？')
+}
+
+/// `[-—–－]`
+fn dash(c: char) -> bool {
+    matches!(c, '-' | '—' | '–' | '－')
+}
+
+/// The gate of the phone pattern
+/// `(?:电话|热线|传真|手机|联系方式)\s*(?:号码)?\s*[:：]?\s*[0-9０-９\-－—()（）\s]{5,}`: after a
+/// keyword and what may separate it from the number (`号码`, a colon, white space), a run of
+/// at least five number characters starts (`扫一扫在手机打开当前页` has none).
+fn phone_gate(t: &str) -> bool {
+    let number = |c: char| digit(c) || c.is_whitespace() || "-－—()（）".contains(c);
+    let between = |c: char| c.is_whitespace() || matches!(c, '号' | '码' | ':' | '：');
+    after_keywords(
+        t,
+        &["电话", "热线", "传真", "手机", "联系方式"],
+        |rest| {
+            // The number starts where the separators end, or within them (white space is both).
+            let sep_end = rest.find(|c: char| !between(c)).unwrap_or(rest.len());
+            let mut run = 0;
+            for (i, c) in rest.char_indices() {
+                if number(c) {
+                    run += 1;
+                    if run >= 5 {
+                        return true;
+                    }
+                } else {
+                    run = 0;
+                    if i >= sep_end {
+                        return false;
+                    }
+                }
+            }
+            false
+        },
+    )
+}
+
+/// The gate of the index-number pattern
+/// `(?:索引号|文号|编号|统一社会信用代码)\s*[:：]?\s*[0-9A-Za-z０-９/\-_.〔〕\[\]()（）]+`: after a
+/// keyword, white space and a colon, one character of an identifier.
+fn index_gate(t: &str) -> bool {
+    after_keywords(
+        t,
+        &["索引号", "文号", "编号", "统一社会信用代码"],
+        |rest| {
+            rest.chars()
+                .find(|&c| !(c.is_whitespace() || c == ':' || c == '：'))
+                .is_some_and(|c| {
+                    c.is_ascii_alphanumeric() || digit(c) || "/-_.〔〕[]()（）".contains(c)
+                })
+        },
+    )
+}
+
+/// Does `then` hold for the text after some occurrence of one of `keywords`?
+fn after_keywords(t: &str, keywords: &[&str], then: impl Fn(&str) -> bool) -> bool {
+    keywords
+        .iter()
+        .any(|k| t.match_indices(k).any(|(i, _)| then(&t[i + k.len()..])))
+}
+
+/// Does `text` hold `needle` (ASCII, lower case) in any ASCII case?
+fn has_ascii_ci(text: &str, needle: &[u8]) -> bool {
+    text.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// The character at byte `i`, if any.
+fn at_char(t: &str, i: usize) -> Option<char> {
+    t.get(i..).and_then(|r| r.chars().next())
+}
+
+/// The end of the run of characters from `i` that satisfy `f` (`i` when there is none).
+fn run(t: &str, i: usize, f: impl Fn(char) -> bool) -> usize {
+    let rest = &t[i..];
+    i + rest.find(|c: char| !f(c)).unwrap_or(rest.len())
+}
+
+/// `\s*` from `i`.
+fn ws(t: &str, i: usize) -> usize {
+    run(t, i, char::is_whitespace)
+}
+
+/// One character satisfying `f` at `i`: the offset after it.
+fn one(t: &str, i: usize, f: impl Fn(char) -> bool) -> Option<usize> {
+    at_char(t, i).filter(|&c| f(c)).map(|c| i + c.len_utf8())
+}
+
+/// `f{lo,hi}` followed by something that `f` refuses: the run from `i` holds `lo` to `hi`
+/// characters (a longer run cannot match, as the next piece of the pattern needs another
+/// character). Stops looking after `hi + 1` characters.
+fn exactly(t: &str, i: usize, lo: usize, hi: usize, f: impl Fn(char) -> bool) -> Option<usize> {
+    let mut end = i;
+    let mut n = 0;
+    for c in t[i..].chars() {
+        if !f(c) {
+            break;
+        }
+        n += 1;
+        if n > hi {
+            return None;
+        }
+        end += c.len_utf8();
+    }
+    (n >= lo).then_some(end)
+}
+
+/// `f{lo,hi}` at the end of a pattern (greedy, whatever follows).
+fn up_to(t: &str, i: usize, lo: usize, hi: usize, f: impl Fn(char) -> bool) -> Option<usize> {
+    let mut end = i;
+    let mut n = 0;
+    for c in t[i..].chars().take(hi) {
+        if !f(c) {
+            break;
+        }
+        n += 1;
+        end += c.len_utf8();
+    }
+    (n >= lo).then_some(end)
+}
+
+/// `f+` (greedy, the whole run).
+fn some(t: &str, i: usize, f: impl Fn(char) -> bool) -> Option<usize> {
+    let e = run(t, i, f);
+    (e > i).then_some(e)
+}
+
+// ---- Matchers: where the leftmost-first match starting at `s` ends ----
+
+/// `D+\s*X` with `X` one character satisfying `last`.
+fn digits_then(t: &str, s: usize, last: fn(char) -> bool) -> Option<usize> {
+    let e = some(t, s, digit)?;
+    one(t, ws(t, e), last)
+}
+
+/// `D{2,4}\s*年\s*D{1,2}\s*月(?:\s*D{1,2}\s*[日号])?`
+fn year_month_day(t: &str, s: usize) -> Option<usize> {
+    let e = exactly(t, s, 2, 4, digit)?;
+    let e = one(t, ws(t, e), |c| c == '年')?;
+    let e = exactly(t, ws(t, e), 1, 2, digit)?;
+    let e = one(t, ws(t, e), |c| c == '月')?;
+    let day = exactly(t, ws(t, e), 1, 2, digit)
+        .and_then(|d| one(t, ws(t, d), |c| matches!(c, '日' | '号')));
+    Some(day.unwrap_or(e))
+}
+
+/// `D{1,2}\s*月\s*D{1,2}\s*[日号]`
+fn month_day(t: &str, s: usize) -> Option<usize> {
+    let e = exactly(t, s, 1, 2, digit)?;
+    let e = one(t, ws(t, e), |c| c == '月')?;
+    let e = exactly(t, ws(t, e), 1, 2, digit)?;
+    one(t, ws(t, e), |c| matches!(c, '日' | '号'))
+}
+
+/// `D{1,2}\s*[—\-–~～至到]\s*D{1,2}\s*[月日号]`
+fn date_range(t: &str, s: usize) -> Option<usize> {
+    let e = exactly(t, s, 1, 2, digit)?;
+    let e = one(t, ws(t, e), |c| {
+        matches!(c, '—' | '-' | '–' | '~' | '～' | '至' | '到')
+    })?;
+    let e = exactly(t, ws(t, e), 1, 2, digit)?;
+    one(t, ws(t, e), |c| matches!(c, '月' | '日' | '号'))
+}
+
+/// `D{4}[./\-]D{1,2}[./\-]D{1,2}`
+fn dashed_date(t: &str, s: usize) -> Option<usize> {
+    let sep = |c| matches!(c, '.' | '/' | '-');
+    let e = exactly(t, s, 4, 4, digit)?;
+    let e = one(t, e, sep)?;
+    let e = exactly(t, e, 1, 2, digit)?;
+    let e = one(t, e, sep)?;
+    up_to(t, e, 1, 2, digit)
+}
+
+/// `[〔［\[【(（]\s*D{4}\s*[〕］\]】)）]\s*(?:第\s*)?D*\s*号?`
+fn doc_year(t: &str, s: usize) -> Option<usize> {
+    let e = one(t, s, doc_open)?;
+    let e = exactly(t, ws(t, e), 4, 4, digit)?;
+    let e = one(t, ws(t, e), |c| {
+        matches!(c, '〕' | '］' | ']' | '】' | ')' | '）')
+    })?;
+    let mut e = ws(t, e);
+    if let Some(x) = one(t, e, |c| c == '第') {
+        e = ws(t, x);
+    }
+    let e = ws(t, run(t, e, digit));
+    Some(one(t, e, |c| c == '号').unwrap_or(e))
+}
+
+/// `[〔［\[【]\s*D{5,}\s*号?`
+fn doc_glitch(t: &str, s: usize) -> Option<usize> {
+    let e = one(t, s, glitch_open)?;
+    let d = ws(t, e);
+    let e = run(t, d, digit);
+    if t[d..e].chars().count() < 5 {
+        return None;
+    }
+    let e = ws(t, e);
+    Some(one(t, e, |c| c == '号').unwrap_or(e))
+}
+
+/// `0D{2,3}\s*[-－—]\s*D{6,}`
+fn area_phone(t: &str, s: usize) -> Option<usize> {
+    let e = one(t, s, |c| c == '0')?;
+    let e = exactly(t, e, 2, 3, digit)?;
+    let e = one(t, ws(t, e), |c| matches!(c, '-' | '－' | '—'))?;
+    let d = ws(t, e);
+    let e = run(t, d, digit);
+    (t[d..e].chars().count() >= 6).then_some(e)
+}
+
+/// `[“\x22‘「『]\s*D+\s*[”\x22’」』]`
+fn quoted(t: &str, s: usize) -> Option<usize> {
+    let e = one(t, s, quote_open)?;
+    let e = some(t, ws(t, e), digit)?;
+    one(t, ws(t, e), |c| matches!(c, '”' | '"' | '’' | '」' | '』'))
+}
+
+/// `第\s*(?:D+|[零〇一二两三四五六七八九十百千]+)`
+fn ordinal(t: &str, s: usize) -> Option<usize> {
+    let e = ws(t, one(t, s, |c| c == '第')?);
+    some(t, e, digit).or_else(|| some(t, e, ordinal_numeral))
+}
+
+/// `(?m)(?:^|[。；;：:!！?？])[ \t\x{3000}]*(?:D{1,2}|[一二三四五六七八九十]{1,3})\s*[、．.](?:[^0-9０-９]|$)`
+fn list_marker(t: &str, s: usize) -> Option<usize> {
+    let line_start = s == 0 || t.as_bytes().get(s - 1) == Some(&b'\n');
+    let rest = |e: usize| -> Option<usize> {
+        let e = run(t, e, |c| matches!(c, ' ' | '\t' | '\u{3000}'));
+        let e = exactly(t, e, 1, 2, digit).or_else(|| exactly(t, e, 1, 3, list_numeral))?;
+        let e = one(t, ws(t, e), |c| matches!(c, '、' | '．' | '.'))?;
+        match at_char(t, e) {
+            None => Some(e),
+            Some(c) if !digit(c) => Some(e + c.len_utf8()),
+            Some(_) => None,
+        }
+    };
+    let from_line = if line_start { rest(s) } else { None };
+    from_line.or_else(|| rest(one(t, s, clause_end)?))
+}
+
+/// `[（(]\s*(?:D{1,3}|[一二三四五六七八九十]{1,3})\s*[)）]`
+fn paren_marker(t: &str, s: usize) -> Option<usize> {
+    let e = ws(t, one(t, s, |c| matches!(c, '（' | '('))?);
+    let e = exactly(t, e, 1, 3, digit).or_else(|| exactly(t, e, 1, 3, list_numeral))?;
+    one(t, ws(t, e), |c| matches!(c, ')' | '）'))
+}
+
+/// `[-—–－][ \t]+D{1,4}[ \t]+[-—–－]`
+fn page_marker(t: &str, s: usize) -> Option<usize> {
+    let blank = |c| matches!(c, ' ' | '\t');
+    let e = some(t, one(t, s, dash)?, blank)?;
+    let e = exactly(t, e, 1, 4, digit)?;
+    one(t, some(t, e, blank)?, dash)
+}
+
+/// `D+(?:[.．]D+){2,}`
+fn section_number(t: &str, s: usize) -> Option<usize> {
+    let mut e = some(t, s, digit)?;
+    let mut parts = 0;
+    while let Some(x) = one(t, e, |c| matches!(c, '.' | '．')).and_then(|x| some(t, x, digit)) {
+        e = x;
+        parts += 1;
+    }
+    (parts >= 2).then_some(e)
+}
+
+/// `D{1,2}\s*[:：]\s*D{2}`
+fn clock(t: &str, s: usize) -> Option<usize> {
+    let e = exactly(t, s, 1, 2, digit)?;
+    let e = one(t, ws(t, e), |c| matches!(c, ':' | '：'))?;
+    up_to(t, ws(t, e), 2, 2, digit)
+}
+
+/// The identifier-like runs the scanner examines: every match of
+/// `[0-9A-Za-z]+(?:[/_\-][0-9A-Za-z]+)+`, as that regex's `find_iter` gives them.
+pub(super) fn identifier_runs(text: &str) -> Vec<Range<usize>> {
+    let alnum = |c: char| c.is_ascii_alphanumeric();
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        // A run of letters and digits starts here (ASCII: byte offsets are char offsets).
+        let mut e = run(text, i, alnum);
+        let mut parts = 0;
+        while let Some(x) =
+            one(text, e, |c| matches!(c, '/' | '_' | '-')).and_then(|x| some(text, x, alnum))
+        {
+            e = x;
+            parts += 1;
+        }
+        if parts >= 1 {
+            out.push(i..e);
+        }
+        // No match starts inside the run (it would end where this one does), nor after it
+        // before the next run.
+        i = e.max(i + 1);
+    }
+    out
+}
