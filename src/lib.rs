@@ -30,4 +30,6 @@ pub mod rules;
 pub mod serve;
 pub mod source;
 pub mod stream;
+#[cfg(test)]
+mod test_fixtures;
 pub mod walk;

@@ -279,19 +279,9 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let mut dirs = vec![root];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).expect("fixtures").flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "txt") {
-                    let text = std::fs::read_to_string(&path).unwrap_or_default();
-                    v.extend(text.lines().map(String::from));
-                    v.push(text.lines().take(40).collect::<Vec<_>>().join("\n"));
-                }
-            }
+        for text in crate::test_fixtures::fixture_texts(&["txt"]) {
+            v.extend(text.lines().map(String::from));
+            v.push(text.lines().take(40).collect::<Vec<_>>().join("\n"));
         }
         let cuts: Vec<String> = v[..39]
             .iter()

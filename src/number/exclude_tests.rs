@@ -20,30 +20,7 @@ fn regexes() -> Vec<Regex> {
 /// Every fixture text (text, Markdown and HTML files, read as text), and those below the
 /// directories in `GOUJI_EXCLUDE_DIRS` (colon-separated) when set.
 fn texts() -> Vec<String> {
-    let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
-    if let Ok(extra) = std::env::var("GOUJI_EXCLUDE_DIRS") {
-        dirs.extend(extra.split(':').map(std::path::PathBuf::from));
-    }
-    let mut out = Vec::new();
-    while let Some(dir) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path
-                .extension()
-                .is_some_and(|e| e == "txt" || e == "md" || e == "html")
-            {
-                if let Ok(t) = std::fs::read_to_string(&path) {
-                    out.push(t);
-                }
-            }
-        }
-    }
-    out
+    crate::test_fixtures::fixture_texts(&["txt", "md", "html"])
 }
 
 /// A deterministic stream of pseudo-random numbers (xorshift).

@@ -258,19 +258,7 @@ mod tests {
     fn no_gate_refuses_a_fixture_line_its_regex_matches() {
         let reg = Registry::builtin().expect("built-in packs");
         let patterns = patterns(&reg);
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let mut texts = Vec::new();
-        let mut dirs = vec![root];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).expect("fixtures").flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "txt") {
-                    texts.push(std::fs::read_to_string(&path).unwrap_or_default());
-                }
-            }
-        }
+        let texts = crate::test_fixtures::fixture_texts(&["txt"]);
         assert!(texts.len() > 20, "{} fixtures", texts.len());
         let mut matched = 0;
         for p in &patterns {
