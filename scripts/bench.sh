@@ -154,7 +154,12 @@ measure() { # name dir
   [ -n "${BASE:-}" ] && b=$(median "$h" 2)
   local rss; rss=$( { /usr/bin/time -v "$GOUJI" check --format json --fail-on never "$dir" > "$WORK/$1.json"; } 2>&1 \
     | awk '/Maximum resident/ {printf "%.1f", $6/1024}')
-  local recall; recall=$( (python3 scripts/recall.py "$dir" "$WORK/$1.json" || true) | tee "$WORK/$1.recall.txt" | awk '/recall:/ {print $NF}')
+  # Recall only where the generator wrote a manifest of what it injected (not the real corpus
+  # or the series, whose breaks are counted by --series).
+  local recall=
+  if [ -f "$dir/manifest.jsonl" ]; then
+    recall=$( (python3 scripts/recall.py "$dir" "$WORK/$1.json" || true) | tee "$WORK/$1.recall.txt" | awk '/recall:/ {print $NF}')
+  fi
   local mb; mb=$(du -sm "$dir" | cut -f1)
   local files; files=$(reports "$dir" | wc -l)
   local bi=-; [ -n "${BASE:-}" ] && bi=$(instr "$BASE" "$dir")
