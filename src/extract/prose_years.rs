@@ -63,15 +63,19 @@ fn after_marker<'a>(s: &'a str, seps: &[char], digit_ok: impl Fn(&str) -> bool) 
 pub(super) fn year_mentions(text: &str) -> impl Iterator<Item = &str> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
-        while let Some(c) = text[at..].chars().next() {
-            if let Some((digits, rest)) = four_digits(&text[at..]) {
+        // Only a digit can start a match: the other characters are passed without a try.
+        for (i, c) in text[at..].char_indices() {
+            if !digit(c) {
+                continue;
+            }
+            if let Some((digits, rest)) = four_digits(&text[at + i..]) {
                 if let Some(after) = skip_space(rest).strip_prefix('年') {
                     at = text.len() - after.len();
                     return Some(digits);
                 }
             }
-            at += c.len_utf8();
         }
+        at = text.len();
         None
     })
 }
@@ -98,8 +102,10 @@ pub(super) fn heading_marker(line: &str) -> bool {
 /// The year digits of the first match of
 /// `(\d{4})\s*年(?:度)?.{0,30}?政府信息公开(?:工作)?(?:年度)?报告`.
 pub(super) fn title_year(text: &str) -> Option<&str> {
-    let mut at = 0;
-    while let Some(c) = text[at..].chars().next() {
+    for (at, c) in text.char_indices() {
+        if !digit(c) {
+            continue;
+        }
         if let Some((digits, rest)) = four_digits(&text[at..]) {
             if let Some(after) = skip_space(rest).strip_prefix('年') {
                 let found = [after.strip_prefix('度'), Some(after)]
@@ -111,7 +117,6 @@ pub(super) fn title_year(text: &str) -> Option<&str> {
                 }
             }
         }
-        at += c.len_utf8();
     }
     None
 }
