@@ -143,7 +143,12 @@ fn check_inner(
             tracing.extend(e.trace);
         }
         let located = locate::locate(&tracing, |s| cell_value(owner, s));
-        // Suggestions wait for the figures the text states (the prose checks below).
+        // Suggestions wait for the figures the text states (the prose checks below). A table
+        // with nothing located gets none, so its trace is kept only when asked for: a page of
+        // thousands of reports would otherwise hold every evaluation of every table.
+        if !trace && matches!(located, locate::Located::Nothing) {
+            tracing = Vec::new();
+        }
         pending.push((
             owner,
             def.short.as_str(),
@@ -440,8 +445,8 @@ impl Binding<'_> {
     fn name(self) -> Option<String> {
         match self {
             Binding::Once => None,
-            Binding::Column(c) => Some(c.label.clone()),
-            Binding::Row(r) => Some(r.label.clone()),
+            Binding::Column(c) => Some(c.label.to_string()),
+            Binding::Row(r) => Some(r.label.to_string()),
             Binding::Cell(f) => Some(f.label()),
         }
     }
@@ -616,7 +621,11 @@ fn check_rule<'a>(
         ForEach::Once => out.push(run(doc, rule, base, Binding::Once)),
         ForEach::Column => {
             for col in &def.columns {
-                if rule.columns.as_ref().is_some_and(|c| !c.contains(&col.key)) {
+                if rule
+                    .columns
+                    .as_ref()
+                    .is_some_and(|c| !c.iter().any(|k| *k == col.key))
+                {
                     continue;
                 }
                 let scope = Scope {
@@ -641,7 +650,10 @@ fn check_rule<'a>(
         ForEach::Cell => {
             let cells = inst.facts.iter().filter(|f| {
                 row_selected(rule, &f.row)
-                    && rule.columns.as_ref().is_none_or(|c| c.contains(&f.column))
+                    && rule
+                        .columns
+                        .as_ref()
+                        .is_none_or(|c| c.iter().any(|k| *k == f.column))
             });
             for fact in cells {
                 let scope = Scope {

@@ -68,7 +68,7 @@ pub(super) fn of<'a>(
                 let column = n.column.clone().unwrap_or_default();
                 let column_label = def
                     .column(&column)
-                    .map(|col| col.label.clone())
+                    .map(|col| col.label.to_string())
                     .unwrap_or_default();
                 (
                     n.name.clone(),

@@ -12,6 +12,7 @@ mod prose_years;
 pub mod stream;
 pub mod table;
 
+use crate::name::Name;
 use crate::number::Quantity;
 use crate::rules::Registry;
 use crate::source::{Document, Span};
@@ -33,9 +34,9 @@ pub struct Provenance {
     /// Byte span of the figure in the document view.
     pub span: Span,
     /// Row label as the pack names it.
-    pub row_label: String,
+    pub row_label: Name,
     /// Column label as the pack names it (empty for single-column tables).
-    pub column_label: String,
+    pub column_label: Name,
     /// Locator in the original document (`第2张表 第5行 第3列`), when the view is a rendering.
     pub locator: Option<String>,
     /// Cell text as printed.
@@ -97,9 +98,9 @@ impl Reading {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fact {
     /// Row key (`apply.new`; empty for an unlabeled row).
-    pub row: String,
+    pub row: Name,
     /// Column key (`total`; empty for a single unnamed column).
-    pub column: String,
+    pub column: Name,
     /// The value.
     pub value: FactValue,
     /// Provenance.
@@ -119,8 +120,8 @@ impl Fact {
         let p = &self.provenance;
         match (p.row_label.is_empty(), p.column_label.is_empty()) {
             (false, false) => format!("{} · {}", p.row_label, p.column_label),
-            (false, true) => p.row_label.clone(),
-            _ => p.column_label.clone(),
+            (false, true) => p.row_label.to_string(),
+            _ => p.column_label.to_string(),
         }
     }
 }
@@ -167,7 +168,7 @@ pub struct NotNumber {
     /// Where it is.
     pub span: Span,
     /// Row label as the pack names it.
-    pub row_label: String,
+    pub row_label: Name,
     /// The text printed.
     pub text: String,
     /// A run of glued digits that no split turns into a row that adds up.
@@ -178,7 +179,7 @@ pub struct NotNumber {
 #[derive(Debug, Clone)]
 pub struct AmbiguousRow {
     /// Row key.
-    pub row: String,
+    pub row: Name,
     /// Every placement the order of the figures allows: all facts of the row (figures and
     /// dropped blanks) under that placement. Empty when there are too many. The table's facts
     /// hold the first of them (figures in the leftmost open columns).

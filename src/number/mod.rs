@@ -48,8 +48,9 @@ pub struct Quantity {
     pub scale: Decimal,
     /// Unit printed after the number, without the scale word: `78874.11万元` → `元`,
     /// `50余万人次` → `人次`; `%` and `个百分点` for percentages and percentage points.
-    /// [`Quantity::printed_unit`] gives the printed form (`万元`).
-    pub unit: Option<String>,
+    /// [`Quantity::printed_unit`] gives the printed form (`万元`). Units come from a fixed
+    /// vocabulary, so no quantity owns a copy of its unit.
+    pub unit: Option<&'static str>,
     /// Approximation marker.
     pub approx: Approx,
 }
@@ -68,18 +69,18 @@ impl Quantity {
 
     /// True if the figure is a percentage.
     pub fn is_percent(&self) -> bool {
-        self.unit.as_deref() == Some("%")
+        self.unit == Some("%")
     }
 
     /// True if the figure is a difference of percentages (`个百分点`).
     pub fn is_percentage_points(&self) -> bool {
-        matches!(self.unit.as_deref(), Some("个百分点" | "百分点"))
+        matches!(self.unit, Some("个百分点" | "百分点"))
     }
 
     /// The unit as printed, scale word included: `万元`, `万人次`, `万` (no unit), `件`.
     pub fn printed_unit(&self) -> Option<String> {
         let word = scale_word(self.scale);
-        match (word, self.unit.as_deref()) {
+        match (word, self.unit) {
             (None, None) => None,
             (w, u) => Some(format!("{}{}", w.unwrap_or(""), u.unwrap_or(""))),
         }

@@ -202,7 +202,7 @@ fn push(
     if negative {
         value = -value;
     }
-    let unit = unit_override.or(suffix.unit).map(str::to_owned);
+    let unit = unit_override.or(suffix.unit);
     out.push(NumberToken {
         span: offs[start]..offs[end],
         quantity: Quantity {
