@@ -314,7 +314,9 @@ pub fn extract_prose(doc: &Document) -> ProseFacts {
 /// plain-text paragraph broken inside a sentence (a crawler's one figure per line) are joined,
 /// except inside a table.
 pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
-    let mut raw: Vec<RawParagraph> = Vec::new();
+    // Paragraphs are read as soon as no later line can join them: only the last one waits.
+    let mut reader = Reader::default();
+    let mut last: Option<RawParagraph> = None;
     let joins = matches!(doc.format, InputFormat::Text | InputFormat::Markdown);
     let mut prev_block_was_paragraph = false;
     for block in &doc.blocks {
@@ -336,13 +338,13 @@ pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
         }
         let in_table = |s: &Span| tables.iter().any(|t| t.start <= s.start && s.end <= t.end);
         let adjacent = prev_block_was_paragraph
-            && raw.last().is_some_and(|last| {
+            && last.as_ref().is_some_and(|last| {
                 doc.view
                     .get(last.span.end..p.span.start)
                     .is_some_and(|gap| gap.chars().filter(|c| *c == '\n').count() == 1)
             });
         prev_block_was_paragraph = true;
-        if let Some(last) = raw.last_mut().filter(|last| {
+        if let Some(last) = last.as_mut().filter(|last| {
             joins
                 && adjacent
                 && !in_table(&last.span)
@@ -362,44 +364,76 @@ pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
             last.span.end = p.span.end;
             continue;
         }
-        raw.push(RawParagraph {
+        let next = RawParagraph {
             text,
             span: p.span.clone(),
             map,
             pieces: Vec::new(),
+        };
+        if let Some(done) = last.replace(next) {
+            reader.read(done);
+        }
+    }
+    if let Some(done) = last {
+        reader.read(done);
+    }
+    let mut out = reader.out;
+    if out.segments.is_empty() {
+        out.segments.push(Segment {
+            start: 0,
+            year: None,
+            title: None,
         });
     }
-    let mut out = ProseFacts::default();
-    let mut current: Option<Segment> = None;
-    for RawParagraph {
-        text,
-        span,
-        map,
-        pieces,
-    } in raw.into_iter().flat_map(split_long)
-    {
+    out
+}
+
+/// Reads paragraphs in document order into prose facts.
+#[derive(Default)]
+struct Reader {
+    out: ProseFacts,
+    /// The report segment read so far.
+    current: Option<Segment>,
+}
+
+impl Reader {
+    /// Read one paragraph (cut into parts when it is long): its segment, its quantities.
+    fn read(&mut self, raw: RawParagraph) {
+        for part in split_long(raw) {
+            self.read_part(part);
+        }
+    }
+
+    fn read_part(&mut self, raw: RawParagraph) {
+        let RawParagraph {
+            text,
+            span,
+            map,
+            pieces,
+        } = raw;
+        let out = &mut self.out;
         let p = Paragraph { span };
-        if let Some(seg) = segment_start(&text, current.as_ref(), p.span.start) {
+        if let Some(seg) = segment_start(&text, self.current.as_ref(), p.span.start) {
             match out.segments.last_mut() {
                 // The first segment had no year yet (page chrome before the report): it is this one.
                 Some(last) if last.year.is_none() => {
                     last.year = seg.year;
                     last.title = seg.title.clone();
-                    current = Some(last.clone());
+                    self.current = Some(last.clone());
                 }
                 _ => {
                     out.segments.push(seg.clone());
-                    current = Some(seg);
+                    self.current = Some(seg);
                 }
             }
-        } else if current.is_none() {
+        } else if self.current.is_none() {
             let seg = Segment {
                 start: 0,
                 year: None,
                 title: None,
             };
             out.segments.push(seg.clone());
-            current = Some(seg);
+            self.current = Some(seg);
         }
         let segment = out.segments.len().saturating_sub(1);
         let (parens, delims) = ProseParagraph::index(&text);
@@ -432,14 +466,6 @@ pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
         }
         out.paragraphs.push(para);
     }
-    if out.segments.is_empty() {
-        out.segments.push(Segment {
-            start: 0,
-            year: None,
-            title: None,
-        });
-    }
-    out
 }
 
 /// The span of a paragraph being read.
