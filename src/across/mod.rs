@@ -230,7 +230,7 @@ pub fn keep(doc: &Document, facts: &Facts, registry: &Registry) -> SeriesFacts {
             };
             let span = &f.provenance.span;
             let pos = doc.line_col(span.start);
-            let text = f.provenance.text.trim();
+            let text = f.provenance.text(&doc.view).trim();
             let plain = !blank && text == number.normalize().to_string();
             out.facts.push(Kept {
                 pack: t.pack as u16,
@@ -388,7 +388,7 @@ fn fact_of(registry: &Registry, k: &Kept, other: Option<i32>) -> Fact {
             row_label,
             column_label: col.label.clone(),
             locator: k.locator.as_deref().cloned(),
-            text: k.text(),
+            own_text: Some(k.text().into()),
             unit: None,
         },
         read: Reading::Grid,

@@ -125,7 +125,7 @@ fn check_inner(
         if !inst.ambiguous.is_empty() {
             confirm_failures(doc, &rules, def, inst, &mut evals);
         }
-        cap_recovered(inst, &mut evals);
+        cap_recovered(doc, inst, &mut evals);
         let owner = inst;
         let first_finding = out.findings.len();
         let mut tracing = Vec::new();
@@ -468,7 +468,7 @@ fn evaluate<'a>(
 
 /// A failure that reads a figure split out of glued digits depends on that split: it is at most
 /// a warning, and its message names the reading it assumed.
-fn cap_recovered(inst: &TableInstance, evals: &mut [Eval]) {
+fn cap_recovered(doc: &Document, inst: &TableInstance, evals: &mut [Eval]) {
     for e in evals.iter_mut() {
         let Outcome::Fails(f) = &mut e.outcome else {
             continue;
@@ -497,7 +497,7 @@ fn cap_recovered(inst: &TableInstance, evals: &mut [Eval]) {
                     .filter(|x| {
                         x.row == *row && x.read.is_recovered() && !x.provenance.span.is_empty()
                     })
-                    .map(|x| x.provenance.text.as_str())
+                    .map(|x| x.provenance.text(&doc.view))
                     .collect();
                 parts.join("|")
             })
@@ -781,7 +781,7 @@ fn finding(
                     _ => rust_decimal::Decimal::ZERO,
                 },
                 blank: !matches!(f.value, crate::extract::FactValue::Number(_)),
-                text: f.provenance.text.clone(),
+                text: f.provenance.text(&doc.view).to_string(),
                 span: f.provenance.span.clone(),
                 position: doc.line_col(f.provenance.span.start),
                 locator: f.provenance.locator.clone(),

@@ -101,7 +101,7 @@ pub(super) fn of<'a>(
             unit: def
                 .unit_of(&first.row, &first.column)
                 .map(str::to_string)
-                .or_else(|| first.provenance.unit.clone()),
+                .or_else(|| first.provenance.unit.as_deref().map(str::to_string)),
             span_start: first.provenance.span.start,
             locator: first.provenance.locator.clone(),
             read: "computed",

@@ -39,10 +39,28 @@ pub struct Provenance {
     pub column_label: Name,
     /// Locator in the original document (`第2张表 第5行 第3列`), when the view is a rendering.
     pub locator: Option<String>,
-    /// Cell text as printed.
-    pub text: String,
-    /// Unit printed in the row's own unit cell (`条`, `件`, `万元` in the 2014 table), if any.
-    pub unit: Option<String>,
+    /// Cell text as printed when it is not the view's text at `span` (a rendering's own text,
+    /// a figure joined across a line break); `None` when it is, so a page of thousands of
+    /// reports holds no copy of its figures. Read it with [`Provenance::text`].
+    pub own_text: Option<Box<str>>,
+    /// Unit printed in the row's own unit cell (`条`, `件`, `万元` in the 2014 table), if any
+    /// (shared by the facts of the row).
+    pub unit: Option<Name>,
+}
+
+impl Provenance {
+    /// Cell text as printed (`view` is the document's view).
+    pub fn text<'a>(&'a self, view: &'a str) -> &'a str {
+        match &self.own_text {
+            Some(t) => t,
+            None => view.get(self.span.clone()).unwrap_or(""),
+        }
+    }
+
+    /// What [`Provenance::own_text`] keeps of `text`, printed at `span` of `view`.
+    pub fn own_text(view: &str, span: &Span, text: &str) -> Option<Box<str>> {
+        (view.get(span.clone()) != Some(text)).then(|| text.into())
+    }
 }
 
 /// How a table fact was read: straight from a grid cell, or put back by the form.

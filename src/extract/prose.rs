@@ -35,17 +35,17 @@ pub struct ProseParagraph {
     /// Segment index.
     pub segment: usize,
     /// Sentences (byte ranges of `text`, split at `。！？!?`).
-    pub sentences: Vec<Range<usize>>,
+    pub sentences: Box<[Range<usize>]>,
     /// How text offsets map back to the view.
     map: ViewMap,
     /// For text lines joined into one paragraph: (text offset, view offset) where each line
     /// starts, in order (empty for a single line).
-    pieces: Vec<(usize, usize)>,
+    pieces: Box<[(usize, usize)]>,
     /// Byte offset of every parenthesis in `text` with the depth after it (for
     /// [`ProseParagraph::depth_at`] in logarithmic time).
-    parens: Vec<(u32, u32)>,
+    parens: Box<[(u32, u32)]>,
     /// Byte ranges of the clause delimiters in `text`, in order.
-    delims: Vec<Offsets>,
+    delims: Box<[Offsets]>,
 }
 
 /// A byte range of a paragraph's text as `u32` offsets (start, end).
@@ -117,7 +117,7 @@ impl ProseParagraph {
 
     /// Index the parentheses and clause delimiters of `text` (one pass): byte offsets as `u32`
     /// (a paragraph is far below 4 GiB), lists no longer than they need be.
-    fn index(text: &str) -> (Vec<(u32, u32)>, Vec<Offsets>) {
+    fn index(text: &str) -> (Box<[(u32, u32)]>, Box<[Offsets]>) {
         let mut parens = Vec::new();
         let mut delims = Vec::new();
         let mut d: u32 = 0;
@@ -138,9 +138,7 @@ impl ProseParagraph {
                 delims.push((at(i), at(i + c.len_utf8())));
             }
         }
-        parens.shrink_to_fit();
-        delims.shrink_to_fit();
-        (parens, delims)
+        (parens.into_boxed_slice(), delims.into_boxed_slice())
     }
 
     /// Index of the sentence holding byte `at` (binary search: sentences are in order).
@@ -185,15 +183,13 @@ impl ProseParagraph {
 #[derive(Debug, Clone)]
 pub struct ProseQuantity {
     /// Paragraph index in [`ProseFacts::paragraphs`].
-    pub paragraph: usize,
+    pub paragraph: u32,
     /// Byte range in the paragraph text (approximation words and unit included).
     pub range: Range<usize>,
     /// Span in the view.
     pub span: Span,
     /// The quantity.
     pub quantity: Quantity,
-    /// Byte range of its clause in the paragraph text.
-    pub clause: Range<usize>,
     /// Sentence index within the paragraph.
     pub sentence: usize,
     /// Parenthesis depth (0 outside parentheses).
@@ -205,12 +201,19 @@ pub struct ProseQuantity {
     source: Arc<str>,
     /// Byte range of the label phrase in `source`.
     label: Range<u32>,
+    /// Byte range of its clause in the paragraph text.
+    clause: Range<u32>,
 }
 
 impl ProseQuantity {
     /// Token as printed.
     pub fn text(&self) -> &str {
         self.source.get(self.range.clone()).unwrap_or("")
+    }
+
+    /// Byte range of its clause in the paragraph text.
+    pub fn clause(&self) -> Range<usize> {
+        self.clause.start as usize..self.clause.end as usize
     }
 
     /// Label phrase: the words before the number in its clause (trigger words removed).
@@ -224,10 +227,10 @@ impl ProseQuantity {
     /// token and label are the words at `range`, the quantity is zero.
     pub fn words(index: usize, para: &ProseParagraph, range: Range<usize>) -> Self {
         ProseQuantity {
-            paragraph: index,
+            paragraph: u32::try_from(index).unwrap_or(u32::MAX),
             span: para.view_span(range.clone()),
             quantity: Quantity::integer(0),
-            clause: range.clone(),
+            clause: to_u32(&range),
             sentence: para.sentence_of(range.start),
             depth: 0,
             segment: para.segment,
@@ -269,8 +272,10 @@ impl ProseFacts {
     pub fn in_paragraph(&self, p: usize) -> impl Iterator<Item = (usize, &ProseQuantity)> {
         // Quantities are stored in paragraph order: find the run by binary search, so checking
         // every paragraph stays linear in the size of the document.
-        let start = self.quantities.partition_point(|q| q.paragraph < p);
-        let end = start + self.quantities[start..].partition_point(|q| q.paragraph <= p);
+        let start = self
+            .quantities
+            .partition_point(|q| (q.paragraph as usize) < p);
+        let end = start + self.quantities[start..].partition_point(|q| q.paragraph as usize <= p);
         (start..end).map(move |i| (i, &self.quantities[i]))
     }
 }
@@ -438,12 +443,12 @@ impl Reader {
         let segment = out.segments.len().saturating_sub(1);
         let (parens, delims) = ProseParagraph::index(&text);
         let para = ProseParagraph {
-            sentences: sentences(&text),
+            sentences: sentences(&text).into_boxed_slice(),
             text: Arc::from(text),
             span: p.span.clone(),
             segment,
             map,
-            pieces,
+            pieces: pieces.into_boxed_slice(),
             parens,
             delims,
         };
@@ -452,12 +457,12 @@ impl Reader {
             let clause = para.clause_of(tok.span.clone());
             let label = label_of(&para.text, clause.start, tok.span.start);
             out.quantities.push(ProseQuantity {
-                paragraph: pi,
+                paragraph: u32::try_from(pi).unwrap_or(u32::MAX),
                 span: para.view_span(tok.span.clone()),
                 quantity: tok.quantity,
                 sentence: para.sentence_of(tok.span.start),
                 depth: para.depth_at(tok.span.start),
-                clause,
+                clause: to_u32(&clause),
                 range: tok.span,
                 segment,
                 source: Arc::clone(&para.text),
@@ -592,7 +597,6 @@ fn sentences(text: &str) -> Vec<Range<usize>> {
     if start < text.len() || out.is_empty() {
         out.push(start..text.len());
     }
-    out.shrink_to_fit();
     out
 }
 

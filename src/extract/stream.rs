@@ -16,6 +16,7 @@
 
 use super::label::{fold, normalize};
 use super::{AmbiguousRow, Fact, FactValue, NotNumber, Provenance, Reading, TableInstance};
+use crate::name::Name;
 use crate::number::{parse_cell, CellValue, Quantity, UNIT_WORDS};
 use crate::rules::pack::{RowDef, ShortRows, TableDef};
 use crate::source::detect::is_delimiter_row;
@@ -385,12 +386,13 @@ impl<'a> Stream<'a> {
         }
         let unit = group
             .unit
-            .map(|t| self.view[self.tokens[t].span.clone()].to_string());
+            .map(|t| Name::from(&self.view[self.tokens[t].span.clone()]));
         // Where a dropped cell "is": just after the row's last figure.
         let dropped_at = values.last().map_or(0, |t| t.span.end);
         let fact = |ci: usize, tok: Option<&Token>, read: Reading| -> Option<Fact> {
             let col = &def.columns[own[ci]];
-            let (value, span, text) = match tok {
+            // The text is the view's at the span (empty for a dropped cell): none kept.
+            let (value, span) = match tok {
                 Some(t) => {
                     let value = match t.kind {
                         Kind::Value(Val::Number(i)) => {
@@ -399,9 +401,9 @@ impl<'a> Stream<'a> {
                         Kind::Value(Val::NotApplicable) => FactValue::NotApplicable,
                         _ => return None,
                     };
-                    (value, t.span.clone(), self.view[t.span.clone()].to_string())
+                    (value, t.span.clone())
                 }
-                None => (FactValue::Blank, dropped_at..dropped_at, String::new()),
+                None => (FactValue::Blank, dropped_at..dropped_at),
             };
             Some(Fact {
                 row: row.key.clone(),
@@ -412,7 +414,7 @@ impl<'a> Stream<'a> {
                     row_label: row.label.clone(),
                     column_label: col.label.clone(),
                     locator: None,
-                    text,
+                    own_text: None,
                     unit: unit.clone(),
                 },
                 read,
@@ -556,7 +558,15 @@ impl<'a> Stream<'a> {
             } else {
                 Reading::Stream
             };
-            facts.extend(number_fact(def, row, own[ci], t.span.clone(), text, read));
+            facts.extend(number_fact(
+                self.view,
+                def,
+                row,
+                own[ci],
+                t.span.clone(),
+                text,
+                read,
+            ));
             ci += 1;
         }
     }
@@ -613,7 +623,15 @@ impl<'a> Stream<'a> {
             {
                 let text = digits[start..end].to_string();
                 let span = tok.span.start + start..tok.span.start + end;
-                out.extend(number_fact(def, row, own[k], span, text, Reading::Glued));
+                out.extend(number_fact(
+                    self.view,
+                    def,
+                    row,
+                    own[k],
+                    span,
+                    text,
+                    Reading::Glued,
+                ));
                 start = end;
             }
             out
@@ -643,7 +661,9 @@ impl<'a> Stream<'a> {
 
 /// The fact of a figure put back by the form (joined or split out of glued digits): `text` is
 /// the figure as it is read, `span` where its first digit is printed.
+#[allow(clippy::too_many_arguments)]
 fn number_fact(
+    view: &str,
     def: &TableDef,
     row: &RowDef,
     column: usize,
@@ -655,6 +675,7 @@ fn number_fact(
         return None;
     };
     let col = &def.columns[column];
+    let own_text = Provenance::own_text(view, &span, &text);
     Some(Fact {
         row: row.key.clone(),
         column: col.key.clone(),
@@ -664,7 +685,7 @@ fn number_fact(
             row_label: row.label.clone(),
             column_label: col.label.clone(),
             locator: None,
-            text,
+            own_text,
             unit: None,
         },
         read,

@@ -142,7 +142,7 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
                             .map(move |(ti, _)| (pi, ti))
                     })
                     .filter(|&(pi, ti)| {
-                        !read_rows(&registry.packs[pi].tables[ti], &views)
+                        !read_rows(&doc.view, &registry.packs[pi].tables[ti], &views)
                             .0
                             .is_empty()
                     })
@@ -163,7 +163,7 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
             // candidate is read once and the winner's reading kept.
             let mut best: Option<Choice> = None;
             for &(pi, ti) in &pool {
-                let read = read_rows(&registry.packs[pi].tables[ti], &views);
+                let read = read_rows(&doc.view, &registry.packs[pi].tables[ti], &views);
                 if pool.len() == 1 {
                     best = Some((None, (pi, ti), read));
                     break;
@@ -322,7 +322,7 @@ type ReadRows = (Vec<Fact>, Vec<super::NotNumber>);
 /// only candidate), its (pack, table) indices and its reading.
 type Choice = (Option<(usize, bool, i32)>, (usize, usize), ReadRows);
 
-fn read_rows(def: &TableDef, views: &[RowView]) -> ReadRows {
+fn read_rows(view: &str, def: &TableDef, views: &[RowView]) -> ReadRows {
     let mut matched: Vec<Option<usize>> = vec![None; def.rows.len()];
     let mut taken = vec![false; views.len()];
     for (ri, row) in def.rows.iter().enumerate() {
@@ -428,8 +428,8 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> ReadRows {
                     row_label: row.label.clone(),
                     column_label: col.label.clone(),
                     locator: cell.locator.clone(),
-                    text: cell.text.clone(),
-                    unit: views[vi].unit.clone(),
+                    own_text: Provenance::own_text(view, &cell.span, &cell.text),
+                    unit: views[vi].unit.as_deref().map(Name::from),
                 },
                 read: super::Reading::Grid,
             });

@@ -74,7 +74,7 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
                 continue;
             }
             seen.push(q.range.start);
-            let clause = para.text.get(q.clause.clone()).unwrap_or("");
+            let clause = para.text.get(q.clause()).unwrap_or("");
             // A part of a 其中 list keeps the scope of its total (历年累计受理申请35条，其中同意公开
             // 答复27条: 27 is a running total too).
             let total_clause = list_total_clause(para, q);
@@ -243,7 +243,7 @@ pub(super) fn status(ctx: &mut Ctx, spec: &StatusSpec) {
                         && q.quantity.is_percent()
                         && rate_label.is_match(q.label())
                 }) {
-                    let Some(ppara) = prose.paragraphs.get(pct.paragraph) else {
+                    let Some(ppara) = prose.paragraphs.get(pct.paragraph as usize) else {
                         continue;
                     };
                     let same_subject = prose.quantities.iter().any(|o| {

@@ -252,7 +252,7 @@ impl<'a> Ctx<'a> {
             label: f.label(),
             value: fact_value(f).unwrap_or_default(),
             blank: !matches!(f.value, FactValue::Number(_)),
-            text: f.provenance.text.clone(),
+            text: f.provenance.text(&self.doc.view).to_string(),
             span: f.provenance.span.clone(),
             position: self.doc.line_col(f.provenance.span.start),
             locator: f.provenance.locator.clone(),

@@ -379,7 +379,7 @@ impl<'a> Partition<'a> {
             if let Some(first) = out.parts.first() {
                 if scoped(q.label()) > scoped(total.label()).max(scoped(first.label())) {
                     out.stopped = true;
-                    out.end = q.clause.start;
+                    out.end = q.clause().start;
                     break;
                 }
             }
