@@ -43,13 +43,16 @@ pub struct ProseParagraph {
     pieces: Box<[(usize, usize)]>,
     /// Byte offset of every parenthesis in `text` with the depth after it (for
     /// [`ProseParagraph::depth_at`] in logarithmic time).
-    parens: Box<[(u32, u32)]>,
+    parens: Box<[Paren]>,
     /// Byte ranges of the clause delimiters in `text`, in order.
     delims: Box<[Offsets]>,
 }
 
 /// A byte range of a paragraph's text as `u32` offsets (start, end).
 type Offsets = (u32, u32);
+
+/// A parenthesis: its byte offset and the depth after it.
+type Paren = (u32, u32);
 
 /// How the text of a paragraph maps back to the view.
 #[derive(Debug, Clone)]
@@ -117,7 +120,7 @@ impl ProseParagraph {
 
     /// Index the parentheses and clause delimiters of `text` (one pass): byte offsets as `u32`
     /// (a paragraph is far below 4 GiB), lists no longer than they need be.
-    fn index(text: &str) -> (Box<[(u32, u32)]>, Box<[Offsets]>) {
+    fn index(text: &str) -> (Box<[Paren]>, Box<[Offsets]>) {
         let mut parens = Vec::new();
         let mut delims = Vec::new();
         let mut d: u32 = 0;
