@@ -377,7 +377,7 @@ fn fact_of(registry: &Registry, k: &Kept, other: Option<i32>) -> Fact {
             Some(v) => FactValue::Number(Quantity {
                 value: v,
                 precision: v.scale(),
-                scale: Decimal::ONE,
+                scale: crate::number::Scale::ONE,
                 unit: None,
                 approx: Approx::Exact,
             }),

@@ -196,7 +196,11 @@ fn push(
     let Some(mut value) = core.value.checked_mul(suffix.scale) else {
         return;
     };
-    let Some(scale) = core.scale.checked_mul(suffix.scale) else {
+    let Some(scale) = core
+        .scale
+        .checked_mul(suffix.scale)
+        .and_then(super::Scale::of)
+    else {
         return;
     };
     if negative {

@@ -43,7 +43,7 @@ fn seed_003_channels_line() {
     let q = &scan(t)[0].quantity;
     assert_eq!(q.value, d("554000"));
     assert_eq!(q.precision, 1);
-    assert_eq!(q.scale, d("10000"));
+    assert_eq!(q.scale.get(), d("10000"));
     assert_eq!(q.unit, Some("条"));
     assert_eq!(q.approx, Approx::About);
     assert_eq!(q.integer_interval(), Some((d("553500"), d("554499"))));
@@ -211,7 +211,7 @@ fn values_units_precision_scale() {
         let q = one(text).quantity;
         assert_eq!(q.value, d(v), "value of {text:?}");
         assert_eq!(q.precision, *p, "precision of {text:?}");
-        assert_eq!(q.scale, d(s), "scale of {text:?}");
+        assert_eq!(q.scale.get(), d(s), "scale of {text:?}");
         assert_eq!(q.unit, *u, "unit of {text:?}");
     }
 }

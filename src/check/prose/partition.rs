@@ -386,7 +386,7 @@ impl<'a> Partition<'a> {
             let unit_ok = match &q.quantity.unit {
                 // A bare figure after a total with a unit is another measure (粉丝3.7万).
                 None => {
-                    total.quantity.unit.is_none() || q.quantity.scale == rust_decimal::Decimal::ONE
+                    total.quantity.unit.is_none() || q.quantity.scale == crate::number::Scale::ONE
                 }
                 Some(u) => allowed.iter().any(|a| a == u),
             };
