@@ -336,6 +336,8 @@ impl<'a> Stream<'a> {
                     }),
             );
         }
+        // Kept through the checks, one list per table of every report of a page.
+        facts.shrink_to_fit();
         TableInstance {
             pack,
             table,
