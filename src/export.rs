@@ -292,11 +292,13 @@ fn fact_rows(doc: &Document, facts: &crate::extract::Facts, registry: &Registry)
                 // As printed: `1.1499万元` is 1.1499 in 万元, the unit the form asks for.
                 FactValue::Number(q) => (
                     q.printed_value().normalize().to_string(),
-                    q.printed_unit().or_else(|| f.provenance.unit.clone()),
+                    q.printed_unit()
+                        .or_else(|| f.provenance.unit.as_deref().map(str::to_string)),
                 ),
-                FactValue::Blank | FactValue::NotApplicable => {
-                    (String::new(), f.provenance.unit.clone())
-                }
+                FactValue::Blank | FactValue::NotApplicable => (
+                    String::new(),
+                    f.provenance.unit.as_deref().map(str::to_string),
+                ),
             };
             // A form that prints no unit in its cells fixes it (件, 万元).
             let unit = unit.or_else(|| def.unit_of(&f.row, &f.column).map(str::to_string));
@@ -311,10 +313,10 @@ fn fact_rows(doc: &Document, facts: &crate::extract::Facts, registry: &Registry)
                 pack: pack.id.clone(),
                 table_id: def.id.clone(),
                 table_number: t.table_number,
-                row_key: f.row.clone(),
-                row_label: f.provenance.row_label.clone(),
-                column_key: f.column.clone(),
-                column_label: f.provenance.column_label.clone(),
+                row_key: f.row.to_string(),
+                row_label: f.provenance.row_label.to_string(),
+                column_key: f.column.to_string(),
+                column_label: f.provenance.column_label.to_string(),
                 value,
                 unit,
                 line: pos.line,

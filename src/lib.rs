@@ -21,6 +21,7 @@ pub mod extract;
 pub mod finding;
 pub mod fuzz;
 pub mod gen;
+pub mod name;
 pub mod number;
 pub mod pipeline;
 pub mod policy;

@@ -69,8 +69,8 @@ fn run(report: &Report, format: Format) -> Outcome {
                 (
                     pack.id.clone(),
                     table.clone(),
-                    f.row.clone(),
-                    f.column.clone(),
+                    f.row.to_string(),
+                    f.column.to_string(),
                     format!("{:?}", f.value),
                 )
             })

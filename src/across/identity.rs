@@ -5,6 +5,7 @@
 
 use super::issuer;
 use crate::extract::label::fold;
+use std::borrow::Cow;
 use std::path::Path;
 
 /// How many lines from the top are searched for the title.
@@ -194,7 +195,7 @@ pub fn identify(view: &str, path: &str) -> Identity {
             break;
         }
     }
-    let head_text = head.join("\n");
+    let head_text = joined_head(view, &head);
     if id.year.is_none() {
         if let Some(y) = issuer::year_in_title(&head_text)
             .or_else(|| issuer::year_in_period(&head_text))
@@ -257,6 +258,21 @@ pub fn identify(view: &str, path: &str) -> Identity {
     id
 }
 
+/// The first lines of `view` (`head`, as `lines` gives them) joined with `\n`: the view's own
+/// text when it has no carriage return there (no copy: a page printed on one line would be
+/// copied whole).
+fn joined_head<'v>(view: &'v str, head: &[&str]) -> Cow<'v, str> {
+    let Some(last) = head.last() else {
+        return Cow::Borrowed("");
+    };
+    // `last` is a slice of `view`: where it ends there.
+    let end = (last.as_ptr() as usize).saturating_sub(view.as_ptr() as usize) + last.len();
+    match view.get(..end) {
+        Some(text) if !text.contains('\r') => Cow::Borrowed(text),
+        _ => Cow::Owned(head.join("\n")),
+    }
+}
+
 /// The 落款: a body's name on its own line above a date, near the end.
 fn signature(view: &str) -> Option<String> {
     let tail: Vec<&str> = view
@@ -279,6 +295,23 @@ fn signature(view: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_head_is_the_views_own_text_or_a_joined_copy() {
+        for view in [
+            "",
+            "一\n二\n\n三",
+            "一\r\n二\r\n三\n",
+            "一行\n",
+            "\n\n",
+            "a\rb\nc",
+        ] {
+            for n in [0, 1, 2, 40] {
+                let head: Vec<&str> = view.lines().take(n).collect();
+                assert_eq!(joined_head(view, &head), head.join("\n"), "{view:?} {n}");
+            }
+        }
+    }
 
     #[test]
     fn short_and_full_names_meet() {

@@ -73,7 +73,7 @@ impl Needs {
                         d.rows
                             .iter()
                             .filter(|r| crate::check::row_selected(rule, &r.key))
-                            .map(|r| r.key.clone())
+                            .map(|r| r.key.to_string())
                             .collect()
                     })
                     .unwrap_or_default()
@@ -230,7 +230,7 @@ pub fn keep(doc: &Document, facts: &Facts, registry: &Registry) -> SeriesFacts {
             };
             let span = &f.provenance.span;
             let pos = doc.line_col(span.start);
-            let text = f.provenance.text.trim();
+            let text = f.provenance.text(&doc.view).trim();
             let plain = !blank && text == number.normalize().to_string();
             out.facts.push(Kept {
                 pack: t.pack as u16,
@@ -366,18 +366,18 @@ fn fact_of(registry: &Registry, k: &Kept, other: Option<i32>) -> Fact {
         Some(_) => (PREV, OTHER),
         None => ("", 0),
     };
-    let row_label = match other {
-        Some(y) => format!("{y}年报告：{}", row.label),
+    let row_label: crate::name::Name = match other {
+        Some(y) => format!("{y}年报告：{}", row.label).into(),
         None => row.label.clone(),
     };
     Fact {
-        row: format!("{prefix}{}", row.key),
+        row: format!("{prefix}{}", row.key).into(),
         column: col.key.clone(),
         value: match k.value() {
             Some(v) => FactValue::Number(Quantity {
                 value: v,
                 precision: v.scale(),
-                scale: Decimal::ONE,
+                scale: crate::number::Scale::ONE,
                 unit: None,
                 approx: Approx::Exact,
             }),
@@ -388,7 +388,7 @@ fn fact_of(registry: &Registry, k: &Kept, other: Option<i32>) -> Fact {
             row_label,
             column_label: col.label.clone(),
             locator: k.locator.as_deref().cloned(),
-            text: k.text(),
+            own_text: Some(k.text().into()),
             unit: None,
         },
         read: Reading::Grid,
@@ -466,14 +466,18 @@ fn run_rule(
         ForEach::Once => bindings.push((base, None)),
         ForEach::Column => {
             for col in &def.columns {
-                if rule.columns.as_ref().is_some_and(|c| !c.contains(&col.key)) {
+                if rule
+                    .columns
+                    .as_ref()
+                    .is_some_and(|c| !c.iter().any(|k| *k == col.key))
+                {
                     continue;
                 }
                 let s = Scope {
                     column: Some(&col.key),
                     ..base
                 };
-                bindings.push((s, Some(col.label.clone())));
+                bindings.push((s, Some(col.label.to_string())));
             }
         }
         ForEach::Row => {
@@ -487,14 +491,17 @@ fn run_rule(
                     row: Some(&row.key),
                     ..base
                 };
-                bindings.push((s, Some(row.label.clone())));
+                bindings.push((s, Some(row.label.to_string())));
             }
         }
         ForEach::Cell => {
             for f in inst.facts.iter().filter(|f| {
                 f.provenance.span.start < OTHER
                     && crate::check::row_selected(rule, &f.row)
-                    && rule.columns.as_ref().is_none_or(|c| c.contains(&f.column))
+                    && rule
+                        .columns
+                        .as_ref()
+                        .is_none_or(|c| c.iter().any(|k| *k == f.column))
             }) {
                 let s = Scope {
                     cell: Some(f),

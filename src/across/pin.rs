@@ -132,7 +132,7 @@ mod tests {
                 row_label: row.into(),
                 column_label: "历年累计".into(),
                 locator: None,
-                text: String::new(),
+                own_text: Some("".into()),
                 unit: None,
             },
             read: Reading::Grid,

@@ -198,7 +198,7 @@ fn optional_name(scope: &Scope, e: &Expr) -> bool {
     match e {
         Expr::Name(n) if !n.glob => {
             let (row, _) = resolve(scope, n);
-            scope.def.rows.iter().any(|r| r.optional && r.key == row)
+            scope.def.rows.iter().any(|r| r.optional && *r.key == *row)
         }
         _ => false,
     }

@@ -125,7 +125,7 @@ fn check_inner(
         if !inst.ambiguous.is_empty() {
             confirm_failures(doc, &rules, def, inst, &mut evals);
         }
-        cap_recovered(inst, &mut evals);
+        cap_recovered(doc, inst, &mut evals);
         let owner = inst;
         let first_finding = out.findings.len();
         let mut tracing = Vec::new();
@@ -143,7 +143,12 @@ fn check_inner(
             tracing.extend(e.trace);
         }
         let located = locate::locate(&tracing, |s| cell_value(owner, s));
-        // Suggestions wait for the figures the text states (the prose checks below).
+        // Suggestions wait for the figures the text states (the prose checks below). A table
+        // with nothing located gets none, so its trace is kept only when asked for: a page of
+        // thousands of reports would otherwise hold every evaluation of every table.
+        if !trace && matches!(located, locate::Located::Nothing) {
+            tracing = Vec::new();
+        }
         pending.push((
             owner,
             def.short.as_str(),
@@ -440,8 +445,8 @@ impl Binding<'_> {
     fn name(self) -> Option<String> {
         match self {
             Binding::Once => None,
-            Binding::Column(c) => Some(c.label.clone()),
-            Binding::Row(r) => Some(r.label.clone()),
+            Binding::Column(c) => Some(c.label.to_string()),
+            Binding::Row(r) => Some(r.label.to_string()),
             Binding::Cell(f) => Some(f.label()),
         }
     }
@@ -463,7 +468,7 @@ fn evaluate<'a>(
 
 /// A failure that reads a figure split out of glued digits depends on that split: it is at most
 /// a warning, and its message names the reading it assumed.
-fn cap_recovered(inst: &TableInstance, evals: &mut [Eval]) {
+fn cap_recovered(doc: &Document, inst: &TableInstance, evals: &mut [Eval]) {
     for e in evals.iter_mut() {
         let Outcome::Fails(f) = &mut e.outcome else {
             continue;
@@ -492,7 +497,7 @@ fn cap_recovered(inst: &TableInstance, evals: &mut [Eval]) {
                     .filter(|x| {
                         x.row == *row && x.read.is_recovered() && !x.provenance.span.is_empty()
                     })
-                    .map(|x| x.provenance.text.as_str())
+                    .map(|x| x.provenance.text(&doc.view))
                     .collect();
                 parts.join("|")
             })
@@ -616,7 +621,11 @@ fn check_rule<'a>(
         ForEach::Once => out.push(run(doc, rule, base, Binding::Once)),
         ForEach::Column => {
             for col in &def.columns {
-                if rule.columns.as_ref().is_some_and(|c| !c.contains(&col.key)) {
+                if rule
+                    .columns
+                    .as_ref()
+                    .is_some_and(|c| !c.iter().any(|k| *k == col.key))
+                {
                     continue;
                 }
                 let scope = Scope {
@@ -641,7 +650,10 @@ fn check_rule<'a>(
         ForEach::Cell => {
             let cells = inst.facts.iter().filter(|f| {
                 row_selected(rule, &f.row)
-                    && rule.columns.as_ref().is_none_or(|c| c.contains(&f.column))
+                    && rule
+                        .columns
+                        .as_ref()
+                        .is_none_or(|c| c.iter().any(|k| *k == f.column))
             });
             for fact in cells {
                 let scope = Scope {
@@ -769,7 +781,7 @@ fn finding(
                     _ => rust_decimal::Decimal::ZERO,
                 },
                 blank: !matches!(f.value, crate::extract::FactValue::Number(_)),
-                text: f.provenance.text.clone(),
+                text: f.provenance.text(&doc.view).to_string(),
                 span: f.provenance.span.clone(),
                 position: doc.line_col(f.provenance.span.start),
                 locator: f.provenance.locator.clone(),

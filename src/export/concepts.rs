@@ -68,7 +68,7 @@ pub(super) fn of<'a>(
                 let column = n.column.clone().unwrap_or_default();
                 let column_label = def
                     .column(&column)
-                    .map(|col| col.label.clone())
+                    .map(|col| col.label.to_string())
                     .unwrap_or_default();
                 (
                     n.name.clone(),
@@ -101,7 +101,7 @@ pub(super) fn of<'a>(
             unit: def
                 .unit_of(&first.row, &first.column)
                 .map(str::to_string)
-                .or_else(|| first.provenance.unit.clone()),
+                .or_else(|| first.provenance.unit.as_deref().map(str::to_string)),
             span_start: first.provenance.span.start,
             locator: first.provenance.locator.clone(),
             read: "computed",

@@ -12,6 +12,7 @@ mod prose_years;
 pub mod stream;
 pub mod table;
 
+use crate::name::Name;
 use crate::number::Quantity;
 use crate::rules::Registry;
 use crate::source::{Document, Span};
@@ -33,15 +34,33 @@ pub struct Provenance {
     /// Byte span of the figure in the document view.
     pub span: Span,
     /// Row label as the pack names it.
-    pub row_label: String,
+    pub row_label: Name,
     /// Column label as the pack names it (empty for single-column tables).
-    pub column_label: String,
+    pub column_label: Name,
     /// Locator in the original document (`第2张表 第5行 第3列`), when the view is a rendering.
     pub locator: Option<String>,
-    /// Cell text as printed.
-    pub text: String,
-    /// Unit printed in the row's own unit cell (`条`, `件`, `万元` in the 2014 table), if any.
-    pub unit: Option<String>,
+    /// Cell text as printed when it is not the view's text at `span` (a rendering's own text,
+    /// a figure joined across a line break); `None` when it is, so a page of thousands of
+    /// reports holds no copy of its figures. Read it with [`Provenance::text`].
+    pub own_text: Option<Box<str>>,
+    /// Unit printed in the row's own unit cell (`条`, `件`, `万元` in the 2014 table), if any
+    /// (shared by the facts of the row).
+    pub unit: Option<Name>,
+}
+
+impl Provenance {
+    /// Cell text as printed (`view` is the document's view).
+    pub fn text<'a>(&'a self, view: &'a str) -> &'a str {
+        match &self.own_text {
+            Some(t) => t,
+            None => view.get(self.span.clone()).unwrap_or(""),
+        }
+    }
+
+    /// What [`Provenance::own_text`] keeps of `text`, printed at `span` of `view`.
+    pub fn own_text(view: &str, span: &Span, text: &str) -> Option<Box<str>> {
+        (view.get(span.clone()) != Some(text)).then(|| text.into())
+    }
 }
 
 /// How a table fact was read: straight from a grid cell, or put back by the form.
@@ -97,9 +116,9 @@ impl Reading {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fact {
     /// Row key (`apply.new`; empty for an unlabeled row).
-    pub row: String,
+    pub row: Name,
     /// Column key (`total`; empty for a single unnamed column).
-    pub column: String,
+    pub column: Name,
     /// The value.
     pub value: FactValue,
     /// Provenance.
@@ -119,8 +138,8 @@ impl Fact {
         let p = &self.provenance;
         match (p.row_label.is_empty(), p.column_label.is_empty()) {
             (false, false) => format!("{} · {}", p.row_label, p.column_label),
-            (false, true) => p.row_label.clone(),
-            _ => p.column_label.clone(),
+            (false, true) => p.row_label.to_string(),
+            _ => p.column_label.to_string(),
         }
     }
 }
@@ -167,7 +186,7 @@ pub struct NotNumber {
     /// Where it is.
     pub span: Span,
     /// Row label as the pack names it.
-    pub row_label: String,
+    pub row_label: Name,
     /// The text printed.
     pub text: String,
     /// A run of glued digits that no split turns into a row that adds up.
@@ -178,7 +197,7 @@ pub struct NotNumber {
 #[derive(Debug, Clone)]
 pub struct AmbiguousRow {
     /// Row key.
-    pub row: String,
+    pub row: Name,
     /// Every placement the order of the figures allows: all facts of the row (figures and
     /// dropped blanks) under that placement. Empty when there are too many. The table's facts
     /// hold the first of them (figures in the leftmost open columns).

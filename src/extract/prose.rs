@@ -12,6 +12,7 @@ use crate::number::{scan, Quantity};
 use crate::source::html::{visible_text, VisibleText};
 use crate::source::{Block, Document, InputFormat, Span};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// One report inside a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,31 +28,74 @@ pub struct Segment {
 /// One paragraph of prose, as text the prose rules read.
 #[derive(Debug, Clone)]
 pub struct ProseParagraph {
-    /// Visible text (HTML markup removed).
-    pub text: String,
+    /// Visible text (HTML markup removed), shared with the paragraph's quantities.
+    pub text: Arc<str>,
     /// Span of the paragraph in the view.
     pub span: Span,
     /// Segment index.
     pub segment: usize,
     /// Sentences (byte ranges of `text`, split at `。！？!?`).
-    pub sentences: Vec<Range<usize>>,
-    /// Map back to the view for HTML paragraphs.
-    map: Option<VisibleText>,
+    pub sentences: Box<[Range<usize>]>,
+    /// How text offsets map back to the view.
+    map: ViewMap,
     /// For text lines joined into one paragraph: (text offset, view offset) where each line
     /// starts, in order (empty for a single line).
-    pieces: Vec<(usize, usize)>,
+    pieces: Box<[(usize, usize)]>,
     /// Byte offset of every parenthesis in `text` with the depth after it (for
     /// [`ProseParagraph::depth_at`] in logarithmic time).
-    parens: Vec<(usize, u32)>,
+    parens: Box<[Paren]>,
     /// Byte ranges of the clause delimiters in `text`, in order.
-    delims: Vec<Range<usize>>,
+    delims: Box<[Offsets]>,
+}
+
+/// A byte range of a paragraph's text as `u32` offsets (start, end).
+type Offsets = (u32, u32);
+
+/// A parenthesis: its byte offset and the depth after it.
+type Paren = (u32, u32);
+
+/// How the text of a paragraph maps back to the view.
+#[derive(Debug, Clone)]
+enum ViewMap {
+    /// The text is the view at the paragraph's span, line by line (text formats; see
+    /// `pieces`).
+    Lines,
+    /// HTML: the visible text with its map.
+    Visible(Box<VisibleText>),
+    /// HTML whose visible text maps to the view byte for byte from the span's start (no
+    /// markup, entity or collapsed blank inside): the map itself is not kept.
+    Shift,
+}
+
+impl ViewMap {
+    /// The map of an HTML paragraph starting at view offset `start`.
+    fn of_html(map: VisibleText, start: usize) -> Self {
+        if map.is_shift_of(start) {
+            ViewMap::Shift
+        } else {
+            ViewMap::Visible(Box::new(map))
+        }
+    }
 }
 
 impl ProseParagraph {
     /// View span of a byte range of [`ProseParagraph::text`].
     pub fn view_span(&self, range: Range<usize>) -> Span {
-        if let Some(m) = &self.map {
-            return m.source_span(range);
+        match &self.map {
+            ViewMap::Visible(m) => return m.source_span(range),
+            ViewMap::Shift => {
+                // As the map would answer: on character boundaries (the next one), clamped.
+                let ceil = |x: usize| {
+                    let mut x = x.min(self.text.len());
+                    while !self.text.is_char_boundary(x) {
+                        x += 1;
+                    }
+                    x
+                };
+                let (start, end) = (ceil(range.start), ceil(range.end));
+                return self.span.start + start..self.span.start + end.max(start);
+            }
+            ViewMap::Lines => {}
         }
         if self.pieces.is_empty() {
             return self.span.start + range.start..self.span.start + range.end;
@@ -74,28 +118,30 @@ impl ProseParagraph {
         start..end.max(start)
     }
 
-    /// Index the parentheses and clause delimiters of `text` (one pass).
-    fn index(text: &str) -> (Vec<(usize, u32)>, Vec<Range<usize>>) {
+    /// Index the parentheses and clause delimiters of `text` (one pass): byte offsets as `u32`
+    /// (a paragraph is far below 4 GiB), lists no longer than they need be.
+    fn index(text: &str) -> (Box<[Paren]>, Box<[Offsets]>) {
         let mut parens = Vec::new();
         let mut delims = Vec::new();
         let mut d: u32 = 0;
+        let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
         for (i, c) in text.char_indices() {
             match c {
                 '（' | '(' => {
                     d += 1;
-                    parens.push((i, d));
+                    parens.push((at(i), d));
                 }
                 '）' | ')' => {
                     d = d.saturating_sub(1);
-                    parens.push((i, d));
+                    parens.push((at(i), d));
                 }
                 _ => {}
             }
             if CLAUSE_DELIMS.contains(&c) {
-                delims.push(i..i + c.len_utf8());
+                delims.push((at(i), at(i + c.len_utf8())));
             }
         }
-        (parens, delims)
+        (parens.into_boxed_slice(), delims.into_boxed_slice())
     }
 
     /// Index of the sentence holding byte `at` (binary search: sentences are in order).
@@ -107,7 +153,7 @@ impl ProseParagraph {
     /// Parenthesis depth at byte `at` (`（…）` and `(…)`): the depth after the last parenthesis
     /// that starts before `at`.
     pub fn depth_at(&self, at: usize) -> u32 {
-        let i = self.parens.partition_point(|&(p, _)| p < at);
+        let i = self.parens.partition_point(|&(p, _)| (p as usize) < at);
         if i == 0 {
             0
         } else {
@@ -117,14 +163,21 @@ impl ProseParagraph {
 
     /// The clause around a token: back to the previous delimiter, on to the next one.
     pub fn clause_of(&self, tok: Range<usize>) -> Range<usize> {
-        let before = self.delims.partition_point(|d| d.end <= tok.start);
+        let before = self
+            .delims
+            .partition_point(|&(_, end)| (end as usize) <= tok.start);
         let start = if before == 0 {
             0
         } else {
-            self.delims[before - 1].end
+            self.delims[before - 1].1 as usize
         };
-        let after = self.delims.partition_point(|d| d.start < tok.end);
-        let end = self.delims.get(after).map_or(self.text.len(), |d| d.start);
+        let after = self
+            .delims
+            .partition_point(|&(start, _)| (start as usize) < tok.end);
+        let end = self
+            .delims
+            .get(after)
+            .map_or(self.text.len(), |&(start, _)| start as usize);
         start..end
     }
 }
@@ -133,25 +186,69 @@ impl ProseParagraph {
 #[derive(Debug, Clone)]
 pub struct ProseQuantity {
     /// Paragraph index in [`ProseFacts::paragraphs`].
-    pub paragraph: usize,
+    pub paragraph: u32,
     /// Byte range in the paragraph text (approximation words and unit included).
     pub range: Range<usize>,
     /// Span in the view.
     pub span: Span,
-    /// Token as printed.
-    pub text: String,
     /// The quantity.
     pub quantity: Quantity,
-    /// Label phrase: the words before the number in its clause (trigger words removed).
-    pub label: String,
-    /// Byte range of its clause in the paragraph text.
-    pub clause: Range<usize>,
     /// Sentence index within the paragraph.
     pub sentence: usize,
     /// Parenthesis depth (0 outside parentheses).
     pub depth: u32,
     /// Segment index.
     pub segment: usize,
+    /// The paragraph's text, shared: the token and its label are ranges of it, so a page of a
+    /// million figures does not hold a million copies of their words.
+    source: Arc<str>,
+    /// Byte range of the label phrase in `source`.
+    label: Range<u32>,
+    /// Byte range of its clause in the paragraph text.
+    clause: Range<u32>,
+}
+
+impl ProseQuantity {
+    /// Token as printed.
+    pub fn text(&self) -> &str {
+        self.source.get(self.range.clone()).unwrap_or("")
+    }
+
+    /// Byte range of its clause in the paragraph text.
+    pub fn clause(&self) -> Range<usize> {
+        self.clause.start as usize..self.clause.end as usize
+    }
+
+    /// Label phrase: the words before the number in its clause (trigger words removed).
+    pub fn label(&self) -> &str {
+        self.source
+            .get(self.label.start as usize..self.label.end as usize)
+            .unwrap_or("")
+    }
+
+    /// Words of paragraph `index` standing for a figure (status words such as `全部公开`):
+    /// token and label are the words at `range`, the quantity is zero.
+    pub fn words(index: usize, para: &ProseParagraph, range: Range<usize>) -> Self {
+        ProseQuantity {
+            paragraph: u32::try_from(index).unwrap_or(u32::MAX),
+            span: para.view_span(range.clone()),
+            quantity: Quantity::integer(0),
+            clause: to_u32(&range),
+            sentence: para.sentence_of(range.start),
+            depth: 0,
+            segment: para.segment,
+            source: Arc::clone(&para.text),
+            label: to_u32(&range),
+            range,
+        }
+    }
+}
+
+/// A byte range of a paragraph as `u32` offsets (a paragraph is far below 4 GiB: files are
+/// limited to [`crate::source::MAX_INPUT_BYTES`]).
+fn to_u32(r: &Range<usize>) -> Range<u32> {
+    let at = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+    at(r.start)..at(r.end)
 }
 
 /// All prose facts of a document.
@@ -178,8 +275,10 @@ impl ProseFacts {
     pub fn in_paragraph(&self, p: usize) -> impl Iterator<Item = (usize, &ProseQuantity)> {
         // Quantities are stored in paragraph order: find the run by binary search, so checking
         // every paragraph stays linear in the size of the document.
-        let start = self.quantities.partition_point(|q| q.paragraph < p);
-        let end = start + self.quantities[start..].partition_point(|q| q.paragraph <= p);
+        let start = self
+            .quantities
+            .partition_point(|q| (q.paragraph as usize) < p);
+        let end = start + self.quantities[start..].partition_point(|q| q.paragraph as usize <= p);
         (start..end).map(move |i| (i, &self.quantities[i]))
     }
 }
@@ -210,7 +309,7 @@ const PLAN_WORDS: &[&str] = &[
 struct RawParagraph {
     text: String,
     span: Span,
-    map: Option<VisibleText>,
+    map: ViewMap,
     pieces: Vec<(usize, usize)>,
 }
 
@@ -223,7 +322,9 @@ pub fn extract_prose(doc: &Document) -> ProseFacts {
 /// plain-text paragraph broken inside a sentence (a crawler's one figure per line) are joined,
 /// except inside a table.
 pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
-    let mut raw: Vec<RawParagraph> = Vec::new();
+    // Paragraphs are read as soon as no later line can join them: only the last one waits.
+    let mut reader = Reader::default();
+    let mut last: Option<RawParagraph> = None;
     let joins = matches!(doc.format, InputFormat::Text | InputFormat::Markdown);
     let mut prev_block_was_paragraph = false;
     for block in &doc.blocks {
@@ -234,9 +335,10 @@ pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
         let (text, map) = if doc.format == InputFormat::Html {
             // The map answers without its text: keep the text once.
             let mut v = visible_text(&doc.view, &p.span);
-            (std::mem::take(&mut v.text), Some(v))
+            let text = std::mem::take(&mut v.text);
+            (text, ViewMap::of_html(v, p.span.start))
         } else {
-            (doc.slice(&p.span).to_string(), None)
+            (doc.slice(&p.span).to_string(), ViewMap::Lines)
         };
         if text.trim().is_empty() {
             prev_block_was_paragraph = false;
@@ -244,13 +346,13 @@ pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
         }
         let in_table = |s: &Span| tables.iter().any(|t| t.start <= s.start && s.end <= t.end);
         let adjacent = prev_block_was_paragraph
-            && raw.last().is_some_and(|last| {
+            && last.as_ref().is_some_and(|last| {
                 doc.view
                     .get(last.span.end..p.span.start)
                     .is_some_and(|gap| gap.chars().filter(|c| *c == '\n').count() == 1)
             });
         prev_block_was_paragraph = true;
-        if let Some(last) = raw.last_mut().filter(|last| {
+        if let Some(last) = last.as_mut().filter(|last| {
             joins
                 && adjacent
                 && !in_table(&last.span)
@@ -270,76 +372,20 @@ pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
             last.span.end = p.span.end;
             continue;
         }
-        raw.push(RawParagraph {
+        let next = RawParagraph {
             text,
             span: p.span.clone(),
             map,
             pieces: Vec::new(),
-        });
-    }
-    let mut out = ProseFacts::default();
-    let mut current: Option<Segment> = None;
-    for RawParagraph {
-        text,
-        span,
-        map,
-        pieces,
-    } in raw.into_iter().flat_map(split_long)
-    {
-        let p = Paragraph { span };
-        if let Some(seg) = segment_start(&text, current.as_ref(), p.span.start) {
-            match out.segments.last_mut() {
-                // The first segment had no year yet (page chrome before the report): it is this one.
-                Some(last) if last.year.is_none() => {
-                    last.year = seg.year;
-                    last.title = seg.title.clone();
-                    current = Some(last.clone());
-                }
-                _ => {
-                    out.segments.push(seg.clone());
-                    current = Some(seg);
-                }
-            }
-        } else if current.is_none() {
-            let seg = Segment {
-                start: 0,
-                year: None,
-                title: None,
-            };
-            out.segments.push(seg.clone());
-            current = Some(seg);
-        }
-        let segment = out.segments.len().saturating_sub(1);
-        let (parens, delims) = ProseParagraph::index(&text);
-        let para = ProseParagraph {
-            sentences: sentences(&text),
-            text,
-            span: p.span.clone(),
-            segment,
-            map,
-            pieces,
-            parens,
-            delims,
         };
-        let pi = out.paragraphs.len();
-        for tok in scan(&para.text) {
-            let clause = para.clause_of(tok.span.clone());
-            let label = label_of(&para.text, clause.start, tok.span.start);
-            out.quantities.push(ProseQuantity {
-                paragraph: pi,
-                span: para.view_span(tok.span.clone()),
-                text: para.text.get(tok.span.clone()).unwrap_or("").to_string(),
-                quantity: tok.quantity,
-                label,
-                sentence: para.sentence_of(tok.span.start),
-                depth: para.depth_at(tok.span.start),
-                clause,
-                range: tok.span,
-                segment,
-            });
+        if let Some(done) = last.replace(next) {
+            reader.read(done);
         }
-        out.paragraphs.push(para);
     }
+    if let Some(done) = last {
+        reader.read(done);
+    }
+    let mut out = reader.out;
     if out.segments.is_empty() {
         out.segments.push(Segment {
             start: 0,
@@ -348,6 +394,86 @@ pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
         });
     }
     out
+}
+
+/// Reads paragraphs in document order into prose facts.
+#[derive(Default)]
+struct Reader {
+    out: ProseFacts,
+    /// The report segment read so far.
+    current: Option<Segment>,
+}
+
+impl Reader {
+    /// Read one paragraph (cut into parts when it is long): its segment, its quantities.
+    fn read(&mut self, raw: RawParagraph) {
+        for part in split_long(raw) {
+            self.read_part(part);
+        }
+    }
+
+    fn read_part(&mut self, raw: RawParagraph) {
+        let RawParagraph {
+            text,
+            span,
+            map,
+            pieces,
+        } = raw;
+        let out = &mut self.out;
+        let p = Paragraph { span };
+        if let Some(seg) = segment_start(&text, self.current.as_ref(), p.span.start) {
+            match out.segments.last_mut() {
+                // The first segment had no year yet (page chrome before the report): it is this one.
+                Some(last) if last.year.is_none() => {
+                    last.year = seg.year;
+                    last.title = seg.title.clone();
+                    self.current = Some(last.clone());
+                }
+                _ => {
+                    out.segments.push(seg.clone());
+                    self.current = Some(seg);
+                }
+            }
+        } else if self.current.is_none() {
+            let seg = Segment {
+                start: 0,
+                year: None,
+                title: None,
+            };
+            out.segments.push(seg.clone());
+            self.current = Some(seg);
+        }
+        let segment = out.segments.len().saturating_sub(1);
+        let (parens, delims) = ProseParagraph::index(&text);
+        let para = ProseParagraph {
+            sentences: sentences(&text).into_boxed_slice(),
+            text: Arc::from(text),
+            span: p.span.clone(),
+            segment,
+            map,
+            pieces: pieces.into_boxed_slice(),
+            parens,
+            delims,
+        };
+        let pi = out.paragraphs.len();
+        for tok in scan(&para.text) {
+            let clause = para.clause_of(tok.span.clone());
+            let label = label_of(&para.text, clause.start, tok.span.start);
+            out.quantities.push(ProseQuantity {
+                paragraph: u32::try_from(pi).unwrap_or(u32::MAX),
+                span: para.view_span(tok.span.clone()),
+                quantity: tok.quantity,
+                sentence: para.sentence_of(tok.span.start),
+                depth: para.depth_at(tok.span.start),
+                clause: to_u32(&clause),
+                range: tok.span,
+                segment,
+                source: Arc::clone(&para.text),
+                label: to_u32(&label),
+            });
+        }
+        out.paragraphs.push(para);
+    }
 }
 
 /// The span of a paragraph being read.
@@ -522,16 +648,23 @@ fn split_long(p: RawParagraph) -> Vec<RawParagraph> {
     for r in parts(&p.text) {
         let text = p.text[r.clone()].to_string();
         let (span, map, pieces) = match &p.map {
-            Some(m) => {
-                let sub = m.slice(r.clone());
-                (m.source_span(r.clone()), Some(sub), Vec::new())
+            ViewMap::Visible(m) => {
+                let span = m.source_span(r.clone());
+                let sub = ViewMap::of_html(m.slice(r.clone()), span.start);
+                (span, sub, Vec::new())
             }
-            None if p.pieces.is_empty() => (
+            // The part of a shifted text is shifted alike (parts end on character boundaries).
+            ViewMap::Shift => (
                 p.span.start + r.start..p.span.start + r.end,
-                None,
+                ViewMap::Shift,
                 Vec::new(),
             ),
-            None => {
+            ViewMap::Lines if p.pieces.is_empty() => (
+                p.span.start + r.start..p.span.start + r.end,
+                ViewMap::Lines,
+                Vec::new(),
+            ),
+            ViewMap::Lines => {
                 // Line starts inside the part, rebased; the part's own start first.
                 let view_at = |byte: usize| {
                     let i = p
@@ -550,7 +683,7 @@ fn split_long(p: RawParagraph) -> Vec<RawParagraph> {
                 } else {
                     view_at(r.start)
                 };
-                (view_at(r.start)..end, None, pieces)
+                (view_at(r.start)..end, ViewMap::Lines, pieces)
             }
         };
         out.push(RawParagraph {
@@ -563,8 +696,15 @@ fn split_long(p: RawParagraph) -> Vec<RawParagraph> {
     out
 }
 
-fn label_of(text: &str, clause_start: usize, tok_start: usize) -> String {
-    let mut s = text.get(clause_start..tok_start).unwrap_or("");
+/// Byte range of the label phrase of a number at `tok_start` whose clause starts at
+/// `clause_start`: the words between them, trimmed, trigger words removed (at most
+/// [`MAX_LABEL_CHARS`] characters, the nearest the number).
+fn label_of(text: &str, clause_start: usize, tok_start: usize) -> Range<usize> {
+    let Some(mut s) = text.get(clause_start..tok_start) else {
+        return tok_start..tok_start;
+    };
+    // `start` follows the start of `s` in `text` as words are cut off its front.
+    let mut start = clause_start;
     if s.len() > MAX_LABEL_CHARS * 4 {
         // Keep the last MAX_LABEL_CHARS characters: the words nearest the number.
         let cut = s
@@ -573,14 +713,25 @@ fn label_of(text: &str, clause_start: usize, tok_start: usize) -> String {
             .nth(MAX_LABEL_CHARS - 1)
             .map_or(0, |(i, _)| i);
         s = &s[cut..];
+        start += cut;
     }
-    let mut s = s.trim();
+    let trim = |s: &str, start: &mut usize| -> usize {
+        let t = s.trim_start();
+        *start += s.len() - t.len();
+        t.trim_end().len()
+    };
+    let len = trim(s, &mut start);
+    s = &text[start..start + len];
     for t in LABEL_TRIGGERS {
         if let Some(rest) = s.strip_prefix(t) {
-            s = rest.trim_start_matches([':', '：', ',', '，']).trim();
+            start += t.len();
+            let r = rest.trim_start_matches([':', '：', ',', '，']);
+            start += rest.len() - r.len();
+            let len = trim(r, &mut start);
+            s = &text[start..start + len];
         }
     }
-    s.to_string()
+    start..start + s.len()
 }
 
 #[cfg(test)]
@@ -597,11 +748,7 @@ mod tests {
     fn labels_clauses_and_depth() {
         let d = doc("2017年，全市共受理依申请公开123件，其中，旗区受理23件，部门受理100件（市人民政府办公厅19件），办结率92%。\n");
         let p = extract_prose(&d);
-        let labels: Vec<(&str, u32)> = p
-            .quantities
-            .iter()
-            .map(|q| (q.label.as_str(), q.depth))
-            .collect();
+        let labels: Vec<(&str, u32)> = p.quantities.iter().map(|q| (q.label(), q.depth)).collect();
         assert_eq!(
             labels,
             vec![
@@ -630,7 +777,7 @@ mod tests {
         let text = "截至\n2018\n年底，累计公开\n22.88\n万条。\n（二）主要类别\n机构职能类\n1774\n条，占 \n10.2%\n；\n条\n483\n5217\n";
         let d = doc(text);
         let p = extract_prose(&d);
-        let texts: Vec<&str> = p.paragraphs.iter().map(|x| x.text.as_str()).collect();
+        let texts: Vec<&str> = p.paragraphs.iter().map(|x| &*x.text).collect();
         assert_eq!(
             texts,
             vec![
@@ -646,7 +793,7 @@ mod tests {
             .iter()
             .map(|q| {
                 let lc = d.line_col(q.span.start);
-                (q.text.clone(), lc.line, lc.column)
+                (q.text().to_string(), lc.line, lc.column)
             })
             .filter(|(t, _, _)| !t.starts_with("2018"))
             .collect();

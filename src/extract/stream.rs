@@ -16,7 +16,8 @@
 
 use super::label::{fold, normalize};
 use super::{AmbiguousRow, Fact, FactValue, NotNumber, Provenance, Reading, TableInstance};
-use crate::number::{parse_cell, CellValue, UNIT_WORDS};
+use crate::name::Name;
+use crate::number::{parse_cell, CellValue, Quantity, UNIT_WORDS};
 use crate::rules::pack::{RowDef, ShortRows, TableDef};
 use crate::source::detect::is_delimiter_row;
 use crate::source::{Block, Cell, Document, Span};
@@ -30,16 +31,26 @@ const MAX_ROW_GAP: usize = 12;
 const MAX_ROW_PLACEMENTS: usize = 256;
 
 /// What a token of the stream is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     /// Words: a label or a label fragment, prose, page debris.
     Text,
     /// A unit word standing alone (`条`, `件次`).
     Unit,
     /// A figure, or a not-applicable mark.
-    Value(CellValue),
+    Value(Val),
     /// A cell that should be a figure and is not (`1O`, `l2`).
     Bad,
+}
+
+/// The value of a value token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Val {
+    /// A figure: its index in [`Tokens::numbers`] (kept apart, so that a token is small: a
+    /// page holds millions of words and few figures by comparison).
+    Number(u32),
+    /// A not-applicable mark.
+    NotApplicable,
 }
 
 /// One token with its byte span in the view.
@@ -47,6 +58,41 @@ enum Kind {
 struct Token {
     kind: Kind,
     span: Span,
+}
+
+/// Tokens in order, with the quantities of their figures.
+#[derive(Debug, Default)]
+struct Tokens {
+    list: Vec<Token>,
+    numbers: Vec<Quantity>,
+}
+
+impl Tokens {
+    /// Appends a token of a kind without a figure.
+    fn push(&mut self, kind: Kind, span: Span) {
+        self.list.push(Token { kind, span });
+    }
+
+    /// Appends a figure.
+    fn push_number(&mut self, q: Quantity, span: Span) {
+        let i = u32::try_from(self.numbers.len()).unwrap_or(u32::MAX);
+        self.numbers.push(q);
+        self.list.push(Token {
+            kind: Kind::Value(Val::Number(i)),
+            span,
+        });
+    }
+
+    /// Appends token `t` of `from` (another list) at `span`, with its figure.
+    fn push_from(&mut self, from: &Tokens, t: &Token, span: Span) {
+        match t.kind {
+            Kind::Value(Val::Number(i)) => match from.numbers.get(i as usize) {
+                Some(q) => self.push_number(q.clone(), span),
+                None => self.push(Kind::Text, span),
+            },
+            kind => self.push(kind, span),
+        }
+    }
 }
 
 /// A run of text tokens followed by the figures after them.
@@ -64,6 +110,8 @@ struct Group {
 pub(crate) struct Stream<'a> {
     view: &'a str,
     tokens: Vec<Token>,
+    /// Quantities of the figure tokens ([`Val::Number`] indexes them).
+    numbers: Vec<Quantity>,
     groups: Vec<Group>,
     /// Normalised label suffixes of each group, shortest first.
     suffixes: Vec<Vec<String>>,
@@ -90,7 +138,7 @@ impl<'a> Stream<'a> {
     /// cut into small tables and grids whose header or rows came apart.
     pub(crate) fn new(doc: &'a Document) -> Self {
         let view = doc.view.as_str();
-        let mut tokens = Vec::new();
+        let mut tokens = Tokens::default();
         for block in &doc.blocks {
             match block {
                 Block::Paragraph(p) => tokenize(view, p.span.clone(), &mut tokens),
@@ -104,6 +152,10 @@ impl<'a> Stream<'a> {
                 }
             }
         }
+        let Tokens {
+            list: mut tokens,
+            numbers,
+        } = tokens;
         rejoin_item_numbers(view, &mut tokens);
         let groups = group(&tokens);
         let suffixes = groups
@@ -122,6 +174,7 @@ impl<'a> Stream<'a> {
         Stream {
             view,
             tokens,
+            numbers,
             groups,
             suffixes,
             folded,
@@ -283,6 +336,8 @@ impl<'a> Stream<'a> {
                     }),
             );
         }
+        // Kept through the checks, one list per table of every report of a page.
+        facts.shrink_to_fit();
         TableInstance {
             pack,
             table,
@@ -333,22 +388,24 @@ impl<'a> Stream<'a> {
         }
         let unit = group
             .unit
-            .map(|t| self.view[self.tokens[t].span.clone()].to_string());
+            .map(|t| Name::from(&self.view[self.tokens[t].span.clone()]));
         // Where a dropped cell "is": just after the row's last figure.
         let dropped_at = values.last().map_or(0, |t| t.span.end);
         let fact = |ci: usize, tok: Option<&Token>, read: Reading| -> Option<Fact> {
             let col = &def.columns[own[ci]];
-            let (value, span, text) = match tok {
+            // The text is the view's at the span (empty for a dropped cell): none kept.
+            let (value, span) = match tok {
                 Some(t) => {
-                    let value = match &t.kind {
-                        Kind::Value(CellValue::Number(q)) => FactValue::Number(q.clone()),
-                        Kind::Value(CellValue::NotApplicable) => FactValue::NotApplicable,
-                        Kind::Value(CellValue::Blank) => FactValue::Blank,
+                    let value = match t.kind {
+                        Kind::Value(Val::Number(i)) => {
+                            FactValue::Number(self.numbers.get(i as usize)?.clone())
+                        }
+                        Kind::Value(Val::NotApplicable) => FactValue::NotApplicable,
                         _ => return None,
                     };
-                    (value, t.span.clone(), self.view[t.span.clone()].to_string())
+                    (value, t.span.clone())
                 }
-                None => (FactValue::Blank, dropped_at..dropped_at, String::new()),
+                None => (FactValue::Blank, dropped_at..dropped_at),
             };
             Some(Fact {
                 row: row.key.clone(),
@@ -359,7 +416,7 @@ impl<'a> Stream<'a> {
                     row_label: row.label.clone(),
                     column_label: col.label.clone(),
                     locator: None,
-                    text,
+                    own_text: None,
                     unit: unit.clone(),
                 },
                 read,
@@ -387,8 +444,11 @@ impl<'a> Stream<'a> {
                 ),
                 ShortRows::Unknown => (Vec::new(), (0..n).collect(), (0..m).collect()),
             };
-        let all_zero = free_vals.iter().all(|&vi| match &values[vi].kind {
-            Kind::Value(CellValue::Number(q)) => q.value.is_zero(),
+        let all_zero = free_vals.iter().all(|&vi| match values[vi].kind {
+            Kind::Value(Val::Number(i)) => self
+                .numbers
+                .get(i as usize)
+                .is_none_or(|q| q.value.is_zero()),
             Kind::Value(_) => true,
             _ => false,
         });
@@ -500,7 +560,15 @@ impl<'a> Stream<'a> {
             } else {
                 Reading::Stream
             };
-            facts.extend(number_fact(def, row, own[ci], t.span.clone(), text, read));
+            facts.extend(number_fact(
+                self.view,
+                def,
+                row,
+                own[ci],
+                t.span.clone(),
+                text,
+                read,
+            ));
             ci += 1;
         }
     }
@@ -557,7 +625,15 @@ impl<'a> Stream<'a> {
             {
                 let text = digits[start..end].to_string();
                 let span = tok.span.start + start..tok.span.start + end;
-                out.extend(number_fact(def, row, own[k], span, text, Reading::Glued));
+                out.extend(number_fact(
+                    self.view,
+                    def,
+                    row,
+                    own[k],
+                    span,
+                    text,
+                    Reading::Glued,
+                ));
                 start = end;
             }
             out
@@ -587,7 +663,9 @@ impl<'a> Stream<'a> {
 
 /// The fact of a figure put back by the form (joined or split out of glued digits): `text` is
 /// the figure as it is read, `span` where its first digit is printed.
+#[allow(clippy::too_many_arguments)]
 fn number_fact(
+    view: &str,
     def: &TableDef,
     row: &RowDef,
     column: usize,
@@ -599,6 +677,7 @@ fn number_fact(
         return None;
     };
     let col = &def.columns[column];
+    let own_text = Provenance::own_text(view, &span, &text);
     Some(Fact {
         row: row.key.clone(),
         column: col.key.clone(),
@@ -608,7 +687,7 @@ fn number_fact(
             row_label: row.label.clone(),
             column_label: col.label.clone(),
             locator: None,
-            text,
+            own_text,
             unit: None,
         },
         read,
@@ -790,7 +869,7 @@ fn is_page_debris(line: &str) -> bool {
 
 /// Tokenise `range` of the view line by line (`\n`, `\r\n` or a bare `\r`), word by word,
 /// leaving out page footers and Markdown delimiter rows.
-fn tokenize(view: &str, range: Span, out: &mut Vec<Token>) {
+fn tokenize(view: &str, range: Span, out: &mut Tokens) {
     let text = &view[range.clone()];
     let mut start = 0;
     for (i, c) in text
@@ -812,42 +891,33 @@ fn tokenize(view: &str, range: Span, out: &mut Vec<Token>) {
 /// order from where the previous one ended, so it keeps its own span; tokens that cannot be
 /// found there point at the whole cell, and of those only the first text token is kept (the
 /// whole cell's text once, never once per word — that would make the reader quadratic).
-fn tokenize_cell(view: &str, cell: &Cell, out: &mut Vec<Token>) {
+fn tokenize_cell(view: &str, cell: &Cell, out: &mut Tokens) {
     if view.get(cell.span.clone()) == Some(cell.text.as_str()) {
         tokenize(view, cell.span.clone(), out);
         return;
     }
-    let mut own = Vec::new();
+    let mut own = Tokens::default();
     tokenize(&cell.text, 0..cell.text.len(), &mut own);
     let Some(cell_view) = view.get(cell.span.clone()) else {
         return;
     };
     let mut cursor = 0usize;
     let mut whole_text_kept = false;
-    for t in own {
+    for t in &own.list {
         let word = &cell.text[t.span.clone()];
         match cell_view[cursor..].find(word) {
             Some(at) => {
                 let start = cell.span.start + cursor + at;
                 cursor += at + word.len();
-                out.push(Token {
-                    kind: t.kind,
-                    span: start..start + word.len(),
-                });
+                out.push_from(&own, t, start..start + word.len());
             }
             None if t.kind == Kind::Text => {
                 if !whole_text_kept {
                     whole_text_kept = true;
-                    out.push(Token {
-                        kind: t.kind,
-                        span: cell.span.clone(),
-                    });
+                    out.push(Kind::Text, cell.span.clone());
                 }
             }
-            None => out.push(Token {
-                kind: t.kind,
-                span: cell.span.clone(),
-            }),
+            None => out.push_from(&own, t, cell.span.clone()),
         }
     }
 }
@@ -871,7 +941,7 @@ fn rejoin_item_numbers(view: &str, out: &mut [Token]) {
 }
 
 /// The tokens of one line.
-fn tokenize_line(view: &str, line: Span, out: &mut Vec<Token>) {
+fn tokenize_line(view: &str, line: Span, out: &mut Tokens) {
     let text = &view[line.clone()];
     let mut word_start: Option<usize> = None;
     for (i, c) in text
@@ -910,35 +980,23 @@ pub(crate) fn is_mistyped_figure(t: &str) -> bool {
 }
 
 /// One word: a unit, a value, a bad figure, text, or text run together with a trailing figure.
-fn tokenize_word(view: &str, span: Span, out: &mut Vec<Token>) {
+fn tokenize_word(view: &str, span: Span, out: &mut Tokens) {
     let w = &view[span.clone()];
     if UNIT_WORDS.contains(&w) {
-        out.push(Token {
-            kind: Kind::Unit,
-            span,
-        });
+        out.push(Kind::Unit, span);
         return;
     }
     if is_bad_figure(w) {
-        out.push(Token {
-            kind: Kind::Bad,
-            span,
-        });
+        out.push(Kind::Bad, span);
         return;
     }
     match parse_cell(w) {
         CellValue::NotApplicable => {
-            out.push(Token {
-                kind: Kind::Value(CellValue::NotApplicable),
-                span,
-            });
+            out.push(Kind::Value(Val::NotApplicable), span);
             return;
         }
         CellValue::Number(q) if starts_like_figure(w) && !w.ends_with(['.', '、', '．']) => {
-            out.push(Token {
-                kind: Kind::Value(CellValue::Number(q)),
-                span,
-            });
+            out.push_number(q, span);
             return;
         }
         _ => {}
@@ -947,21 +1005,12 @@ fn tokenize_word(view: &str, span: Span, out: &mut Vec<Token>) {
     if let Some(at) = trailing_figure(w) {
         let figure = &w[at..];
         if let CellValue::Number(q) = parse_cell(figure) {
-            out.push(Token {
-                kind: Kind::Text,
-                span: span.start..span.start + at,
-            });
-            out.push(Token {
-                kind: Kind::Value(CellValue::Number(q)),
-                span: span.start + at..span.end,
-            });
+            out.push(Kind::Text, span.start..span.start + at);
+            out.push_number(q, span.start + at..span.end);
             return;
         }
     }
-    out.push(Token {
-        kind: Kind::Text,
-        span,
-    });
+    out.push(Kind::Text, span);
 }
 
 /// A cell figure starts with a digit or a sign (not with a word such as `约` or `增加`, which
@@ -1015,9 +1064,10 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<(String, &'static str)> {
-        let mut out = Vec::new();
+        let mut out = Tokens::default();
         tokenize(text, 0..text.len(), &mut out);
-        out.into_iter()
+        out.list
+            .into_iter()
             .map(|t| {
                 let k = match t.kind {
                     Kind::Text => "text",
@@ -1037,9 +1087,9 @@ mod tests {
         let start = view.find("本年").unwrap();
         let end = view.find(" 12").unwrap() + 3;
         let cell = Cell::new("本年新收 政府信息公开申请数量 12", start..end, 0);
-        let mut out = Vec::new();
+        let mut out = Tokens::default();
         tokenize_cell(view, &cell, &mut out);
-        let words: Vec<&str> = out.iter().map(|t| &view[t.span.clone()]).collect();
+        let words: Vec<&str> = out.list.iter().map(|t| &view[t.span.clone()]).collect();
         assert_eq!(words, vec!["本年新收", "政府信息公开申请数量", "12"]);
     }
 
@@ -1050,10 +1100,10 @@ mod tests {
         let view = "x".repeat(50);
         let text = vec!["词"; 400].join(" ");
         let cell = Cell::new(text, 0..50, 0);
-        let mut out = Vec::new();
+        let mut out = Tokens::default();
         tokenize_cell(&view, &cell, &mut out);
-        assert_eq!(out.len(), 1);
-        assert_eq!(out[0].span, 0..50);
+        assert_eq!(out.list.len(), 1);
+        assert_eq!(out.list[0].span, 0..50);
     }
 
     #[test]

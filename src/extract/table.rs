@@ -3,6 +3,7 @@
 
 use super::label::{fold, normalize};
 use super::{Fact, FactValue, Facts, Provenance, TableInstance};
+use crate::name::Name;
 use crate::number::{parse_cell, CellValue, UNIT_WORDS};
 use crate::rules::pack::{Align, TableDef};
 use crate::rules::Registry;
@@ -141,7 +142,7 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
                             .map(move |(ti, _)| (pi, ti))
                     })
                     .filter(|&(pi, ti)| {
-                        !read_rows(&registry.packs[pi].tables[ti], &views)
+                        !read_rows(&doc.view, &registry.packs[pi].tables[ti], &views)
                             .0
                             .is_empty()
                     })
@@ -162,7 +163,7 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
             // candidate is read once and the winner's reading kept.
             let mut best: Option<Choice> = None;
             for &(pi, ti) in &pool {
-                let read = read_rows(&registry.packs[pi].tables[ti], &views);
+                let read = read_rows(&doc.view, &registry.packs[pi].tables[ti], &views);
                 if pool.len() == 1 {
                     best = Some((None, (pi, ti), read));
                     break;
@@ -187,7 +188,7 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
             });
         }
     }
-    read_streams(doc, registry, &doc_text, &pack_signed, &mut facts);
+    read_streams(doc, registry, doc_text, &pack_signed, &mut facts);
     facts
 }
 
@@ -198,7 +199,7 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
 fn read_streams(
     doc: &Document,
     registry: &Registry,
-    doc_text: &str,
+    doc_text: String,
     pack_signed: &[bool],
     facts: &mut Facts,
 ) {
@@ -229,7 +230,9 @@ fn read_streams(
         })
     });
     // The signatures last: a search of the whole text, only for the tables still in question.
-    candidates.retain(|&(pi, ti)| registry.packs[pi].tables[ti].detect.matches(doc_text));
+    candidates.retain(|&(pi, ti)| registry.packs[pi].tables[ti].detect.matches(&doc_text));
+    // The folded copy of the whole text is not needed past here: not held beside the stream.
+    drop(doc_text);
     if candidates.is_empty() {
         return;
     }
@@ -286,7 +289,7 @@ fn read_streams(
             for &k in rest.iter().rev() {
                 let piece = facts.tables.remove(k);
                 let g = &mut facts.tables[first];
-                let have: HashSet<String> = g.facts.iter().map(|f| f.row.clone()).collect();
+                let have: HashSet<Name> = g.facts.iter().map(|f| f.row.clone()).collect();
                 g.facts
                     .extend(piece.facts.into_iter().filter(|f| !have.contains(&f.row)));
                 g.ambiguous.extend(piece.ambiguous);
@@ -295,7 +298,7 @@ fn read_streams(
             }
             let g = &mut facts.tables[first];
             // Rows the grid read stay as read; rows it missed come from the stream.
-            let have: HashSet<String> = g.facts.iter().map(|f| f.row.clone()).collect();
+            let have: HashSet<Name> = g.facts.iter().map(|f| f.row.clone()).collect();
             g.facts
                 .extend(inst.facts.into_iter().filter(|f| !have.contains(&f.row)));
             g.not_numbers.extend(inst.not_numbers);
@@ -319,7 +322,7 @@ type ReadRows = (Vec<Fact>, Vec<super::NotNumber>);
 /// only candidate), its (pack, table) indices and its reading.
 type Choice = (Option<(usize, bool, i32)>, (usize, usize), ReadRows);
 
-fn read_rows(def: &TableDef, views: &[RowView]) -> ReadRows {
+fn read_rows(view: &str, def: &TableDef, views: &[RowView]) -> ReadRows {
     let mut matched: Vec<Option<usize>> = vec![None; def.rows.len()];
     let mut taken = vec![false; views.len()];
     for (ri, row) in def.rows.iter().enumerate() {
@@ -425,8 +428,8 @@ fn read_rows(def: &TableDef, views: &[RowView]) -> ReadRows {
                     row_label: row.label.clone(),
                     column_label: col.label.clone(),
                     locator: cell.locator.clone(),
-                    text: cell.text.clone(),
-                    unit: views[vi].unit.clone(),
+                    own_text: Provenance::own_text(view, &cell.span, &cell.text),
+                    unit: views[vi].unit.as_deref().map(Name::from),
                 },
                 read: super::Reading::Grid,
             });

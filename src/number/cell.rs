@@ -104,8 +104,8 @@ fn number(t: &str) -> Option<Quantity> {
     Some(Quantity {
         value,
         precision: core.precision,
-        scale: suffix.scale,
-        unit: suffix.unit.map(str::to_owned),
+        scale: super::Scale::of(suffix.scale)?,
+        unit: suffix.unit,
         approx: lex::combine(prefix, suffix.approx),
     })
 }
@@ -265,8 +265,8 @@ mod tests {
             let got = q(text);
             assert_eq!(got.value, d(v), "value of {text:?}");
             assert_eq!(got.precision, *p, "precision of {text:?}");
-            assert_eq!(got.scale, d(s), "scale of {text:?}");
-            assert_eq!(got.unit.as_deref(), *u, "unit of {text:?}");
+            assert_eq!(got.scale.get(), d(s), "scale of {text:?}");
+            assert_eq!(got.unit, *u, "unit of {text:?}");
             assert_eq!(got.approx, *a, "approx of {text:?}");
         }
     }

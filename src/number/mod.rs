@@ -45,13 +45,41 @@ pub struct Quantity {
     pub precision: u32,
     /// Scale multiplier printed (1, 10⁴ for 万, 10⁸ for 亿); a Chinese numeral ending in 万
     /// (`两千三百万`) counts as scaled by 10⁴ too.
-    pub scale: Decimal,
+    pub scale: Scale,
     /// Unit printed after the number, without the scale word: `78874.11万元` → `元`,
     /// `50余万人次` → `人次`; `%` and `个百分点` for percentages and percentage points.
-    /// [`Quantity::printed_unit`] gives the printed form (`万元`).
-    pub unit: Option<String>,
+    /// [`Quantity::printed_unit`] gives the printed form (`万元`). Units come from a fixed
+    /// vocabulary, so no quantity owns a copy of its unit.
+    pub unit: Option<&'static str>,
     /// Approximation marker.
     pub approx: Approx,
+}
+
+/// A scale multiplier: a power of ten, kept as its exponent (a quantity is read for every
+/// figure of a page, and the multiplier as a [`Decimal`] would take 16 bytes of it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scale(u8);
+
+impl Scale {
+    /// No scale word (×1).
+    pub const ONE: Scale = Scale(0);
+
+    /// The scale of a multiplier, when it is a power of ten up to 10²⁸.
+    pub fn of(multiplier: Decimal) -> Option<Scale> {
+        if multiplier == Decimal::ONE {
+            return Some(Scale::ONE);
+        }
+        (1..=28u8).map(Scale).find(|s| s.get() == multiplier)
+    }
+
+    /// The multiplier.
+    pub fn get(self) -> Decimal {
+        match self.0 {
+            0 => Decimal::ONE,
+            k => Decimal::try_from_i128_with_scale(10i128.pow(u32::from(k)), 0)
+                .unwrap_or(Decimal::ONE),
+        }
+    }
 }
 
 impl Quantity {
@@ -60,7 +88,7 @@ impl Quantity {
         Quantity {
             value: Decimal::from(v),
             precision: 0,
-            scale: Decimal::ONE,
+            scale: Scale::ONE,
             unit: None,
             approx: Approx::Exact,
         }
@@ -68,18 +96,18 @@ impl Quantity {
 
     /// True if the figure is a percentage.
     pub fn is_percent(&self) -> bool {
-        self.unit.as_deref() == Some("%")
+        self.unit == Some("%")
     }
 
     /// True if the figure is a difference of percentages (`个百分点`).
     pub fn is_percentage_points(&self) -> bool {
-        matches!(self.unit.as_deref(), Some("个百分点" | "百分点"))
+        matches!(self.unit, Some("个百分点" | "百分点"))
     }
 
     /// The unit as printed, scale word included: `万元`, `万人次`, `万` (no unit), `件`.
     pub fn printed_unit(&self) -> Option<String> {
-        let word = scale_word(self.scale);
-        match (word, self.unit.as_deref()) {
+        let word = scale_word(self.scale.get());
+        match (word, self.unit) {
             (None, None) => None,
             (w, u) => Some(format!("{}{}", w.unwrap_or(""), u.unwrap_or(""))),
         }
@@ -87,10 +115,11 @@ impl Quantity {
 
     /// Value in printed units (before the scale word): `55.4万` → 55.4.
     pub fn printed_value(&self) -> Decimal {
-        if self.scale.is_zero() {
+        let scale = self.scale.get();
+        if scale.is_zero() {
             return self.value;
         }
-        self.value.checked_div(self.scale).unwrap_or(self.value)
+        self.value.checked_div(scale).unwrap_or(self.value)
     }
 
     /// Place value of the last printed digit, in absolute units: `55.4万` → 1000, `98.40%` →
@@ -98,7 +127,7 @@ impl Quantity {
     /// (`约5000` → 1000), because trailing zeros of a round figure carry no precision.
     pub fn step(&self) -> Decimal {
         let base = pow10_neg(self.precision)
-            .checked_mul(self.scale)
+            .checked_mul(self.scale.get())
             .unwrap_or(Decimal::MAX);
         if self.approx != Approx::About || self.precision > 0 {
             return base;
@@ -121,7 +150,7 @@ impl Quantity {
     /// are not.
     pub fn is_rounded(&self) -> bool {
         self.precision > 0
-            || self.scale != Decimal::ONE
+            || self.scale != Scale::ONE
             || self.is_percent()
             || self.is_percentage_points()
             || self.approx == Approx::About
@@ -209,10 +238,9 @@ pub fn matches_rounded(exact: Decimal, printed: &Quantity) -> bool {
         Approx::About if printed.contains(exact) => return true,
         _ => {}
     }
-    let scale = if printed.scale.is_zero() {
-        Decimal::ONE
-    } else {
-        printed.scale
+    let scale = match printed.scale.get() {
+        s if s.is_zero() => Decimal::ONE,
+        s => s,
     };
     let (Some(x), Some(p)) = (exact.checked_div(scale), printed.value.checked_div(scale)) else {
         return false;

@@ -196,13 +196,17 @@ fn push(
     let Some(mut value) = core.value.checked_mul(suffix.scale) else {
         return;
     };
-    let Some(scale) = core.scale.checked_mul(suffix.scale) else {
+    let Some(scale) = core
+        .scale
+        .checked_mul(suffix.scale)
+        .and_then(super::Scale::of)
+    else {
         return;
     };
     if negative {
         value = -value;
     }
-    let unit = unit_override.or(suffix.unit).map(str::to_owned);
+    let unit = unit_override.or(suffix.unit);
     out.push(NumberToken {
         span: offs[start]..offs[end],
         quantity: Quantity {

@@ -10,6 +10,7 @@ use super::pattern::Compile;
 use super::prose::{compile_prose, ProseKind, ProseSpecs};
 use super::raw::{RawDetect, RawExtend, RawMeta, RawPack, RawRow, RawRule, RawTable};
 use crate::extract::label::{fold, normalize};
+use crate::name::Name;
 use miette::{NamedSource, SourceSpan};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -133,9 +134,9 @@ pub enum ShortRows {
 #[derive(Debug, Clone)]
 pub struct ColumnDef {
     /// Key used in fact names (`total`); empty for the single unnamed column.
-    pub key: String,
+    pub key: Name,
     /// Label as printed (`总计`).
-    pub label: String,
+    pub label: Name,
     /// Unit of the column's figures when the form fixes it (`万元`), for cells that print none.
     pub unit: Option<String>,
 }
@@ -144,9 +145,9 @@ pub struct ColumnDef {
 #[derive(Debug, Clone)]
 pub struct RowDef {
     /// Row key (`apply.new`); empty for an unlabeled row whose facts are named by column.
-    pub key: String,
+    pub key: Name,
     /// Label as printed in the official form.
-    pub label: String,
+    pub label: Name,
     /// Normalised label and aliases.
     pub match_labels: Vec<String>,
     /// Index of the row that must be matched above this one.
@@ -883,8 +884,8 @@ fn validate_table(p: &mut Problems, t: &RawTable) -> TableDef {
         .columns
         .iter()
         .map(|c| ColumnDef {
-            key: c.key.get_ref().clone(),
-            label: c.label.clone(),
+            key: c.key.get_ref().as_str().into(),
+            label: c.label.as_str().into(),
             unit: c.unit.clone(),
         })
         .collect();
@@ -899,8 +900,8 @@ fn validate_table(p: &mut Problems, t: &RawTable) -> TableDef {
     }
     if columns.is_empty() {
         columns.push(ColumnDef {
-            key: String::new(),
-            label: String::new(),
+            key: Name::default(),
+            label: Name::default(),
             unit: None,
         });
     }
@@ -985,7 +986,7 @@ fn add_rows(p: &mut Problems, def: &mut TableDef, raw: &[RawRow]) {
         .rows
         .iter()
         .enumerate()
-        .map(|(i, r)| (r.key.clone(), i))
+        .map(|(i, r)| (r.key.to_string(), i))
         .collect();
     for r in raw {
         let key = r.key.get_ref().clone();
@@ -1024,8 +1025,8 @@ fn add_rows(p: &mut Problems, def: &mut TableDef, raw: &[RawRow]) {
         index.insert(key.clone(), def.rows.len());
         let columns = row_columns(p, r, &def.columns);
         def.rows.push(RowDef {
-            key,
-            label,
+            key: key.into(),
+            label: label.into(),
             match_labels,
             after,
             unlabeled: r.unlabeled,

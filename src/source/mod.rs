@@ -115,8 +115,9 @@ fn column_marks(view: &str, line_starts: &[usize]) -> Vec<(usize, usize)> {
 pub enum Block {
     /// A paragraph of prose (or a heading).
     Paragraph(Paragraph),
-    /// A table.
-    Table(Table),
+    /// A table (boxed: a page holds many more paragraphs than tables, and a block is as large
+    /// as its largest kind).
+    Table(Box<Table>),
 }
 
 /// A paragraph of prose.
@@ -265,7 +266,7 @@ impl Document {
     /// All tables of the document in order.
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
         self.blocks.iter().filter_map(|b| match b {
-            Block::Table(t) => Some(t),
+            Block::Table(t) => Some(&**t),
             Block::Paragraph(_) => None,
         })
     }

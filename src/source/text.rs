@@ -44,7 +44,7 @@ pub fn parse_blocks(view: &str) -> Vec<Block> {
                     cells: markdown_cells(view, l.clone(), &mut origin),
                 })
                 .collect();
-            blocks.push(Block::Table(table(rows, &lines[i..end])));
+            blocks.push(Block::Table(Box::new(table(rows, &lines[i..end]))));
             i = end;
         } else if is_pipe_line(text) {
             let mut end = i + 1;
@@ -58,7 +58,7 @@ pub fn parse_blocks(view: &str) -> Vec<Block> {
                 end += 1;
             }
             let rows = pipe_run_rows(view, &lines[i..end], &mut origin);
-            blocks.push(Block::Table(table(rows, &lines[i..end])));
+            blocks.push(Block::Table(Box::new(table(rows, &lines[i..end]))));
             i = end;
         } else {
             let trimmed = text.trim_end();

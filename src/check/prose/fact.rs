@@ -74,7 +74,7 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
                 continue;
             }
             seen.push(q.range.start);
-            let clause = para.text.get(q.clause.clone()).unwrap_or("");
+            let clause = para.text.get(q.clause()).unwrap_or("");
             // A part of a 其中 list keeps the scope of its total (历年累计受理申请35条，其中同意公开
             // 答复27条: 27 is a running total too).
             let total_clause = list_total_clause(para, q);
@@ -241,9 +241,9 @@ pub(super) fn status(ctx: &mut Ctx, spec: &StatusSpec) {
                 for pct in prose.quantities.iter().filter(|q| {
                     q.segment == para.segment
                         && q.quantity.is_percent()
-                        && rate_label.is_match(&q.label)
+                        && rate_label.is_match(q.label())
                 }) {
-                    let Some(ppara) = prose.paragraphs.get(pct.paragraph) else {
+                    let Some(ppara) = prose.paragraphs.get(pct.paragraph as usize) else {
                         continue;
                     };
                     let same_subject = prose.quantities.iter().any(|o| {
@@ -292,19 +292,7 @@ pub(super) fn status(ctx: &mut Ctx, spec: &StatusSpec) {
                     if holds {
                         continue;
                     }
-                    let span = para.view_span(m.range());
-                    let words = ProseQuantity {
-                        paragraph: pi,
-                        range: m.range(),
-                        span: span.clone(),
-                        text: m.as_str().to_string(),
-                        quantity: crate::number::Quantity::integer(0),
-                        label: m.as_str().to_string(),
-                        clause: m.range(),
-                        sentence: para.sentence_of(m.start()),
-                        depth: 0,
-                        segment: para.segment,
-                    };
+                    let words = ProseQuantity::words(pi, para, m.range());
                     let mut ops = vec![ctx.prose_operand(&words, Side::Left)];
                     ops[0].value = spec.implies;
                     ops.push(ctx.table_operand(f, Side::Right));

@@ -19,7 +19,7 @@ use crate::rules::{CompiledPack, Registry, Rule, Severity};
 use crate::source::Document;
 use rust_decimal::Decimal;
 use std::cell::OnceCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Why a finding is not certain (Chinese, English).
 pub(crate) type Reason<'r> = (&'r str, &'r str);
@@ -56,8 +56,24 @@ pub(crate) struct Ctx<'a> {
 pub(crate) type TableIndex<'a> = Vec<HashMap<String, Vec<&'a Fact>>>;
 
 /// Index every certain fact of every table under its table's segment and its name (one pass:
-/// the segment of a table and the name of a fact are computed once, not per lookup).
-fn index_table_facts<'a>(facts: &'a Facts) -> TableIndex<'a> {
+/// the segment of a table and the name of a fact are computed once, not per lookup). Only the
+/// names some prose spec of the registry looks up are indexed: a page of thousands of reports
+/// would otherwise hold a name for every figure of every table.
+fn index_table_facts<'a>(facts: &'a Facts, registry: &Registry) -> TableIndex<'a> {
+    let wanted: HashSet<&str> = registry
+        .packs
+        .iter()
+        .flat_map(|p| {
+            let facts = p.prose.facts.iter().flat_map(|s| {
+                std::iter::once(&s.key)
+                    .chain(s.or_sum.iter())
+                    .chain(s.certain_if.iter())
+            });
+            let statuses = p.prose.statuses.iter().flat_map(|s| s.table_keys.iter());
+            facts.chain(statuses)
+        })
+        .map(String::as_str)
+        .collect();
     let prose = &facts.prose;
     let mut index: TableIndex<'a> = Vec::new();
     for t in &facts.tables {
@@ -65,8 +81,11 @@ fn index_table_facts<'a>(facts: &'a Facts) -> TableIndex<'a> {
         if index.len() <= segment {
             index.resize_with(segment + 1, HashMap::new);
         }
-        for f in t.facts.iter().filter(|f| t.is_certain(f)) {
-            index[segment].entry(f.name()).or_default().push(f);
+        for f in t.facts.iter() {
+            let name = f.name();
+            if wanted.contains(name.as_str()) && t.is_certain(f) {
+                index[segment].entry(name).or_default().push(f);
+            }
         }
     }
     index
@@ -98,7 +117,7 @@ impl<'a> Ctx<'a> {
     pub fn table_facts(&self, segment: usize, key: &str) -> Vec<&'a Fact> {
         let facts = self.facts;
         self.table_index
-            .get_or_init(|| index_table_facts(facts))
+            .get_or_init(|| index_table_facts(facts, self.registry))
             .get(segment)
             .and_then(|by_name| by_name.get(key))
             .cloned()
@@ -198,14 +217,14 @@ impl<'a> Ctx<'a> {
         };
         Operand {
             key: "prose".into(),
-            label: if q.label.is_empty() {
-                q.text.clone()
+            label: if q.label().is_empty() {
+                q.text().to_string()
             } else {
-                q.label.clone()
+                q.label().to_string()
             },
             value,
             blank: false,
-            text: q.text.clone(),
+            text: q.text().to_string(),
             span: q.span.clone(),
             position: self.doc.line_col(q.span.start),
             locator: None,
@@ -233,7 +252,7 @@ impl<'a> Ctx<'a> {
             label: f.label(),
             value: fact_value(f).unwrap_or_default(),
             blank: !matches!(f.value, FactValue::Number(_)),
-            text: f.provenance.text.clone(),
+            text: f.provenance.text(&self.doc.view).to_string(),
             span: f.provenance.span.clone(),
             position: self.doc.line_col(f.provenance.span.start),
             locator: f.provenance.locator.clone(),
@@ -255,12 +274,12 @@ pub(crate) fn fact_value(f: &Fact) -> Option<Decimal> {
 /// A term for one prose quantity.
 pub(crate) fn single(q: &ProseQuantity) -> Term {
     Term {
-        arithmetic: q.text.clone(),
+        arithmetic: q.text().to_string(),
         value: q.quantity.value.normalize(),
-        single: Some(if q.label.is_empty() {
-            q.text.clone()
+        single: Some(if q.label().is_empty() {
+            q.text().to_string()
         } else {
-            q.label.clone()
+            q.label().to_string()
         }),
     }
 }

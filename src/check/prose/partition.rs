@@ -173,7 +173,7 @@ impl<'a> Partition<'a> {
                     && !q.quantity.is_percent()
             })
             .collect();
-        let series = |q: &ProseQuantity| has_any(&q.label, &spec.series_words);
+        let series = |q: &ProseQuantity| has_any(q.label(), &spec.series_words);
         let first_series = match run.as_slice() {
             [] => None,
             [p0] if series(total) && !series(p0) && p0.sentence == total.sentence => Some(*p0),
@@ -237,16 +237,18 @@ impl<'a> Partition<'a> {
         let complete = ends
             .iter()
             .copied()
-            .find(|&n| n > 0 && is_catch_all(&parts[n - 1].label, spec));
+            .find(|&n| n > 0 && is_catch_all(parts[n - 1].label(), spec));
         let sentence_text = para
             .sentences
             .get(sentence)
             .and_then(|s| para.text.get(s.clone()))
             .unwrap_or("");
-        let by_label = has_any(&total.label, &spec.distinct_labels);
+        let by_label = has_any(total.label(), &spec.distinct_labels);
         let by_marker = has_any(sentence_text, &spec.distinct_markers);
         let channels = spec.channel_words.is_empty()
-            || parts.iter().any(|q| has_any(&q.label, &spec.channel_words));
+            || parts
+                .iter()
+                .any(|q| has_any(q.label(), &spec.channel_words));
         let distinct = by_marker || (by_label && channels);
         let distinct_label_only = by_label && !distinct;
         let make = |total: &'a ProseQuantity,
@@ -336,7 +338,7 @@ impl<'a> Partition<'a> {
         let first_label = qs
             .iter()
             .find(|q| q.range.start >= from && q.depth == depth && !q.quantity.is_percent())
-            .map(|q| q.label.clone());
+            .map(|q| q.label());
         if let Some(l) = &first_label {
             let l = l.trim();
             let item = !l.is_empty()
@@ -350,7 +352,7 @@ impl<'a> Partition<'a> {
                     .filter(|w| l.contains(w.as_str()))
                     .count()
             };
-            out.item_like = item && inner.is_empty() && scoped(l) <= scoped(&total.label);
+            out.item_like = item && inner.is_empty() && scoped(l) <= scoped(total.label());
         } else {
             out.item_like = false;
         }
@@ -375,16 +377,16 @@ impl<'a> Partition<'a> {
                     .count()
             };
             if let Some(first) = out.parts.first() {
-                if scoped(&q.label) > scoped(&total.label).max(scoped(&first.label)) {
+                if scoped(q.label()) > scoped(total.label()).max(scoped(first.label())) {
                     out.stopped = true;
-                    out.end = q.clause.start;
+                    out.end = q.clause().start;
                     break;
                 }
             }
             let unit_ok = match &q.quantity.unit {
                 // A bare figure after a total with a unit is another measure (粉丝3.7万).
                 None => {
-                    total.quantity.unit.is_none() || q.quantity.scale == rust_decimal::Decimal::ONE
+                    total.quantity.unit.is_none() || q.quantity.scale == crate::number::Scale::ONE
                 }
                 Some(u) => allowed.iter().any(|a| a == u),
             };
@@ -393,9 +395,9 @@ impl<'a> Partition<'a> {
                 continue;
             }
             if let Some(prev) = out.parts.last() {
-                let sub = common_suffix(&prev.label, &q.label) >= 4
+                let sub = common_suffix(prev.label(), q.label()) >= 4
                     && q.quantity.value <= prev.quantity.value
-                    && q.label.chars().count() > common_suffix(&prev.label, &q.label);
+                    && q.label().chars().count() > common_suffix(prev.label(), q.label());
                 if sub {
                     out.subsets.push(out.parts.len());
                 }
@@ -515,7 +517,7 @@ fn first_bare_clause(
 
 /// Units a part may have: the total's, plus those listed right after it (`条（份/项/次/册）`).
 fn total_units(para: &ProseParagraph, total: &ProseQuantity) -> Vec<String> {
-    let mut out: Vec<String> = total.quantity.unit.iter().cloned().collect();
+    let mut out: Vec<String> = total.quantity.unit.iter().map(|u| u.to_string()).collect();
     let rest = para.text.get(total.range.end..).unwrap_or("");
     let rest = rest.trim_start();
     if let Some(inner) = rest
@@ -818,8 +820,8 @@ pub(super) fn later(ctx: &mut Ctx, spec: &PartitionSpec) {
         // The items: every figure of the paragraph, each an item of the same unit.
         let items_ok = qs
             .iter()
-            .all(|q| item_label(&q.label) && q.quantity.unit == first.quantity.unit && exact(q));
-        let text = para.text.as_str();
+            .all(|q| item_label(q.label()) && q.quantity.unit == first.quantity.unit && exact(q));
+        let text = &para.text[..];
         if !items_ok
             || qs.len() < 3
             || words.iter().any(|t| text.contains(t.as_str()))
@@ -859,7 +861,7 @@ pub(super) fn later(ctx: &mut Ctx, spec: &PartitionSpec) {
                     && !spec
                         .scope_words
                         .iter()
-                        .any(|w| q.label.contains(w.as_str()))
+                        .any(|w| q.label().contains(w.as_str()))
             })
             .max_by_key(|q| q.quantity.value);
         let Some(total) = total else { continue };
@@ -870,15 +872,15 @@ pub(super) fn later(ctx: &mut Ctx, spec: &PartitionSpec) {
             .map(|q| q.quantity.value)
             .max()
             .unwrap_or_default();
-        let named = shares_run(&format!("{heading}{lead}"), &total.label, 4);
+        let named = shares_run(&format!("{heading}{lead}"), total.label(), 4);
         let said_total = ["共", "合计", "总", "全年"]
             .iter()
-            .any(|w| total.label.contains(w));
+            .any(|w| total.label().contains(w));
         if total.quantity.value < largest || !(said_total || named) {
             continue;
         }
         let sum: Decimal = qs.iter().map(|q| q.quantity.value).sum();
-        let complete = qs.last().is_some_and(|q| is_catch_all(&q.label, spec));
+        let complete = qs.last().is_some_and(|q| is_catch_all(q.label(), spec));
         let over = sum > total.quantity.value;
         let under = complete && sum < total.quantity.value;
         ctx.evaluated(!(over || under));

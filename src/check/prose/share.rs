@@ -60,13 +60,13 @@ pub(super) fn run(ctx: &mut Ctx, spec: &ShareSpec, claimed: &[Span]) {
         let mut group: Vec<(&ProseQuantity, &ProseQuantity)> = Vec::new();
         for pct in qs.iter().filter(|q| q.quantity.is_percent()) {
             // A share printed after its unit (`网上咨询50人次，2.0%占`) still belongs to its item.
-            let after_share = pct.label.is_empty()
+            let after_share = pct.label().is_empty()
                 && para
                     .text
                     .get(pct.range.end..)
                     .is_some_and(|r| r.trim_start().starts_with('占'));
             let label_ok =
-                spec.label.is_match(&pct.label) || (after_share && spec.label.is_match("占"));
+                spec.label.is_match(pct.label()) || (after_share && spec.label.is_match("占"));
             if !label_ok || claimed.contains(&pct.span) {
                 continue;
             }
@@ -207,7 +207,7 @@ fn rate(
     // A rate needs two figures, and its numerator must be named (办结率 needs a 办结 count):
     // `共受理5210件，办结率达98.6%` cannot be checked.
     let stem: String = pct
-        .label
+        .label()
         .split('率')
         .next()
         .unwrap_or("")
@@ -218,7 +218,7 @@ fn rate(
         .into_iter()
         .rev()
         .collect();
-    let named = |q: &ProseQuantity| stem.chars().count() == 2 && q.label.contains(stem.as_str());
+    let named = |q: &ProseQuantity| stem.chars().count() == 2 && q.label().contains(stem.as_str());
     if pool.len() < 2 || !pool.iter().any(|q| named(q)) {
         return;
     }
@@ -277,7 +277,7 @@ pub(super) fn change(ctx: &mut Ctx, spec: &ChangeSpec) {
     for (pi, para) in prose.paragraphs.iter().enumerate() {
         let qs: Vec<&ProseQuantity> = prose.in_paragraph(pi).map(|(_, q)| q).collect();
         for pct in qs.iter().filter(|q| q.quantity.is_percent()) {
-            let Some(caps) = spec.label.captures(&pct.label) else {
+            let Some(caps) = spec.label.captures(pct.label()) else {
                 continue;
             };
             let dir = caps.name("dir").map(|m| m.as_str()).unwrap_or("");

@@ -44,7 +44,11 @@ pub fn render(name: &str, raw: Vec<RawBlock>) -> Result<Document, ReadError> {
                 if t.rows.is_empty() {
                     continue;
                 }
-                blocks.push(Block::Table(render_table(&t, &mut view, &mut budget)?));
+                blocks.push(Block::Table(Box::new(render_table(
+                    &t,
+                    &mut view,
+                    &mut budget,
+                )?)));
             }
         }
     }

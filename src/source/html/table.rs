@@ -155,12 +155,12 @@ impl RawTable {
         Some(match build_grid(self.rows, next_origin, budget)? {
             Some(rows) => vec![
                 Item::Break,
-                Item::Block(Block::Table(Table {
+                Item::Block(Block::Table(Box::new(Table {
                     rows,
                     span: self.start..end.max(self.start),
                     locator: None,
                     is_grid: true,
-                })),
+                }))),
                 Item::Break,
             ],
             None => vec![Item::Break],

@@ -121,6 +121,16 @@ impl VisibleText {
         }
     }
 
+    /// True when every character of the text comes from the view byte at the same offset from
+    /// `start` and of the same length (a paragraph printed without markup, entities or
+    /// collapsed blanks inside it): then [`VisibleText::source_span`] of a range is that range
+    /// moved by `start` (on character boundaries, clamped to the text), and the map can go.
+    pub fn is_shift_of(&self, start: usize) -> bool {
+        self.runs
+            .iter()
+            .all(|r| r.src_len == usize::from(r.text_len) && r.src == start + r.text)
+    }
+
     /// The view range of the text bytes `range` (clamped; empty at the end when out of range).
     pub fn source_span(&self, range: std::ops::Range<usize>) -> Span {
         let (first, last) = (self.pos(range.start), self.pos(range.end));
@@ -307,6 +317,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_shift_answers_as_its_map() {
+        let view = "<p>共收到申请12件，全部 答复。</p><p>a<i>b</i>c</p>";
+        let start = view.find("共").unwrap_or(0);
+        let end = view.find("。").map_or(0, |i| i + "。".len());
+        let v = visible_text(view, &(start..end));
+        assert!(v.is_shift_of(start));
+        assert!(!v.is_shift_of(start + 1));
+        for a in 0..=v.text.len() + 2 {
+            for b in 0..=v.text.len() + 2 {
+                let ceil = |x: usize| {
+                    let mut x = x.min(v.text.len());
+                    while !v.text.is_char_boundary(x) {
+                        x += 1;
+                    }
+                    x
+                };
+                let want = start + ceil(a)..start + ceil(b).max(ceil(a));
+                assert_eq!(v.source_span(a..b), want, "{a}..{b}");
+            }
+        }
+        let at = view.find("a<i>").unwrap_or(0);
+        let v = visible_text(view, &(at..at + "a<i>b</i>c".len()));
+        assert_eq!(v.text, "abc");
+        assert!(!v.is_shift_of(at));
     }
 
     #[test]

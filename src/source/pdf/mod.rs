@@ -162,7 +162,7 @@ fn parse(name: &str, raw: &str) -> Document {
         .into_iter()
         .map(Block::Paragraph)
         .collect();
-    blocks.extend(found.into_iter().map(|f| Block::Table(f.table)));
+    blocks.extend(found.into_iter().map(|f| Block::Table(Box::new(f.table))));
     blocks.sort_by_key(|b| match b {
         Block::Paragraph(p) => p.span.start,
         Block::Table(t) => t.span.start,

@@ -118,7 +118,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Document, ReadError> {
                 other => other,
             })?
         {
-            blocks.push(Block::Table(table));
+            blocks.push(Block::Table(Box::new(table)));
         }
     }
     Ok(Document::new(name, InputFormat::Xlsx, None, view, blocks))

@@ -38,7 +38,7 @@ pub fn f2021(registry: &Registry) -> Report {
             if let FactValue::Number(_) = f.value {
                 values.insert(
                     key(t.pack, t.table, &f.row, &f.column),
-                    f.provenance.text.clone(),
+                    f.provenance.text(&text.view).to_string(),
                 );
             }
         }
