@@ -51,7 +51,7 @@ type Pos = (usize, usize);
 
 impl VisibleText {
     /// Appends the map entry of a character of `len` bytes at text offset `at` from `src`.
-    fn push(&mut self, at: usize, len: usize, src: Span) {
+    pub(super) fn push(&mut self, at: usize, len: usize, src: Span) {
         let src_len = src.end.saturating_sub(src.start);
         if let Some(r) = self.runs.last_mut() {
             let k = r.count as usize;
@@ -161,7 +161,9 @@ pub fn visible_text(view: &str, span: &Span) -> VisibleText {
                     skipping.truncate(pos);
                 }
             }
-            Tok::Text { value, span: raw } if skipping.is_empty() => {
+            Tok::Text {
+                value, span: raw, ..
+            } if skipping.is_empty() => {
                 for (c, src) in map_chars(source, raw, &value) {
                     let src = span.start + src.start..span.start + src.end;
                     if is_blank_char(c) {
@@ -187,7 +189,7 @@ pub fn visible_text(view: &str, span: &Span) -> VisibleText {
 /// Pairs each decoded character of a text token with its source range in `source[raw]`: a plain
 /// character maps to itself, an entity to the whole `&…;` reference, and a CR before LF is
 /// absorbed.
-fn map_chars(source: &str, raw: Span, decoded: &str) -> Vec<(char, Span)> {
+pub(super) fn map_chars(source: &str, raw: Span, decoded: &str) -> Vec<(char, Span)> {
     let src = source.get(raw.clone()).unwrap_or("");
     let mut out = Vec::with_capacity(decoded.len());
     let mut at = 0;
