@@ -201,12 +201,7 @@ impl Document {
         blocks: Vec<Block>,
     ) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(
-            view.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        line_starts.extend(memchr::memchr_iter(b'\n', view.as_bytes()).map(|i| i + 1));
         let column_marks = column_marks(&view, &line_starts);
         Document {
             path: path.into(),

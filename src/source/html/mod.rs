@@ -23,8 +23,6 @@ pub use self::visible::{visible_text, VisibleText};
 
 use std::collections::HashMap;
 
-use aho_corasick::AhoCorasick;
-
 use self::flow::Item;
 use self::page::EndMark;
 use self::table::RawTable;
@@ -37,6 +35,20 @@ pub(super) const SKIPPED: [&str; 12] = [
     "script", "style", "noscript", "template", "nav", "header", "footer", "select", "option",
     "button", "textarea", "iframe",
 ];
+
+/// For each letter `a`–`z`, the [`SKIPPED`] names starting with it (bit `i` for name `i`).
+const SKIPPED_BY_FIRST: [u16; 26] = {
+    let mut table = [0u16; 26];
+    let mut i = 0;
+    while i < SKIPPED.len() {
+        let first = SKIPPED[i].as_bytes()[0];
+        if first.is_ascii_lowercase() {
+            table[(first - b'a') as usize] |= 1 << i;
+        }
+        i += 1;
+    }
+    table
+};
 
 /// True for elements that start or end a paragraph.
 fn is_block(name: &str) -> bool {
@@ -134,33 +146,46 @@ fn build_blocks(view: &str) -> Result<(Vec<Block>, PageText), String> {
     }
 }
 
-/// The finder of `</name` for every skipped element name (ASCII case insensitive), built once.
-fn end_finder() -> Option<&'static AhoCorasick> {
-    static FINDER: std::sync::LazyLock<Option<AhoCorasick>> = std::sync::LazyLock::new(|| {
-        let patterns = SKIPPED.map(|n| format!("</{n}"));
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(patterns)
-            .ok()
-    });
-    FINDER.as_ref()
-}
-
-/// Every `</name` of a skipped element in `source`, by name (index in [`SKIPPED`]), in order.
+/// Every `</name` of a skipped element in `source` (ASCII case insensitive), by name (index in
+/// [`SKIPPED`]), in order. No name is the start of another and a match holds no other `<`, so
+/// every `</` is looked at once and matches never overlap (as an Aho-Corasick search finds them).
 fn end_marks(source: &str) -> Vec<Vec<EndMark>> {
     let mut marks = vec![Vec::new(); SKIPPED.len()];
-    let Some(finder) = end_finder() else {
-        return marks;
-    };
     let bytes = source.as_bytes();
-    for m in finder.find_iter(source) {
-        let ends_name = bytes
-            .get(m.end())
-            .is_none_or(|b| !b.is_ascii_alphanumeric() && *b != b'-');
-        if let Some(list) = marks.get_mut(m.pattern().as_usize()) {
-            list.push(EndMark {
-                start: m.start(),
-                end: m.end(),
+    for at in memchr::memchr_iter(b'<', bytes) {
+        if bytes.get(at + 1) != Some(&b'/') {
+            continue;
+        }
+        let rest = bytes.get(at + 2..).unwrap_or(&[]);
+        // Most end tags (`</p>`, `</td>`, `</div>`) are told apart by their first letter.
+        let Some(first) = rest.first().map(u8::to_ascii_lowercase) else {
+            continue;
+        };
+        let mut candidates = match first {
+            b'a'..=b'z' => SKIPPED_BY_FIRST[usize::from(first - b'a')],
+            _ => 0,
+        };
+        let mut found = None;
+        while candidates != 0 {
+            let i = candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            let name = SKIPPED[i].as_bytes();
+            if rest
+                .get(..name.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(name))
+            {
+                found = Some(i);
+                break;
+            }
+        }
+        if let Some(i) = found {
+            let end = at + 2 + SKIPPED[i].len();
+            let ends_name = bytes
+                .get(end)
+                .is_none_or(|b| !b.is_ascii_alphanumeric() && *b != b'-');
+            marks[i].push(EndMark {
+                start: at,
+                end,
                 ends_name,
             });
         }
@@ -172,16 +197,9 @@ fn end_marks(source: &str) -> Vec<Vec<EndMark>> {
 /// insensitive). A skipped element is only skipped when its end tag comes later.
 pub(super) fn last_end_tags(source: &str) -> HashMap<&'static str, usize> {
     let mut last = HashMap::new();
-    let Some(finder) = end_finder() else {
-        return last;
-    };
-    let bytes = source.as_bytes();
-    for m in finder.find_iter(source) {
-        let ends_name = bytes
-            .get(m.end())
-            .is_none_or(|b| !b.is_ascii_alphanumeric() && *b != b'-');
-        if ends_name {
-            last.insert(SKIPPED[m.pattern().as_usize()], m.start());
+    for (i, marks) in end_marks(source).iter().enumerate() {
+        if let Some(m) = marks.iter().rev().find(|m| m.ends_name) {
+            last.insert(SKIPPED[i], m.start);
         }
     }
     last

@@ -169,6 +169,7 @@ impl PageText {
             _ => return None,
         }
         let mut out = VisibleText::default();
+        out.text.reserve(source.len());
         let mut skipping: Vec<usize> = Vec::new();
         let mut pending_space: Option<Span> = None;
         for (n, event) in self.events.get(first..=last)?.iter().enumerate() {
@@ -201,41 +202,117 @@ impl PageText {
                     if !skipping.is_empty() {
                         continue;
                     }
-                    let chars = map_chars(view, raw.clone(), value);
-                    let mut from = 0;
-                    let mut to = chars.len();
-                    if cut_start {
-                        from = blank_chars(view.get(raw.start..span.start)?, !raw_state)?;
-                        if from > 0 && chars.get(from - 1)?.1.end != span.start {
-                            return None;
-                        }
-                    }
-                    if cut_end {
+                    let from = if cut_start {
+                        blank_chars(view.get(raw.start..span.start)?, !raw_state)?
+                    } else {
+                        0
+                    };
+                    let to = if cut_end {
                         let tail = blank_chars(view.get(span.end..raw.end)?, !raw_state)?;
-                        to = to.checked_sub(tail).filter(|&to| to > from)?;
-                        if chars.get(to - 1)?.1.end != span.end {
-                            return None;
-                        }
+                        value
+                            .chars()
+                            .count()
+                            .checked_sub(tail)
+                            .filter(|&to| to > from)?
+                    } else {
+                        usize::MAX
+                    };
+                    let mut reached = from == 0;
+                    let source = view.get(raw.clone())?;
+                    if source == value {
+                        // Every character is its own source: the part inside the span, as is
+                        // (the blanks cut off each side are one character per byte run).
+                        let lo = raw.start.max(span.start);
+                        let hi = raw.end.min(span.end);
+                        take_plain(&mut out, &mut pending_space, view.get(lo..hi)?, lo);
+                        continue;
                     }
-                    for (c, src) in chars.get(from..to)?.iter().cloned() {
-                        if is_blank_char(c) {
-                            pending_space.get_or_insert(src);
+                    for (k, (c, src)) in map_chars(source, 0..source.len(), value)
+                        .into_iter()
+                        .enumerate()
+                    {
+                        let src = raw.start + src.start..raw.start + src.end;
+                        if k < from {
+                            // The character before the span must end where it starts.
+                            if k + 1 == from {
+                                if src.end != span.start {
+                                    return None;
+                                }
+                                reached = true;
+                            }
                             continue;
                         }
-                        if let Some(space) = pending_space.take() {
-                            if !out.text.is_empty() {
-                                out.push(out.text.len(), 1, space);
-                                out.text.push(' ');
-                            }
+                        if k >= to {
+                            break;
                         }
-                        out.push(out.text.len(), c.len_utf8(), src);
-                        out.text.push(c);
+                        if cut_end && k + 1 == to && src.end != span.end {
+                            return None;
+                        }
+                        take(&mut out, &mut pending_space, c, src);
+                    }
+                    if !reached {
+                        return None;
                     }
                 }
             }
         }
         Some(out)
     }
+}
+
+/// Appends character `c` from view range `src` to `out` as [`visible_text`] does: a blank
+/// starts a pending space (mapped to the first blank of its run), written before the next
+/// character when there is text before it.
+#[inline(always)]
+fn take(out: &mut VisibleText, pending_space: &mut Option<Span>, c: char, src: Span) {
+    if is_blank_char(c) {
+        pending_space.get_or_insert(src);
+        return;
+    }
+    if let Some(space) = pending_space.take() {
+        if !out.text.is_empty() {
+            out.push(out.text.len(), 1, space);
+            out.text.push(' ');
+        }
+    }
+    out.push(out.text.len(), c.len_utf8(), src);
+    out.text.push(c);
+}
+
+/// [`take`] of every character of `part`, view bytes `start..` that are their own source, in
+/// stretches of non-blank characters of one length.
+fn take_plain(out: &mut VisibleText, pending_space: &mut Option<Span>, part: &str, start: usize) {
+    // The stretch not yet written: (byte offset in `part`, character length, count).
+    let mut stretch: Option<(usize, usize, usize)> = None;
+    let flush = |out: &mut VisibleText, stretch: &mut Option<(usize, usize, usize)>| {
+        if let Some((from, len, count)) = stretch.take() {
+            let text = part.get(from..from + len * count).unwrap_or("");
+            out.push_same(text, len, start + from, count);
+        }
+    };
+    for (i, c) in part.char_indices() {
+        let len = c.len_utf8();
+        if is_blank_char(c) {
+            flush(out, &mut stretch);
+            pending_space.get_or_insert(start + i..start + i + len);
+            continue;
+        }
+        if let Some(space) = pending_space.take() {
+            // A blank was seen since the last stretch, so it is written already.
+            if !out.text.is_empty() {
+                out.push(out.text.len(), 1, space);
+                out.text.push(' ');
+            }
+        }
+        match &mut stretch {
+            Some((_, l, count)) if *l == len => *count += 1,
+            _ => {
+                flush(out, &mut stretch);
+                stretch = Some((i, len, 1));
+            }
+        }
+    }
+    flush(out, &mut stretch);
 }
 
 /// The number of characters the tokenizer decodes from `raw`, a run of blank characters and

@@ -11,6 +11,7 @@ const WHITESPACE_ENTITIES: [&str; 10] = [
 ];
 
 /// True for characters that count as blank in cell and paragraph text.
+#[inline]
 pub(super) fn is_blank_char(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}')
 }
