@@ -72,15 +72,18 @@ pub(super) fn trimmed_span(view: &str, raw: Span) -> Option<Span> {
 /// Appends `text` to `out`, collapsing every run of blank characters into one space and never
 /// starting `out` with a space. Call [`finish`] at the end to drop a trailing space.
 pub(super) fn push_collapsed(out: &mut String, text: &str) {
-    for c in text.chars() {
+    // Start of the stretch of non-blank characters not yet copied.
+    let mut run = 0;
+    for (i, c) in text.char_indices() {
         if is_blank_char(c) {
+            out.push_str(&text[run..i]);
+            run = i + c.len_utf8();
             if !out.is_empty() && !out.ends_with(' ') {
                 out.push(' ');
             }
-        } else {
-            out.push(c);
         }
     }
+    out.push_str(&text[run..]);
 }
 
 /// Drops the trailing space [`push_collapsed`] may leave.
