@@ -23,6 +23,9 @@ pub(super) fn is_blank(text: &str) -> bool {
 
 /// Length of a whitespace entity at the start of `s`, if any.
 fn entity_prefix(s: &str) -> Option<usize> {
+    if !s.starts_with('&') {
+        return None;
+    }
     WHITESPACE_ENTITIES.iter().find_map(|e| {
         s.get(..e.len())
             .filter(|head| head.eq_ignore_ascii_case(e))
@@ -32,6 +35,10 @@ fn entity_prefix(s: &str) -> Option<usize> {
 
 /// Length of a whitespace entity at the end of `s`, if any.
 fn entity_suffix(s: &str) -> Option<usize> {
+    // Every entity ends with `;` but `&nbsp`.
+    if !s.ends_with([';', 'p', 'P']) {
+        return None;
+    }
     WHITESPACE_ENTITIES.iter().find_map(|e| {
         let cut = s.len().checked_sub(e.len())?;
         s.get(cut..)
