@@ -17,24 +17,64 @@ const QUOTES: &[char] = &[
 pub fn fold(text: &str) -> String {
     // Fast path: most report text is ASCII, CJK ideographs and punctuation whose NFKC form is
     // the character itself or (full-width forms) one ASCII character, so NFKC is a per-character
-    // map. Any other character sends the whole text through the full algorithm.
+    // map. Any other character sends the whole text through the full algorithm. Characters that
+    // are their own fold (ASCII but blanks and quotes, CJK ideographs) are copied in stretches.
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        // CJK ideographs, most of a report: their own NFKC form, never whitespace or quotes.
-        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-            out.push(c);
+    let bytes = text.as_bytes();
+    // Start of the stretch of characters that are their own fold, not yet copied.
+    let mut run = 0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if dropped_ascii(b) {
+                out.push_str(&text[run..i]);
+                run = i + 1;
+            }
+            i += 1;
             continue;
         }
-        match nfkc_simple(c) {
-            Some(m) => {
-                if keep(m) {
-                    out.push(m);
+        let Some((c, len)) = decode_at(bytes, i) else {
+            return fold_full(text);
+        };
+        // CJK ideographs, most of a report: their own NFKC form, never whitespace or quotes.
+        if !('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            match nfkc_simple(c) {
+                Some(m) if m == c && keep(m) => {}
+                Some(m) => {
+                    out.push_str(&text[run..i]);
+                    if keep(m) {
+                        out.push(m);
+                    }
+                    run = i + len;
                 }
+                None => return fold_full(text),
             }
-            None => return fold_full(text),
         }
+        i += len;
     }
+    out.push_str(&text[run..]);
     out
+}
+
+/// The character starting at byte `i` of UTF-8 `bytes` (a character boundary) and its length.
+fn decode_at(bytes: &[u8], i: usize) -> Option<(char, usize)> {
+    let b = u32::from(*bytes.get(i)?);
+    let next = |k: usize| bytes.get(i + k).map(|&x| u32::from(x) & 0x3F);
+    let (code, len) = match b {
+        0x00..=0x7F => (b, 1),
+        0xC0..=0xDF => ((b & 0x1F) << 6 | next(1)?, 2),
+        0xE0..=0xEF => ((b & 0x0F) << 12 | next(1)? << 6 | next(2)?, 3),
+        _ => (
+            (b & 0x07) << 18 | next(1)? << 12 | next(2)? << 6 | next(3)?,
+            4,
+        ),
+    };
+    Some((char::from_u32(code)?, len))
+}
+
+/// ASCII bytes [`fold`] drops (whitespace and quotes): `!keep(b as char)`.
+fn dropped_ascii(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | b'"' | b'\'')
 }
 
 /// Characters kept by [`fold`] after NFKC.
@@ -162,7 +202,24 @@ fn strip_trailing_note(s: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::{fold, fold_full, normalize};
+    use super::{dropped_ascii, fold, fold_full, keep, normalize};
+
+    #[test]
+    fn ascii_dropped_as_kept_says() {
+        for b in 0..0x80u8 {
+            assert_eq!(dropped_ascii(b), !keep(char::from(b)), "{b:#x}");
+        }
+        let all: String = (0..0x80u8).map(char::from).collect();
+        assert_eq!(fold(&all), fold_full(&all));
+        assert_eq!(fold("a \"b\" <p>项目 1</p>\u{3000}ｘ"), "ab<p>项目1</p>x");
+        let mixed = "é€😀中\u{7f}\u{80}\u{7ff}\u{800}\u{ffff}\u{10000}\u{10ffff}";
+        for (i, c) in mixed.char_indices() {
+            assert_eq!(
+                super::decode_at(mixed.as_bytes(), i),
+                Some((c, c.len_utf8()))
+            );
+        }
+    }
 
     #[test]
     fn fast_fold_equals_full_nfkc() {

@@ -9,7 +9,7 @@
 //! report. Tables belong to the segment they sit in.
 
 use crate::number::{scan, Quantity};
-use crate::source::html::{visible_text, VisibleText};
+use crate::source::html::VisibleText;
 use crate::source::{Block, Document, InputFormat, Span};
 use std::ops::Range;
 use std::sync::Arc;
@@ -334,7 +334,7 @@ pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
         };
         let (text, map) = if doc.format == InputFormat::Html {
             // The map answers without its text: keep the text once.
-            let mut v = visible_text(&doc.view, &p.span);
+            let mut v = doc.visible_text(&p.span);
             let text = std::mem::take(&mut v.text);
             (text, ViewMap::of_html(v, p.span.start))
         } else {

@@ -5,7 +5,7 @@ use super::label::{fold, normalize};
 use super::{Fact, FactValue, Facts, Provenance, TableInstance};
 use crate::name::Name;
 use crate::number::{parse_cell, CellValue, UNIT_WORDS};
-use crate::rules::pack::{Align, TableDef};
+use crate::rules::pack::{Align, TableDef, TextSearch};
 use crate::rules::Registry;
 use crate::source::{Cell, Document, Table};
 use std::collections::HashSet;
@@ -88,11 +88,11 @@ fn table_text(table: &Table) -> String {
 
 /// Extract every table of `doc` with the registry's packs.
 pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
-    let doc_text = fold(&doc.view);
+    let mut search = TextSearch::new(fold(&doc.view));
     let pack_signed: Vec<bool> = registry
         .packs
         .iter()
-        .map(|p| p.detect.matches(&doc_text))
+        .map(|p| p.detect.matches_in(&mut search))
         .collect();
     let mut facts = Facts::default();
     for (number, table) in doc.tables().enumerate() {
@@ -188,7 +188,7 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
             });
         }
     }
-    read_streams(doc, registry, doc_text, &pack_signed, &mut facts);
+    read_streams(doc, registry, search, &pack_signed, &mut facts);
     facts
 }
 
@@ -196,10 +196,10 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
 /// gave only in part: crawled text with no grid at all, Markdown cut into one small table per
 /// row group, a grid whose header or rows came apart. Rows a grid already gave keep the grid's
 /// reading; the stream adds the rows it missed.
-fn read_streams(
+fn read_streams<'r>(
     doc: &Document,
-    registry: &Registry,
-    doc_text: String,
+    registry: &'r Registry,
+    mut search: TextSearch<'r>,
     pack_signed: &[bool],
     facts: &mut Facts,
 ) {
@@ -230,9 +230,9 @@ fn read_streams(
         })
     });
     // The signatures last: a search of the whole text, only for the tables still in question.
-    candidates.retain(|&(pi, ti)| registry.packs[pi].tables[ti].detect.matches(&doc_text));
+    candidates.retain(|&(pi, ti)| registry.packs[pi].tables[ti].detect.matches_in(&mut search));
     // The folded copy of the whole text is not needed past here: not held beside the stream.
-    drop(doc_text);
+    drop(search);
     if candidates.is_empty() {
         return;
     }

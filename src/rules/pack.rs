@@ -105,6 +105,54 @@ impl Detect {
     }
 }
 
+/// Substring searches in one text, each signature searched once however many packs and tables
+/// list it (the folded text of a whole page is searched by every pack and table signature).
+/// It owns the text, so that dropping the search frees it.
+#[derive(Debug)]
+pub struct TextSearch<'p> {
+    text: String,
+    found: std::collections::HashMap<&'p str, bool>,
+}
+
+impl<'p> TextSearch<'p> {
+    /// Searches in `text` (normalised as [`Detect`] expects).
+    pub fn new(text: String) -> Self {
+        TextSearch {
+            text,
+            found: std::collections::HashMap::new(),
+        }
+    }
+
+    /// Does the text hold `pattern` (searched with its `finder`)?
+    fn has(&mut self, pattern: &'p str, finder: &memchr::memmem::Finder) -> bool {
+        let text = &self.text;
+        *self
+            .found
+            .entry(pattern)
+            .or_insert_with(|| finder.find(text.as_bytes()).is_some())
+    }
+}
+
+impl Detect {
+    /// [`Detect::matches`] of the text of `search`, answering from its earlier searches.
+    pub fn matches_in<'p>(&'p self, search: &mut TextSearch<'p>) -> bool {
+        if self.any.is_empty() && self.all.is_empty() {
+            return false;
+        }
+        let [any, all, none] = &self.finders;
+        let mut has = |patterns: &'p [String], finders: &[memchr::memmem::Finder], i: usize| match (
+            patterns.get(i),
+            finders.get(i),
+        ) {
+            (Some(p), Some(f)) => search.has(p, f),
+            _ => false,
+        };
+        (any.is_empty() || (0..any.len()).any(|i| has(&self.any, any, i)))
+            && (0..all.len()).all(|i| has(&self.all, all, i))
+            && !(0..none.len()).any(|i| has(&self.none, none, i))
+    }
+}
+
 /// How value cells map to columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {

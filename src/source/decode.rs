@@ -335,13 +335,11 @@ pub fn bomless_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
     let sample = bytes.get(..8192).unwrap_or(bytes);
     let sample = &sample[..sample.len() & !1];
     let (mut even, mut odd) = (0usize, 0usize);
-    for (i, &b) in sample.iter().enumerate() {
-        if b == 0 {
-            if i % 2 == 0 {
-                even += 1;
-            } else {
-                odd += 1;
-            }
+    for i in memchr::memchr_iter(0, sample) {
+        if i % 2 == 0 {
+            even += 1;
+        } else {
+            odd += 1;
         }
     }
     let enc = if odd >= 2 && odd >= 4 * even {

@@ -193,9 +193,8 @@ fn count_controls(text: &str) -> usize {
         .iter()
         .filter(|&&b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)) || b == 0x7f)
         .count();
-    let c1 = bytes
-        .windows(2)
-        .filter(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]))
+    let c1 = memchr::memchr_iter(0xc2, bytes)
+        .filter(|&i| bytes.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)))
         .count();
     c0 + c1
 }

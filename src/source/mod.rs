@@ -83,6 +83,9 @@ pub struct Document {
     /// every [`COLUMN_MARK_BYTES`] bytes or so, in order, so that a column is counted from the
     /// nearest mark rather than from the start of a line that may be megabytes long.
     column_marks: Vec<(usize, usize)>,
+    /// For HTML, the page's text runs as its one tokenisation read them (see
+    /// [`Document::visible_text`]).
+    html_text: Option<html::PageText>,
 }
 
 /// Spacing of [`Document`] column marks (bytes); lines shorter than this have none.
@@ -199,12 +202,7 @@ impl Document {
         blocks: Vec<Block>,
     ) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(
-            view.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        line_starts.extend(memchr::memchr_iter(b'\n', view.as_bytes()).map(|i| i + 1));
         let column_marks = column_marks(&view, &line_starts);
         Document {
             path: path.into(),
@@ -214,6 +212,23 @@ impl Document {
             blocks,
             line_starts,
             column_marks,
+            html_text: None,
+        }
+    }
+
+    /// The document with the record of its HTML page's text runs.
+    pub(crate) fn with_html_text(mut self, page: html::PageText) -> Self {
+        self.html_text = Some(page);
+        self
+    }
+
+    /// The visible text of a span of an HTML view (tags removed, references decoded, blank runs
+    /// collapsed) with its map back to the view, read from the page's one tokenisation where it
+    /// can be (see [`html::visible_text`]).
+    pub fn visible_text(&self, span: &Span) -> html::VisibleText {
+        match &self.html_text {
+            Some(page) => page.visible_text(&self.view, span),
+            None => html::visible_text(&self.view, span),
         }
     }
 

@@ -12,18 +12,19 @@
 //! [`visible_text`] to get a paragraph's text with a map back to the view.
 
 mod flow;
+mod page;
 mod table;
 mod text;
 mod token;
 mod visible;
 
+pub use self::page::PageText;
 pub use self::visible::{visible_text, VisibleText};
 
 use std::collections::HashMap;
 
-use aho_corasick::AhoCorasick;
-
 use self::flow::Item;
+use self::page::EndMark;
 use self::table::RawTable;
 use self::token::{tokens, Tok};
 use super::{Block, Document, InputFormat, ReadError, MAX_GRID_CELLS};
@@ -34,6 +35,20 @@ pub(super) const SKIPPED: [&str; 12] = [
     "script", "style", "noscript", "template", "nav", "header", "footer", "select", "option",
     "button", "textarea", "iframe",
 ];
+
+/// For each letter `a`–`z`, the [`SKIPPED`] names starting with it (bit `i` for name `i`).
+const SKIPPED_BY_FIRST: [u16; 26] = {
+    let mut table = [0u16; 26];
+    let mut i = 0;
+    while i < SKIPPED.len() {
+        let first = SKIPPED[i].as_bytes()[0];
+        if first.is_ascii_lowercase() {
+            table[(first - b'a') as usize] |= 1 << i;
+        }
+        i += 1;
+    }
+    table
+};
 
 /// True for elements that start or end a paragraph.
 fn is_block(name: &str) -> bool {
@@ -84,8 +99,8 @@ fn is_block(name: &str) -> bool {
 /// Tables get the locator `第N张表` (N counts the data tables in document order); paragraphs and
 /// cells have none, since line and column in the file locate them.
 pub fn parse(name: &str, text: String, encoding: Option<String>) -> Document {
-    let blocks = build_blocks(&text).unwrap_or_default();
-    Document::new(name, InputFormat::Html, encoding, text, blocks)
+    let (blocks, page) = build_blocks(&text).unwrap_or_default();
+    Document::new(name, InputFormat::Html, encoding, text, blocks).with_html_text(page)
 }
 
 /// [`parse`], refusing pages beyond the reader's budgets (tokens, table cells) instead of
@@ -95,17 +110,11 @@ pub fn parse_checked(
     text: String,
     encoding: Option<String>,
 ) -> Result<Document, ReadError> {
-    let blocks = build_blocks(&text).map_err(|reason| ReadError::Limit {
+    let (blocks, page) = build_blocks(&text).map_err(|reason| ReadError::Limit {
         format: "HTML",
         reason,
     })?;
-    Ok(Document::new(
-        name,
-        InputFormat::Html,
-        encoding,
-        text,
-        blocks,
-    ))
+    Ok(Document::new(name, InputFormat::Html, encoding, text, blocks).with_html_text(page))
 }
 
 /// Largest number of tokens (tags and text runs) read from one page; a real report page has
@@ -115,9 +124,10 @@ pub const MAX_TOKENS: usize = 1_000_000;
 /// (so nesting costs linear time: every level copies its layout cells up once).
 pub const MAX_TABLE_DEPTH: usize = 16;
 
-/// Tokenizes `view` and builds its blocks; `Err` names the budget a page exceeds.
-fn build_blocks(view: &str) -> Result<Vec<Block>, String> {
-    let mut builder = Builder::new(view, last_end_tags(view));
+/// Tokenizes `view` (once) and builds its blocks and the record of its text runs; `Err` names
+/// the budget a page exceeds.
+fn build_blocks(view: &str) -> Result<(Vec<Block>, PageText), String> {
+    let mut builder = Builder::new(view, PageText::new(end_marks(view)));
     for (n, token) in tokens(view).enumerate() {
         if n >= MAX_TOKENS {
             return Err(format!(
@@ -132,32 +142,64 @@ fn build_blocks(view: &str) -> Result<Vec<Block>, String> {
     let blocks = builder.finish();
     match builder.over_budget.take() {
         Some(why) => Err(why),
-        None => Ok(blocks),
+        None => Ok((blocks, builder.page)),
     }
+}
+
+/// Every `</name` of a skipped element in `source` (ASCII case insensitive), by name (index in
+/// [`SKIPPED`]), in order. No name is the start of another and a match holds no other `<`, so
+/// every `</` is looked at once and matches never overlap (as an Aho-Corasick search finds them).
+fn end_marks(source: &str) -> Vec<Vec<EndMark>> {
+    let mut marks = vec![Vec::new(); SKIPPED.len()];
+    let bytes = source.as_bytes();
+    for at in memchr::memchr_iter(b'<', bytes) {
+        if bytes.get(at + 1) != Some(&b'/') {
+            continue;
+        }
+        let rest = bytes.get(at + 2..).unwrap_or(&[]);
+        // Most end tags (`</p>`, `</td>`, `</div>`) are told apart by their first letter.
+        let Some(first) = rest.first().map(u8::to_ascii_lowercase) else {
+            continue;
+        };
+        let mut candidates = match first {
+            b'a'..=b'z' => SKIPPED_BY_FIRST[usize::from(first - b'a')],
+            _ => 0,
+        };
+        let mut found = None;
+        while candidates != 0 {
+            let i = candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            let name = SKIPPED[i].as_bytes();
+            if rest
+                .get(..name.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(name))
+            {
+                found = Some(i);
+                break;
+            }
+        }
+        if let Some(i) = found {
+            let end = at + 2 + SKIPPED[i].len();
+            let ends_name = bytes
+                .get(end)
+                .is_none_or(|b| !b.is_ascii_alphanumeric() && *b != b'-');
+            marks[i].push(EndMark {
+                start: at,
+                end,
+                ends_name,
+            });
+        }
+    }
+    marks
 }
 
 /// For each skipped element name, the byte offset of the last `</name` in `source` (ASCII case
 /// insensitive). A skipped element is only skipped when its end tag comes later.
 pub(super) fn last_end_tags(source: &str) -> HashMap<&'static str, usize> {
-    // Built once: this runs for every paragraph of a page.
-    static FINDER: std::sync::LazyLock<Option<AhoCorasick>> = std::sync::LazyLock::new(|| {
-        let patterns = SKIPPED.map(|n| format!("</{n}"));
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(patterns)
-            .ok()
-    });
     let mut last = HashMap::new();
-    let Some(finder) = FINDER.as_ref() else {
-        return last;
-    };
-    let bytes = source.as_bytes();
-    for m in finder.find_iter(source) {
-        let ends_name = bytes
-            .get(m.end())
-            .is_none_or(|b| !b.is_ascii_alphanumeric() && *b != b'-');
-        if ends_name {
-            last.insert(SKIPPED[m.pattern().as_usize()], m.start());
+    for (i, marks) in end_marks(source).iter().enumerate() {
+        if let Some(m) = marks.iter().rev().find(|m| m.ends_name) {
+            last.insert(SKIPPED[i], m.start);
         }
     }
     last
@@ -172,8 +214,10 @@ struct Builder<'a> {
     tables: Vec<RawTable>,
     /// Open skipped elements, innermost last.
     skipping: Vec<&'static str>,
-    /// Byte offset of the last end tag of each skipped element name.
-    last_end: HashMap<&'static str, usize>,
+    /// Byte offset of the last end tag of each skipped element (index in [`SKIPPED`]).
+    last_end: Vec<Option<usize>>,
+    /// The page's text runs and skipped-element tags, for visible-text lookups.
+    page: PageText,
     /// Next cell origin (unique in the document).
     next_origin: usize,
     /// `<table>` tags deeper than [`MAX_TABLE_DEPTH`] still open (read as block boundaries).
@@ -185,13 +229,23 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(view: &'a str, last_end: HashMap<&'static str, usize>) -> Self {
+    fn new(view: &'a str, page: PageText) -> Self {
+        let last_end = (0..SKIPPED.len())
+            .map(|i| {
+                page.marks(i)
+                    .iter()
+                    .rev()
+                    .find(|m| m.ends_name)
+                    .map(|m| m.start)
+            })
+            .collect();
         Builder {
             view,
             doc: Vec::new(),
             tables: Vec::new(),
             skipping: Vec::new(),
             last_end,
+            page,
             next_origin: 0,
             ignored_tables: 0,
             cells_left: MAX_GRID_CELLS,
@@ -212,6 +266,7 @@ impl<'a> Builder<'a> {
     }
 
     fn token(&mut self, token: Tok) {
+        self.page.record(&token);
         match token {
             Tok::Start {
                 name,
@@ -219,9 +274,15 @@ impl<'a> Builder<'a> {
                 rowspan,
                 colspan,
             } => {
-                if let Some(&skip) = SKIPPED.iter().find(|n| **n == name) {
-                    if self.last_end.get(skip).is_some_and(|&end| end > span.start) {
-                        self.skipping.push(skip);
+                if let Some(i) = SKIPPED.iter().position(|n| *n == name) {
+                    if self
+                        .last_end
+                        .get(i)
+                        .copied()
+                        .flatten()
+                        .is_some_and(|end| end > span.start)
+                    {
+                        self.skipping.push(SKIPPED[i]);
                     }
                     return;
                 }
@@ -297,7 +358,7 @@ impl<'a> Builder<'a> {
                     _ => {}
                 }
             }
-            Tok::Text { value, span } => {
+            Tok::Text { value, span, .. } => {
                 if self.skipping.is_empty() {
                     let item = Item::text(self.view, value, span);
                     self.flow().push(item);

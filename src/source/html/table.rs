@@ -228,12 +228,31 @@ fn build_grid(
     if nrows.saturating_mul(width) > budget {
         return None;
     }
+    // How many grid positions each cell still fills: the last one takes the cell itself.
+    let mut uses = vec![0usize; cells.len()];
+    for i in slots.iter().flatten().flatten() {
+        if let Some(n) = uses.get_mut(*i) {
+            *n += 1;
+        }
+    }
     let mut out = Vec::new();
     for (line, row_start) in slots.into_iter().zip(row_starts) {
         let mut row = Row::default();
         for col in 0..width {
-            match line.get(col).copied().flatten().and_then(|i| cells.get(i)) {
-                Some(cell) => row.cells.push(cell.clone()),
+            let index = line.get(col).copied().flatten();
+            let cell = index.and_then(|i| {
+                let n = uses.get_mut(i)?;
+                *n = n.saturating_sub(1);
+                let last = *n == 0;
+                let cell = cells.get_mut(i)?;
+                Some(if last {
+                    std::mem::replace(cell, Cell::new("", 0..0, 0))
+                } else {
+                    cell.clone()
+                })
+            });
+            match cell {
+                Some(cell) => row.cells.push(cell),
                 None => {
                     let at = row.cells.last().map_or(row_start, |c| c.span.end);
                     row.cells.push(Cell::new("", at..at, *next_origin));

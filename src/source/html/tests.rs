@@ -383,3 +383,45 @@ fn paragraph_visible_text_maps_back() {
     assert_eq!(d.slice(&span), "12");
     assert_eq!(d.line_col(span.start).line, 9);
 }
+
+/// `</name` occurrences as an Aho-Corasick search finds them (the reader's former way).
+fn end_marks_by_automaton(source: &str) -> Vec<(usize, usize, usize, bool)> {
+    let patterns = super::SKIPPED.map(|n| format!("</{n}"));
+    let Ok(finder) = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(patterns)
+    else {
+        return Vec::new();
+    };
+    let bytes = source.as_bytes();
+    let mut out: Vec<_> = finder
+        .find_iter(source)
+        .map(|m| {
+            let ends_name = bytes
+                .get(m.end())
+                .is_none_or(|b| !b.is_ascii_alphanumeric() && *b != b'-');
+            (m.pattern().as_usize(), m.start(), m.end(), ends_name)
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+#[test]
+fn end_marks_as_an_automaton_finds_them() {
+    let mut pages = vec![
+        "</NAV></nav-x></navx></nav></</script</SCRIPT></sTyLe>x</noscript></nos</".to_string(),
+        "a</</nav>b</template</textarea></iframe></option></select></button></header></footer>"
+            .to_string(),
+    ];
+    pages.extend(crate::test_fixtures::fixture_texts(&["html", "htm"]));
+    for page in &pages {
+        let mut ours: Vec<_> = super::end_marks(page)
+            .iter()
+            .enumerate()
+            .flat_map(|(i, ms)| ms.iter().map(move |m| (i, m.start, m.end, m.ends_name)))
+            .collect();
+        ours.sort_unstable();
+        assert_eq!(ours, end_marks_by_automaton(page));
+    }
+}

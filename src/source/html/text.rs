@@ -11,6 +11,7 @@ const WHITESPACE_ENTITIES: [&str; 10] = [
 ];
 
 /// True for characters that count as blank in cell and paragraph text.
+#[inline]
 pub(super) fn is_blank_char(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}')
 }
@@ -22,6 +23,9 @@ pub(super) fn is_blank(text: &str) -> bool {
 
 /// Length of a whitespace entity at the start of `s`, if any.
 fn entity_prefix(s: &str) -> Option<usize> {
+    if !s.starts_with('&') {
+        return None;
+    }
     WHITESPACE_ENTITIES.iter().find_map(|e| {
         s.get(..e.len())
             .filter(|head| head.eq_ignore_ascii_case(e))
@@ -31,6 +35,10 @@ fn entity_prefix(s: &str) -> Option<usize> {
 
 /// Length of a whitespace entity at the end of `s`, if any.
 fn entity_suffix(s: &str) -> Option<usize> {
+    // Every entity ends with `;` but `&nbsp`.
+    if !s.ends_with([';', 'p', 'P']) {
+        return None;
+    }
     WHITESPACE_ENTITIES.iter().find_map(|e| {
         let cut = s.len().checked_sub(e.len())?;
         s.get(cut..)
@@ -71,15 +79,18 @@ pub(super) fn trimmed_span(view: &str, raw: Span) -> Option<Span> {
 /// Appends `text` to `out`, collapsing every run of blank characters into one space and never
 /// starting `out` with a space. Call [`finish`] at the end to drop a trailing space.
 pub(super) fn push_collapsed(out: &mut String, text: &str) {
-    for c in text.chars() {
+    // Start of the stretch of non-blank characters not yet copied.
+    let mut run = 0;
+    for (i, c) in text.char_indices() {
         if is_blank_char(c) {
+            out.push_str(&text[run..i]);
+            run = i + c.len_utf8();
             if !out.is_empty() && !out.ends_with(' ') {
                 out.push(' ');
             }
-        } else {
-            out.push(c);
         }
     }
+    out.push_str(&text[run..]);
 }
 
 /// Drops the trailing space [`push_collapsed`] may leave.

@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 
 use html5gum::emitters::callback::{Callback, CallbackEmitter, CallbackEvent};
-use html5gum::{Span as HtmlSpan, Tokenizer};
+use html5gum::{naive_next_state, Span as HtmlSpan, Tokenizer};
 
 use super::text::parse_span_attr;
 use crate::source::Span;
@@ -27,8 +27,13 @@ pub(super) enum Tok {
     },
     /// An end tag.
     End { name: &'static str, span: Span },
-    /// A text run, character references decoded.
-    Text { value: String, span: Span },
+    /// A text run, character references decoded; `raw` when it was read in a raw-text state
+    /// (after a `<title>`, `<script>`, `<style>`… start tag) rather than the data state.
+    Text {
+        value: String,
+        span: Span,
+        raw: bool,
+    },
     /// A comment, doctype or parse error.
     Other,
 }
@@ -124,6 +129,10 @@ struct Lean {
     colspan: Option<Vec<u8>>,
     /// Attribute names of the tag so far, for duplicates (as the default emitter's map).
     names: Names,
+    /// True when the open start tag switches the tokenizer to a raw-text state.
+    opens_raw: bool,
+    /// True while the tokenizer is in a raw-text state (html5gum's naive state switching).
+    raw: bool,
 }
 
 impl Callback<Tok, usize> for Lean {
@@ -131,6 +140,7 @@ impl Callback<Tok, usize> for Lean {
         match event {
             CallbackEvent::OpenStartTag { name } => {
                 self.name = known_name(name);
+                self.opens_raw = naive_next_state(name).is_some();
                 self.start = span.start;
                 None
             }
@@ -170,10 +180,12 @@ impl Callback<Tok, usize> for Lean {
                     colspan: number(self.colspan.take()),
                 };
                 self.clear_attributes();
+                self.raw = std::mem::take(&mut self.opens_raw);
                 Some(tok)
             }
             CallbackEvent::EndTag { name } => {
                 self.clear_attributes();
+                self.raw = false;
                 Some(Tok::End {
                     name: known_name(name),
                     span: span.start..span.end,
@@ -183,6 +195,7 @@ impl Callback<Tok, usize> for Lean {
                 value: String::from_utf8(value.to_vec())
                     .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
                 span: span.start..span.end,
+                raw: self.raw,
             }),
             CallbackEvent::Comment { .. }
             | CallbackEvent::Doctype { .. }
@@ -291,7 +304,7 @@ mod tests {
                     colspan,
                 } => format!("start {name} {span:?} {rowspan:?} {colspan:?}"),
                 Tok::End { name, span } => format!("end {name} {span:?}"),
-                Tok::Text { value, span } => format!("text {value:?} {span:?}"),
+                Tok::Text { value, span, .. } => format!("text {value:?} {span:?}"),
                 Tok::Other => "other".to_string(),
             })
             .collect()

@@ -51,7 +51,8 @@ type Pos = (usize, usize);
 
 impl VisibleText {
     /// Appends the map entry of a character of `len` bytes at text offset `at` from `src`.
-    fn push(&mut self, at: usize, len: usize, src: Span) {
+    #[inline]
+    pub(super) fn push(&mut self, at: usize, len: usize, src: Span) {
         let src_len = src.end.saturating_sub(src.start);
         if let Some(r) = self.runs.last_mut() {
             let k = r.count as usize;
@@ -72,6 +73,28 @@ impl VisibleText {
             count: 1,
             text_len: u8::try_from(len).unwrap_or(u8::MAX),
         });
+    }
+
+    /// Appends `text`, `count` characters of `len` bytes each, whose sources are themselves:
+    /// view bytes `src..` onwards (as `count` calls of [`VisibleText::push`] and the text).
+    pub(super) fn push_same(&mut self, text: &str, len: usize, src: usize, count: usize) {
+        let at = self.text.len();
+        self.text.push_str(text);
+        if count == 0 {
+            return;
+        }
+        self.push(at, len, src..src + len);
+        // The others continue the run the first one ended in.
+        let more = u32::try_from(count - 1).ok();
+        if let Some(r) = self.runs.last_mut() {
+            if let Some(n) = more.and_then(|m| r.count.checked_add(m)) {
+                r.count = n;
+                return;
+            }
+        }
+        for k in 1..count {
+            self.push(at + k * len, len, src + k * len..src + (k + 1) * len);
+        }
     }
 
     /// The first character at text byte `byte` or after it.
@@ -171,7 +194,9 @@ pub fn visible_text(view: &str, span: &Span) -> VisibleText {
                     skipping.truncate(pos);
                 }
             }
-            Tok::Text { value, span: raw } if skipping.is_empty() => {
+            Tok::Text {
+                value, span: raw, ..
+            } if skipping.is_empty() => {
                 for (c, src) in map_chars(source, raw, &value) {
                     let src = span.start + src.start..span.start + src.end;
                     if is_blank_char(c) {
@@ -197,7 +222,7 @@ pub fn visible_text(view: &str, span: &Span) -> VisibleText {
 /// Pairs each decoded character of a text token with its source range in `source[raw]`: a plain
 /// character maps to itself, an entity to the whole `&…;` reference, and a CR before LF is
 /// absorbed.
-fn map_chars(source: &str, raw: Span, decoded: &str) -> Vec<(char, Span)> {
+pub(super) fn map_chars(source: &str, raw: Span, decoded: &str) -> Vec<(char, Span)> {
     let src = source.get(raw.clone()).unwrap_or("");
     let mut out = Vec::with_capacity(decoded.len());
     let mut at = 0;
