@@ -139,7 +139,12 @@ pub fn error_zh(en: &str) -> String {
         );
     }
     if let Some((format, reason)) = split(en, " file is too large to read: ") {
-        let format = if format == "text" { "文本" } else { &format };
+        // A space between a Latin format name and the Chinese, as in the other messages.
+        let format = if format == "text" {
+            "文本".to_string()
+        } else {
+            format!("{format} ")
+        };
         return format!("{format}文件过大，无法读取：{}", budget_zh(&reason));
     }
     if let Some((format, hint)) = split(en, " files are not supported: ") {
@@ -229,6 +234,11 @@ mod tests {
                 "text file is too large to read: more than 1000000 lines (1100000); not a report"
             ),
             "文本文件过大，无法读取：超过 1000000 行（共 1100000 行）；不是报告"
+        );
+        assert!(
+            error_zh("XLSX file is too large to read: something")
+                .starts_with("XLSX 文件过大，无法读取："),
+            "a Latin format name is spaced from the Chinese"
         );
         assert_eq!(
             error_zh("not a report: looks like binary data (NUL bytes)"),
