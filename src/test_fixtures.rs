@@ -33,3 +33,15 @@ pub(crate) fn fixture_texts(extensions: &[&str]) -> Vec<String> {
     }
     out
 }
+
+/// Every string of `texts` with one character removed, at each position in turn: near misses of
+/// what a matcher accepts, for comparing it with its regular expression.
+pub(crate) fn one_character_removed(texts: &[String]) -> Vec<String> {
+    texts
+        .iter()
+        .flat_map(|t| {
+            t.char_indices()
+                .map(|(i, c)| format!("{}{}", &t[..i], &t[i + c.len_utf8()..]))
+        })
+        .collect()
+}

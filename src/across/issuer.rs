@@ -283,14 +283,7 @@ mod tests {
             v.extend(text.lines().map(String::from));
             v.push(text.lines().take(40).collect::<Vec<_>>().join("\n"));
         }
-        let cuts: Vec<String> = v[..39]
-            .iter()
-            .flat_map(|l| {
-                l.char_indices()
-                    .map(|(i, c)| format!("{}{}", &l[..i], &l[i + c.len_utf8()..]))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+        let cuts = crate::test_fixtures::one_character_removed(&v[..39]);
         v.extend(cuts);
         v
     }

@@ -207,16 +207,7 @@ mod tests {
             v.extend(text.lines().map(String::from));
         }
         // Cut versions of the first ones, at every character.
-        let cuts: Vec<String> = v[..30]
-            .iter()
-            .flat_map(|l| {
-                l.char_indices()
-                    .map(|(i, _)| {
-                        format!("{}{}", &l[..i], &l[i..].chars().skip(1).collect::<String>())
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+        let cuts = crate::test_fixtures::one_character_removed(&v[..30]);
         v.extend(cuts);
         v
     }

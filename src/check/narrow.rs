@@ -202,14 +202,19 @@ mod tests {
         assert_eq!(basis, Basis::Identities);
     }
 
-    #[test]
-    fn a_cell_that_also_repairs_a_failed_bound_is_preferred() {
+    /// Three candidates, each a one-digit slip of its implied value (cells 1, 2, 3).
+    fn three_one_digit_slips() -> Vec<Candidate> {
         let one = Some(Slip::OneDigit);
-        let cands = vec![
+        vec![
             cand(1, 694, 693, one),
             cand(2, 619, 620, one),
             cand(3, 53, 54, one),
-        ];
+        ]
+    }
+
+    #[test]
+    fn a_cell_that_also_repairs_a_failed_bound_is_preferred() {
+        let cands = three_one_digit_slips();
         let (kept, others, basis) = narrow(cands, |c| Fit {
             repairs: usize::from(c.span.start == 1),
             ..Fit::default()
@@ -222,12 +227,7 @@ mod tests {
 
     #[test]
     fn a_cell_that_also_repairs_a_failed_heuristic_is_preferred() {
-        let one = Some(Slip::OneDigit);
-        let cands = vec![
-            cand(1, 694, 693, one),
-            cand(2, 619, 620, one),
-            cand(3, 53, 54, one),
-        ];
+        let cands = three_one_digit_slips();
         let (kept, others, basis) = narrow(cands, |c| Fit {
             heals: usize::from(c.span.start == 1),
             ..Fit::default()

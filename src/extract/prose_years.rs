@@ -190,14 +190,7 @@ mod tests {
             v.extend(text.lines().map(String::from));
             v.push(text);
         }
-        let cuts: Vec<String> = v[..24]
-            .iter()
-            .flat_map(|l| {
-                l.char_indices()
-                    .map(|(i, c)| format!("{}{}", &l[..i], &l[i + c.len_utf8()..]))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+        let cuts = crate::test_fixtures::one_character_removed(&v[..24]);
         v.extend(cuts);
         v
     }

@@ -14,7 +14,7 @@
 
 use super::text::is_blank_char;
 use super::token::Tok;
-use super::visible::{map_chars, visible_text, VisibleText};
+use super::visible::{map_chars, take, visible_text, VisibleText};
 use super::SKIPPED;
 use crate::source::Span;
 
@@ -258,25 +258,6 @@ impl PageText {
         }
         Some(out)
     }
-}
-
-/// Appends character `c` from view range `src` to `out` as [`visible_text`] does: a blank
-/// starts a pending space (mapped to the first blank of its run), written before the next
-/// character when there is text before it.
-#[inline(always)]
-fn take(out: &mut VisibleText, pending_space: &mut Option<Span>, c: char, src: Span) {
-    if is_blank_char(c) {
-        pending_space.get_or_insert(src);
-        return;
-    }
-    if let Some(space) = pending_space.take() {
-        if !out.text.is_empty() {
-            out.push(out.text.len(), 1, space);
-            out.text.push(' ');
-        }
-    }
-    out.push(out.text.len(), c.len_utf8(), src);
-    out.text.push(c);
 }
 
 /// [`take`] of every character of `part`, view bytes `start..` that are their own source, in

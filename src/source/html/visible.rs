@@ -199,24 +199,32 @@ pub fn visible_text(view: &str, span: &Span) -> VisibleText {
             } if skipping.is_empty() => {
                 for (c, src) in map_chars(source, raw, &value) {
                     let src = span.start + src.start..span.start + src.end;
-                    if is_blank_char(c) {
-                        pending_space.get_or_insert(src);
-                        continue;
-                    }
-                    if let Some(space) = pending_space.take() {
-                        if !out.text.is_empty() {
-                            out.push(out.text.len(), 1, space);
-                            out.text.push(' ');
-                        }
-                    }
-                    out.push(out.text.len(), c.len_utf8(), src);
-                    out.text.push(c);
+                    take(&mut out, &mut pending_space, c, src);
                 }
             }
             _ => {}
         }
     }
     out
+}
+
+/// Appends character `c` from view range `src` to `out`, as [`visible_text`] reads it: a blank
+/// starts a pending space (mapped to the first blank of its run), written before the next
+/// character when there is text before it.
+#[inline(always)]
+pub(super) fn take(out: &mut VisibleText, pending_space: &mut Option<Span>, c: char, src: Span) {
+    if is_blank_char(c) {
+        pending_space.get_or_insert(src);
+        return;
+    }
+    if let Some(space) = pending_space.take() {
+        if !out.text.is_empty() {
+            out.push(out.text.len(), 1, space);
+            out.text.push(' ');
+        }
+    }
+    out.push(out.text.len(), c.len_utf8(), src);
+    out.text.push(c);
 }
 
 /// Pairs each decoded character of a text token with its source range in `source[raw]`: a plain
