@@ -382,7 +382,7 @@ fn fact_of(registry: &Registry, k: &Kept, other: Option<i32>) -> Fact {
                 value: v,
                 precision: v.scale(),
                 scale: crate::number::Scale::ONE,
-                unit: None,
+                unit: crate::number::Unit::NONE,
                 approx: Approx::Exact,
             }),
             None => FactValue::Blank,

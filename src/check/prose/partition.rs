@@ -383,12 +383,12 @@ impl<'a> Partition<'a> {
                     break;
                 }
             }
-            let unit_ok = match &q.quantity.unit {
+            let unit_ok = match q.quantity.unit.get() {
                 // A bare figure after a total with a unit is another measure (粉丝3.7万).
                 None => {
                     total.quantity.unit.is_none() || q.quantity.scale == crate::number::Scale::ONE
                 }
-                Some(u) => allowed.iter().any(|a| a == u),
+                Some(u) => allowed.iter().any(|a| *a == u),
             };
             if !unit_ok {
                 out.mixed = true;
@@ -517,7 +517,13 @@ fn first_bare_clause(
 
 /// Units a part may have: the total's, plus those listed right after it (`条（份/项/次/册）`).
 fn total_units(para: &ProseParagraph, total: &ProseQuantity) -> Vec<String> {
-    let mut out: Vec<String> = total.quantity.unit.iter().map(|u| u.to_string()).collect();
+    let mut out: Vec<String> = total
+        .quantity
+        .unit
+        .get()
+        .iter()
+        .map(|u| u.to_string())
+        .collect();
     let rest = para.text.get(total.range().end..).unwrap_or("");
     let rest = rest.trim_start();
     if let Some(inner) = rest
