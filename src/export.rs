@@ -321,7 +321,7 @@ fn fact_rows(doc: &Document, facts: &crate::extract::Facts, registry: &Registry)
                 unit,
                 line: pos.line,
                 column: pos.column,
-                locator: f.provenance.locator.clone(),
+                locator: f.provenance.locator.as_deref().map(String::from),
                 read: f.read.name(),
                 input_format: doc.format.name().to_string(),
                 concept,

@@ -92,6 +92,30 @@ pub fn check_document_facts(
     keep_view: bool,
 ) -> (FileReport, Facts) {
     let facts = extract(doc, registry);
+    check_extracted(doc, facts, registry, filter, keep_view)
+}
+
+/// [`check_document_with`] of a document read for this check only: the record of an HTML
+/// page's text runs is freed once the facts are read (the checks do not need it).
+fn check_read_document(
+    mut doc: Document,
+    registry: &Registry,
+    filter: &dyn RuleFilter,
+    keep_view: bool,
+) -> FileReport {
+    let facts = extract(&doc, registry);
+    doc.drop_html_text();
+    check_extracted(&doc, facts, registry, filter, keep_view).0
+}
+
+/// The checks of a document whose facts are read.
+fn check_extracted(
+    doc: &Document,
+    facts: Facts,
+    registry: &Registry,
+    filter: &dyn RuleFilter,
+    keep_view: bool,
+) -> (FileReport, Facts) {
     let mut result = check(doc, &facts, registry, filter);
     let coverage = coverage::account(doc, &facts, &result.tables, registry);
     let mut engine = coverage::findings(doc, &facts, &coverage, registry, filter);
@@ -137,7 +161,7 @@ pub fn check_file_with(
 ) -> FileReport {
     let name = path.display().to_string();
     let outcome = catch_unwind(AssertUnwindSafe(|| match source::read(path) {
-        Ok(doc) => check_document_with(&doc, registry, filter, keep_view),
+        Ok(doc) => check_read_document(doc, registry, filter, keep_view),
         Err(e) => FileReport::failed(&name, e.to_string()),
     }));
     outcome.unwrap_or_else(|_| FileReport::failed(&name, INTERNAL_ERROR.into()))
@@ -156,7 +180,7 @@ pub fn check_input(
         Input::Stdin(name, bytes) => {
             let outcome = catch_unwind(AssertUnwindSafe(|| {
                 match source::read_bytes(name, bytes, Path::new(name)) {
-                    Ok(doc) => check_document_with(&doc, registry, filter, keep_view),
+                    Ok(doc) => check_read_document(doc, registry, filter, keep_view),
                     Err(e) => FileReport::failed(name, e.to_string()),
                 }
             }));

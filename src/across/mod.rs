@@ -245,7 +245,11 @@ pub fn keep(doc: &Document, facts: &Facts, registry: &Registry) -> SeriesFacts {
                 line: pos.line as u32,
                 col: pos.column as u32,
                 printed: (!plain).then(|| Box::new(text.to_string())),
-                locator: f.provenance.locator.clone().map(Box::new),
+                locator: f
+                    .provenance
+                    .locator
+                    .as_deref()
+                    .map(|l| Box::new(l.to_string())),
             });
         }
     }
@@ -378,7 +382,7 @@ fn fact_of(registry: &Registry, k: &Kept, other: Option<i32>) -> Fact {
                 value: v,
                 precision: v.scale(),
                 scale: crate::number::Scale::ONE,
-                unit: None,
+                unit: crate::number::Unit::NONE,
                 approx: Approx::Exact,
             }),
             None => FactValue::Blank,
@@ -387,7 +391,7 @@ fn fact_of(registry: &Registry, k: &Kept, other: Option<i32>) -> Fact {
             span: k.start as usize + offset..(k.start + k.len) as usize + offset,
             row_label,
             column_label: col.label.clone(),
-            locator: k.locator.as_deref().cloned(),
+            locator: k.locator.as_deref().map(|l| l.as_str().into()),
             own_text: Some(k.text().into()),
             unit: None,
         },
@@ -568,7 +572,7 @@ fn run_rule(
                     text: k.text(),
                     span: k.span(),
                     position: k.position(),
-                    locator: k.locator.as_deref().cloned(),
+                    locator: k.locator.as_deref().map(|l| l.as_str().into()),
                     cell: Some(crate::check::form_cell(&def.short, f)),
                     side,
                     file: other.then(|| prev_path.to_string()),

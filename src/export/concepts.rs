@@ -103,7 +103,7 @@ pub(super) fn of<'a>(
                 .map(str::to_string)
                 .or_else(|| first.provenance.unit.as_deref().map(str::to_string)),
             span_start: first.provenance.span.start,
-            locator: first.provenance.locator.clone(),
+            locator: first.provenance.locator.as_deref().map(String::from),
             read: "computed",
         });
     }

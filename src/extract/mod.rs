@@ -37,8 +37,9 @@ pub struct Provenance {
     pub row_label: Name,
     /// Column label as the pack names it (empty for single-column tables).
     pub column_label: Name,
-    /// Locator in the original document (`第2张表 第5行 第3列`), when the view is a rendering.
-    pub locator: Option<String>,
+    /// Locator in the original document (`第2张表 第5行 第3列`), when the view is a rendering
+    /// (a boxed string: a table of a page holds one provenance per figure).
+    pub locator: Option<Box<str>>,
     /// Cell text as printed when it is not the view's text at `span` (a rendering's own text,
     /// a figure joined across a line break); `None` when it is, so a page of thousands of
     /// reports holds no copy of its figures. Read it with [`Provenance::text`].

@@ -187,18 +187,19 @@ impl ProseParagraph {
 pub struct ProseQuantity {
     /// Paragraph index in [`ProseFacts::paragraphs`].
     pub paragraph: u32,
-    /// Byte range in the paragraph text (approximation words and unit included).
-    pub range: Range<usize>,
+    /// Byte range in the paragraph text (approximation words and unit included), as `u32`
+    /// offsets (see [`ProseQuantity::range`]).
+    range: Range<u32>,
     /// Span in the view.
     pub span: Span,
     /// The quantity.
     pub quantity: Quantity,
-    /// Sentence index within the paragraph.
-    pub sentence: usize,
+    /// Sentence index within the paragraph (see [`ProseQuantity::sentence`]).
+    sentence: u32,
     /// Parenthesis depth (0 outside parentheses).
     pub depth: u32,
-    /// Segment index.
-    pub segment: usize,
+    /// Segment index (see [`ProseQuantity::segment`]).
+    segment: u32,
     /// The paragraph's text, shared: the token and its label are ranges of it, so a page of a
     /// million figures does not hold a million copies of their words.
     source: Arc<str>,
@@ -211,7 +212,22 @@ pub struct ProseQuantity {
 impl ProseQuantity {
     /// Token as printed.
     pub fn text(&self) -> &str {
-        self.source.get(self.range.clone()).unwrap_or("")
+        self.source.get(self.range()).unwrap_or("")
+    }
+
+    /// Byte range in the paragraph text (approximation words and unit included).
+    pub fn range(&self) -> Range<usize> {
+        self.range.start as usize..self.range.end as usize
+    }
+
+    /// Sentence index within the paragraph.
+    pub fn sentence(&self) -> usize {
+        self.sentence as usize
+    }
+
+    /// Segment index.
+    pub fn segment(&self) -> usize {
+        self.segment as usize
     }
 
     /// Byte range of its clause in the paragraph text.
@@ -234,12 +250,12 @@ impl ProseQuantity {
             span: para.view_span(range.clone()),
             quantity: Quantity::integer(0),
             clause: to_u32(&range),
-            sentence: para.sentence_of(range.start),
+            sentence: index_u32(para.sentence_of(range.start)),
             depth: 0,
-            segment: para.segment,
+            segment: index_u32(para.segment),
             source: Arc::clone(&para.text),
             label: to_u32(&range),
-            range,
+            range: to_u32(&range),
         }
     }
 }
@@ -247,8 +263,12 @@ impl ProseQuantity {
 /// A byte range of a paragraph as `u32` offsets (a paragraph is far below 4 GiB: files are
 /// limited to [`crate::source::MAX_INPUT_BYTES`]).
 fn to_u32(r: &Range<usize>) -> Range<u32> {
-    let at = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
-    at(r.start)..at(r.end)
+    index_u32(r.start)..index_u32(r.end)
+}
+
+/// A sentence, segment or byte index of a paragraph as `u32` (see [`to_u32`]).
+fn index_u32(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
 }
 
 /// All prose facts of a document.
@@ -463,11 +483,11 @@ impl Reader {
                 paragraph: u32::try_from(pi).unwrap_or(u32::MAX),
                 span: para.view_span(tok.span.clone()),
                 quantity: tok.quantity,
-                sentence: para.sentence_of(tok.span.start),
+                sentence: index_u32(para.sentence_of(tok.span.start)),
                 depth: para.depth_at(tok.span.start),
                 clause: to_u32(&clause),
-                range: tok.span,
-                segment,
+                range: to_u32(&tok.span),
+                segment: index_u32(segment),
                 source: Arc::clone(&para.text),
                 label: to_u32(&label),
             });

@@ -427,7 +427,7 @@ fn read_rows(view: &str, def: &TableDef, views: &[RowView]) -> ReadRows {
                     span: cell.span.clone(),
                     row_label: row.label.clone(),
                     column_label: col.label.clone(),
-                    locator: cell.locator.clone(),
+                    locator: cell.locator.as_deref().map(Box::from),
                     own_text: Provenance::own_text(view, &cell.span, &cell.text),
                     unit: views[vi].unit.as_deref().map(Name::from),
                 },

@@ -105,7 +105,7 @@ fn number(t: &str) -> Option<Quantity> {
         value,
         precision: core.precision,
         scale: super::Scale::of(suffix.scale)?,
-        unit: suffix.unit,
+        unit: super::Unit::of(suffix.unit),
         approx: lex::combine(prefix, suffix.approx),
     })
 }
@@ -266,7 +266,7 @@ mod tests {
             assert_eq!(got.value, d(v), "value of {text:?}");
             assert_eq!(got.precision, *p, "precision of {text:?}");
             assert_eq!(got.scale.get(), d(s), "scale of {text:?}");
-            assert_eq!(got.unit, *u, "unit of {text:?}");
+            assert_eq!(got.unit.get(), *u, "unit of {text:?}");
             assert_eq!(got.approx, *a, "approx of {text:?}");
         }
     }

@@ -49,10 +49,49 @@ pub struct Quantity {
     /// Unit printed after the number, without the scale word: `78874.11万元` → `元`,
     /// `50余万人次` → `人次`; `%` and `个百分点` for percentages and percentage points.
     /// [`Quantity::printed_unit`] gives the printed form (`万元`). Units come from a fixed
-    /// vocabulary, so no quantity owns a copy of its unit.
-    pub unit: Option<&'static str>,
+    /// vocabulary, so a quantity keeps only the unit's place in it ([`Unit::get`] reads it).
+    pub unit: Unit,
     /// Approximation marker.
     pub approx: Approx,
+}
+
+/// A unit of a quantity, kept as its place in the vocabulary of units (one byte of every
+/// figure of a page instead of a 16-byte string reference); [`Unit::NONE`] for no unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Unit(u8);
+
+impl Unit {
+    /// No unit.
+    pub const NONE: Unit = Unit(0);
+
+    /// The unit `unit` (one of the units the lexer reads; any other word reads as no unit).
+    pub fn of(unit: Option<&str>) -> Unit {
+        let Some(unit) = unit else {
+            return Unit::NONE;
+        };
+        let place = lex::UNITS.iter().position(|u| *u == unit);
+        debug_assert!(place.is_some(), "{unit} is not a unit of the lexer");
+        place
+            .and_then(|i| u8::try_from(i + 1).ok())
+            .map_or(Unit::NONE, Unit)
+    }
+
+    /// The unit as printed, if any.
+    pub fn get(self) -> Option<&'static str> {
+        usize::from(self.0)
+            .checked_sub(1)
+            .and_then(|i| lex::UNITS.get(i).copied())
+    }
+
+    /// True when there is no unit.
+    pub fn is_none(self) -> bool {
+        self == Unit::NONE
+    }
+
+    /// True when there is a unit.
+    pub fn is_some(self) -> bool {
+        !self.is_none()
+    }
 }
 
 /// A scale multiplier: a power of ten, kept as its exponent (a quantity is read for every
@@ -89,25 +128,25 @@ impl Quantity {
             value: Decimal::from(v),
             precision: 0,
             scale: Scale::ONE,
-            unit: None,
+            unit: Unit::NONE,
             approx: Approx::Exact,
         }
     }
 
     /// True if the figure is a percentage.
     pub fn is_percent(&self) -> bool {
-        self.unit == Some("%")
+        self.unit.get() == Some("%")
     }
 
     /// True if the figure is a difference of percentages (`个百分点`).
     pub fn is_percentage_points(&self) -> bool {
-        matches!(self.unit, Some("个百分点" | "百分点"))
+        matches!(self.unit.get(), Some("个百分点" | "百分点"))
     }
 
     /// The unit as printed, scale word included: `万元`, `万人次`, `万` (no unit), `件`.
     pub fn printed_unit(&self) -> Option<String> {
         let word = scale_word(self.scale.get());
-        match (word, self.unit) {
+        match (word, self.unit.get()) {
             (None, None) => None,
             (w, u) => Some(format!("{}{}", w.unwrap_or(""), u.unwrap_or(""))),
         }

@@ -206,7 +206,7 @@ fn push(
     if negative {
         value = -value;
     }
-    let unit = unit_override.or(suffix.unit);
+    let unit = super::Unit::of(unit_override.or(suffix.unit));
     out.push(NumberToken {
         span: offs[start]..offs[end],
         quantity: Quantity {

@@ -21,7 +21,7 @@ fn enumerated_breakdown() {
     assert_eq!(spans(t), ["426件", "355件", "45件", "26件"]);
     let toks = scan(t);
     assert_eq!(toks[0].quantity.value, d("426"));
-    assert_eq!(toks[0].quantity.unit, Some("件"));
+    assert_eq!(toks[0].quantity.unit.get(), Some("件"));
     assert_eq!(toks[0].quantity.approx, Approx::Exact);
 }
 
@@ -44,7 +44,7 @@ fn seed_003_channels_line() {
     assert_eq!(q.value, d("554000"));
     assert_eq!(q.precision, 1);
     assert_eq!(q.scale.get(), d("10000"));
-    assert_eq!(q.unit, Some("条"));
+    assert_eq!(q.unit.get(), Some("条"));
     assert_eq!(q.approx, Approx::About);
     assert_eq!(q.integer_interval(), Some((d("553500"), d("554499"))));
 }
@@ -212,7 +212,7 @@ fn values_units_precision_scale() {
         assert_eq!(q.value, d(v), "value of {text:?}");
         assert_eq!(q.precision, *p, "precision of {text:?}");
         assert_eq!(q.scale.get(), d(s), "scale of {text:?}");
-        assert_eq!(q.unit, *u, "unit of {text:?}");
+        assert_eq!(q.unit.get(), *u, "unit of {text:?}");
     }
 }
 

@@ -222,6 +222,12 @@ impl Document {
         self
     }
 
+    /// Frees the record of the HTML page's text runs (once every paragraph is read): later
+    /// [`Document::visible_text`] calls tokenise their span alone, with the same answer.
+    pub(crate) fn drop_html_text(&mut self) {
+        self.html_text = None;
+    }
+
     /// The visible text of a span of an HTML view (tags removed, references decoded, blank runs
     /// collapsed) with its map back to the view, read from the page's one tokenisation where it
     /// can be (see [`html::visible_text`]).

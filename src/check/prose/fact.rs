@@ -12,8 +12,8 @@ use crate::rules::prose::{FactSpec, StatusSpec};
 fn quantity_at<'a>(qs: &[&'a ProseQuantity], caps: &regex::Captures) -> Option<&'a ProseQuantity> {
     let m = caps.name("num")?;
     qs.iter().copied().find(|q| {
-        q.range.start <= m.start() && m.start() < q.range.end.max(q.range.start + 1)
-            || m.start() <= q.range.start && q.range.start < m.end()
+        q.range().start <= m.start() && m.start() < q.range().end.max(q.range().start + 1)
+            || m.start() <= q.range().start && q.range().start < m.end()
     })
 }
 
@@ -23,10 +23,10 @@ fn list_total_clause<'t>(
     para: &'t crate::extract::prose::ProseParagraph,
     q: &ProseQuantity,
 ) -> &'t str {
-    let Some(sentence) = para.sentences.get(q.sentence) else {
+    let Some(sentence) = para.sentences.get(q.sentence()) else {
         return "";
     };
-    let before = para.text.get(sentence.start..q.range.start).unwrap_or("");
+    let before = para.text.get(sentence.start..q.range().start).unwrap_or("");
     let Some(t) = before.rfind("其中") else {
         return "";
     };
@@ -61,7 +61,7 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
             let Some(q) = quantity_at(qs, &caps) else {
                 continue;
             };
-            if seen.contains(&q.range.start) || q.quantity.is_percent() {
+            if seen.contains(&q.range().start) || q.quantity.is_percent() {
                 continue;
             }
             // A figure inside a table (a cell read as a line of text) is no prose figure.
@@ -73,7 +73,7 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
             {
                 continue;
             }
-            seen.push(q.range.start);
+            seen.push(q.range().start);
             let clause = para.text.get(q.clause()).unwrap_or("");
             // A part of a 其中 list keeps the scope of its total (历年累计受理申请35条，其中同意公开
             // 答复27条: 27 is a running total too).
@@ -87,8 +87,8 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
             }
             let before = para
                 .sentences
-                .get(q.sentence)
-                .and_then(|r| para.text.get(r.start..q.range.start.max(r.start)))
+                .get(q.sentence())
+                .and_then(|r| para.text.get(r.start..q.range().start.max(r.start)))
                 .unwrap_or("");
             if spec
                 .context_exclude
@@ -117,7 +117,7 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
             // A sibling stated apart in the same sentence, which the table may count here.
             let sentence_text = para
                 .sentences
-                .get(q.sentence)
+                .get(q.sentence())
                 .and_then(|r| para.text.get(r.clone()))
                 .unwrap_or("");
             let with_sibling = spec.or_with.iter().any(|re| {
@@ -204,7 +204,7 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
                 _ => None,
             }
             .or(left.single);
-            ctx.emit(rule, why, para, q.sentence, left, CmpOp::Eq, right, ops);
+            ctx.emit(rule, why, para, q.sentence(), left, CmpOp::Eq, right, ops);
         }
     }
 }
@@ -239,7 +239,7 @@ pub(super) fn status(ctx: &mut Ctx, spec: &StatusSpec) {
                     continue;
                 };
                 for pct in prose.quantities.iter().filter(|q| {
-                    q.segment == para.segment
+                    q.segment() == para.segment
                         && q.quantity.is_percent()
                         && rate_label.is_match(q.label())
                 }) {
@@ -248,7 +248,7 @@ pub(super) fn status(ctx: &mut Ctx, spec: &StatusSpec) {
                     };
                     let same_subject = prose.quantities.iter().any(|o| {
                         o.paragraph == pct.paragraph
-                            && o.sentence == pct.sentence
+                            && o.sentence() == pct.sentence()
                             && !o.quantity.is_percent()
                             && o.quantity.value == count.quantity.value
                     });
@@ -275,7 +275,7 @@ pub(super) fn status(ctx: &mut Ctx, spec: &StatusSpec) {
                             rule,
                             Some(why),
                             ppara,
-                            pct.sentence,
+                            pct.sentence(),
                             single(pct),
                             CmpOp::Eq,
                             right,
@@ -311,7 +311,7 @@ pub(super) fn status(ctx: &mut Ctx, spec: &StatusSpec) {
                         rule,
                         Some(why),
                         para,
-                        words.sentence,
+                        words.sentence(),
                         left,
                         CmpOp::Eq,
                         right,

@@ -255,7 +255,7 @@ impl<'a> Ctx<'a> {
             text: f.provenance.text(&self.doc.view).to_string(),
             span: f.provenance.span.clone(),
             position: self.doc.line_col(f.provenance.span.start),
-            locator: f.provenance.locator.clone(),
+            locator: f.provenance.locator.as_deref().map(String::from),
             cell: self.table_short(f).map(|short| super::form_cell(short, f)),
             side,
             file: None,

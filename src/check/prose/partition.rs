@@ -129,16 +129,16 @@ impl<'a> Partition<'a> {
         let total = *qs
             .iter()
             .rev()
-            .find(|q| q.range.end <= t && q.depth <= depth && !q.quantity.is_percent())?;
+            .find(|q| q.range().end <= t && q.depth <= depth && !q.quantity.is_percent())?;
         if total.quantity.is_percentage_points() {
             return None;
         }
-        let same_sentence = total.sentence == sentence;
+        let same_sentence = total.sentence() == sentence;
         let opens_sentence = para
             .text
             .get(para.sentences.get(sentence)?.start..t)
             .is_some_and(|s| s.trim().is_empty());
-        let previous_sentence = total.sentence + 1 == sentence && opens_sentence;
+        let previous_sentence = total.sentence() + 1 == sentence && opens_sentence;
         if !(same_sentence || previous_sentence) {
             return None;
         }
@@ -151,7 +151,7 @@ impl<'a> Partition<'a> {
         } else {
             MAX_GAP
         };
-        if gap(para, qs, total.range.end, t, depth) > max_gap {
+        if gap(para, qs, total.range().end, t, depth) > max_gap {
             return None;
         }
         // A total that is the last of a run of parallel figures (收到…件，受理…件，办结…件，其中…)
@@ -159,15 +159,15 @@ impl<'a> Partition<'a> {
         // (134条，累计1346条。其中…6条，累计141条…).
         let list_start = para
             .text
-            .get(..total.range.start)
+            .get(..total.range().start)
             .and_then(|b| b.rfind(LIST_END))
             .unwrap_or(0);
         let run: Vec<&ProseQuantity> = qs
             .iter()
             .copied()
             .filter(|q| {
-                q.range.start >= list_start
-                    && q.range.end <= total.range.start
+                q.range().start >= list_start
+                    && q.range().end <= total.range().start
                     && q.depth == total.depth
                     && q.quantity.unit == total.quantity.unit
                     && !q.quantity.is_percent()
@@ -176,7 +176,7 @@ impl<'a> Partition<'a> {
         let series = |q: &ProseQuantity| has_any(q.label(), &spec.series_words);
         let first_series = match run.as_slice() {
             [] => None,
-            [p0] if series(total) && !series(p0) && p0.sentence == total.sentence => Some(*p0),
+            [p0] if series(total) && !series(p0) && p0.sentence() == total.sentence() => Some(*p0),
             _ => return None,
         };
         // The parts: figures after the trigger at its depth, up to the end of the list.
@@ -187,7 +187,7 @@ impl<'a> Partition<'a> {
         let mut across_sentences = false;
         let has_share = |from: usize, to: usize| {
             qs.iter()
-                .any(|q| q.quantity.is_percent() && q.range.start >= from && q.range.end <= to)
+                .any(|q| q.quantity.is_percent() && q.range().start >= from && q.range().end <= to)
         };
         let mut shared = has_share(after, first.end);
         let mut end = first.end;
@@ -337,7 +337,7 @@ impl<'a> Partition<'a> {
             .collect();
         let first_label = qs
             .iter()
-            .find(|q| q.range.start >= from && q.depth == depth && !q.quantity.is_percent())
+            .find(|q| q.range().start >= from && q.depth == depth && !q.quantity.is_percent())
             .map(|q| q.label());
         if let Some(l) = &first_label {
             let l = l.trim();
@@ -358,14 +358,14 @@ impl<'a> Partition<'a> {
         }
         for q in qs
             .iter()
-            .filter(|q| q.range.start >= from && q.range.end <= cut)
+            .filter(|q| q.range().start >= from && q.range().end <= cut)
         {
             if q.depth != depth || q.quantity.is_percent() || q.quantity.is_percentage_points() {
                 continue;
             }
             if inner
                 .iter()
-                .any(|(a, b)| q.range.start >= *a && q.range.end <= *b)
+                .any(|(a, b)| q.range().start >= *a && q.range().end <= *b)
             {
                 continue;
             }
@@ -383,12 +383,12 @@ impl<'a> Partition<'a> {
                     break;
                 }
             }
-            let unit_ok = match &q.quantity.unit {
+            let unit_ok = match q.quantity.unit.get() {
                 // A bare figure after a total with a unit is another measure (粉丝3.7万).
                 None => {
                     total.quantity.unit.is_none() || q.quantity.scale == crate::number::Scale::ONE
                 }
-                Some(u) => allowed.iter().any(|a| a == u),
+                Some(u) => allowed.iter().any(|a| *a == u),
             };
             if !unit_ok {
                 out.mixed = true;
@@ -443,7 +443,7 @@ fn gap(para: &ProseParagraph, qs: &[&ProseQuantity], from: usize, to: usize, dep
         }
         if qs
             .iter()
-            .any(|q| q.quantity.is_percent() && q.range.start <= at && at < q.range.end)
+            .any(|q| q.quantity.is_percent() && q.range().start <= at && at < q.range().end)
         {
             continue;
         }
@@ -507,7 +507,7 @@ fn first_bare_clause(
         }
         let has_figure = qs
             .iter()
-            .any(|q| q.range.start >= a && q.range.end <= b && q.depth == depth);
+            .any(|q| q.range().start >= a && q.range().end <= b && q.depth == depth);
         if !has_figure {
             return Some(a);
         }
@@ -517,8 +517,14 @@ fn first_bare_clause(
 
 /// Units a part may have: the total's, plus those listed right after it (`条（份/项/次/册）`).
 fn total_units(para: &ProseParagraph, total: &ProseQuantity) -> Vec<String> {
-    let mut out: Vec<String> = total.quantity.unit.iter().map(|u| u.to_string()).collect();
-    let rest = para.text.get(total.range.end..).unwrap_or("");
+    let mut out: Vec<String> = total
+        .quantity
+        .unit
+        .get()
+        .iter()
+        .map(|u| u.to_string())
+        .collect();
+    let rest = para.text.get(total.range().end..).unwrap_or("");
     let rest = rest.trim_start();
     if let Some(inner) = rest
         .strip_prefix('（')
@@ -577,7 +583,7 @@ fn judge(
     p: &Partition,
 ) {
     let (tlo, thi) = p.total.quantity.interval();
-    let sentence = p.total.sentence;
+    let sentence = p.total.sentence();
     let operands = |ctx: &Ctx, parts: &[&ProseQuantity]| {
         let mut v = vec![ctx.prose_operand(p.total, Side::Left)];
         v.extend(parts.iter().map(|q| ctx.prose_operand(q, Side::Right)));
@@ -805,7 +811,7 @@ pub(super) fn later(ctx: &mut Ctx, spec: &PartitionSpec) {
             .filter(|q| q.depth == 0 && !q.quantity.is_percent())
             .collect();
         let Some(first) = qs.first() else { continue };
-        let lead = para.text.get(..first.range.start).unwrap_or("");
+        let lead = para.text.get(..first.range().start).unwrap_or("");
         let words: Vec<&String> = spec
             .triggers
             .iter()
@@ -828,7 +834,7 @@ pub(super) fn later(ctx: &mut Ctx, spec: &PartitionSpec) {
             || spec
                 .open_words
                 .iter()
-                .any(|w| text[first.range.start..].contains(w.as_str()))
+                .any(|w| text[first.range().start..].contains(w.as_str()))
         {
             continue;
         }
@@ -904,7 +910,7 @@ pub(super) fn later(ctx: &mut Ctx, spec: &PartitionSpec) {
             rule,
             why,
             tpara,
-            total.sentence,
+            total.sentence(),
             single(total),
             CmpOp::Eq,
             sum_term(&qs),

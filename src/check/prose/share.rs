@@ -30,8 +30,8 @@ fn percent(part: Decimal, base: Decimal) -> Option<Decimal> {
 /// in the same or the previous clause.
 fn part_of<'a>(qs: &[&'a ProseQuantity], pct: &ProseQuantity) -> Option<&'a ProseQuantity> {
     let q = qs.iter().rev().find(|q| {
-        q.range.end <= pct.range.start
-            && q.sentence == pct.sentence
+        q.range().end <= pct.range().start
+            && q.sentence() == pct.sentence()
             && q.depth == pct.depth
             && !q.quantity.is_percent()
             && !q.quantity.is_percentage_points()
@@ -53,9 +53,9 @@ pub(super) fn run(ctx: &mut Ctx, spec: &ShareSpec, claimed: &[Span]) {
         let first = pi.saturating_sub(BASE_PARAGRAPHS);
         let mut bases: Vec<&ProseQuantity> = (first..=pi)
             .flat_map(|p| prose.in_paragraph(p).map(|(_, q)| q))
-            .filter(|q| q.segment == para.segment && exact(q) && !q.quantity.is_percent())
+            .filter(|q| q.segment() == para.segment && exact(q) && !q.quantity.is_percent())
             .collect();
-        bases.sort_by_key(|q| q.range.start);
+        bases.sort_by_key(|q| q.range().start);
         // Shares of one partition, for the sum check: (part, percentage).
         let mut group: Vec<(&ProseQuantity, &ProseQuantity)> = Vec::new();
         for pct in qs.iter().filter(|q| q.quantity.is_percent()) {
@@ -63,7 +63,7 @@ pub(super) fn run(ctx: &mut Ctx, spec: &ShareSpec, claimed: &[Span]) {
             let after_share = pct.label().is_empty()
                 && para
                     .text
-                    .get(pct.range.end..)
+                    .get(pct.range().end..)
                     .is_some_and(|r| r.trim_start().starts_with('占'));
             let label_ok =
                 spec.label.is_match(pct.label()) || (after_share && spec.label.is_match("占"));
@@ -135,7 +135,7 @@ fn shares(
                 rule,
                 Some(why),
                 para,
-                pct.sentence,
+                pct.sentence(),
                 left,
                 CmpOp::Eq,
                 right,
@@ -178,7 +178,7 @@ fn shares(
             sum_rule,
             Some(why),
             para,
-            group[0].1.sentence,
+            group[0].1.sentence(),
             left,
             CmpOp::Eq,
             sum_term(&pcts),
@@ -199,7 +199,7 @@ fn rate(
         .iter()
         .copied()
         .filter(|q| {
-            (q.sentence == pct.sentence || q.sentence + 1 == pct.sentence)
+            (q.sentence() == pct.sentence() || q.sentence() + 1 == pct.sentence())
                 && exact(q)
                 && !q.quantity.is_percent()
         })
@@ -258,7 +258,7 @@ fn rate(
             rule,
             Some(why),
             para,
-            pct.sentence,
+            pct.sentence(),
             single(pct),
             CmpOp::Eq,
             right,
@@ -346,7 +346,7 @@ pub(super) fn change(ctx: &mut Ctx, spec: &ChangeSpec) {
                     rule,
                     Some(why),
                     para,
-                    pct.sentence,
+                    pct.sentence(),
                     single(pct),
                     CmpOp::Eq,
                     right,

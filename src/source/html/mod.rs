@@ -127,7 +127,7 @@ pub const MAX_TABLE_DEPTH: usize = 16;
 /// Tokenizes `view` (once) and builds its blocks and the record of its text runs; `Err` names
 /// the budget a page exceeds.
 fn build_blocks(view: &str) -> Result<(Vec<Block>, PageText), String> {
-    let mut builder = Builder::new(view, PageText::new(end_marks(view)));
+    let mut builder = Builder::new(view, PageText::new(view, end_marks(view)));
     for (n, token) in tokens(view).enumerate() {
         if n >= MAX_TOKENS {
             return Err(format!(
@@ -142,7 +142,11 @@ fn build_blocks(view: &str) -> Result<(Vec<Block>, PageText), String> {
     let blocks = builder.finish();
     match builder.over_budget.take() {
         Some(why) => Err(why),
-        None => Ok((blocks, builder.page)),
+        None => {
+            let mut page = builder.page;
+            page.shrink_to_fit();
+            Ok((blocks, page))
+        }
     }
 }
 
@@ -266,7 +270,7 @@ impl<'a> Builder<'a> {
     }
 
     fn token(&mut self, token: Tok) {
-        self.page.record(&token);
+        self.page.record(self.view, &token);
         match token {
             Tok::Start {
                 name,

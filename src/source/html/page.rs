@@ -23,29 +23,50 @@ const ONE_CHAR_BLANKS: [&str; 9] = [
     "&nbsp;", "&#160;", "&#xa0;", "&ensp;", "&emsp;", "&thinsp;", "&#12288;", "&#x3000;", "&#32;",
 ];
 
-/// One recorded token: a text run or a tag of a skipped element.
-#[derive(Debug, Clone)]
-enum Event {
-    /// A text run: its source range, its decoded text in [`PageText::decoded`], and whether it
-    /// was read in a raw-text state (inside `<title>`, `<script>`…) rather than the data state.
-    Text {
-        raw: Span,
-        decoded: std::ops::Range<usize>,
-        raw_state: bool,
-    },
-    /// A start tag of [`SKIPPED`] element `name` (index) at `at`.
-    Open { name: usize, at: usize },
-    /// An end tag of [`SKIPPED`] element `name` (index) at `at`.
-    Close { name: usize, at: usize },
+/// What a recorded token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A text run whose decoded text is its source (`view[start..end]`).
+    Own,
+    /// A text run with decoded text of its own: [`PageText::decoded`] from
+    /// `decoded_starts[data]` to `decoded_starts[data + 1]` (or the end of the text).
+    Decoded,
+    /// A start tag of [`SKIPPED`] element `data` (index) at `start`.
+    Open,
+    /// An end tag of [`SKIPPED`] element `data` (index) at `start`.
+    Close,
+}
+
+/// One recorded token: a text run or a tag of a skipped element, its offsets as `u32` (a
+/// record is only made of a view shorter than 4 GiB, see [`PageText::new`]).
+#[derive(Debug, Clone, Copy)]
+struct Event {
+    /// Source offset where the token starts.
+    start: u32,
+    /// Source offset where a text run ends.
+    end: u32,
+    /// See [`Kind`].
+    data: u32,
+    kind: Kind,
+    /// True for a text run read in a raw-text state (inside `<title>`, `<script>`…) rather
+    /// than the data state.
+    raw_state: bool,
 }
 
 impl Event {
     /// Source offset where the token starts.
     fn at(&self) -> usize {
-        match self {
-            Event::Text { raw, .. } => raw.start,
-            Event::Open { at, .. } | Event::Close { at, .. } => *at,
-        }
+        self.start as usize
+    }
+
+    /// Source range of a text run.
+    fn raw(&self) -> Span {
+        self.start as usize..self.end as usize
+    }
+
+    /// True for a text run.
+    fn is_text(&self) -> bool {
+        matches!(self.kind, Kind::Own | Kind::Decoded)
     }
 }
 
@@ -64,21 +85,28 @@ pub(super) struct EndMark {
 /// skipped element.
 #[derive(Debug, Clone, Default)]
 pub struct PageText {
-    /// Decoded text of every text run, concatenated.
+    /// Decoded text of every text run that is not its own source, concatenated.
     decoded: String,
+    /// Where each of those runs starts in [`PageText::decoded`].
+    decoded_starts: Vec<u32>,
     /// Recorded tokens in source order.
     events: Vec<Event>,
     /// For each [`SKIPPED`] name, its `</name` occurrences in order.
     marks: Vec<Vec<EndMark>>,
+    /// False when the view is too long for `u32` offsets: nothing is recorded and every span
+    /// is tokenised alone.
+    recording: bool,
 }
 
 impl PageText {
-    /// An empty record with the page's `</name` occurrences.
-    pub(super) fn new(marks: Vec<Vec<EndMark>>) -> Self {
+    /// An empty record of page `view` with its `</name` occurrences.
+    pub(super) fn new(view: &str, marks: Vec<Vec<EndMark>>) -> Self {
         PageText {
             decoded: String::new(),
+            decoded_starts: Vec::new(),
             events: Vec::new(),
             marks,
+            recording: u32::try_from(view.len()).is_ok(),
         }
     }
 
@@ -87,35 +115,70 @@ impl PageText {
         self.marks.get(name).map_or(&[], Vec::as_slice)
     }
 
-    /// Records a token of the page (tokens must come in source order).
-    pub(super) fn record(&mut self, token: &Tok) {
-        match token {
-            Tok::Start { name, span, .. } => {
-                if let Some(i) = SKIPPED.iter().position(|n| n == name) {
-                    self.events.push(Event::Open {
-                        name: i,
-                        at: span.start,
-                    });
-                }
-            }
-            Tok::End { name, span } => {
-                if let Some(i) = SKIPPED.iter().position(|n| n == name) {
-                    self.events.push(Event::Close {
-                        name: i,
-                        at: span.start,
-                    });
-                }
-            }
+    /// Records a token of page `view` (tokens must come in source order).
+    pub(super) fn record(&mut self, view: &str, token: &Tok) {
+        if !self.recording {
+            return;
+        }
+        // The view is shorter than 4 GiB, so its offsets fit.
+        let at = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        let tag = |kind: Kind, name: &str, start: usize| {
+            SKIPPED.iter().position(|n| *n == name).map(|i| Event {
+                start: at(start),
+                end: at(start),
+                data: at(i),
+                kind,
+                raw_state: false,
+            })
+        };
+        let event = match token {
+            Tok::Start { name, span, .. } => tag(Kind::Open, name, span.start),
+            Tok::End { name, span } => tag(Kind::Close, name, span.start),
             Tok::Text { value, span, raw } => {
-                let start = self.decoded.len();
-                self.decoded.push_str(value);
-                self.events.push(Event::Text {
-                    raw: span.clone(),
-                    decoded: start..self.decoded.len(),
+                let own = view.get(span.clone()) == Some(value.as_str());
+                let data = if own {
+                    0
+                } else {
+                    self.decoded_starts.push(at(self.decoded.len()));
+                    self.decoded.push_str(value);
+                    at(self.decoded_starts.len() - 1)
+                };
+                Some(Event {
+                    start: at(span.start),
+                    end: at(span.end),
+                    data,
+                    kind: if own { Kind::Own } else { Kind::Decoded },
                     raw_state: *raw,
-                });
+                })
             }
-            Tok::Other => {}
+            Tok::Other => None,
+        };
+        if let Some(e) = event {
+            self.events.push(e);
+        }
+    }
+
+    /// Gives back the spare capacity of the record once the page is read.
+    pub(super) fn shrink_to_fit(&mut self) {
+        self.decoded.shrink_to_fit();
+        self.decoded_starts.shrink_to_fit();
+        self.events.shrink_to_fit();
+    }
+
+    /// The decoded text of text run `e` of page `view`.
+    fn value<'v>(&'v self, view: &'v str, e: &Event) -> Option<&'v str> {
+        match e.kind {
+            Kind::Own => view.get(e.raw()),
+            Kind::Decoded => {
+                let k = e.data as usize;
+                let from = *self.decoded_starts.get(k)? as usize;
+                let to = self
+                    .decoded_starts
+                    .get(k + 1)
+                    .map_or(self.decoded.len(), |&t| t as usize);
+                self.decoded.get(from..to)
+            }
+            Kind::Open | Kind::Close => None,
         }
     }
 
@@ -147,6 +210,9 @@ impl PageText {
     /// [`PageText::visible_text`] from the recorded tokens, `None` where the span must be
     /// tokenised alone.
     fn read(&self, view: &str, span: &Span) -> Option<VisibleText> {
+        if !self.recording {
+            return None;
+        }
         let source = view.get(span.clone())?;
         if source.is_empty() {
             return None;
@@ -160,36 +226,35 @@ impl PageText {
             .partition_point(|e| e.at() < span.end)
             .checked_sub(1)?;
         // The span must start and end inside text runs.
-        match self.events.get(first)? {
-            Event::Text { raw, .. } if raw.end > span.start => {}
-            _ => return None,
+        let (head, tail) = (self.events.get(first)?, self.events.get(last)?);
+        if !(head.is_text() && head.raw().end > span.start) {
+            return None;
         }
-        match self.events.get(last)? {
-            Event::Text { raw, .. } if raw.end >= span.end => {}
-            _ => return None,
+        if !(tail.is_text() && tail.raw().end >= span.end) {
+            return None;
         }
         let mut out = VisibleText::default();
         out.text.reserve(source.len());
         let mut skipping: Vec<usize> = Vec::new();
         let mut pending_space: Option<Span> = None;
         for (n, event) in self.events.get(first..=last)?.iter().enumerate() {
-            match event {
-                Event::Open { name, at } => {
-                    if self.closed_inside(*name, *at, span) {
-                        skipping.push(*name);
+            match event.kind {
+                Kind::Open => {
+                    let name = event.data as usize;
+                    if self.closed_inside(name, event.at(), span) {
+                        skipping.push(name);
                     }
                 }
-                Event::Close { name, .. } => {
-                    if let Some(pos) = skipping.iter().rposition(|s| s == name) {
+                Kind::Close => {
+                    let name = event.data as usize;
+                    if let Some(pos) = skipping.iter().rposition(|s| *s == name) {
                         skipping.truncate(pos);
                     }
                 }
-                Event::Text {
-                    raw,
-                    decoded,
-                    raw_state,
-                } => {
-                    let value = self.decoded.get(decoded.clone())?;
+                Kind::Own | Kind::Decoded => {
+                    let raw = &event.raw();
+                    let raw_state = &event.raw_state;
+                    let value = self.value(view, event)?;
                     let cut_start = n == 0 && raw.start < span.start;
                     let cut_end = first + n == last && raw.end > span.end;
                     if *raw_state && n == 0 {
@@ -219,7 +284,7 @@ impl PageText {
                     };
                     let mut reached = from == 0;
                     let source = view.get(raw.clone())?;
-                    if source == value {
+                    if event.kind == Kind::Own {
                         // Every character is its own source: the part inside the span, as is
                         // (the blanks cut off each side are one character per byte run).
                         let lo = raw.start.max(span.start);
@@ -342,16 +407,14 @@ mod tests {
             return out;
         };
         let mut points = Vec::new();
-        for e in &page.events {
-            if let Event::Text { raw, .. } = e {
-                points.push(raw.start);
-                points.push(raw.end);
-                if let Some(text) = d.view.get(raw.clone()) {
-                    for (i, c) in text.char_indices() {
-                        if c == ' ' || c == ';' || c == '\n' {
-                            points.push(raw.start + i + c.len_utf8());
-                            points.push(raw.start + i);
-                        }
+        for raw in page.events.iter().filter(|e| e.is_text()).map(Event::raw) {
+            points.push(raw.start);
+            points.push(raw.end);
+            if let Some(text) = d.view.get(raw.clone()) {
+                for (i, c) in text.char_indices() {
+                    if c == ' ' || c == ';' || c == '\n' {
+                        points.push(raw.start + i + c.len_utf8());
+                        points.push(raw.start + i);
                     }
                 }
             }
