@@ -518,6 +518,21 @@ fn city_pair(dir: &Path, email_cumulative: &str) -> (PathBuf, PathBuf) {
     (y2010, y2011)
 }
 
+/// The suggestion names one cell on last year's report: the running total of line 155, printed
+/// `current`, which should be `proposed`.
+fn assert_pins_line_155(s: &Value, current: &str, proposed: &str) {
+    assert_eq!(s["scope"], "cell", "{s}");
+    assert_eq!(s["basis"], "last-year", "{s}");
+    assert_eq!(
+        (
+            s["line"].as_u64(),
+            s["current"].as_str(),
+            s["proposed"].as_str()
+        ),
+        (Some(155), Some(current), Some(proposed))
+    );
+}
+
 /// The finding across reports on line 155 of the 2011 report, and the 2011 report's own
 /// suggestions.
 fn pinned(json: &Value) -> (Value, Vec<Value>) {
@@ -547,16 +562,7 @@ fn last_years_report_pins_the_running_total_a_tie_set_leaves_open() {
     assert!(own.iter().any(|s| s["scope"] == "set"), "{own:#?}");
     assert_eq!(f["rule"], "P2008-X-CUM");
     let s = &f["suggestion"];
-    assert_eq!(s["scope"], "cell", "{s}");
-    assert_eq!(s["basis"], "last-year", "{s}");
-    assert_eq!(
-        (
-            s["line"].as_u64(),
-            s["current"].as_str(),
-            s["proposed"].as_str()
-        ),
-        (Some(155), Some("23"), Some("22"))
-    );
+    assert_pins_line_155(s, "23", "22");
     assert_eq!(s["kind"], "one-digit", "{s}");
     // The other cells of the tie set stay listed, set aside on last year's report.
     let others = s["others"].as_array().unwrap();
@@ -617,16 +623,7 @@ fn a_running_total_left_as_last_year_is_called_copied_from_last_year() {
     let (json, _) = check_json(&[&a, &b], &[]);
     let (f, _) = pinned(&json);
     let s = &f["suggestion"];
-    assert_eq!(s["scope"], "cell", "{s}");
-    assert_eq!(s["basis"], "last-year", "{s}");
-    assert_eq!(
-        (
-            s["line"].as_u64(),
-            s["current"].as_str(),
-            s["proposed"].as_str()
-        ),
-        (Some(155), Some("19"), Some("22"))
-    );
+    assert_pins_line_155(s, "19", "22");
     assert_eq!(s["kind"], "copied-last-year", "{s}");
     assert!(s["text"].as_str().unwrap().contains("照抄上年"), "{s}");
 }
