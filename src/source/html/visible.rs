@@ -270,11 +270,17 @@ fn entity_len(s: &str) -> usize {
 mod tests {
     use super::*;
 
+    /// Byte bounds of the test sentence of `view`: from its 共 to the end of its 。.
+    fn sentence_bounds(view: &str) -> (usize, usize) {
+        let start = view.find("共").unwrap_or(0);
+        let end = view.find("。").map_or(0, |i| i + "。".len());
+        (start, end)
+    }
+
     #[test]
     fn strips_tags_decodes_and_maps_back() {
         let view = "xx<p>共收到申请&nbsp;<span>12</span>&nbsp;件，&#20840;部\r\n  答复<script>var a='99件';</script>。</p>";
-        let start = view.find("共").unwrap_or(0);
-        let end = view.find("。").map_or(0, |i| i + "。".len());
+        let (start, end) = sentence_bounds(view);
         let v = visible_text(view, &(start..end));
         assert_eq!(v.text, "共收到申请 12 件，全部 答复。");
         let m = v.text.find("12").unwrap_or(0);
@@ -355,8 +361,7 @@ mod tests {
     #[test]
     fn a_shift_answers_as_its_map() {
         let view = "<p>共收到申请12件，全部 答复。</p><p>a<i>b</i>c</p>";
-        let start = view.find("共").unwrap_or(0);
-        let end = view.find("。").map_or(0, |i| i + "。".len());
+        let (start, end) = sentence_bounds(view);
         let v = visible_text(view, &(start..end));
         assert!(v.is_shift_of(start));
         assert!(!v.is_shift_of(start + 1));
