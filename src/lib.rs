@@ -23,6 +23,7 @@ pub mod fuzz;
 pub mod gen;
 pub mod name;
 pub mod number;
+pub mod overlap;
 pub mod pipeline;
 pub mod policy;
 pub mod report;

@@ -1,6 +1,6 @@
 //! Streaming `check` for large runs: files are checked in parallel in fixed-size batches, and each
-//! batch is rendered in input order before the next starts, so output is deterministic (identical
-//! for any `-j`) and memory is bounded by the batch, not by the number of files.
+//! batch is rendered in input order while the next is checked, so output is deterministic
+//! (identical for any `-j`) and memory is bounded by two batches, not by the number of files.
 //!
 //! The JSON written here is byte-identical to [`crate::report::json::render`] (a test holds the
 //! two together); findings are spooled to a temporary file because the schema prints them after
@@ -35,25 +35,26 @@ pub struct Streamed {
     pub worst: Option<Severity>,
 }
 
-/// Check `files` and call `sink` with each report, in input order.
+/// Check `files` and call `sink` with each report, in input order. Files are checked in batches
+/// on the pool while the batch before is handed to `sink` ([`crate::overlap`]).
 pub fn for_each_report(
     files: &[Input],
     registry: &Registry,
     filter: &dyn RuleFilter,
     keep_view: bool,
-    mut sink: impl FnMut(FileReport) -> io::Result<()>,
+    sink: impl FnMut(FileReport) -> io::Result<()>,
 ) -> io::Result<()> {
     let batch = BATCH_PER_THREAD * rayon::current_num_threads().max(1);
-    for chunk in files.chunks(batch) {
-        let reports: Vec<FileReport> = chunk
-            .par_iter()
-            .map(|input| check_input(input, registry, filter, keep_view))
-            .collect();
-        for r in reports {
-            sink(r)?;
-        }
-    }
-    Ok(())
+    crate::overlap::overlapped(
+        files.chunks(batch),
+        |chunk: &[Input]| {
+            chunk
+                .par_iter()
+                .map(|input| check_input(input, registry, filter, keep_view))
+                .collect()
+        },
+        sink,
+    )
 }
 
 /// Write `v` pretty-printed as an element of a top-level array (indented by four spaces).

@@ -9,6 +9,7 @@ use crate::check::{RuleFilter, RuleStats};
 use crate::finding::{Basis, Candidate, Finding, Slip, Stated};
 use crate::rules::Registry;
 use crate::source::LineCol;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
@@ -23,6 +24,17 @@ struct Entry {
 }
 
 const NONE: u32 = u32::MAX;
+
+/// Series loaded and checked per batch of [`Store::check_each`].
+const SERIES_PER_BATCH: usize = 256;
+
+/// One series read back from the store: its reports' numbers, their kept facts, and the series
+/// renumbered over them.
+struct LoadedSeries {
+    members: Vec<usize>,
+    facts: Vec<SeriesFacts>,
+    local: Group,
+}
 
 /// The kept facts of a run's reports, on disk.
 pub struct Store {
@@ -261,7 +273,7 @@ impl Store {
             .collect()
     }
 
-    fn load(&mut self, i: usize, file: &mut File) -> io::Result<SeriesFacts> {
+    fn load(&self, i: usize, file: &mut File) -> io::Result<SeriesFacts> {
         let e = &self.entries[i];
         let end = self.entries.get(i + 1).map_or(self.written, |n| n.offset);
         file.seek(SeekFrom::Start(e.offset))?;
@@ -319,6 +331,51 @@ impl Store {
         })
     }
 
+    /// The kept facts of every report of series `g`, with the series renumbered over them.
+    fn load_series(&self, g: &Group, file: &mut File) -> io::Result<LoadedSeries> {
+        let members: Vec<usize> = g.years.values().flatten().copied().collect();
+        let mut facts = Vec::with_capacity(members.len());
+        for &i in &members {
+            facts.push(self.load(i, file)?);
+        }
+        let local = Group {
+            issuer: g.issuer.clone(),
+            // `members` lists the reports year by year, so each one's place is its rank there.
+            years: g
+                .years
+                .iter()
+                .scan(0, |next, (y, v)| {
+                    let idx = (*next..*next + v.len()).collect();
+                    *next += v.len();
+                    Some((*y, idx))
+                })
+                .collect(),
+        };
+        Ok(LoadedSeries {
+            members,
+            facts,
+            local,
+        })
+    }
+
+    /// The findings (with report numbers) and counts of the rules across reports on one series.
+    fn check_series(
+        &self,
+        l: &LoadedSeries,
+        registry: &Registry,
+        filter: &dyn RuleFilter,
+    ) -> (Vec<(usize, Finding)>, RuleStats) {
+        let list: Vec<(&str, &SeriesFacts)> = l
+            .members
+            .iter()
+            .zip(&l.facts)
+            .map(|(&i, s)| (&*self.entries[i].path, s))
+            .collect();
+        let (found, stats) = cross_check(&list, std::slice::from_ref(&l.local), registry, filter);
+        let found = found.into_iter().map(|(i, f)| (l.members[i], f)).collect();
+        (found, stats)
+    }
+
     /// Run the rules across reports on every series of `groups` (from [`Store::groups`]),
     /// loading one series at a time. Findings come with the number of the report they belong
     /// to, sorted by report, then position.
@@ -352,39 +409,45 @@ impl Store {
         self.out.flush()?;
         let mut file = self.out.get_ref().try_clone()?;
         let mut stats = RuleStats::default();
-        for g in groups.iter().filter(|g| g.years.len() > 1) {
-            let members: Vec<usize> = g.years.values().flatten().copied().collect();
-            let mut loaded = Vec::with_capacity(members.len());
-            for &i in &members {
-                loaded.push(self.load(i, &mut file)?);
-            }
-            let list: Vec<(&str, &SeriesFacts)> = members
+        let store = &*self;
+        let series: Vec<&Group> = groups.iter().filter(|g| g.years.len() > 1).collect();
+        // Series are loaded here, a batch at a time, and checked on the pool while the batch
+        // before hands its findings on (a read error ends the batches and is returned).
+        let mut failed_load = None;
+        let loaded = series.chunks(SERIES_PER_BATCH).map_while(|batch| {
+            match batch
                 .iter()
-                .zip(&loaded)
-                .map(|(&i, s)| (&*self.entries[i].path, s))
-                .collect();
-            let local = Group {
-                issuer: g.issuer.clone(),
-                years: g
-                    .years
-                    .iter()
-                    .map(|(y, v)| {
-                        let idx = v
-                            .iter()
-                            .map(|i| members.iter().position(|m| m == i).unwrap_or_default())
-                            .collect();
-                        (*y, idx)
-                    })
-                    .collect(),
-            };
-            let (f, s) = cross_check(&list, std::slice::from_ref(&local), registry, filter);
-            for (i, f) in f {
-                each(members[i], &self.entries[members[i]].path, f)?;
+                .map(|g| store.load_series(g, &mut file))
+                .collect::<io::Result<Vec<_>>>()
+            {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    failed_load = Some(e);
+                    None
+                }
             }
-            stats.evaluated += s.evaluated;
-            stats.failed += s.failed;
-            stats.not_applicable += s.not_applicable;
-            stats.not_checkable += s.not_checkable;
+        });
+        crate::overlap::overlapped(
+            loaded,
+            |batch: Vec<LoadedSeries>| {
+                batch
+                    .par_iter()
+                    .map(|l| store.check_series(l, registry, filter))
+                    .collect()
+            },
+            |(found, s): (Vec<(usize, Finding)>, RuleStats)| {
+                for (i, f) in found {
+                    each(i, &store.entries[i].path, f)?;
+                }
+                stats.evaluated += s.evaluated;
+                stats.failed += s.failed;
+                stats.not_applicable += s.not_applicable;
+                stats.not_checkable += s.not_checkable;
+                Ok(())
+            },
+        )?;
+        if let Some(e) = failed_load {
+            return Err(e);
         }
         file.seek(SeekFrom::End(0))?;
         Ok(stats)
