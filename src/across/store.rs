@@ -25,8 +25,9 @@ struct Entry {
 
 const NONE: u32 = u32::MAX;
 
-/// Series loaded and checked per batch of [`Store::check_each`].
-const SERIES_PER_BATCH: usize = 256;
+/// Reports (of whole series) loaded and checked per batch of [`Store::check_each`], per thread:
+/// a few hundred kilobytes of kept facts each.
+const REPORTS_PER_BATCH: usize = 128;
 
 /// One series read back from the store: its reports' numbers, their kept facts, and the series
 /// renumbered over them.
@@ -414,7 +415,24 @@ impl Store {
         // Series are loaded here, a batch at a time, and checked on the pool while the batch
         // before hands its findings on (a read error ends the batches and is returned).
         let mut failed_load = None;
-        let loaded = series.chunks(SERIES_PER_BATCH).map_while(|batch| {
+        let per_batch = REPORTS_PER_BATCH * rayon::current_num_threads().max(1);
+        let mut rest = &series[..];
+        let batches = std::iter::from_fn(|| {
+            // Whole series, until the batch holds `per_batch` reports (at least one series).
+            let mut reports = 0;
+            let take = rest
+                .iter()
+                .take_while(|g| {
+                    let fits = reports < per_batch;
+                    reports += g.years.values().map(Vec::len).sum::<usize>();
+                    fits
+                })
+                .count();
+            let (batch, after) = rest.split_at(take);
+            rest = after;
+            (!batch.is_empty()).then_some(batch)
+        });
+        let loaded = batches.map_while(|batch| {
             match batch
                 .iter()
                 .map(|g| store.load_series(g, &mut file))
