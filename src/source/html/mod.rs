@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use self::flow::Item;
 use self::page::EndMark;
 use self::table::RawTable;
-use self::token::{tokens, Tok};
+use self::token::{tokens, Tok, MAX_TOKENS_PER_BYTE};
 use super::{Block, Document, InputFormat, ReadError, MAX_GRID_CELLS};
 
 /// Elements whose content is never report text. They are skipped only when a matching end tag
@@ -128,7 +128,10 @@ pub const MAX_TABLE_DEPTH: usize = 16;
 /// the budget a page exceeds.
 fn build_blocks(view: &str) -> Result<(Vec<Block>, PageText), String> {
     let mut builder = Builder::new(view, PageText::new(view, end_marks(view)));
-    for (n, token) in tokens(view).enumerate() {
+    // Parse errors are tokens only for the budget: a page too short to reach it even with them
+    // is read without them (and without html5gum's character checks).
+    let errors = view.len().saturating_mul(MAX_TOKENS_PER_BYTE) >= MAX_TOKENS;
+    for (n, token) in tokens(view, errors).enumerate() {
         if n >= MAX_TOKENS {
             return Err(format!(
                 "the page has more than {MAX_TOKENS} tags and text runs"
