@@ -216,9 +216,9 @@ pub(super) fn last_end_tags(source: &str) -> HashMap<&'static str, usize> {
 struct Builder<'a> {
     view: &'a str,
     /// Flow of the document outside any table.
-    doc: Vec<Item>,
+    doc: Vec<Item<'a>>,
     /// Open tables, innermost last.
-    tables: Vec<RawTable>,
+    tables: Vec<RawTable<'a>>,
     /// Open skipped elements, innermost last.
     skipping: Vec<&'static str>,
     /// Byte offset of the last end tag of each skipped element (index in [`SKIPPED`]).
@@ -262,7 +262,7 @@ impl<'a> Builder<'a> {
 
     /// The flow that text goes to now: the innermost open cell, else the document (text inside
     /// a table but outside its cells is put before the table, as browsers do).
-    fn flow(&mut self) -> &mut Vec<Item> {
+    fn flow(&mut self) -> &mut Vec<Item<'a>> {
         match self.tables.iter().rposition(RawTable::has_open_cell) {
             Some(i) => match self.tables[i].cell_flow() {
                 Some(flow) => flow,
@@ -272,8 +272,8 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn token(&mut self, token: Tok) {
-        self.page.record(self.view, &token);
+    fn token(&mut self, token: Tok<'a>) {
+        self.page.record(&token);
         match token {
             Tok::Start {
                 name,

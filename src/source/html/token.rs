@@ -8,6 +8,7 @@
 //! reader's token budget counts the same; without parse errors it is the same stream less
 //! their tokens.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use html5gum::emitters::callback::{Callback, CallbackEmitter, CallbackEvent};
@@ -20,7 +21,7 @@ use crate::source::Span;
 
 /// One token.
 #[derive(Debug)]
-pub(super) enum Tok {
+pub(super) enum Tok<'a> {
     /// A start tag with its `rowspan` and `colspan` (parsed as browsers do).
     Start {
         name: &'static str,
@@ -31,9 +32,10 @@ pub(super) enum Tok {
     /// An end tag.
     End { name: &'static str, span: Span },
     /// A text run, character references decoded; `raw` when it was read in a raw-text state
-    /// (after a `<title>`, `<script>`, `<style>`… start tag) rather than the data state.
+    /// (after a `<title>`, `<script>`, `<style>`… start tag) rather than the data state. The
+    /// value is borrowed from the source exactly when it is the source of its span.
     Text {
-        value: String,
+        value: Cow<'a, str>,
         span: Span,
         raw: bool,
     },
@@ -105,8 +107,8 @@ pub(super) fn known_name(name: &[u8]) -> &'static str {
 /// The tokens of `source`. With `errors` false the tokenizer neither checks the input's
 /// characters nor reports parse errors: the stream is the same without its parse-error
 /// [`Tok::Other`]s, and costs about a tenth less.
-pub(super) fn tokens(source: &str, errors: bool) -> impl Iterator<Item = Tok> + '_ {
-    let mut emitter = CallbackEmitter::new(Lean::default());
+pub(super) fn tokens(source: &str, errors: bool) -> impl Iterator<Item = Tok<'_>> + '_ {
+    let mut emitter = CallbackEmitter::new(Lean::new(source));
     emitter.naively_switch_states(true);
     if errors {
         Stream::Checked(Tokenizer::new_with_emitter(source, Errors::<true>(emitter)))
@@ -121,15 +123,15 @@ pub(super) fn tokens(source: &str, errors: bool) -> impl Iterator<Item = Tok> + 
 /// The tokenizer with or without parse errors (two types, so each is compiled with its own
 /// setting and the unused checks vanish).
 enum Stream<'a> {
-    Checked(Tokenizer<StringReader<'a>, Errors<true>>),
-    Quiet(Tokenizer<StringReader<'a>, Errors<false>>),
+    Checked(Tokenizer<StringReader<'a>, Errors<'a, true>>),
+    Quiet(Tokenizer<StringReader<'a>, Errors<'a, false>>),
 }
 
-impl Iterator for Stream<'_> {
-    type Item = Tok;
+impl<'a> Iterator for Stream<'a> {
+    type Item = Tok<'a>;
 
     #[inline]
-    fn next(&mut self) -> Option<Tok> {
+    fn next(&mut self) -> Option<Tok<'a>> {
         match self {
             Stream::Checked(t) => t.find_map(Result::ok),
             Stream::Quiet(t) => t.find_map(Result::ok),
@@ -144,12 +146,12 @@ impl Iterator for Stream<'_> {
 pub(super) const MAX_TOKENS_PER_BYTE: usize = 8;
 
 /// [`Lean`]'s emitter, with html5gum's parse errors and character checks on or off.
-struct Errors<const ON: bool>(CallbackEmitter<Lean, Tok, usize>);
+struct Errors<'a, const ON: bool>(CallbackEmitter<Lean<'a>, Tok<'a>, usize>);
 
-impl<const ON: bool> ForwardingEmitter for Errors<ON> {
-    type Token = Tok;
+impl<'a, const ON: bool> ForwardingEmitter for Errors<'a, ON> {
+    type Token = Tok<'a>;
 
-    fn inner(&mut self) -> &mut impl Emitter<Token = Tok> {
+    fn inner(&mut self) -> &mut impl Emitter<Token = Tok<'a>> {
         &mut self.0
     }
 
@@ -172,8 +174,10 @@ enum Attr {
 }
 
 /// The callback: the state of the tag being read.
-#[derive(Debug, Default)]
-struct Lean {
+#[derive(Debug)]
+struct Lean<'a> {
+    /// The source tokenised (text runs that are their source borrow it).
+    source: &'a str,
     name: &'static str,
     start: usize,
     attr: Attr,
@@ -188,8 +192,8 @@ struct Lean {
     raw: bool,
 }
 
-impl Callback<Tok, usize> for Lean {
-    fn handle_event(&mut self, event: CallbackEvent<'_>, span: HtmlSpan<usize>) -> Option<Tok> {
+impl<'a> Callback<Tok<'a>, usize> for Lean<'a> {
+    fn handle_event(&mut self, event: CallbackEvent<'_>, span: HtmlSpan<usize>) -> Option<Tok<'a>> {
         match event {
             CallbackEvent::OpenStartTag { name } => {
                 self.name = known_name(name);
@@ -245,8 +249,13 @@ impl Callback<Tok, usize> for Lean {
                 })
             }
             CallbackEvent::String { value } => Some(Tok::Text {
-                value: String::from_utf8(value.to_vec())
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                value: match self.source.get(span.start..span.end) {
+                    Some(own) if own.as_bytes() == value => Cow::Borrowed(own),
+                    _ => Cow::Owned(
+                        String::from_utf8(value.to_vec())
+                            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                    ),
+                },
                 span: span.start..span.end,
                 raw: self.raw,
             }),
@@ -257,7 +266,21 @@ impl Callback<Tok, usize> for Lean {
     }
 }
 
-impl Lean {
+impl<'a> Lean<'a> {
+    fn new(source: &'a str) -> Self {
+        Lean {
+            source,
+            name: "",
+            start: 0,
+            attr: Attr::Ignored,
+            rowspan: None,
+            colspan: None,
+            names: Names::default(),
+            opens_raw: false,
+            raw: false,
+        }
+    }
+
     /// Forgets the attributes read (the default emitter empties its map at the same points).
     fn clear_attributes(&mut self) {
         self.attr = Attr::Ignored;
