@@ -108,7 +108,7 @@ pub(super) fn known_name(name: &[u8]) -> &'static str {
 /// characters nor reports parse errors: the stream is the same without its parse-error
 /// [`Tok::Other`]s, and costs about a tenth less.
 pub(super) fn tokens(source: &str, errors: bool) -> impl Iterator<Item = Tok<'_>> + '_ {
-    let mut emitter = CallbackEmitter::new(Lean::new(source));
+    let mut emitter = CallbackEmitter::new(Lean::new(source, errors));
     emitter.naively_switch_states(true);
     if errors {
         Stream::Checked(Tokenizer::new_with_emitter(source, Errors::<true>(emitter)))
@@ -184,8 +184,10 @@ struct Lean<'a> {
     /// Values of the tag's first `rowspan` and `colspan`, when it has them.
     rowspan: Option<Vec<u8>>,
     colspan: Option<Vec<u8>>,
-    /// Attribute names of the tag so far, for duplicates (as the default emitter's map).
+    /// Attribute names of the tag so far, for duplicates (as the default emitter's map); kept
+    /// only when duplicates are reported (`errors`).
     names: Names,
+    errors: bool,
     /// True when the open start tag switches the tokenizer to a raw-text state.
     opens_raw: bool,
     /// True while the tokenizer is in a raw-text state (html5gum's naive state switching).
@@ -203,12 +205,14 @@ impl<'a> Callback<Tok<'a>, usize> for Lean<'a> {
             }
             CallbackEvent::AttributeName { name } => {
                 self.attr = Attr::Ignored;
-                if !self.names.insert(name) {
+                if self.errors && !self.names.insert(name) {
                     return Some(Tok::Other);
                 }
+                // A repeated `rowspan` or `colspan` is dropped (its name set the value).
                 self.attr = match name {
-                    b"rowspan" => Attr::Rowspan,
-                    b"colspan" => Attr::Colspan,
+                    b"rowspan" if self.rowspan.is_none() => Attr::Rowspan,
+                    b"colspan" if self.colspan.is_none() => Attr::Colspan,
+                    b"rowspan" | b"colspan" => Attr::Ignored,
                     _ => Attr::Other,
                 };
                 match self.attr {
@@ -267,9 +271,10 @@ impl<'a> Callback<Tok<'a>, usize> for Lean<'a> {
 }
 
 impl<'a> Lean<'a> {
-    fn new(source: &'a str) -> Self {
+    fn new(source: &'a str, errors: bool) -> Self {
         Lean {
             source,
+            errors,
             name: "",
             start: 0,
             attr: Attr::Ignored,
@@ -394,7 +399,8 @@ mod tests {
             "<|>|/|!|-|?|&|#|x|;|=|\"|'| |a|\0|\u{1}|\r|\n|\u{FDD0}|\u{80}|\u{FFFF}|amp|\
             <!DOCTYPE|PUBLIC|SYSTEM|<script>|<!--|-->|</|&#0;|&#x110000;|&#128;|<a|\t|<p |\
             =\"|<title>|</title>|<![CDATA[|]]>|&#|&#x|\u{10FFFF}|<style>|</script|<!-|--!|\
-            <textarea>|&ampx|&amp|&#xD800;|<plaintext>|\u{1F}";
+            <textarea>|&ampx|&amp|&#xD800;|<plaintext>|\u{1F}|<td| rowspan=2| colspan=\"3\"|\
+            \x20ROWSPAN=x";
         let parts: Vec<&str> = PARTS.split('|').collect();
         let mut seed: u64 = 0x1234_5678;
         let mut next = move || {
