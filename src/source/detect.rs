@@ -124,7 +124,14 @@ fn char_start(text: &str, n: usize) -> usize {
     if bytes.len() <= n {
         return bytes.len();
     }
-    let starts = |b: &[u8]| b.iter().filter(|&&x| (x as i8) >= -0x40).count();
+    // At most 64 per block, so a byte holds the count.
+    let starts = |b: &[u8]| -> usize {
+        usize::from(
+            b.iter()
+                .map(|&x| u8::from((x as i8) >= -0x40))
+                .fold(0u8, u8::wrapping_add),
+        )
+    };
     let (mut seen, mut at) = (0, 0);
     for block in bytes.chunks_exact(BLOCK) {
         let c = starts(block);
@@ -186,7 +193,7 @@ fn sniff_text(bytes: &[u8], text: Option<&str>) -> Result<Sniff, ReadError> {
             Some(decode_counting(enc, body).0)
         }
         None => {
-            if bytes.contains(&0) {
+            if memchr::memchr(0, bytes).is_some() {
                 return Err(ReadError::Binary { what: "NUL bytes" });
             }
             None
@@ -218,10 +225,19 @@ fn sniff_text(bytes: &[u8], text: Option<&str>) -> Result<Sniff, ReadError> {
 /// C1 controls are `C2 80`–`C2 9F`.
 fn count_controls(text: &str) -> usize {
     let bytes = text.as_bytes();
-    let c0 = bytes
-        .iter()
-        .filter(|&&b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)) || b == 0x7f)
-        .count();
+    let is_c0 = |b: u8| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)) || b == 0x7f;
+    // Counted in blocks of 255 bytes, so that a byte holds a block's count.
+    let c0: usize = bytes
+        .chunks(255)
+        .map(|block| {
+            usize::from(
+                block
+                    .iter()
+                    .map(|&b| u8::from(is_c0(b)))
+                    .fold(0u8, u8::wrapping_add),
+            )
+        })
+        .sum();
     let c1 = memchr::memchr_iter(0xc2, bytes)
         .filter(|&i| bytes.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)))
         .count();
