@@ -120,15 +120,16 @@ impl<'a> RawTable<'a> {
             .unwrap_or(0);
         let long_prose = self.rows.iter().flat_map(|r| &r.cells).any(|c| {
             let breaks = c.items.iter().filter(|i| matches!(i, Item::Break)).count();
-            let chars: usize = c
-                .items
-                .iter()
-                .map(|i| match i {
-                    Item::Text { text, .. } => text.chars().count(),
-                    _ => 0,
-                })
-                .sum();
-            breaks >= 3 && chars > LAYOUT_CELL_CHARS
+            // Characters are counted only for a cell with enough breaks.
+            breaks >= 3
+                && c.items
+                    .iter()
+                    .map(|i| match i {
+                        Item::Text { text, .. } => text.chars().count(),
+                        _ => 0,
+                    })
+                    .sum::<usize>()
+                    > LAYOUT_CELL_CHARS
         });
         nested || width <= 1 || long_prose
     }
