@@ -14,6 +14,8 @@ use super::{InputFormat, ReadError};
 
 /// How many bytes at the start are sniffed for HTML markers and control characters.
 const SNIFF_BYTES: usize = 8192;
+/// How many characters of the head [`looks_like_html`] reads.
+const HTML_SNIFF_CHARS: usize = 1024;
 
 /// Magic numbers of binary formats that are never reports.
 const BINARY_MAGIC: &[(&[u8], &str)] = &[
@@ -88,8 +90,8 @@ pub fn detect_input(input: &Input<'_>, ext: Option<&str>) -> Result<InputFormat,
 /// Text prepared for sniffing: the (lossily) decoded start; the whole text is only decoded when
 /// a line scan needs it ([`Sniff::full`]).
 struct Sniff {
-    /// Up to [`SNIFF_BYTES`] characters of text, BOM and leading whitespace removed, ASCII
-    /// lower-cased.
+    /// Up to [`HTML_SNIFF_CHARS`] characters of text, BOM and leading whitespace removed,
+    /// ASCII lower-cased (what [`looks_like_html`] reads).
     head: String,
     /// The whole text when it is UTF-16 (decoded once); `None` for ASCII-compatible bytes.
     utf16: Option<String>,
@@ -110,10 +112,44 @@ impl Sniff {
 /// At most [`SNIFF_BYTES`] characters of `text` after leading BOMs, then leading whitespace.
 fn head_of(text: &str) -> &str {
     let text = text.trim_start_matches('\u{FEFF}').trim_start();
-    match text.char_indices().nth(SNIFF_BYTES) {
-        Some((end, _)) => &text[..end],
-        None => text,
+    &text[..char_start(text, SNIFF_BYTES)]
+}
+
+/// Byte offset of character `n` of `text` (as `char_indices().nth(n)`), or its length when it
+/// has no more than `n` characters. Counts character starts (bytes that are not continuation
+/// bytes) a block at a time.
+fn char_start(text: &str, n: usize) -> usize {
+    const BLOCK: usize = 64;
+    let bytes = text.as_bytes();
+    if bytes.len() <= n {
+        return bytes.len();
     }
+    // At most 64 per block, so a byte holds the count.
+    let starts = |b: &[u8]| -> usize {
+        usize::from(
+            b.iter()
+                .map(|&x| u8::from((x as i8) >= -0x40))
+                .fold(0u8, u8::wrapping_add),
+        )
+    };
+    let (mut seen, mut at) = (0, 0);
+    for block in bytes.chunks_exact(BLOCK) {
+        let c = starts(block);
+        if seen + c > n {
+            break;
+        }
+        seen += c;
+        at += BLOCK;
+    }
+    for (i, &b) in bytes[at..].iter().enumerate() {
+        if (b as i8) >= -0x40 {
+            if seen == n {
+                return at + i;
+            }
+            seen += 1;
+        }
+    }
+    bytes.len()
 }
 
 /// [`head_of`] the bytes read lossily as UTF-8 (as `String::from_utf8_lossy` reads them), decoding
@@ -157,16 +193,16 @@ fn sniff_text(bytes: &[u8], text: Option<&str>) -> Result<Sniff, ReadError> {
             Some(decode_counting(enc, body).0)
         }
         None => {
-            if bytes.contains(&0) {
+            if memchr::memchr(0, bytes).is_some() {
                 return Err(ReadError::Binary { what: "NUL bytes" });
             }
             None
         }
     };
     let head_text = match (&utf16_text, text) {
-        (Some(decoded), _) => head_of(decoded).to_string(),
-        (None, Some(text)) => head_of(text).to_string(),
-        (None, None) => lossy_head(bytes),
+        (Some(decoded), _) => Cow::Borrowed(head_of(decoded)),
+        (None, Some(text)) => Cow::Borrowed(head_of(text)),
+        (None, None) => Cow::Owned(lossy_head(bytes)),
     };
     let total = head_text.chars().count();
     let controls = count_controls(&head_text);
@@ -179,7 +215,7 @@ fn sniff_text(bytes: &[u8], text: Option<&str>) -> Result<Sniff, ReadError> {
         });
     }
     Ok(Sniff {
-        head: head_text.to_ascii_lowercase(),
+        head: head_text[..char_start(&head_text, HTML_SNIFF_CHARS)].to_ascii_lowercase(),
         utf16: utf16_text,
     })
 }
@@ -189,10 +225,19 @@ fn sniff_text(bytes: &[u8], text: Option<&str>) -> Result<Sniff, ReadError> {
 /// C1 controls are `C2 80`–`C2 9F`.
 fn count_controls(text: &str) -> usize {
     let bytes = text.as_bytes();
-    let c0 = bytes
-        .iter()
-        .filter(|&&b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)) || b == 0x7f)
-        .count();
+    let is_c0 = |b: u8| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)) || b == 0x7f;
+    // Counted in blocks of 255 bytes, so that a byte holds a block's count.
+    let c0: usize = bytes
+        .chunks(255)
+        .map(|block| {
+            usize::from(
+                block
+                    .iter()
+                    .map(|&b| u8::from(is_c0(b)))
+                    .fold(0u8, u8::wrapping_add),
+            )
+        })
+        .sum();
     let c1 = memchr::memchr_iter(0xc2, bytes)
         .filter(|&i| bytes.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)))
         .count();
@@ -221,10 +266,9 @@ fn looks_like_html(sniff: &Sniff) -> bool {
         return true;
     }
     // Comments or an XML declaration first: look a little further for a document marker.
-    let near: String = head.chars().take(1024).collect();
     ["<!doctype html", "<html", "<body", "<table"]
         .iter()
-        .any(|m| near.contains(m))
+        .any(|m| head.contains(m))
 }
 
 /// True when some line is a Markdown table delimiter row (`|---|:--:|`) under a line with a pipe.
@@ -343,6 +387,18 @@ fn detect_ole(bytes: &[u8], ext: Option<&str>) -> Result<InputFormat, ReadError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_start_is_the_nth_char_index() {
+        let text: String = "a中é𝄞 b\u{80}".repeat(40);
+        for cut in [0, 1, 5, 63, 64, 65, 100, 150] {
+            let text = &text[..text.char_indices().nth(cut).map_or(text.len(), |(i, _)| i)];
+            for n in 0..=text.len() + 1 {
+                let want = text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
+                assert_eq!(char_start(text, n), want, "{n} of {text:?}");
+            }
+        }
+    }
 
     #[test]
     fn controls_are_counted_as_chars_are() {

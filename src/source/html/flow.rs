@@ -2,23 +2,28 @@
 //! breaks and finished tables, in source order. A flow becomes paragraphs (document level) or a
 //! cell text (inside a data table).
 
+use std::borrow::Cow;
+
 use super::text::{finish, is_blank, push_collapsed, trimmed_span};
 use crate::source::{Block, Paragraph, Span};
 
 /// One piece of a content flow.
 #[derive(Debug, Clone)]
-pub(super) enum Item {
+pub(super) enum Item<'a> {
     /// Text with entities decoded; `span` is the trimmed source range, `None` when blank.
-    Text { text: String, span: Option<Span> },
+    Text {
+        text: Cow<'a, str>,
+        span: Option<Span>,
+    },
     /// A block boundary (`<p>`, `<br>`, `<div>`, a cell edge…).
     Break,
     /// A finished block (a nested data table).
     Block(Block),
 }
 
-impl Item {
+impl<'a> Item<'a> {
     /// A text item from a decoded token and its raw source range in `view`.
-    pub(super) fn text(view: &str, text: String, raw: Span) -> Item {
+    pub(super) fn text(view: &str, text: Cow<'a, str>, raw: Span) -> Item<'a> {
         let span = if is_blank(&text) {
             None
         } else {
@@ -31,7 +36,7 @@ impl Item {
 }
 
 /// Collapsed text and covering span of a run of items (breaks become spaces).
-pub(super) fn joined_text(items: &[Item]) -> (String, Option<Span>) {
+pub(super) fn joined_text(items: &[Item<'_>]) -> (String, Option<Span>) {
     let mut out = String::new();
     let mut span: Option<Span> = None;
     for item in items {
@@ -52,7 +57,7 @@ pub(super) fn joined_text(items: &[Item]) -> (String, Option<Span>) {
 }
 
 /// Turns a flow into blocks: paragraphs split at breaks and blocks, blocks passed through.
-pub(super) fn into_blocks(items: Vec<Item>, out: &mut Vec<Block>) {
+pub(super) fn into_blocks(items: Vec<Item<'_>>, out: &mut Vec<Block>) {
     let mut para: Option<Span> = None;
     let flush = |para: &mut Option<Span>, out: &mut Vec<Block>| {
         if let Some(span) = para.take() {

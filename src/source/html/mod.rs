@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use self::flow::Item;
 use self::page::EndMark;
 use self::table::RawTable;
-use self::token::{tokens, Tok};
+use self::token::{tokens, Tok, MAX_TOKENS_PER_BYTE};
 use super::{Block, Document, InputFormat, ReadError, MAX_GRID_CELLS};
 
 /// Elements whose content is never report text. They are skipped only when a matching end tag
@@ -128,7 +128,10 @@ pub const MAX_TABLE_DEPTH: usize = 16;
 /// the budget a page exceeds.
 fn build_blocks(view: &str) -> Result<(Vec<Block>, PageText), String> {
     let mut builder = Builder::new(view, PageText::new(view, end_marks(view)));
-    for (n, token) in tokens(view).enumerate() {
+    // Parse errors are tokens only for the budget: a page too short to reach it even with them
+    // is read without them (and without html5gum's character checks).
+    let errors = view.len().saturating_mul(MAX_TOKENS_PER_BYTE) >= MAX_TOKENS;
+    for (n, token) in tokens(view, errors).enumerate() {
         if n >= MAX_TOKENS {
             return Err(format!(
                 "the page has more than {MAX_TOKENS} tags and text runs"
@@ -213,9 +216,9 @@ pub(super) fn last_end_tags(source: &str) -> HashMap<&'static str, usize> {
 struct Builder<'a> {
     view: &'a str,
     /// Flow of the document outside any table.
-    doc: Vec<Item>,
+    doc: Vec<Item<'a>>,
     /// Open tables, innermost last.
-    tables: Vec<RawTable>,
+    tables: Vec<RawTable<'a>>,
     /// Open skipped elements, innermost last.
     skipping: Vec<&'static str>,
     /// Byte offset of the last end tag of each skipped element (index in [`SKIPPED`]).
@@ -259,7 +262,7 @@ impl<'a> Builder<'a> {
 
     /// The flow that text goes to now: the innermost open cell, else the document (text inside
     /// a table but outside its cells is put before the table, as browsers do).
-    fn flow(&mut self) -> &mut Vec<Item> {
+    fn flow(&mut self) -> &mut Vec<Item<'a>> {
         match self.tables.iter().rposition(RawTable::has_open_cell) {
             Some(i) => match self.tables[i].cell_flow() {
                 Some(flow) => flow,
@@ -269,8 +272,8 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn token(&mut self, token: Tok) {
-        self.page.record(self.view, &token);
+    fn token(&mut self, token: Tok<'a>) {
+        self.page.record(&token);
         match token {
             Tok::Start {
                 name,

@@ -12,6 +12,8 @@
 //! inside an odd reference, a span not starting and ending inside text runs), the span is
 //! tokenised alone as before.
 
+use std::borrow::Cow;
+
 use super::text::is_blank_char;
 use super::token::Tok;
 use super::visible::{map_chars, take, visible_text, VisibleText};
@@ -115,8 +117,8 @@ impl PageText {
         self.marks.get(name).map_or(&[], Vec::as_slice)
     }
 
-    /// Records a token of page `view` (tokens must come in source order).
-    pub(super) fn record(&mut self, view: &str, token: &Tok) {
+    /// Records a token of the page (tokens must come in source order).
+    pub(super) fn record(&mut self, token: &Tok<'_>) {
         if !self.recording {
             return;
         }
@@ -135,7 +137,8 @@ impl PageText {
             Tok::Start { name, span, .. } => tag(Kind::Open, name, span.start),
             Tok::End { name, span } => tag(Kind::Close, name, span.start),
             Tok::Text { value, span, raw } => {
-                let own = view.get(span.clone()) == Some(value.as_str());
+                // A value is borrowed exactly when it is its source.
+                let own = matches!(value, Cow::Borrowed(_));
                 let data = if own {
                     0
                 } else {

@@ -14,8 +14,8 @@ const LAYOUT_CELL_CHARS: usize = 500;
 
 /// A cell as written in the source.
 #[derive(Debug)]
-struct RawCell {
-    items: Vec<Item>,
+struct RawCell<'a> {
+    items: Vec<Item<'a>>,
     /// Byte offset of the `<td>`/`<th>` tag.
     tag_start: usize,
     rowspan: usize,
@@ -24,22 +24,22 @@ struct RawCell {
 
 /// A row as written in the source.
 #[derive(Debug, Default)]
-struct RawRow {
-    cells: Vec<RawCell>,
+struct RawRow<'a> {
+    cells: Vec<RawCell<'a>>,
     /// Byte offset of the `<tr>` tag (or of the first cell when the tag was implied).
     tag_start: usize,
 }
 
 /// An open `<table>` being collected.
 #[derive(Debug)]
-pub(super) struct RawTable {
-    rows: Vec<RawRow>,
-    row: Option<RawRow>,
-    cell: Option<RawCell>,
+pub(super) struct RawTable<'a> {
+    rows: Vec<RawRow<'a>>,
+    row: Option<RawRow<'a>>,
+    cell: Option<RawCell<'a>>,
     start: usize,
 }
 
-impl RawTable {
+impl<'a> RawTable<'a> {
     /// A new table whose `<table>` tag starts at `start`.
     pub(super) fn new(start: usize) -> Self {
         RawTable {
@@ -51,7 +51,7 @@ impl RawTable {
     }
 
     /// The flow of the open cell, if a cell is open.
-    pub(super) fn cell_flow(&mut self) -> Option<&mut Vec<Item>> {
+    pub(super) fn cell_flow(&mut self) -> Option<&mut Vec<Item<'a>>> {
         self.cell.as_mut().map(|c| &mut c.items)
     }
 
@@ -120,15 +120,16 @@ impl RawTable {
             .unwrap_or(0);
         let long_prose = self.rows.iter().flat_map(|r| &r.cells).any(|c| {
             let breaks = c.items.iter().filter(|i| matches!(i, Item::Break)).count();
-            let chars: usize = c
-                .items
-                .iter()
-                .map(|i| match i {
-                    Item::Text { text, .. } => text.chars().count(),
-                    _ => 0,
-                })
-                .sum();
-            breaks >= 3 && chars > LAYOUT_CELL_CHARS
+            // Characters are counted only for a cell with enough breaks.
+            breaks >= 3
+                && c.items
+                    .iter()
+                    .map(|i| match i {
+                        Item::Text { text, .. } => text.chars().count(),
+                        _ => 0,
+                    })
+                    .sum::<usize>()
+                    > LAYOUT_CELL_CHARS
         });
         nested || width <= 1 || long_prose
     }
@@ -142,7 +143,7 @@ impl RawTable {
         end: usize,
         next_origin: &mut usize,
         budget: usize,
-    ) -> Option<Vec<Item>> {
+    ) -> Option<Vec<Item<'a>>> {
         self.close_row();
         if self.is_layout() {
             let mut out = vec![Item::Break];
@@ -174,7 +175,7 @@ impl RawTable {
 /// The outer `None` when the grid would have more than `budget` positions (checked before each
 /// span is expanded, so nothing beyond the budget is ever allocated).
 fn build_grid(
-    rows: Vec<RawRow>,
+    rows: Vec<RawRow<'_>>,
     next_origin: &mut usize,
     budget: usize,
 ) -> Option<Option<Vec<Row>>> {
@@ -272,7 +273,7 @@ fn build_grid(
 mod tests {
     use super::*;
 
-    fn cell(t: &mut RawTable, view: &str, text: &str, rowspan: usize, colspan: usize) {
+    fn cell<'a>(t: &mut RawTable<'a>, view: &str, text: &'a str, rowspan: usize, colspan: usize) {
         let at = view.find(text).unwrap_or(0);
         t.open_cell(at, rowspan, colspan);
         if let Some(flow) = t.cell_flow() {

@@ -16,6 +16,42 @@ pub(super) fn is_blank_char(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}')
 }
 
+/// True for the bytes that can start a blank character ([`is_blank_char`]): ASCII
+/// whitespace and the lead bytes of U+0085, U+00A0 (`C2`), U+1680 (`E1`), U+2000–U+205F
+/// (`E2`), U+3000 (`E3`) and U+FEFF (`EF`). Continuation bytes never do.
+const MAY_START_BLANK: [bool; 256] = {
+    let mut table = [false; 256];
+    let starts = [
+        b'\t', b'\n', 0x0b, 0x0c, b'\r', b' ', 0xc2, 0xe1, 0xe2, 0xe3, 0xef,
+    ];
+    let mut i = 0;
+    while i < starts.len() {
+        table[starts[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// Byte offsets and characters of `text` that may be blank (every blank character is among
+/// them), skipping the bytes that cannot start one.
+fn blank_candidates(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let at = i;
+            if MAY_START_BLANK[usize::from(bytes[at])] {
+                // A candidate byte starts a character, so `at` is a boundary.
+                let c = text.get(at..).and_then(|rest| rest.chars().next())?;
+                i += c.len_utf8();
+                return Some((at, c));
+            }
+            i += 1;
+        }
+        None
+    })
+}
+
 /// True when the decoded text holds nothing visible.
 pub(super) fn is_blank(text: &str) -> bool {
     text.chars().all(is_blank_char)
@@ -81,7 +117,7 @@ pub(super) fn trimmed_span(view: &str, raw: Span) -> Option<Span> {
 pub(super) fn push_collapsed(out: &mut String, text: &str) {
     // Start of the stretch of non-blank characters not yet copied.
     let mut run = 0;
-    for (i, c) in text.char_indices() {
+    for (i, c) in blank_candidates(text) {
         if is_blank_char(c) {
             out.push_str(&text[run..i]);
             run = i + c.len_utf8();
@@ -116,6 +152,26 @@ pub(super) fn parse_span_attr(value: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_blank_character_is_a_candidate() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let mut buf = [0; 4];
+            let first = c.encode_utf8(&mut buf).as_bytes()[0];
+            if is_blank_char(c) {
+                assert!(MAY_START_BLANK[usize::from(first)], "{c:?}");
+            }
+        }
+        let text = "a 中\u{3000}é\u{a0}\u{feff}x\t";
+        let want: Vec<(usize, char)> = text
+            .char_indices()
+            .filter(|&(_, c)| is_blank_char(c))
+            .collect();
+        let got: Vec<(usize, char)> = blank_candidates(text)
+            .filter(|&(_, c)| is_blank_char(c))
+            .collect();
+        assert_eq!(got, want);
+    }
 
     #[test]
     fn trims_whitespace_and_entities() {

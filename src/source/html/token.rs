@@ -5,19 +5,23 @@
 //!
 //! The stream has exactly one token where the default emitter yields one (comments, doctypes
 //! and parse errors included, as [`Tok::Other`], and a duplicate attribute as one error), so the
-//! reader's token budget counts the same.
+//! reader's token budget counts the same; without parse errors it is the same stream less
+//! their tokens.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use html5gum::emitters::callback::{Callback, CallbackEmitter, CallbackEvent};
-use html5gum::{naive_next_state, Span as HtmlSpan, Tokenizer};
+use html5gum::{
+    naive_next_state, Emitter, ForwardingEmitter, Span as HtmlSpan, StringReader, Tokenizer,
+};
 
 use super::text::parse_span_attr;
 use crate::source::Span;
 
 /// One token.
 #[derive(Debug)]
-pub(super) enum Tok {
+pub(super) enum Tok<'a> {
     /// A start tag with its `rowspan` and `colspan` (parsed as browsers do).
     Start {
         name: &'static str,
@@ -28,9 +32,10 @@ pub(super) enum Tok {
     /// An end tag.
     End { name: &'static str, span: Span },
     /// A text run, character references decoded; `raw` when it was read in a raw-text state
-    /// (after a `<title>`, `<script>`, `<style>`… start tag) rather than the data state.
+    /// (after a `<title>`, `<script>`, `<style>`… start tag) rather than the data state. The
+    /// value is borrowed from the source exactly when it is the source of its span.
     Text {
-        value: String,
+        value: Cow<'a, str>,
         span: Span,
         raw: bool,
     },
@@ -99,11 +104,61 @@ pub(super) fn known_name(name: &[u8]) -> &'static str {
     }
 }
 
-/// The tokens of `source`.
-pub(super) fn tokens(source: &str) -> impl Iterator<Item = Tok> + '_ {
-    let mut emitter = CallbackEmitter::new(Lean::default());
+/// The tokens of `source`. With `errors` false the tokenizer neither checks the input's
+/// characters nor reports parse errors: the stream is the same without its parse-error
+/// [`Tok::Other`]s, and costs about a tenth less.
+pub(super) fn tokens(source: &str, errors: bool) -> impl Iterator<Item = Tok<'_>> + '_ {
+    let mut emitter = CallbackEmitter::new(Lean::new(source, errors));
     emitter.naively_switch_states(true);
-    Tokenizer::new_with_emitter(source, emitter).filter_map(Result::ok)
+    if errors {
+        Stream::Checked(Tokenizer::new_with_emitter(source, Errors::<true>(emitter)))
+    } else {
+        Stream::Quiet(Tokenizer::new_with_emitter(
+            source,
+            Errors::<false>(emitter),
+        ))
+    }
+}
+
+/// The tokenizer with or without parse errors (two types, so each is compiled with its own
+/// setting and the unused checks vanish).
+enum Stream<'a> {
+    Checked(Tokenizer<StringReader<'a>, Errors<'a, true>>),
+    Quiet(Tokenizer<StringReader<'a>, Errors<'a, false>>),
+}
+
+impl<'a> Iterator for Stream<'a> {
+    type Item = Tok<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Tok<'a>> {
+        match self {
+            Stream::Checked(t) => t.find_map(Result::ok),
+            Stream::Quiet(t) => t.find_map(Result::ok),
+        }
+    }
+}
+
+/// At most how many tokens (parse errors included) the tokenizer yields per byte of input, with
+/// a margin: a tokenizer step consumes a byte and reports it once (a text run, a tag or a
+/// comment ends at most there) with at most a character error and a parse error or two; the
+/// worst input found yields 2 per byte (`<`: the text `<` and an end-of-file error).
+pub(super) const MAX_TOKENS_PER_BYTE: usize = 8;
+
+/// [`Lean`]'s emitter, with html5gum's parse errors and character checks on or off.
+struct Errors<'a, const ON: bool>(CallbackEmitter<Lean<'a>, Tok<'a>, usize>);
+
+impl<'a, const ON: bool> ForwardingEmitter for Errors<'a, ON> {
+    type Token = Tok<'a>;
+
+    fn inner(&mut self) -> &mut impl Emitter<Token = Tok<'a>> {
+        &mut self.0
+    }
+
+    #[inline]
+    fn should_emit_errors(&mut self) -> bool {
+        ON
+    }
 }
 
 /// Which attribute of the open tag a value belongs to.
@@ -119,24 +174,28 @@ enum Attr {
 }
 
 /// The callback: the state of the tag being read.
-#[derive(Debug, Default)]
-struct Lean {
+#[derive(Debug)]
+struct Lean<'a> {
+    /// The source tokenised (text runs that are their source borrow it).
+    source: &'a str,
     name: &'static str,
     start: usize,
     attr: Attr,
     /// Values of the tag's first `rowspan` and `colspan`, when it has them.
     rowspan: Option<Vec<u8>>,
     colspan: Option<Vec<u8>>,
-    /// Attribute names of the tag so far, for duplicates (as the default emitter's map).
+    /// Attribute names of the tag so far, for duplicates (as the default emitter's map); kept
+    /// only when duplicates are reported (`errors`).
     names: Names,
+    errors: bool,
     /// True when the open start tag switches the tokenizer to a raw-text state.
     opens_raw: bool,
     /// True while the tokenizer is in a raw-text state (html5gum's naive state switching).
     raw: bool,
 }
 
-impl Callback<Tok, usize> for Lean {
-    fn handle_event(&mut self, event: CallbackEvent<'_>, span: HtmlSpan<usize>) -> Option<Tok> {
+impl<'a> Callback<Tok<'a>, usize> for Lean<'a> {
+    fn handle_event(&mut self, event: CallbackEvent<'_>, span: HtmlSpan<usize>) -> Option<Tok<'a>> {
         match event {
             CallbackEvent::OpenStartTag { name } => {
                 self.name = known_name(name);
@@ -146,12 +205,14 @@ impl Callback<Tok, usize> for Lean {
             }
             CallbackEvent::AttributeName { name } => {
                 self.attr = Attr::Ignored;
-                if !self.names.insert(name) {
+                if self.errors && !self.names.insert(name) {
                     return Some(Tok::Other);
                 }
+                // A repeated `rowspan` or `colspan` is dropped (its name set the value).
                 self.attr = match name {
-                    b"rowspan" => Attr::Rowspan,
-                    b"colspan" => Attr::Colspan,
+                    b"rowspan" if self.rowspan.is_none() => Attr::Rowspan,
+                    b"colspan" if self.colspan.is_none() => Attr::Colspan,
+                    b"rowspan" | b"colspan" => Attr::Ignored,
                     _ => Attr::Other,
                 };
                 match self.attr {
@@ -192,8 +253,13 @@ impl Callback<Tok, usize> for Lean {
                 })
             }
             CallbackEvent::String { value } => Some(Tok::Text {
-                value: String::from_utf8(value.to_vec())
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                value: match self.source.get(span.start..span.end) {
+                    Some(own) if own.as_bytes() == value => Cow::Borrowed(own),
+                    _ => Cow::Owned(
+                        String::from_utf8(value.to_vec())
+                            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                    ),
+                },
                 span: span.start..span.end,
                 raw: self.raw,
             }),
@@ -204,7 +270,22 @@ impl Callback<Tok, usize> for Lean {
     }
 }
 
-impl Lean {
+impl<'a> Lean<'a> {
+    fn new(source: &'a str, errors: bool) -> Self {
+        Lean {
+            source,
+            errors,
+            name: "",
+            start: 0,
+            attr: Attr::Ignored,
+            rowspan: None,
+            colspan: None,
+            names: Names::default(),
+            opens_raw: false,
+            raw: false,
+        }
+    }
+
     /// Forgets the attributes read (the default emitter empties its map at the same points).
     fn clear_attributes(&mut self) {
         self.attr = Attr::Ignored;
@@ -295,7 +376,7 @@ mod tests {
     }
 
     fn lean_tokens(source: &str) -> Vec<String> {
-        tokens(source)
+        tokens(source, true)
             .map(|t| match t {
                 Tok::Start {
                     name,
@@ -308,6 +389,54 @@ mod tests {
                 Tok::Other => "other".to_string(),
             })
             .collect()
+    }
+
+    /// Pseudo-random pages of HTML-significant pieces (tags, references, comments, control
+    /// and non-characters).
+    fn soup(count: usize) -> Vec<String> {
+        // Pieces separated by `|`.
+        const PARTS: &str =
+            "<|>|/|!|-|?|&|#|x|;|=|\"|'| |a|\0|\u{1}|\r|\n|\u{FDD0}|\u{80}|\u{FFFF}|amp|\
+            <!DOCTYPE|PUBLIC|SYSTEM|<script>|<!--|-->|</|&#0;|&#x110000;|&#128;|<a|\t|<p |\
+            =\"|<title>|</title>|<![CDATA[|]]>|&#|&#x|\u{10FFFF}|<style>|</script|<!-|--!|\
+            <textarea>|&ampx|&amp|&#xD800;|<plaintext>|\u{1F}|<td| rowspan=2| colspan=\"3\"|\
+            \x20ROWSPAN=x";
+        let parts: Vec<&str> = PARTS.split('|').collect();
+        let mut seed: u64 = 0x1234_5678;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize
+        };
+        (0..count)
+            .map(|_| {
+                let len = 1 + next() % 24;
+                (0..len).map(|_| parts[next() % parts.len()]).collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn parse_errors_are_within_the_bound_per_byte() {
+        for page in soup(20_000) {
+            let n = tokens(&page, true).count();
+            assert!(n <= 2 * page.len(), "{n} tokens for {page:?}");
+            assert!(n <= MAX_TOKENS_PER_BYTE * page.len());
+        }
+    }
+
+    #[test]
+    fn without_errors_the_same_tokens_less_errors() {
+        let shown = |page: &str, errors: bool| -> Vec<String> {
+            tokens(page, errors)
+                .filter(|t| !matches!(t, Tok::Other))
+                .map(|t| format!("{t:?}"))
+                .collect()
+        };
+        for page in soup(5_000) {
+            assert_eq!(shown(&page, false), shown(&page, true), "{page:?}");
+        }
     }
 
     #[test]

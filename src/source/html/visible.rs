@@ -180,7 +180,8 @@ pub fn visible_text(view: &str, span: &Span) -> VisibleText {
     let last_end = last_end_tags(source);
     let mut skipping: Vec<&str> = Vec::new();
     let mut pending_space: Option<Span> = None;
-    for token in tokens(source) {
+    // Parse errors are not needed here (no budget).
+    for token in tokens(source, false) {
         match token {
             Tok::Start { name, span, .. } => {
                 if let Some(&skip) = SKIPPED.iter().find(|n| **n == name) {
