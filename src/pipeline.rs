@@ -137,7 +137,7 @@ fn check_extracted(
         coverage,
         findings: result.findings,
         error: None,
-        view: keep_view.then(|| Arc::new(doc.view.clone())),
+        view: keep_view.then(|| Arc::clone(&doc.view)),
         series: Some(Box::new(series)),
     };
     (report, facts)

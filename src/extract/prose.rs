@@ -11,7 +11,8 @@
 use crate::number::{scan, Quantity};
 use crate::source::html::VisibleText;
 use crate::source::{Block, Document, InputFormat, Span};
-use std::ops::Range;
+use std::fmt;
+use std::ops::{Deref, Range};
 use std::sync::Arc;
 
 /// One report inside a document.
@@ -25,11 +26,68 @@ pub struct Segment {
     pub title: Option<String>,
 }
 
+/// The text of a paragraph, shared with its quantities: a range of the document's view where
+/// the text is the view's own (a page's paragraphs hold no copy of their words), else a string
+/// of its own. It reads as a `str`.
+#[derive(Clone)]
+pub struct ParaText {
+    /// The view, or the paragraph's own text.
+    store: Arc<String>,
+    /// Where the text starts in `store`.
+    start: u32,
+    /// Its length in bytes.
+    len: u32,
+}
+
+impl ParaText {
+    /// `text`, printed at byte `at` of `view`: a range of the view when the view holds it
+    /// there, else a string of its own.
+    fn new(view: &Arc<String>, at: usize, text: String) -> Self {
+        let end = at.saturating_add(text.len());
+        if let (Ok(start), Ok(len)) = (u32::try_from(at), u32::try_from(text.len())) {
+            if u32::try_from(end).is_ok() && view.get(at..end) == Some(text.as_str()) {
+                return ParaText {
+                    store: Arc::clone(view),
+                    start,
+                    len,
+                };
+            }
+        }
+        let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        ParaText {
+            store: Arc::new(text),
+            start: 0,
+            len,
+        }
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        let start = self.start as usize;
+        self.store
+            .get(start..start + self.len as usize)
+            .unwrap_or("")
+    }
+}
+
+impl Deref for ParaText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Debug for ParaText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
 /// One paragraph of prose, as text the prose rules read.
 #[derive(Debug, Clone)]
 pub struct ProseParagraph {
     /// Visible text (HTML markup removed), shared with the paragraph's quantities.
-    pub text: Arc<str>,
+    pub text: ParaText,
     /// Span of the paragraph in the view.
     pub span: Span,
     /// Segment index.
@@ -202,7 +260,7 @@ pub struct ProseQuantity {
     segment: u32,
     /// The paragraph's text, shared: the token and its label are ranges of it, so a page of a
     /// million figures does not hold a million copies of their words.
-    source: Arc<str>,
+    source: ParaText,
     /// Byte range of the label phrase in `source`.
     label: Range<u32>,
     /// Byte range of its clause in the paragraph text.
@@ -253,7 +311,7 @@ impl ProseQuantity {
             sentence: index_u32(para.sentence_of(range.start)),
             depth: 0,
             segment: index_u32(para.segment),
-            source: Arc::clone(&para.text),
+            source: para.text.clone(),
             label: to_u32(&range),
             range: to_u32(&range),
         }
@@ -343,7 +401,11 @@ pub fn extract_prose(doc: &Document) -> ProseFacts {
 /// except inside a table.
 pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
     // Paragraphs are read as soon as no later line can join them: only the last one waits.
-    let mut reader = Reader::default();
+    let mut reader = Reader {
+        view: Arc::clone(&doc.view),
+        out: ProseFacts::default(),
+        current: None,
+    };
     let mut last: Option<RawParagraph> = None;
     let joins = matches!(doc.format, InputFormat::Text | InputFormat::Markdown);
     let mut prev_block_was_paragraph = false;
@@ -417,8 +479,9 @@ pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
 }
 
 /// Reads paragraphs in document order into prose facts.
-#[derive(Default)]
 struct Reader {
+    /// The document's view (paragraph texts are ranges of it where they can be).
+    view: Arc<String>,
     out: ProseFacts,
     /// The report segment read so far.
     current: Option<Segment>,
@@ -467,7 +530,7 @@ impl Reader {
         let (parens, delims) = ProseParagraph::index(&text);
         let para = ProseParagraph {
             sentences: sentences(&text).into_boxed_slice(),
-            text: Arc::from(text),
+            text: ParaText::new(&self.view, p.span.start, text),
             span: p.span.clone(),
             segment,
             map,
@@ -488,7 +551,7 @@ impl Reader {
                 clause: to_u32(&clause),
                 range: to_u32(&tok.span),
                 segment: index_u32(segment),
-                source: Arc::clone(&para.text),
+                source: para.text.clone(),
                 label: to_u32(&label),
             });
         }
