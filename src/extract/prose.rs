@@ -96,9 +96,6 @@ pub struct ProseParagraph {
     pub sentences: Box<[Range<usize>]>,
     /// How text offsets map back to the view.
     map: ViewMap,
-    /// For text lines joined into one paragraph: (text offset, view offset) where each line
-    /// starts, in order (empty for a single line).
-    pieces: Box<[(usize, usize)]>,
     /// Byte offset of every parenthesis in `text` with the depth after it (for
     /// [`ProseParagraph::depth_at`] in logarithmic time).
     parens: Box<[Paren]>,
@@ -112,12 +109,16 @@ type Offsets = (u32, u32);
 /// A parenthesis: its byte offset and the depth after it.
 type Paren = (u32, u32);
 
+/// Where each line of text lines joined into one paragraph starts: (text offset, view offset).
+type Pieces = Box<[(usize, usize)]>;
+
 /// How the text of a paragraph maps back to the view.
 #[derive(Debug, Clone)]
 enum ViewMap {
-    /// The text is the view at the paragraph's span, line by line (text formats; see
-    /// `pieces`).
-    Lines,
+    /// The text is the view at the paragraph's span, line by line (text formats): for text
+    /// lines joined into one paragraph, (text offset, view offset) where each line starts, in
+    /// order (`None` for a single line; boxed twice, so that a map is two words).
+    Lines(Option<Box<Pieces>>),
     /// HTML: the visible text with its map.
     Visible(Box<VisibleText>),
     /// HTML whose visible text maps to the view byte for byte from the span's start (no
@@ -139,7 +140,7 @@ impl ViewMap {
 impl ProseParagraph {
     /// View span of a byte range of [`ProseParagraph::text`].
     pub fn view_span(&self, range: Range<usize>) -> Span {
-        match &self.map {
+        let pieces = match &self.map {
             ViewMap::Visible(m) => return m.source_span(range),
             ViewMap::Shift => {
                 // As the map would answer: on character boundaries (the next one), clamped.
@@ -153,17 +154,16 @@ impl ProseParagraph {
                 let (start, end) = (ceil(range.start), ceil(range.end));
                 return self.span.start + start..self.span.start + end.max(start);
             }
-            ViewMap::Lines => {}
-        }
-        if self.pieces.is_empty() {
+            ViewMap::Lines(pieces) => pieces.as_deref().map_or(&[][..], |p| &p[..]),
+        };
+        if pieces.is_empty() {
             return self.span.start + range.start..self.span.start + range.end;
         }
         let at = |byte: usize| {
-            let i = self
-                .pieces
+            let i = pieces
                 .partition_point(|(t, _)| *t <= byte)
                 .saturating_sub(1);
-            let (t, v) = self.pieces.get(i).copied().unwrap_or((0, self.span.start));
+            let (t, v) = pieces.get(i).copied().unwrap_or((0, self.span.start));
             v + (byte - t)
         };
         let start = at(range.start);
@@ -420,7 +420,7 @@ pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
             let text = std::mem::take(&mut v.text);
             (text, ViewMap::of_html(v, p.span.start))
         } else {
-            (doc.slice(&p.span).to_string(), ViewMap::Lines)
+            (doc.slice(&p.span).to_string(), ViewMap::Lines(None))
         };
         if text.trim().is_empty() {
             prev_block_was_paragraph = false;
@@ -533,8 +533,11 @@ impl Reader {
             text: ParaText::new(&self.view, p.span.start, text),
             span: p.span.clone(),
             segment,
-            map,
-            pieces: pieces.into_boxed_slice(),
+            map: match map {
+                ViewMap::Lines(_) if pieces.is_empty() => ViewMap::Lines(None),
+                ViewMap::Lines(_) => ViewMap::Lines(Some(Box::new(pieces.into_boxed_slice()))),
+                map => map,
+            },
             parens,
             delims,
         };
@@ -742,12 +745,12 @@ fn split_long(p: RawParagraph) -> Vec<RawParagraph> {
                 ViewMap::Shift,
                 Vec::new(),
             ),
-            ViewMap::Lines if p.pieces.is_empty() => (
+            ViewMap::Lines(_) if p.pieces.is_empty() => (
                 p.span.start + r.start..p.span.start + r.end,
-                ViewMap::Lines,
+                ViewMap::Lines(None),
                 Vec::new(),
             ),
-            ViewMap::Lines => {
+            ViewMap::Lines(_) => {
                 // Line starts inside the part, rebased; the part's own start first.
                 let view_at = |byte: usize| {
                     let i = p
@@ -766,7 +769,7 @@ fn split_long(p: RawParagraph) -> Vec<RawParagraph> {
                 } else {
                     view_at(r.start)
                 };
-                (view_at(r.start)..end, ViewMap::Lines, pieces)
+                (view_at(r.start)..end, ViewMap::Lines(None), pieces)
             }
         };
         out.push(RawParagraph {
