@@ -92,15 +92,78 @@ pub struct ProseParagraph {
     pub span: Span,
     /// Segment index.
     pub segment: usize,
-    /// Sentences (byte ranges of `text`, split at `。！？!?`).
-    pub sentences: Box<[Range<usize>]>,
+    /// Sentences (byte ranges of `text`, split at `。！？!?`), with the parentheses and clause
+    /// delimiters of `text` in the same list.
+    pub sentences: Sentences,
     /// How text offsets map back to the view.
     map: ViewMap,
-    /// Byte offset of every parenthesis in `text` with the depth after it (for
-    /// [`ProseParagraph::depth_at`] in logarithmic time).
-    parens: Box<[Paren]>,
-    /// Byte ranges of the clause delimiters in `text`, in order.
-    delims: Box<[Offsets]>,
+}
+
+/// The sentences of a paragraph (byte ranges of its text, read with [`Sentences::get`]), kept
+/// in one list with the paragraph's other indexes as `u32` pairs: `(sentences, parentheses)`,
+/// then the sentences (start, end), every parenthesis (byte offset, depth after it, for
+/// [`ProseParagraph::depth_at`] in logarithmic time) and the clause delimiters (start, end), in
+/// order. A page of hundreds of thousands of paragraphs holds one list each rather than three.
+#[derive(Debug, Clone)]
+pub struct Sentences(Box<[(u32, u32)]>);
+
+impl Sentences {
+    /// The list of `sentences`, `parens` and `delims` (byte offsets as `u32`: a paragraph is
+    /// far below 4 GiB).
+    fn new(sentences: &[Range<usize>], parens: &[Paren], delims: &[Offsets]) -> Self {
+        let mut all = Vec::with_capacity(1 + sentences.len() + parens.len() + delims.len());
+        all.push((index_u32(sentences.len()), index_u32(parens.len())));
+        all.extend(
+            sentences
+                .iter()
+                .map(|r| (index_u32(r.start), index_u32(r.end))),
+        );
+        all.extend_from_slice(parens);
+        all.extend_from_slice(delims);
+        Sentences(all.into_boxed_slice())
+    }
+
+    /// How many sentences and parentheses the list holds.
+    fn counts(&self) -> (usize, usize) {
+        self.0
+            .first()
+            .map_or((0, 0), |&(s, p)| (s as usize, p as usize))
+    }
+
+    /// The sentences, as (start, end).
+    fn ranges(&self) -> &[Offsets] {
+        let (s, _) = self.counts();
+        self.0.get(1..1 + s).unwrap_or(&[])
+    }
+
+    /// The parentheses, as (byte offset, depth after it).
+    fn parens(&self) -> &[Paren] {
+        let (s, p) = self.counts();
+        self.0.get(1 + s..1 + s + p).unwrap_or(&[])
+    }
+
+    /// The clause delimiters, as (start, end).
+    fn delims(&self) -> &[Offsets] {
+        let (s, p) = self.counts();
+        self.0.get(1 + s + p..).unwrap_or(&[])
+    }
+
+    /// Number of sentences.
+    pub fn len(&self) -> usize {
+        self.counts().0
+    }
+
+    /// Has the paragraph no sentence?
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Byte range of sentence `i` in the paragraph's text.
+    pub fn get(&self, i: usize) -> Option<Range<usize>> {
+        self.ranges()
+            .get(i)
+            .map(|&(start, end)| start as usize..end as usize)
+    }
 }
 
 /// A byte range of a paragraph's text as `u32` offsets (start, end).
@@ -177,8 +240,8 @@ impl ProseParagraph {
     }
 
     /// Index the parentheses and clause delimiters of `text` (one pass): byte offsets as `u32`
-    /// (a paragraph is far below 4 GiB), lists no longer than they need be.
-    fn index(text: &str) -> (Box<[Paren]>, Box<[Offsets]>) {
+    /// (a paragraph is far below 4 GiB).
+    fn index(text: &str) -> (Vec<Paren>, Vec<Offsets>) {
         let mut parens = Vec::new();
         let mut delims = Vec::new();
         let mut d: u32 = 0;
@@ -199,41 +262,39 @@ impl ProseParagraph {
                 delims.push((at(i), at(i + c.len_utf8())));
             }
         }
-        (parens.into_boxed_slice(), delims.into_boxed_slice())
+        (parens, delims)
     }
 
     /// Index of the sentence holding byte `at` (binary search: sentences are in order).
     pub fn sentence_of(&self, at: usize) -> usize {
-        let i = self.sentences.partition_point(|s| s.end <= at);
-        i.min(self.sentences.len().saturating_sub(1))
+        let sentences = self.sentences.ranges();
+        let i = sentences.partition_point(|&(_, end)| (end as usize) <= at);
+        i.min(sentences.len().saturating_sub(1))
     }
 
     /// Parenthesis depth at byte `at` (`（…）` and `(…)`): the depth after the last parenthesis
     /// that starts before `at`.
     pub fn depth_at(&self, at: usize) -> u32 {
-        let i = self.parens.partition_point(|&(p, _)| (p as usize) < at);
+        let parens = self.sentences.parens();
+        let i = parens.partition_point(|&(p, _)| (p as usize) < at);
         if i == 0 {
             0
         } else {
-            self.parens[i - 1].1
+            parens[i - 1].1
         }
     }
 
     /// The clause around a token: back to the previous delimiter, on to the next one.
     pub fn clause_of(&self, tok: Range<usize>) -> Range<usize> {
-        let before = self
-            .delims
-            .partition_point(|&(_, end)| (end as usize) <= tok.start);
+        let delims = self.sentences.delims();
+        let before = delims.partition_point(|&(_, end)| (end as usize) <= tok.start);
         let start = if before == 0 {
             0
         } else {
-            self.delims[before - 1].1 as usize
+            delims[before - 1].1 as usize
         };
-        let after = self
-            .delims
-            .partition_point(|&(start, _)| (start as usize) < tok.end);
-        let end = self
-            .delims
+        let after = delims.partition_point(|&(start, _)| (start as usize) < tok.end);
+        let end = delims
             .get(after)
             .map_or(self.text.len(), |&(start, _)| start as usize);
         start..end
@@ -529,7 +590,7 @@ impl Reader {
         let segment = out.segments.len().saturating_sub(1);
         let (parens, delims) = ProseParagraph::index(&text);
         let para = ProseParagraph {
-            sentences: sentences(&text).into_boxed_slice(),
+            sentences: Sentences::new(&sentences(&text), &parens, &delims),
             text: ParaText::new(&self.view, p.span.start, text),
             span: p.span.clone(),
             segment,
@@ -538,8 +599,6 @@ impl Reader {
                 ViewMap::Lines(_) => ViewMap::Lines(Some(Box::new(pieces.into_boxed_slice()))),
                 map => map,
             },
-            parens,
-            delims,
         };
         let pi = out.paragraphs.len();
         for tok in scan(&para.text) {
