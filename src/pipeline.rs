@@ -6,7 +6,7 @@ use crate::coverage::{self, Coverage};
 use crate::extract::{extract, Facts};
 use crate::finding::Finding;
 use crate::rules::Registry;
-use crate::source::{self, Document, InputFormat};
+use crate::source::{self, Block, Document, InputFormat};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::Arc;
@@ -96,7 +96,8 @@ pub fn check_document_facts(
 }
 
 /// [`check_document_with`] of a document read for this check only: the record of an HTML
-/// page's text runs is freed once the facts are read (the checks do not need it).
+/// page's text runs and the paragraph blocks are freed once the facts are read (the checks
+/// read the prose facts and the tables, not the paragraphs: a page holds hundreds of thousands).
 fn check_read_document(
     mut doc: Document,
     registry: &Registry,
@@ -105,6 +106,10 @@ fn check_read_document(
 ) -> FileReport {
     let facts = extract(&doc, registry);
     doc.drop_html_text();
+    if doc.blocks.iter().any(|b| matches!(b, Block::Paragraph(_))) {
+        doc.blocks.retain(|b| matches!(b, Block::Table(_)));
+        doc.blocks.shrink_to_fit();
+    }
     check_extracted(&doc, facts, registry, filter, keep_view).0
 }
 
@@ -137,7 +142,7 @@ fn check_extracted(
         coverage,
         findings: result.findings,
         error: None,
-        view: keep_view.then(|| Arc::new(doc.view.clone())),
+        view: keep_view.then(|| Arc::clone(&doc.view)),
         series: Some(Box::new(series)),
     };
     (report, facts)

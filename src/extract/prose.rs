@@ -11,7 +11,8 @@
 use crate::number::{scan, Quantity};
 use crate::source::html::VisibleText;
 use crate::source::{Block, Document, InputFormat, Span};
-use std::ops::Range;
+use std::fmt;
+use std::ops::{Deref, Range};
 use std::sync::Arc;
 
 /// One report inside a document.
@@ -25,27 +26,144 @@ pub struct Segment {
     pub title: Option<String>,
 }
 
+/// The text of a paragraph, shared with its quantities: a range of the document's view where
+/// the text is the view's own (a page's paragraphs hold no copy of their words), else a string
+/// of its own. It reads as a `str`.
+#[derive(Clone)]
+pub struct ParaText {
+    /// The view, or the paragraph's own text.
+    store: Arc<String>,
+    /// Where the text starts in `store`.
+    start: u32,
+    /// Its length in bytes.
+    len: u32,
+}
+
+impl ParaText {
+    /// `text`, printed at byte `at` of `view`: a range of the view when the view holds it
+    /// there, else a string of its own.
+    fn new(view: &Arc<String>, at: usize, text: String) -> Self {
+        let end = at.saturating_add(text.len());
+        if let (Ok(start), Ok(len)) = (u32::try_from(at), u32::try_from(text.len())) {
+            if u32::try_from(end).is_ok() && view.get(at..end) == Some(text.as_str()) {
+                return ParaText {
+                    store: Arc::clone(view),
+                    start,
+                    len,
+                };
+            }
+        }
+        let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        ParaText {
+            store: Arc::new(text),
+            start: 0,
+            len,
+        }
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        let start = self.start as usize;
+        self.store
+            .get(start..start + self.len as usize)
+            .unwrap_or("")
+    }
+}
+
+impl Deref for ParaText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Debug for ParaText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
 /// One paragraph of prose, as text the prose rules read.
 #[derive(Debug, Clone)]
 pub struct ProseParagraph {
     /// Visible text (HTML markup removed), shared with the paragraph's quantities.
-    pub text: Arc<str>,
+    pub text: ParaText,
     /// Span of the paragraph in the view.
     pub span: Span,
     /// Segment index.
     pub segment: usize,
-    /// Sentences (byte ranges of `text`, split at `。！？!?`).
-    pub sentences: Box<[Range<usize>]>,
+    /// Sentences (byte ranges of `text`, split at `。！？!?`), with the parentheses and clause
+    /// delimiters of `text` in the same list.
+    pub sentences: Sentences,
     /// How text offsets map back to the view.
     map: ViewMap,
-    /// For text lines joined into one paragraph: (text offset, view offset) where each line
-    /// starts, in order (empty for a single line).
-    pieces: Box<[(usize, usize)]>,
-    /// Byte offset of every parenthesis in `text` with the depth after it (for
-    /// [`ProseParagraph::depth_at`] in logarithmic time).
-    parens: Box<[Paren]>,
-    /// Byte ranges of the clause delimiters in `text`, in order.
-    delims: Box<[Offsets]>,
+}
+
+/// The sentences of a paragraph (byte ranges of its text, read with [`Sentences::get`]), kept
+/// in one list with the paragraph's other indexes as `u32` pairs: `(sentences, parentheses)`,
+/// then the sentences (start, end), every parenthesis (byte offset, depth after it, for
+/// [`ProseParagraph::depth_at`] in logarithmic time) and the clause delimiters (start, end), in
+/// order. A page of hundreds of thousands of paragraphs holds one list each rather than three.
+#[derive(Debug, Clone)]
+pub struct Sentences(Box<[(u32, u32)]>);
+
+impl Sentences {
+    /// The list of `sentences`, `parens` and `delims` (byte offsets as `u32`: a paragraph is
+    /// far below 4 GiB).
+    fn new(sentences: &[Range<usize>], parens: &[Paren], delims: &[Offsets]) -> Self {
+        let mut all = Vec::with_capacity(1 + sentences.len() + parens.len() + delims.len());
+        all.push((index_u32(sentences.len()), index_u32(parens.len())));
+        all.extend(
+            sentences
+                .iter()
+                .map(|r| (index_u32(r.start), index_u32(r.end))),
+        );
+        all.extend_from_slice(parens);
+        all.extend_from_slice(delims);
+        Sentences(all.into_boxed_slice())
+    }
+
+    /// How many sentences and parentheses the list holds.
+    fn counts(&self) -> (usize, usize) {
+        self.0
+            .first()
+            .map_or((0, 0), |&(s, p)| (s as usize, p as usize))
+    }
+
+    /// The sentences, as (start, end).
+    fn ranges(&self) -> &[Offsets] {
+        let (s, _) = self.counts();
+        self.0.get(1..1 + s).unwrap_or(&[])
+    }
+
+    /// The parentheses, as (byte offset, depth after it).
+    fn parens(&self) -> &[Paren] {
+        let (s, p) = self.counts();
+        self.0.get(1 + s..1 + s + p).unwrap_or(&[])
+    }
+
+    /// The clause delimiters, as (start, end).
+    fn delims(&self) -> &[Offsets] {
+        let (s, p) = self.counts();
+        self.0.get(1 + s + p..).unwrap_or(&[])
+    }
+
+    /// Number of sentences.
+    pub fn len(&self) -> usize {
+        self.counts().0
+    }
+
+    /// Has the paragraph no sentence?
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Byte range of sentence `i` in the paragraph's text.
+    pub fn get(&self, i: usize) -> Option<Range<usize>> {
+        self.ranges()
+            .get(i)
+            .map(|&(start, end)| start as usize..end as usize)
+    }
 }
 
 /// A byte range of a paragraph's text as `u32` offsets (start, end).
@@ -54,12 +172,16 @@ type Offsets = (u32, u32);
 /// A parenthesis: its byte offset and the depth after it.
 type Paren = (u32, u32);
 
+/// Where each line of text lines joined into one paragraph starts: (text offset, view offset).
+type Pieces = Box<[(usize, usize)]>;
+
 /// How the text of a paragraph maps back to the view.
 #[derive(Debug, Clone)]
 enum ViewMap {
-    /// The text is the view at the paragraph's span, line by line (text formats; see
-    /// `pieces`).
-    Lines,
+    /// The text is the view at the paragraph's span, line by line (text formats): for text
+    /// lines joined into one paragraph, (text offset, view offset) where each line starts, in
+    /// order (`None` for a single line; boxed twice, so that a map is two words).
+    Lines(Option<Box<Pieces>>),
     /// HTML: the visible text with its map.
     Visible(Box<VisibleText>),
     /// HTML whose visible text maps to the view byte for byte from the span's start (no
@@ -81,7 +203,7 @@ impl ViewMap {
 impl ProseParagraph {
     /// View span of a byte range of [`ProseParagraph::text`].
     pub fn view_span(&self, range: Range<usize>) -> Span {
-        match &self.map {
+        let pieces = match &self.map {
             ViewMap::Visible(m) => return m.source_span(range),
             ViewMap::Shift => {
                 // As the map would answer: on character boundaries (the next one), clamped.
@@ -95,17 +217,16 @@ impl ProseParagraph {
                 let (start, end) = (ceil(range.start), ceil(range.end));
                 return self.span.start + start..self.span.start + end.max(start);
             }
-            ViewMap::Lines => {}
-        }
-        if self.pieces.is_empty() {
+            ViewMap::Lines(pieces) => pieces.as_deref().map_or(&[][..], |p| &p[..]),
+        };
+        if pieces.is_empty() {
             return self.span.start + range.start..self.span.start + range.end;
         }
         let at = |byte: usize| {
-            let i = self
-                .pieces
+            let i = pieces
                 .partition_point(|(t, _)| *t <= byte)
                 .saturating_sub(1);
-            let (t, v) = self.pieces.get(i).copied().unwrap_or((0, self.span.start));
+            let (t, v) = pieces.get(i).copied().unwrap_or((0, self.span.start));
             v + (byte - t)
         };
         let start = at(range.start);
@@ -119,8 +240,8 @@ impl ProseParagraph {
     }
 
     /// Index the parentheses and clause delimiters of `text` (one pass): byte offsets as `u32`
-    /// (a paragraph is far below 4 GiB), lists no longer than they need be.
-    fn index(text: &str) -> (Box<[Paren]>, Box<[Offsets]>) {
+    /// (a paragraph is far below 4 GiB).
+    fn index(text: &str) -> (Vec<Paren>, Vec<Offsets>) {
         let mut parens = Vec::new();
         let mut delims = Vec::new();
         let mut d: u32 = 0;
@@ -141,41 +262,39 @@ impl ProseParagraph {
                 delims.push((at(i), at(i + c.len_utf8())));
             }
         }
-        (parens.into_boxed_slice(), delims.into_boxed_slice())
+        (parens, delims)
     }
 
     /// Index of the sentence holding byte `at` (binary search: sentences are in order).
     pub fn sentence_of(&self, at: usize) -> usize {
-        let i = self.sentences.partition_point(|s| s.end <= at);
-        i.min(self.sentences.len().saturating_sub(1))
+        let sentences = self.sentences.ranges();
+        let i = sentences.partition_point(|&(_, end)| (end as usize) <= at);
+        i.min(sentences.len().saturating_sub(1))
     }
 
     /// Parenthesis depth at byte `at` (`（…）` and `(…)`): the depth after the last parenthesis
     /// that starts before `at`.
     pub fn depth_at(&self, at: usize) -> u32 {
-        let i = self.parens.partition_point(|&(p, _)| (p as usize) < at);
+        let parens = self.sentences.parens();
+        let i = parens.partition_point(|&(p, _)| (p as usize) < at);
         if i == 0 {
             0
         } else {
-            self.parens[i - 1].1
+            parens[i - 1].1
         }
     }
 
     /// The clause around a token: back to the previous delimiter, on to the next one.
     pub fn clause_of(&self, tok: Range<usize>) -> Range<usize> {
-        let before = self
-            .delims
-            .partition_point(|&(_, end)| (end as usize) <= tok.start);
+        let delims = self.sentences.delims();
+        let before = delims.partition_point(|&(_, end)| (end as usize) <= tok.start);
         let start = if before == 0 {
             0
         } else {
-            self.delims[before - 1].1 as usize
+            delims[before - 1].1 as usize
         };
-        let after = self
-            .delims
-            .partition_point(|&(start, _)| (start as usize) < tok.end);
-        let end = self
-            .delims
+        let after = delims.partition_point(|&(start, _)| (start as usize) < tok.end);
+        let end = delims
             .get(after)
             .map_or(self.text.len(), |&(start, _)| start as usize);
         start..end
@@ -202,7 +321,7 @@ pub struct ProseQuantity {
     segment: u32,
     /// The paragraph's text, shared: the token and its label are ranges of it, so a page of a
     /// million figures does not hold a million copies of their words.
-    source: Arc<str>,
+    source: ParaText,
     /// Byte range of the label phrase in `source`.
     label: Range<u32>,
     /// Byte range of its clause in the paragraph text.
@@ -253,7 +372,7 @@ impl ProseQuantity {
             sentence: index_u32(para.sentence_of(range.start)),
             depth: 0,
             segment: index_u32(para.segment),
-            source: Arc::clone(&para.text),
+            source: para.text.clone(),
             label: to_u32(&range),
             range: to_u32(&range),
         }
@@ -343,7 +462,11 @@ pub fn extract_prose(doc: &Document) -> ProseFacts {
 /// except inside a table.
 pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
     // Paragraphs are read as soon as no later line can join them: only the last one waits.
-    let mut reader = Reader::default();
+    let mut reader = Reader {
+        view: Arc::clone(&doc.view),
+        out: ProseFacts::default(),
+        current: None,
+    };
     let mut last: Option<RawParagraph> = None;
     let joins = matches!(doc.format, InputFormat::Text | InputFormat::Markdown);
     let mut prev_block_was_paragraph = false;
@@ -358,7 +481,7 @@ pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
             let text = std::mem::take(&mut v.text);
             (text, ViewMap::of_html(v, p.span.start))
         } else {
-            (doc.slice(&p.span).to_string(), ViewMap::Lines)
+            (doc.slice(&p.span).to_string(), ViewMap::Lines(None))
         };
         if text.trim().is_empty() {
             prev_block_was_paragraph = false;
@@ -417,8 +540,9 @@ pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
 }
 
 /// Reads paragraphs in document order into prose facts.
-#[derive(Default)]
 struct Reader {
+    /// The document's view (paragraph texts are ranges of it where they can be).
+    view: Arc<String>,
     out: ProseFacts,
     /// The report segment read so far.
     current: Option<Segment>,
@@ -466,14 +590,15 @@ impl Reader {
         let segment = out.segments.len().saturating_sub(1);
         let (parens, delims) = ProseParagraph::index(&text);
         let para = ProseParagraph {
-            sentences: sentences(&text).into_boxed_slice(),
-            text: Arc::from(text),
+            sentences: Sentences::new(&sentences(&text), &parens, &delims),
+            text: ParaText::new(&self.view, p.span.start, text),
             span: p.span.clone(),
             segment,
-            map,
-            pieces: pieces.into_boxed_slice(),
-            parens,
-            delims,
+            map: match map {
+                ViewMap::Lines(_) if pieces.is_empty() => ViewMap::Lines(None),
+                ViewMap::Lines(_) => ViewMap::Lines(Some(Box::new(pieces.into_boxed_slice()))),
+                map => map,
+            },
         };
         let pi = out.paragraphs.len();
         for tok in scan(&para.text) {
@@ -488,7 +613,7 @@ impl Reader {
                 clause: to_u32(&clause),
                 range: to_u32(&tok.span),
                 segment: index_u32(segment),
-                source: Arc::clone(&para.text),
+                source: para.text.clone(),
                 label: to_u32(&label),
             });
         }
@@ -679,12 +804,12 @@ fn split_long(p: RawParagraph) -> Vec<RawParagraph> {
                 ViewMap::Shift,
                 Vec::new(),
             ),
-            ViewMap::Lines if p.pieces.is_empty() => (
+            ViewMap::Lines(_) if p.pieces.is_empty() => (
                 p.span.start + r.start..p.span.start + r.end,
-                ViewMap::Lines,
+                ViewMap::Lines(None),
                 Vec::new(),
             ),
-            ViewMap::Lines => {
+            ViewMap::Lines(_) => {
                 // Line starts inside the part, rebased; the part's own start first.
                 let view_at = |byte: usize| {
                     let i = p
@@ -703,7 +828,7 @@ fn split_long(p: RawParagraph) -> Vec<RawParagraph> {
                 } else {
                     view_at(r.start)
                 };
-                (view_at(r.start)..end, ViewMap::Lines, pieces)
+                (view_at(r.start)..end, ViewMap::Lines(None), pieces)
             }
         };
         out.push(RawParagraph {

@@ -22,6 +22,7 @@ use crate::rules::pack::{RowDef, ShortRows, TableDef};
 use crate::source::detect::is_delimiter_row;
 use crate::source::{Block, Cell, Document, Span};
 use std::collections::HashSet;
+use std::ops::Range;
 
 /// Most label tokens joined into one label (`受理` / `政府信息` / `公开` / `申请` / `总数`).
 const MAX_LABEL_TOKENS: usize = 24;
@@ -95,15 +96,81 @@ impl Tokens {
     }
 }
 
-/// A run of text tokens followed by the figures after them.
-#[derive(Debug, Default)]
+/// A run of text tokens followed by the figures after them: ranges of [`Groups::members`].
+#[derive(Debug, Clone)]
 struct Group {
-    /// Indices of the text tokens, in order.
-    text: Vec<usize>,
+    /// Where the indices of its text tokens are, in order.
+    text: Range<usize>,
     /// Index of the unit token after the text, if any.
     unit: Option<usize>,
-    /// Indices of the value (and bad) tokens.
-    values: Vec<usize>,
+    /// Where the indices of its value (and bad) tokens are.
+    values: Range<usize>,
+}
+
+/// The groups of a stream, their token indices in one list (a page holds hundreds of thousands
+/// of groups: one list each would be as many small blocks, freed among the facts read).
+#[derive(Debug, Default)]
+struct Groups {
+    list: Vec<Group>,
+    /// Token indices of every group, in order: its text tokens, then its values.
+    members: Vec<usize>,
+}
+
+impl Groups {
+    /// Indices of the text tokens of group `g`.
+    fn text(&self, g: usize) -> &[usize] {
+        self.list
+            .get(g)
+            .and_then(|grp| self.members.get(grp.text.clone()))
+            .unwrap_or(&[])
+    }
+
+    /// Indices of the value (and bad) tokens of group `g`.
+    fn values(&self, g: usize) -> &[usize] {
+        self.list
+            .get(g)
+            .and_then(|grp| self.members.get(grp.values.clone()))
+            .unwrap_or(&[])
+    }
+
+    /// Number of groups.
+    fn len(&self) -> usize {
+        self.list.len()
+    }
+}
+
+/// Strings of a stream kept in one buffer: `ranges[i]` is string `i`, `lists[g]` the strings of
+/// group `g` (a few large blocks instead of one small block per string).
+#[derive(Debug, Default)]
+struct Strings {
+    buf: String,
+    ranges: Vec<Range<usize>>,
+    lists: Vec<Range<usize>>,
+}
+
+impl Strings {
+    /// Adds a string to the list being built.
+    fn push(&mut self, s: &str) {
+        let start = self.buf.len();
+        self.buf.push_str(s);
+        self.ranges.push(start..self.buf.len());
+    }
+
+    /// Closes the list being built (the strings pushed since the last one closed).
+    fn close(&mut self) {
+        let start = self.lists.last().map_or(0, |r| r.end);
+        self.lists.push(start..self.ranges.len());
+    }
+
+    /// The strings of list `g`.
+    fn of(&self, g: usize) -> impl Iterator<Item = &str> {
+        let ranges = self
+            .lists
+            .get(g)
+            .and_then(|r| self.ranges.get(r.clone()))
+            .unwrap_or(&[]);
+        ranges.iter().map(|r| self.buf.get(r.clone()).unwrap_or(""))
+    }
 }
 
 /// The document as tokens and groups, computed once per document.
@@ -112,11 +179,11 @@ pub(crate) struct Stream<'a> {
     tokens: Vec<Token>,
     /// Quantities of the figure tokens ([`Val::Number`] indexes them).
     numbers: Vec<Quantity>,
-    groups: Vec<Group>,
+    groups: Groups,
     /// Normalised label suffixes of each group, shortest first.
-    suffixes: Vec<Vec<String>>,
-    /// Folded text of each group's text tokens.
-    folded: Vec<String>,
+    suffixes: Strings,
+    /// Folded text of each group's text tokens (one string per group).
+    folded: Strings,
 }
 
 /// A table found in the stream: which group each pack row was read from.
@@ -158,19 +225,19 @@ impl<'a> Stream<'a> {
         } = tokens;
         rejoin_item_numbers(view, &mut tokens);
         let groups = group(&tokens);
-        let suffixes = groups
-            .iter()
-            .map(|g| label_suffixes(view, &tokens, g))
-            .collect();
-        let folded = groups
-            .iter()
-            .map(|g| {
-                g.text
-                    .iter()
-                    .map(|&t| fold(&view[tokens[t].span.clone()]))
-                    .collect()
-            })
-            .collect();
+        let mut suffixes = Strings::default();
+        let mut folded = Strings::default();
+        let mut one = String::new();
+        for g in 0..groups.len() {
+            label_suffixes(view, &tokens, groups.text(g), &mut suffixes);
+            suffixes.close();
+            one.clear();
+            for &t in groups.text(g) {
+                one.push_str(&fold(&view[tokens[t].span.clone()]));
+            }
+            folded.push(&one);
+            folded.close();
+        }
         Stream {
             view,
             tokens,
@@ -189,17 +256,17 @@ impl<'a> Stream<'a> {
                 .any
                 .iter()
                 .chain(def.detect.all.iter())
-                .any(|s| self.folded[g].contains(s.as_str()));
+                .any(|s| self.folded.of(g).any(|f| f.contains(s.as_str())));
         }
-        self.suffixes[g]
-            .iter()
-            .any(|s| row.match_labels.contains(s))
+        self.suffixes
+            .of(g)
+            .any(|s| row.match_labels.iter().any(|m| m == s))
     }
 
     /// How many text tokens at the end of group `g` make the label that matched `row` (the
     /// shortest such suffix; 0 for an unlabeled row).
     fn label_len(&self, g: usize, row: &RowDef) -> usize {
-        let texts = &self.groups[g].text;
+        let texts = self.groups.text(g);
         let lo = texts.len().saturating_sub(MAX_LABEL_TOKENS);
         let mut joined = String::new();
         for i in (lo..texts.len()).rev() {
@@ -225,7 +292,7 @@ impl<'a> Stream<'a> {
         let mut last_group: Option<usize> = None;
         let mut g = 0usize;
         while g < self.groups.len() {
-            if self.groups[g].values.is_empty() {
+            if self.groups.values(g).is_empty() {
                 g += 1;
                 continue;
             }
@@ -288,13 +355,13 @@ impl<'a> Stream<'a> {
         let mut start = usize::MAX;
         let mut end = 0;
         for &(r, g) in &found.rows {
-            let grp = &self.groups[g];
+            let (text, values) = (self.groups.text(g), self.groups.values(g));
             // Only the text tokens that make the row's label: a group also holds the prose
             // before the table, which must not pull the table's start (and so its report
             // segment) back to the top of the page.
             let k = self.label_len(g, &def.rows[r]);
-            let label = &grp.text[grp.text.len() - k..];
-            for &t in label.iter().chain(grp.values.iter()) {
+            let label = &text[text.len() - k..];
+            for &t in label.iter().chain(values.iter()) {
                 start = start.min(self.tokens[t].span.start);
                 end = end.max(self.tokens[t].span.end);
             }
@@ -319,13 +386,12 @@ impl<'a> Stream<'a> {
         let mut not_numbers = Vec::new();
         for &(r, g) in &found.rows {
             let row = &def.rows[r];
-            if let Some(bad) = self.read_row(def, row, &self.groups[g], &mut facts, &mut ambiguous)
-            {
+            if let Some(bad) = self.read_row(def, row, g, &mut facts, &mut ambiguous) {
                 not_numbers.push(bad);
             }
             not_numbers.extend(
-                self.groups[g]
-                    .values
+                self.groups
+                    .values(g)
                     .iter()
                     .filter(|&&t| self.tokens[t].kind == Kind::Bad)
                     .map(|&t| NotNumber {
@@ -354,7 +420,7 @@ impl<'a> Stream<'a> {
         &self,
         def: &TableDef,
         row: &RowDef,
-        group: &Group,
+        g: usize,
         facts: &mut Vec<Fact>,
         ambiguous: &mut Vec<AmbiguousRow>,
     ) -> Option<NotNumber> {
@@ -364,7 +430,12 @@ impl<'a> Stream<'a> {
             None => (0..def.columns.len()).collect(),
         };
         let n = own.len();
-        let values: Vec<&Token> = group.values.iter().map(|&t| &self.tokens[t]).collect();
+        let values: Vec<&Token> = self
+            .groups
+            .values(g)
+            .iter()
+            .map(|&t| &self.tokens[t])
+            .collect();
         let m = values.len();
         if m == n + 1 && n >= 3 && def.short_rows == ShortRows::FirstTotal {
             // One figure too many: a number split over two lines (`1` / `62` for 162) is joined
@@ -386,8 +457,11 @@ impl<'a> Stream<'a> {
         {
             return self.read_glued(def, row, values[0], &own, facts, ambiguous);
         }
-        let unit = group
-            .unit
+        let unit = self
+            .groups
+            .list
+            .get(g)
+            .and_then(|grp| grp.unit)
             .map(|t| Name::from(&self.view[self.tokens[t].span.clone()]));
         // Where a dropped cell "is": just after the row's last figure.
         let dropped_at = values.last().map_or(0, |t| t.span.end);
@@ -776,9 +850,7 @@ fn binomial(n: usize, k: usize) -> usize {
 
 /// The normalised labels a group can carry: its last text token, its last two, … (shortest
 /// first), each also without a trailing unit word (`主动公开文件数条`).
-fn label_suffixes(view: &str, tokens: &[Token], g: &Group) -> Vec<String> {
-    let mut out = Vec::new();
-    let texts = &g.text;
+fn label_suffixes(view: &str, tokens: &[Token], texts: &[usize], out: &mut Strings) {
     let lo = texts.len().saturating_sub(MAX_LABEL_TOKENS);
     let mut joined = String::new();
     for i in (lo..texts.len()).rev() {
@@ -791,11 +863,10 @@ fn label_suffixes(view: &str, tokens: &[Token], g: &Group) -> Vec<String> {
             continue;
         }
         if let Some(stem) = strip_unit_suffix(&n) {
-            out.push(stem);
+            out.push(&stem);
         }
-        out.push(n);
+        out.push(&n);
     }
-    out
 }
 
 /// `主动公开文件数条` → `主动公开文件数`.
@@ -809,28 +880,41 @@ fn strip_unit_suffix(label: &str) -> Option<String> {
 }
 
 /// Group tokens into "text, then figures" runs.
-fn group(tokens: &[Token]) -> Vec<Group> {
-    let mut out = Vec::new();
-    let mut cur = Group::default();
+fn group(tokens: &[Token]) -> Groups {
+    let mut out = Groups::default();
+    // The group being built: its text tokens are `members[start..mid]`, its values
+    // `members[mid..]` (every text token of a group comes before its first value).
+    let (mut start, mut mid, mut unit) = (0, 0, None);
     for (i, t) in tokens.iter().enumerate() {
         match t.kind {
             Kind::Text => {
-                if !cur.values.is_empty() {
-                    out.push(std::mem::take(&mut cur));
+                let len = out.members.len();
+                if len > mid {
+                    out.list.push(Group {
+                        text: start..mid,
+                        unit,
+                        values: mid..len,
+                    });
+                    start = len;
                 }
-                cur.unit = None;
-                cur.text.push(i);
+                unit = None;
+                out.members.push(i);
+                mid = out.members.len();
             }
             Kind::Unit => {
-                if cur.values.is_empty() {
-                    cur.unit = Some(i);
+                if out.members.len() == mid {
+                    unit = Some(i);
                 }
             }
-            Kind::Value(_) | Kind::Bad => cur.values.push(i),
+            Kind::Value(_) | Kind::Bad => out.members.push(i),
         }
     }
-    if !cur.text.is_empty() || !cur.values.is_empty() {
-        out.push(cur);
+    if out.members.len() > start {
+        out.list.push(Group {
+            text: start..mid,
+            unit,
+            values: mid..out.members.len(),
+        });
     }
     out
 }

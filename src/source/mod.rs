@@ -18,6 +18,7 @@ pub mod xlsx;
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Largest input file gouji reads; bigger files are refused with [`ReadError::TooLarge`].
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
@@ -73,8 +74,9 @@ pub struct Document {
     pub encoding: Option<String>,
     /// The text shown in diagnostics. For text, Markdown and HTML this is the decoded file itself
     /// (so line numbers match the user's editor); for DOCX, XLSX and PDF it is a faithful text
-    /// rendering of the document.
-    pub view: String,
+    /// rendering of the document. Shared: the prose facts read from it keep their paragraphs'
+    /// text as ranges of it where the text is the view's own.
+    pub view: Arc<String>,
     /// Paragraphs and tables in document order.
     pub blocks: Vec<Block>,
     /// Offsets of line starts in `view` (computed once, used for line/column lookups).
@@ -208,7 +210,7 @@ impl Document {
             path: path.into(),
             format,
             encoding,
-            view,
+            view: Arc::new(view),
             blocks,
             line_starts,
             column_marks,

@@ -292,7 +292,7 @@ fn paragraphs_keep_line_positions() {
         .map(|p| (d.line_col(p.span.start).line, d.slice(&p.span)))
         .collect();
     assert_eq!(paras, [(1, "第一段"), (4, "第二段"), (5, "最后一行")]);
-    assert_eq!(d.view, text);
+    assert_eq!(d.view.as_str(), text);
 }
 
 #[test]

@@ -195,7 +195,7 @@ fn vertical_merge_and_absolute_locators_on_second_sheet() {
 fn view_has_heading_and_row_lines_with_spans() {
     let doc = fixture();
     assert_eq!(
-        doc.view,
+        doc.view.as_str(),
         "[Sheet1]\n收到和处理政府信息公开申请情况\n项目 | 自然人 | 总计\n本年新收 | 12 | 78874.11\n上年结转 | 0.3 | —\n[表 4]\n行政复议 | 3\n4\n"
     );
     for t in doc.tables() {
