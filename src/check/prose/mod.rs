@@ -15,6 +15,7 @@ use crate::extract::{Fact, FactValue, Facts};
 use crate::finding::{Finding, Operand, Relation, Side, Term};
 use crate::number::Approx;
 use crate::rules::expr::CmpOp;
+use crate::rules::gate::Sketch;
 use crate::rules::{CompiledPack, Registry, Rule, Severity};
 use crate::source::Document;
 use rust_decimal::Decimal;
@@ -50,6 +51,9 @@ pub(crate) struct Ctx<'a> {
     /// The certain table facts of each segment by name, built on first use (see
     /// [`Ctx::table_facts`]).
     pub table_index: &'a OnceCell<TableIndex<'a>>,
+    /// The [`Sketch`] of each prose paragraph's text (parallel to its paragraphs), for the
+    /// literal gates of the packs' patterns.
+    pub sketches: &'a [Sketch],
 }
 
 /// Certain table facts by segment, then by name, in table and fact order.
@@ -315,6 +319,12 @@ pub fn check_prose(
     let mut stats = RuleStats::default();
     let mut statements = Vec::new();
     let table_index = OnceCell::new();
+    let sketches: Vec<Sketch> = facts
+        .prose
+        .paragraphs
+        .iter()
+        .map(|p| Sketch::of(&p.text))
+        .collect();
     for pack in registry.packs.iter().filter(|p| !p.prose.is_empty()) {
         let mut ctx = Ctx {
             doc,
@@ -326,6 +336,7 @@ pub fn check_prose(
             stats: RuleStats::default(),
             statements: Vec::new(),
             table_index: &table_index,
+            sketches: &sketches,
         };
         for spec in &pack.prose.partitions {
             partition::run(&mut ctx, spec);
