@@ -210,7 +210,11 @@ pub fn eval<'a>(scope: &Scope<'a>, e: &Expr, depth: usize) -> Result<Value<'a>, 
         Expr::Num(n) => Ok(Value {
             num: *n,
             facts: vec![],
-            text: n.normalize().to_string(),
+            text: if scope.explain {
+                n.normalize().to_string()
+            } else {
+                String::new()
+            },
             prec: 100,
         }),
         Expr::Name(n) if n.name == "value" && scope.mode == ForEach::Cell && n.column.is_none() => {
@@ -220,15 +224,15 @@ pub fn eval<'a>(scope: &Scope<'a>, e: &Expr, depth: usize) -> Result<Value<'a>, 
                 .ok_or(NoValue::Missing("value".into()))
         }
         Expr::Name(n) if n.glob => {
-            // Every declared row under the prefix must have been found.
-            let prefix = format!("{}.", n.name);
-            let bare = NameRef {
-                glob: false,
-                ..n.clone()
+            // Every declared row under the prefix must have been found. (`resolve` reads the
+            // name and the column only, not the glob mark.)
+            let (_, col) = resolve(scope, n);
+            let under = |key: &str| {
+                key.strip_prefix(n.name.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
             };
-            let (_, col) = resolve(scope, &bare);
             let mut acc: Option<Value> = None;
-            for row in scope.def.rows.iter().filter(|r| r.key.starts_with(&prefix)) {
+            for row in scope.def.rows.iter().filter(|r| under(&r.key)) {
                 let v = match lookup(scope, &row.key, &col, depth) {
                     Err(NoValue::Missing(_)) if row.optional => continue,
                     v => v?,
@@ -264,10 +268,14 @@ pub fn eval<'a>(scope: &Scope<'a>, e: &Expr, depth: usize) -> Result<Value<'a>, 
             if acc.is_none() && skipped {
                 return Err(NoValue::Missing("sum(…)".into()));
             }
-            Ok(acc.unwrap_or(Value {
+            Ok(acc.unwrap_or_else(|| Value {
                 num: Decimal::ZERO,
                 facts: vec![],
-                text: "0".into(),
+                text: if scope.explain {
+                    "0".into()
+                } else {
+                    String::new()
+                },
                 prec: 100,
             }))
         }
@@ -275,7 +283,9 @@ pub fn eval<'a>(scope: &Scope<'a>, e: &Expr, depth: usize) -> Result<Value<'a>, 
             let v = eval(scope, x, depth + 1)?;
             Ok(Value {
                 num: -v.num,
-                text: if v.prec < 100 {
+                text: if !scope.explain {
+                    String::new()
+                } else if v.prec < 100 {
                     format!("-({})", v.text)
                 } else {
                     format!("-{}", v.text)
