@@ -13,6 +13,7 @@ use super::{RuleFilter, RuleStats};
 use crate::extract::prose::{ProseFacts, ProseParagraph, ProseQuantity};
 use crate::extract::{Fact, FactValue, Facts};
 use crate::finding::{Finding, Operand, Relation, Side, Term};
+use crate::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::number::Approx;
 use crate::rules::expr::CmpOp;
 use crate::rules::gate::Sketch;
@@ -20,7 +21,6 @@ use crate::rules::{CompiledPack, Registry, Rule, Severity};
 use crate::source::Document;
 use rust_decimal::Decimal;
 use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
 
 /// Why a finding is not certain (Chinese, English).
 pub(crate) type Reason<'r> = (&'r str, &'r str);
@@ -83,7 +83,7 @@ fn index_table_facts<'a>(facts: &'a Facts, registry: &Registry) -> TableIndex<'a
     for t in &facts.tables {
         let segment = prose.segment_at(t.span.start);
         if index.len() <= segment {
-            index.resize_with(segment + 1, HashMap::new);
+            index.resize_with(segment + 1, HashMap::default);
         }
         for f in t.facts.iter() {
             let name = f.name();
