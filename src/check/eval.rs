@@ -1,6 +1,7 @@
 //! Expression evaluation over facts, keeping every operand's provenance.
 
 use crate::extract::{fact_name, Fact, FactValue, TableInstance};
+use crate::fxhash::FxHashMap;
 use crate::rules::expr::{ArithOp, Expr, NameRef};
 use crate::rules::pack::{ForEach, TableDef};
 use rust_decimal::Decimal;
@@ -23,6 +24,30 @@ pub struct Scope<'a> {
     pub cell: Option<&'a Fact>,
     /// Write the arithmetic out ([`Value::text`]); off for the first, numbers-only pass.
     pub explain: bool,
+    /// The facts of `table` by keys, when built (else they are searched one by one).
+    pub index: Option<&'a FactIndex<'a>>,
+}
+
+/// The facts of a table instance by (row key, column key): the first fact of each pair, as
+/// [`TableInstance::fact`] finds it, without a scan of the table per lookup.
+#[derive(Debug, Default)]
+pub struct FactIndex<'a>(FxHashMap<(&'a str, &'a str), &'a Fact>);
+
+impl<'a> FactIndex<'a> {
+    /// The index of `table`'s facts.
+    pub fn of(table: &'a TableInstance) -> Self {
+        let mut map = FxHashMap::with_capacity_and_hasher(table.facts.len(), Default::default());
+        for f in &table.facts {
+            map.entry((&*f.row, &*f.column)).or_insert(f);
+        }
+        FactIndex(map)
+    }
+
+    /// The first fact of row `row` and column `column`.
+    pub fn get(&self, row: &str, column: &str) -> Option<&'a Fact> {
+        let map: &FxHashMap<(&str, &str), &'a Fact> = &self.0;
+        map.get(&(row, column)).copied()
+    }
 }
 
 /// Why an expression has no value.
@@ -145,9 +170,11 @@ fn lookup<'a>(scope: &Scope<'a>, row: &str, col: &str, depth: usize) -> Result<V
         }
         return Ok(val);
     }
-    scope
-        .table
-        .fact(row, col)
+    let found = match scope.index {
+        Some(index) => index.get(row, col),
+        None => scope.table.fact(row, col),
+    };
+    found
         .map(|f| leaf(f, scope.explain))
         .ok_or_else(|| NoValue::Missing(fact_name(row, col)))
 }

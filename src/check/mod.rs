@@ -460,8 +460,9 @@ fn evaluate<'a>(
     inst: &'a TableInstance,
 ) -> Vec<Eval<'a>> {
     let mut out = Vec::new();
+    let index = eval::FactIndex::of(inst);
     for rule in rules {
-        check_rule(doc, rule, def, inst, &mut out);
+        check_rule(doc, rule, def, inst, Some(&index), &mut out);
     }
     out
 }
@@ -587,7 +588,7 @@ fn confirm_failures(
                         v.facts.extend(vs[choice].iter().cloned());
                     }
                     let mut again = Vec::new();
-                    check_rule(doc, rule, def, &v, &mut again);
+                    check_rule(doc, rule, def, &v, None, &mut again);
                     again
                         .iter()
                         .find(|x| x.binding.name() == e.binding.name())
@@ -606,6 +607,7 @@ fn check_rule<'a>(
     rule: &'a Rule,
     def: &'a TableDef,
     inst: &'a TableInstance,
+    index: Option<&eval::FactIndex<'a>>,
     out: &mut Vec<Eval<'a>>,
 ) {
     let base = Scope {
@@ -616,6 +618,7 @@ fn check_rule<'a>(
         row: None,
         cell: None,
         explain: false,
+        index,
     };
     match rule.for_each {
         ForEach::Once => out.push(run(doc, rule, base, Binding::Once)),
