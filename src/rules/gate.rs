@@ -41,8 +41,8 @@ impl ByteSet {
 /// Number of bits of a [`Sketch`]'s set of byte triples.
 const TRIPLE_BITS: usize = 4096;
 
-/// Which bytes, and (hashed) which runs of three bytes, a text holds: a literal whose first
-/// byte, or whose first three bytes, the sketch lacks is not in the text. Built in one pass
+/// Which bytes, and (hashed) which runs of three bytes, start a character of a text: a literal
+/// whose first byte, or whose first three bytes, the sketch lacks is not in the text. Built in one pass
 /// over a text, it answers most literal tests of the many gates tried on that text without a
 /// search each (a Chinese literal's first three bytes are its first character).
 #[derive(Debug, Clone)]
@@ -64,13 +64,22 @@ impl Sketch {
             bytes: ByteSet::default(),
             triples: [0; TRIPLE_BITS / 64],
         };
+        // A literal (valid UTF-8) starts where a character of the text does: only the bytes
+        // and triples that start a character are recorded.
         let b = text.as_bytes();
-        for &x in b {
+        let mut i = 0;
+        while let Some(&x) = b.get(i) {
             s.bytes.insert(x);
-        }
-        for w in b.windows(3) {
-            let bit = triple_bit(w[0], w[1], w[2]);
-            s.triples[bit / 64] |= 1 << (bit % 64);
+            if let (Some(&y), Some(&z)) = (b.get(i + 1), b.get(i + 2)) {
+                let bit = triple_bit(x, y, z);
+                s.triples[bit / 64] |= 1 << (bit % 64);
+            }
+            i += match x {
+                0..0xE0 if x < 0x80 => 1,
+                0..0xE0 => 2,
+                0xE0..0xF0 => 3,
+                _ => 4,
+            };
         }
         s
     }
