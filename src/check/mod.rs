@@ -50,8 +50,8 @@ pub struct CheckResult {
 /// One decided evaluation of a rule, for tests and debugging.
 #[derive(Debug, Clone)]
 pub struct Evaluation {
-    /// Rule id.
-    pub rule: String,
+    /// Rule id (shared by the evaluations of one rule).
+    pub rule: crate::name::Name,
     /// Rule severity.
     pub severity: crate::rules::Severity,
     /// The comparison.
@@ -620,8 +620,9 @@ fn check_rule<'a>(
         explain: false,
         index,
     };
+    let id = crate::name::Name::from(rule.id.as_str());
     match rule.for_each {
-        ForEach::Once => out.push(run(doc, rule, base, Binding::Once)),
+        ForEach::Once => out.push(run(doc, rule, &id, base, Binding::Once)),
         ForEach::Column => {
             for col in &def.columns {
                 if rule
@@ -635,7 +636,7 @@ fn check_rule<'a>(
                     column: Some(&col.key),
                     ..base
                 };
-                out.push(run(doc, rule, scope, Binding::Column(col)));
+                out.push(run(doc, rule, &id, scope, Binding::Column(col)));
             }
         }
         ForEach::Row => {
@@ -647,7 +648,7 @@ fn check_rule<'a>(
                     row: Some(&row.key),
                     ..base
                 };
-                out.push(run(doc, rule, scope, Binding::Row(row)));
+                out.push(run(doc, rule, &id, scope, Binding::Row(row)));
             }
         }
         ForEach::Cell => {
@@ -663,13 +664,19 @@ fn check_rule<'a>(
                     cell: Some(fact),
                     ..base
                 };
-                out.push(run(doc, rule, scope, Binding::Cell(fact)));
+                out.push(run(doc, rule, &id, scope, Binding::Cell(fact)));
             }
         }
     }
 }
 
-fn run<'a>(doc: &Document, rule: &'a Rule, scope: Scope, binding: Binding<'a>) -> Eval<'a> {
+fn run<'a>(
+    doc: &Document,
+    rule: &'a Rule,
+    id: &crate::name::Name,
+    scope: Scope,
+    binding: Binding<'a>,
+) -> Eval<'a> {
     let done = |outcome: Outcome, trace: Option<Evaluation>| Eval {
         rule: &rule.id,
         binding,
@@ -708,7 +715,7 @@ fn run<'a>(doc: &Document, rule: &'a Rule, scope: Scope, binding: Binding<'a>) -
             .collect()
     };
     let trace = Evaluation {
-        rule: rule.id.clone(),
+        rule: id.clone(),
         severity: rule.severity,
         op: *op,
         left: left.num,
