@@ -54,6 +54,9 @@ pub(crate) struct Ctx<'a> {
     /// The [`Sketch`] of each prose paragraph's text (parallel to its paragraphs), for the
     /// literal gates of the packs' patterns.
     pub sketches: &'a [Sketch],
+    /// Does each prose paragraph hold a quantity that is not a percentage (parallel to its
+    /// paragraphs)? A fact pattern compares no other.
+    pub counted: &'a [bool],
 }
 
 /// Certain table facts by segment, then by name, in table and fact order.
@@ -325,6 +328,17 @@ pub fn check_prose(
         .iter()
         .map(|p| Sketch::of(&p.text))
         .collect();
+    let mut counted = vec![false; facts.prose.paragraphs.len()];
+    for q in facts
+        .prose
+        .quantities
+        .iter()
+        .filter(|q| !q.quantity.is_percent())
+    {
+        if let Some(c) = counted.get_mut(q.paragraph as usize) {
+            *c = true;
+        }
+    }
     for pack in registry.packs.iter().filter(|p| !p.prose.is_empty()) {
         let mut ctx = Ctx {
             doc,
@@ -337,6 +351,7 @@ pub fn check_prose(
             statements: Vec::new(),
             table_index: &table_index,
             sketches: &sketches,
+            counted: &counted,
         };
         for spec in &pack.prose.partitions {
             partition::run(&mut ctx, spec);
