@@ -55,7 +55,7 @@ pub(crate) struct Ctx<'a> {
     /// literal gates of the packs' patterns.
     pub sketches: &'a [Sketch],
     /// Does each prose paragraph hold a quantity that is not a percentage (parallel to its
-    /// paragraphs)? A fact pattern compares no other.
+    /// paragraphs)? A fact pattern compares no other, and a partition's total is one.
     pub counted: &'a [bool],
 }
 
