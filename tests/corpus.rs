@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 fn evaluated(rel: &str) -> BTreeMap<String, usize> {
     let mut m = BTreeMap::new();
     for e in check_fixture(rel).trace {
-        *m.entry(e.rule).or_insert(0) += 1;
+        *m.entry(String::from(e.rule)).or_insert(0) += 1;
     }
     m
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 fn evaluated(text: &str) -> BTreeMap<String, usize> {
     let mut m = BTreeMap::new();
     for e in check_bytes("t.txt", text.as_bytes()).trace {
-        *m.entry(e.rule).or_insert(0) += 1;
+        *m.entry(String::from(e.rule)).or_insert(0) += 1;
     }
     m
 }

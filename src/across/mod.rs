@@ -464,6 +464,7 @@ fn run_rule(
         row: None,
         cell: None,
         explain: false,
+        index: None,
     };
     let mut bindings: Vec<(Scope, Option<String>)> = Vec::new();
     match rule.for_each {

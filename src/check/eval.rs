@@ -1,6 +1,7 @@
 //! Expression evaluation over facts, keeping every operand's provenance.
 
 use crate::extract::{fact_name, Fact, FactValue, TableInstance};
+use crate::fxhash::FxHashMap;
 use crate::rules::expr::{ArithOp, Expr, NameRef};
 use crate::rules::pack::{ForEach, TableDef};
 use rust_decimal::Decimal;
@@ -23,6 +24,30 @@ pub struct Scope<'a> {
     pub cell: Option<&'a Fact>,
     /// Write the arithmetic out ([`Value::text`]); off for the first, numbers-only pass.
     pub explain: bool,
+    /// The facts of `table` by keys, when built (else they are searched one by one).
+    pub index: Option<&'a FactIndex<'a>>,
+}
+
+/// The facts of a table instance by (row key, column key): the first fact of each pair, as
+/// [`TableInstance::fact`] finds it, without a scan of the table per lookup.
+#[derive(Debug, Default)]
+pub struct FactIndex<'a>(FxHashMap<(&'a str, &'a str), &'a Fact>);
+
+impl<'a> FactIndex<'a> {
+    /// The index of `table`'s facts.
+    pub fn of(table: &'a TableInstance) -> Self {
+        let mut map = FxHashMap::with_capacity_and_hasher(table.facts.len(), Default::default());
+        for f in &table.facts {
+            map.entry((&*f.row, &*f.column)).or_insert(f);
+        }
+        FactIndex(map)
+    }
+
+    /// The first fact of row `row` and column `column`.
+    pub fn get(&self, row: &str, column: &str) -> Option<&'a Fact> {
+        let map: &FxHashMap<(&str, &str), &'a Fact> = &self.0;
+        map.get(&(row, column)).copied()
+    }
 }
 
 /// Why an expression has no value.
@@ -145,9 +170,11 @@ fn lookup<'a>(scope: &Scope<'a>, row: &str, col: &str, depth: usize) -> Result<V
         }
         return Ok(val);
     }
-    scope
-        .table
-        .fact(row, col)
+    let found = match scope.index {
+        Some(index) => index.get(row, col),
+        None => scope.table.fact(row, col),
+    };
+    found
         .map(|f| leaf(f, scope.explain))
         .ok_or_else(|| NoValue::Missing(fact_name(row, col)))
 }
@@ -210,7 +237,11 @@ pub fn eval<'a>(scope: &Scope<'a>, e: &Expr, depth: usize) -> Result<Value<'a>, 
         Expr::Num(n) => Ok(Value {
             num: *n,
             facts: vec![],
-            text: n.normalize().to_string(),
+            text: if scope.explain {
+                n.normalize().to_string()
+            } else {
+                String::new()
+            },
             prec: 100,
         }),
         Expr::Name(n) if n.name == "value" && scope.mode == ForEach::Cell && n.column.is_none() => {
@@ -220,15 +251,15 @@ pub fn eval<'a>(scope: &Scope<'a>, e: &Expr, depth: usize) -> Result<Value<'a>, 
                 .ok_or(NoValue::Missing("value".into()))
         }
         Expr::Name(n) if n.glob => {
-            // Every declared row under the prefix must have been found.
-            let prefix = format!("{}.", n.name);
-            let bare = NameRef {
-                glob: false,
-                ..n.clone()
+            // Every declared row under the prefix must have been found. (`resolve` reads the
+            // name and the column only, not the glob mark.)
+            let (_, col) = resolve(scope, n);
+            let under = |key: &str| {
+                key.strip_prefix(n.name.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
             };
-            let (_, col) = resolve(scope, &bare);
             let mut acc: Option<Value> = None;
-            for row in scope.def.rows.iter().filter(|r| r.key.starts_with(&prefix)) {
+            for row in scope.def.rows.iter().filter(|r| under(&r.key)) {
                 let v = match lookup(scope, &row.key, &col, depth) {
                     Err(NoValue::Missing(_)) if row.optional => continue,
                     v => v?,
@@ -264,10 +295,14 @@ pub fn eval<'a>(scope: &Scope<'a>, e: &Expr, depth: usize) -> Result<Value<'a>, 
             if acc.is_none() && skipped {
                 return Err(NoValue::Missing("sum(…)".into()));
             }
-            Ok(acc.unwrap_or(Value {
+            Ok(acc.unwrap_or_else(|| Value {
                 num: Decimal::ZERO,
                 facts: vec![],
-                text: "0".into(),
+                text: if scope.explain {
+                    "0".into()
+                } else {
+                    String::new()
+                },
                 prec: 100,
             }))
         }
@@ -275,7 +310,9 @@ pub fn eval<'a>(scope: &Scope<'a>, e: &Expr, depth: usize) -> Result<Value<'a>, 
             let v = eval(scope, x, depth + 1)?;
             Ok(Value {
                 num: -v.num,
-                text: if v.prec < 100 {
+                text: if !scope.explain {
+                    String::new()
+                } else if v.prec < 100 {
                     format!("-({})", v.text)
                 } else {
                     format!("-{}", v.text)

@@ -50,8 +50,8 @@ pub struct CheckResult {
 /// One decided evaluation of a rule, for tests and debugging.
 #[derive(Debug, Clone)]
 pub struct Evaluation {
-    /// Rule id.
-    pub rule: String,
+    /// Rule id (shared by the evaluations of one rule).
+    pub rule: crate::name::Name,
     /// Rule severity.
     pub severity: crate::rules::Severity,
     /// The comparison.
@@ -460,8 +460,9 @@ fn evaluate<'a>(
     inst: &'a TableInstance,
 ) -> Vec<Eval<'a>> {
     let mut out = Vec::new();
+    let index = eval::FactIndex::of(inst);
     for rule in rules {
-        check_rule(doc, rule, def, inst, &mut out);
+        check_rule(doc, rule, def, inst, Some(&index), &mut out);
     }
     out
 }
@@ -587,7 +588,7 @@ fn confirm_failures(
                         v.facts.extend(vs[choice].iter().cloned());
                     }
                     let mut again = Vec::new();
-                    check_rule(doc, rule, def, &v, &mut again);
+                    check_rule(doc, rule, def, &v, None, &mut again);
                     again
                         .iter()
                         .find(|x| x.binding.name() == e.binding.name())
@@ -606,6 +607,7 @@ fn check_rule<'a>(
     rule: &'a Rule,
     def: &'a TableDef,
     inst: &'a TableInstance,
+    index: Option<&eval::FactIndex<'a>>,
     out: &mut Vec<Eval<'a>>,
 ) {
     let base = Scope {
@@ -616,9 +618,11 @@ fn check_rule<'a>(
         row: None,
         cell: None,
         explain: false,
+        index,
     };
+    let id = crate::name::Name::from(rule.id.as_str());
     match rule.for_each {
-        ForEach::Once => out.push(run(doc, rule, base, Binding::Once)),
+        ForEach::Once => out.push(run(doc, rule, &id, base, Binding::Once)),
         ForEach::Column => {
             for col in &def.columns {
                 if rule
@@ -632,7 +636,7 @@ fn check_rule<'a>(
                     column: Some(&col.key),
                     ..base
                 };
-                out.push(run(doc, rule, scope, Binding::Column(col)));
+                out.push(run(doc, rule, &id, scope, Binding::Column(col)));
             }
         }
         ForEach::Row => {
@@ -644,7 +648,7 @@ fn check_rule<'a>(
                     row: Some(&row.key),
                     ..base
                 };
-                out.push(run(doc, rule, scope, Binding::Row(row)));
+                out.push(run(doc, rule, &id, scope, Binding::Row(row)));
             }
         }
         ForEach::Cell => {
@@ -660,13 +664,19 @@ fn check_rule<'a>(
                     cell: Some(fact),
                     ..base
                 };
-                out.push(run(doc, rule, scope, Binding::Cell(fact)));
+                out.push(run(doc, rule, &id, scope, Binding::Cell(fact)));
             }
         }
     }
 }
 
-fn run<'a>(doc: &Document, rule: &'a Rule, scope: Scope, binding: Binding<'a>) -> Eval<'a> {
+fn run<'a>(
+    doc: &Document,
+    rule: &'a Rule,
+    id: &crate::name::Name,
+    scope: Scope,
+    binding: Binding<'a>,
+) -> Eval<'a> {
     let done = |outcome: Outcome, trace: Option<Evaluation>| Eval {
         rule: &rule.id,
         binding,
@@ -705,7 +715,7 @@ fn run<'a>(doc: &Document, rule: &'a Rule, scope: Scope, binding: Binding<'a>) -
             .collect()
     };
     let trace = Evaluation {
-        rule: rule.id.clone(),
+        rule: id.clone(),
         severity: rule.severity,
         op: *op,
         left: left.num,

@@ -50,6 +50,7 @@ pub(super) fn of<'a>(
         row: None,
         cell: None,
         explain: false,
+        index: None,
     };
     for c in &def.concepts {
         let Ok(v) = eval(&scope, &c.expr, 0) else {

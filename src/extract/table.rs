@@ -3,12 +3,12 @@
 
 use super::label::{fold, normalize};
 use super::{Fact, FactValue, Facts, Provenance, TableInstance};
+use crate::fxhash::FxHashSet as HashSet;
 use crate::name::Name;
 use crate::number::{parse_cell, CellValue, UNIT_WORDS};
 use crate::rules::pack::{Align, TableDef, TextSearch};
 use crate::rules::Registry;
 use crate::source::{Cell, Document, Table};
-use std::collections::HashSet;
 
 /// A table row split into label cells and value cells.
 struct RowView<'a> {
@@ -75,7 +75,7 @@ fn row_view(cells: &[Cell]) -> RowView<'_> {
 
 /// Folded text of a table (cells separated so signatures never match across cells).
 fn table_text(table: &Table) -> String {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut out = String::new();
     for cell in table.rows.iter().flat_map(|r| r.cells.iter()) {
         if seen.insert(cell.origin) {
@@ -368,7 +368,7 @@ fn read_rows(view: &str, def: &TableDef, views: &[RowView]) -> ReadRows {
         let own: Vec<(&Cell, CellValue)>;
         let values = match &row.columns {
             Some(_) => {
-                let mut seen = HashSet::new();
+                let mut seen = HashSet::default();
                 own = views[vi]
                     .values
                     .iter()

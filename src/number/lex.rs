@@ -5,6 +5,7 @@
 //! from char index to byte offset and never normalise the text a user sees.
 
 use rust_decimal::Decimal;
+use std::sync::LazyLock;
 
 use super::Approx;
 
@@ -331,17 +332,31 @@ const NOT_UNITS: &[&str] = &[
 
 /// The unit at `i`, if any: returns the unit as we record it and the chars it covers.
 pub(crate) fn unit(cs: &[char], i: usize) -> Option<(&'static str, usize)> {
-    for w in NOT_UNITS {
-        if starts_with(cs, i, w) {
-            return None;
-        }
+    let c = *cs.get(i)?;
+    // Most numbers are followed by a char no unit starts with.
+    if UNIT_INITIALS.binary_search(&c).is_err() {
+        return None;
+    }
+    let mut buf = [0u8; 4];
+    let head = c.encode_utf8(&mut buf).as_bytes();
+    let at = |w: &str| w.as_bytes().starts_with(head) && starts_with(cs, i, w);
+    if NOT_UNITS.iter().any(|w| at(w)) {
+        return None;
     }
     UNITS
         .iter()
-        .filter(|u| starts_with(cs, i, u))
+        .filter(|u| at(u))
         .max_by_key(|u| u.chars().count())
         .map(|u| (*u, u.chars().count()))
 }
+
+/// The first chars of [`UNITS`], sorted.
+static UNIT_INITIALS: LazyLock<Vec<char>> = LazyLock::new(|| {
+    let mut v: Vec<char> = UNITS.iter().filter_map(|u| u.chars().next()).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+});
 
 /// True if the chars at `i` spell `w`.
 pub(crate) fn starts_with(cs: &[char], i: usize, w: &str) -> bool {
@@ -394,9 +409,12 @@ pub(crate) fn approx_at(
     i: usize,
     words: &[(&str, Approx)],
 ) -> Option<(Approx, usize)> {
+    let c = *cs.get(i)?;
+    let mut buf = [0u8; 4];
+    let head = c.encode_utf8(&mut buf).as_bytes();
     words
         .iter()
-        .find(|(w, _)| starts_with(cs, i, w))
+        .find(|(w, _)| w.as_bytes().starts_with(head) && starts_with(cs, i, w))
         .map(|(w, a)| (*a, w.chars().count()))
 }
 

@@ -111,7 +111,7 @@ impl Detect {
 #[derive(Debug)]
 pub struct TextSearch<'p> {
     text: String,
-    found: std::collections::HashMap<&'p str, bool>,
+    found: crate::fxhash::FxHashMap<&'p str, bool>,
 }
 
 impl<'p> TextSearch<'p> {
@@ -119,7 +119,7 @@ impl<'p> TextSearch<'p> {
     pub fn new(text: String) -> Self {
         TextSearch {
             text,
-            found: std::collections::HashMap::new(),
+            found: crate::fxhash::FxHashMap::default(),
         }
     }
 

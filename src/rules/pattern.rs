@@ -5,7 +5,7 @@
 //! of a one-report run). A pattern of a pack loaded from a file is compiled at load, so a bad
 //! one is reported there with regex's own message.
 
-use super::gate::Gate;
+use super::gate::{Gate, Sketch};
 use regex::{Captures, Regex};
 use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
 use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
@@ -94,6 +94,11 @@ impl Pattern {
     /// [`Regex::is_match`], refusing at once a text the gate excludes.
     pub fn is_match(&self, haystack: &str) -> bool {
         self.admits(haystack) && self.regex().is_match(haystack)
+    }
+
+    /// [`Pattern::is_match`] for a text whose [`Sketch`] is known (fewer literal searches).
+    pub fn is_match_in(&self, haystack: &str, sketch: &Sketch) -> bool {
+        self.gate.admits_in(haystack, sketch) && self.regex().is_match(haystack)
     }
 
     /// [`Regex::captures`], refusing at once a text the gate excludes.

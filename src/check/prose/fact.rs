@@ -6,6 +6,7 @@ use crate::extract::prose::ProseQuantity;
 use crate::finding::{Side, Term};
 use crate::number::matches_rounded;
 use crate::rules::expr::CmpOp;
+use crate::rules::pattern::Pattern;
 use crate::rules::prose::{FactSpec, StatusSpec};
 
 /// The quantity whose token overlaps the `num` group of a match.
@@ -43,6 +44,15 @@ fn list_total_clause<'t>(
     &head[start..]
 }
 
+/// Does `pattern` match the text of paragraph `pi` (its gate answered from the paragraph's
+/// sketch)?
+fn matches(ctx: &Ctx, pattern: &Pattern, pi: usize, text: &str) -> bool {
+    match ctx.sketches.get(pi) {
+        Some(sketch) => pattern.is_match_in(text, sketch),
+        None => pattern.is_match(text),
+    }
+}
+
 pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
     let Some(rule) = ctx.rule(&spec.rule) else {
         return;
@@ -51,12 +61,17 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
     for (pi, para) in prose.paragraphs.iter().enumerate() {
         // The paragraph's quantities, gathered at the first match only (most paragraphs have none).
         let mut qs: Option<Vec<&ProseQuantity>> = None;
+        // A figure is compared only if it is a quantity of the paragraph and no percentage.
+        if !ctx.counted.get(pi).copied().unwrap_or(true) {
+            continue;
+        }
         // A match test first: it needs no capture slots, and most paragraphs do not match.
-        if !spec.pattern.is_match(&para.text) {
+        if !matches(ctx, &spec.pattern, pi, &para.text) {
             continue;
         }
         let mut seen: Vec<usize> = Vec::new();
-        for caps in spec.pattern.captures_iter(&para.text) {
+        // The gate admitted the text already: the regex alone.
+        for caps in spec.pattern.regex().captures_iter(&para.text) {
             let qs = qs.get_or_insert_with(|| prose.in_paragraph(pi).map(|(_, q)| q).collect());
             let Some(q) = quantity_at(qs, &caps) else {
                 continue;
@@ -215,11 +230,12 @@ pub(super) fn status(ctx: &mut Ctx, spec: &StatusSpec) {
     };
     let prose = ctx.prose();
     for (pi, para) in prose.paragraphs.iter().enumerate() {
-        if !spec.pattern.is_match(&para.text) {
+        if !matches(ctx, &spec.pattern, pi, &para.text) {
             continue;
         }
         let qs: Vec<&ProseQuantity> = prose.in_paragraph(pi).map(|(_, q)| q).collect();
-        for caps in spec.pattern.captures_iter(&para.text) {
+        // The gate admitted the text already: the regex alone.
+        for caps in spec.pattern.regex().captures_iter(&para.text) {
             let Some(m) = caps.get(0) else { continue };
             let rest = &para.text[m.end()..];
             let clause_end = rest

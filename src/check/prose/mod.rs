@@ -13,13 +13,14 @@ use super::{RuleFilter, RuleStats};
 use crate::extract::prose::{ProseFacts, ProseParagraph, ProseQuantity};
 use crate::extract::{Fact, FactValue, Facts};
 use crate::finding::{Finding, Operand, Relation, Side, Term};
+use crate::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::number::Approx;
 use crate::rules::expr::CmpOp;
+use crate::rules::gate::Sketch;
 use crate::rules::{CompiledPack, Registry, Rule, Severity};
 use crate::source::Document;
 use rust_decimal::Decimal;
 use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
 
 /// Why a finding is not certain (Chinese, English).
 pub(crate) type Reason<'r> = (&'r str, &'r str);
@@ -50,6 +51,12 @@ pub(crate) struct Ctx<'a> {
     /// The certain table facts of each segment by name, built on first use (see
     /// [`Ctx::table_facts`]).
     pub table_index: &'a OnceCell<TableIndex<'a>>,
+    /// The [`Sketch`] of each prose paragraph's text (parallel to its paragraphs), for the
+    /// literal gates of the packs' patterns.
+    pub sketches: &'a [Sketch],
+    /// Does each prose paragraph hold a quantity that is not a percentage (parallel to its
+    /// paragraphs)? A fact pattern compares no other, and a partition's total is one.
+    pub counted: &'a [bool],
 }
 
 /// Certain table facts by segment, then by name, in table and fact order.
@@ -79,7 +86,7 @@ fn index_table_facts<'a>(facts: &'a Facts, registry: &Registry) -> TableIndex<'a
     for t in &facts.tables {
         let segment = prose.segment_at(t.span.start);
         if index.len() <= segment {
-            index.resize_with(segment + 1, HashMap::new);
+            index.resize_with(segment + 1, HashMap::default);
         }
         for f in t.facts.iter() {
             let name = f.name();
@@ -315,6 +322,23 @@ pub fn check_prose(
     let mut stats = RuleStats::default();
     let mut statements = Vec::new();
     let table_index = OnceCell::new();
+    let sketches: Vec<Sketch> = facts
+        .prose
+        .paragraphs
+        .iter()
+        .map(|p| Sketch::of(&p.text))
+        .collect();
+    let mut counted = vec![false; facts.prose.paragraphs.len()];
+    for q in facts
+        .prose
+        .quantities
+        .iter()
+        .filter(|q| !q.quantity.is_percent())
+    {
+        if let Some(c) = counted.get_mut(q.paragraph as usize) {
+            *c = true;
+        }
+    }
     for pack in registry.packs.iter().filter(|p| !p.prose.is_empty()) {
         let mut ctx = Ctx {
             doc,
@@ -326,6 +350,8 @@ pub fn check_prose(
             stats: RuleStats::default(),
             statements: Vec::new(),
             table_index: &table_index,
+            sketches: &sketches,
+            counted: &counted,
         };
         for spec in &pack.prose.partitions {
             partition::run(&mut ctx, spec);

@@ -20,6 +20,10 @@ pub(super) fn run(ctx: &mut Ctx, spec: &PartitionSpec) {
     };
     let prose = ctx.prose();
     for (pi, para) in prose.paragraphs.iter().enumerate() {
+        // A partition's total is a quantity of the paragraph and no percentage.
+        if !ctx.counted.get(pi).copied().unwrap_or(true) {
+            continue;
+        }
         let qs: Vec<&ProseQuantity> = prose.in_paragraph(pi).map(|(_, q)| q).collect();
         let mut seen: Vec<usize> = Vec::new();
         for trig in &spec.triggers {

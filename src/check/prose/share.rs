@@ -45,10 +45,10 @@ pub(super) fn run(ctx: &mut Ctx, spec: &ShareSpec, claimed: &[Span]) {
     };
     let prose = ctx.prose();
     for (pi, para) in prose.paragraphs.iter().enumerate() {
-        let qs: Vec<&ProseQuantity> = prose.in_paragraph(pi).map(|(_, q)| q).collect();
-        if !qs.iter().any(|q| q.quantity.is_percent()) {
+        if !prose.in_paragraph(pi).any(|(_, q)| q.quantity.is_percent()) {
             continue;
         }
+        let qs: Vec<&ProseQuantity> = prose.in_paragraph(pi).map(|(_, q)| q).collect();
         // Candidate bases: exact figures of this paragraph and the few before it (same segment).
         let first = pi.saturating_sub(BASE_PARAGRAPHS);
         let mut bases: Vec<&ProseQuantity> = (first..=pi)
