@@ -38,41 +38,97 @@ impl ByteSet {
     }
 }
 
-/// Number of bits of a [`Sketch`]'s set of byte triples.
+/// Most bits of a [`Sketch`] (a text of 1 KB or more).
 const TRIPLE_BITS: usize = 4096;
+/// Fewest bits of a [`Sketch`].
+const MIN_TRIPLE_BITS: usize = 128;
 
-/// Which bytes, and (hashed) which runs of three bytes, start a character of a text: a literal
-/// whose first byte, or whose first three bytes, the sketch lacks is not in the text. Built in one pass
-/// over a text, it answers most literal tests of the many gates tried on that text without a
-/// search each (a Chinese literal's first three bytes are its first character).
-#[derive(Debug, Clone)]
-pub struct Sketch {
-    bytes: ByteSet,
-    triples: [u64; TRIPLE_BITS / 64],
+/// Which ASCII bytes and which runs of three bytes (both hashed into one set of bits) start a
+/// character of a text: a literal whose first byte (ASCII), or whose first three bytes, the
+/// sketch lacks is not in the text. Built in one pass over a text, it answers most literal tests
+/// of the many gates tried on that text without a search each (a Chinese literal's first three
+/// bytes are its first character). A literal shorter than three bytes that starts with a
+/// non-ASCII byte is always "maybe".
+///
+/// The set has four bits per byte of the text (a power of two, 128 to 4,096 bits): as sparse for
+/// a short text as for a long one. A sketch is a view into [`Sketches`].
+#[derive(Debug, Clone, Copy)]
+pub struct Sketch<'a> {
+    words: &'a [u64],
 }
 
-/// Bit of a run of three bytes in [`Sketch::triples`].
-fn triple_bit(a: u8, b: u8, c: u8) -> usize {
-    let k = (u32::from(a) << 16) | (u32::from(b) << 8) | u32::from(c);
-    (k.wrapping_mul(0x9E37_79B1) >> 20) as usize
+/// The sketches of many texts (a document's paragraphs), in one list of words: a page of
+/// 200,000 paragraphs, whose sketches are all held while the prose rules run, holds a few
+/// bytes for each rather than a block of its own. The words are bounded
+/// ([`SKETCH_WORDS_PER_DOCUMENT`]): texts past the bound get no sketch, and their gates search
+/// for every literal, with the same answers.
+#[derive(Debug, Clone, Default)]
+pub struct Sketches {
+    words: Vec<u64>,
+    /// Where each text's words start; one more entry than texts.
+    starts: Vec<u32>,
 }
 
-impl Sketch {
-    /// The sketch of `text`.
-    pub fn of(text: &str) -> Self {
-        let mut s = Sketch {
-            bytes: ByteSet::default(),
-            triples: [0; TRIPLE_BITS / 64],
+/// Most words the sketches of one document hold (4 MB): far above what a report needs (two
+/// bits per byte of its prose), reached only by pages of hundreds of reports.
+const SKETCH_WORDS_PER_DOCUMENT: usize = 1 << 19;
+
+/// Bit of a key in a set of `bits` (a power of two) bits: a multiplicative hash, its top bits.
+fn key_bit(key: u32, bits: usize) -> usize {
+    (key.wrapping_mul(0x9E37_79B1) >> (32 - bits.trailing_zeros())) as usize
+}
+
+/// Key of a run of three bytes (below 2^24).
+fn triple_key(a: u8, b: u8, c: u8) -> u32 {
+    (u32::from(a) << 16) | (u32::from(b) << 8) | u32::from(c)
+}
+
+/// Key of a single ASCII byte (apart from every triple's).
+fn byte_key(a: u8) -> u32 {
+    0xFF00_0000 | u32::from(a)
+}
+
+impl Sketches {
+    /// The sketches of `texts`, in order.
+    pub fn of<'t>(texts: impl IntoIterator<Item = &'t str>) -> Self {
+        let mut s = Sketches {
+            words: Vec::new(),
+            starts: vec![0],
+        };
+        for text in texts {
+            s.push(text);
+        }
+        s
+    }
+
+    fn push(&mut self, text: &str) {
+        let bits = text
+            .len()
+            .saturating_mul(4)
+            .next_power_of_two()
+            .clamp(MIN_TRIPLE_BITS, TRIPLE_BITS);
+        let at = self.words.len();
+        if at + bits / 64 > SKETCH_WORDS_PER_DOCUMENT {
+            // No sketch: an empty range.
+            self.starts.push(at as u32);
+            return;
+        }
+        self.words.resize(at + bits / 64, 0);
+        let set = &mut self.words[at..];
+        let mut insert = |key| {
+            let bit = key_bit(key, bits);
+            set[bit / 64] |= 1 << (bit % 64);
         };
         // A literal (valid UTF-8) starts where a character of the text does: only the bytes
         // and triples that start a character are recorded.
         let b = text.as_bytes();
         let mut i = 0;
         while let Some(&x) = b.get(i) {
-            s.bytes.insert(x);
+            if x < 0x80 {
+                insert(byte_key(x));
+            }
             if let (Some(&y), Some(&z)) = (b.get(i + 1), b.get(i + 2)) {
-                let bit = triple_bit(x, y, z);
-                s.triples[bit / 64] |= 1 << (bit % 64);
+                insert(triple_key(x, y, z));
             }
             i += match x {
                 0..0xE0 if x < 0x80 => 1,
@@ -81,19 +137,27 @@ impl Sketch {
                 _ => 4,
             };
         }
-        s
+        self.starts.push(self.words.len() as u32);
     }
 
+    /// The sketch of text `i`; `None` past the last text or past the bound on words.
+    pub fn get(&self, i: usize) -> Option<Sketch<'_>> {
+        let (start, end) = (*self.starts.get(i)?, *self.starts.get(i + 1)?);
+        let words = &self.words[start as usize..end as usize];
+        (!words.is_empty()).then_some(Sketch { words })
+    }
+}
+
+impl Sketch<'_> {
     /// Could the sketched text hold `needle`? False only when it cannot.
     fn may_hold(&self, needle: &[u8]) -> bool {
-        match needle {
-            [a, b, c, ..] => {
-                let bit = triple_bit(*a, *b, *c);
-                self.triples[bit / 64] & (1 << (bit % 64)) != 0
-            }
-            [a, ..] => self.bytes.contains(*a),
-            [] => true,
-        }
+        let key = match needle {
+            [a, b, c, ..] => triple_key(*a, *b, *c),
+            [a, ..] if *a < 0x80 => byte_key(*a),
+            _ => return true,
+        };
+        let bit = key_bit(key, self.words.len() * 64);
+        self.words[bit / 64] & (1 << (bit % 64)) != 0
     }
 }
 
@@ -125,11 +189,11 @@ impl Gate {
 
     /// [`Gate::admits`] for a text whose [`Sketch`] is known: literals the sketch rules out
     /// are not searched for.
-    pub fn admits_in(&self, text: &str, sketch: &Sketch) -> bool {
+    pub fn admits_in(&self, text: &str, sketch: &Sketch<'_>) -> bool {
         self.admits_sketched(text, Some(sketch))
     }
 
-    fn admits_sketched(&self, text: &str, sketch: Option<&Sketch>) -> bool {
+    fn admits_sketched(&self, text: &str, sketch: Option<&Sketch<'_>>) -> bool {
         let may_hold = |f: &Finder| sketch.is_none_or(|s| s.may_hold(f.needle()));
         if !self.any.is_empty()
             && !self
@@ -404,7 +468,8 @@ mod tests {
     #[test]
     fn a_sketch_rules_out_only_absent_literals() {
         let text = "全年共收到政府信息公开申请12件，a";
-        let s = Sketch::of(text);
+        let all = Sketches::of([text]);
+        let s = all.get(0).expect("one sketch");
         for (i, _) in text.char_indices() {
             for j in (i + 1..=text.len()).filter(|&j| text.is_char_boundary(j)) {
                 assert!(s.may_hold(&text.as_bytes()[i..j]), "{}", &text[i..j]);
@@ -413,6 +478,37 @@ mod tests {
         assert!(!s.may_hold("b".as_bytes()));
         let absent = ["行政复议", "诉讼", "办结", "培训", "答复"];
         assert!(absent.iter().filter(|l| s.may_hold(l.as_bytes())).count() <= 1);
+    }
+
+    /// A sketch's set of triples grows with its text, up to 4,096 bits, and still never rules
+    /// out a literal the text holds.
+    #[test]
+    fn a_sketch_is_sized_by_its_text() {
+        let long = "本机关全年共收到政府信息公开申请12件，办结11件，结转下年度1件。".repeat(30);
+        let short = "申请".repeat(40);
+        let all = Sketches::of(["", short.as_str(), long.as_str()]);
+        let triples = |i| all.get(i).expect("a sketch").words.len();
+        assert_eq!(triples(0), MIN_TRIPLE_BITS / 64);
+        assert_eq!(triples(1), 1024 / 64, "240 bytes: 960 bits, rounded up");
+        assert_eq!(triples(2), TRIPLE_BITS / 64);
+        assert!(all.get(3).is_none());
+        // Past the bound on words, texts get no sketch.
+        let many = Sketches::of(std::iter::repeat_n(
+            long.as_str(),
+            SKETCH_WORDS_PER_DOCUMENT / 64 + 2,
+        ));
+        assert!(many.get(SKETCH_WORDS_PER_DOCUMENT / 64 - 1).is_some());
+        assert!(many.get(SKETCH_WORDS_PER_DOCUMENT / 64).is_none());
+        assert!(many.words.len() <= SKETCH_WORDS_PER_DOCUMENT);
+        for (i, text) in [short.as_str(), long.as_str()].into_iter().enumerate() {
+            let s = all.get(i + 1).expect("a sketch");
+            for lit in ["申请", "结转下年度", "办结", "12件", "1"] {
+                assert!(s.may_hold(lit.as_bytes()) || !text.contains(lit), "{lit}");
+            }
+            assert!(s.may_hold("申请".as_bytes()));
+        }
+        // Non-ASCII literals of fewer than three bytes are never ruled out.
+        assert!(all.get(0).expect("a sketch").may_hold("·".as_bytes()));
     }
 
     #[test]
@@ -467,7 +563,9 @@ mod tests {
                 if re.is_match(t) {
                     assert!(g.admits(t), "{p} refused {t}");
                 }
-                assert_eq!(g.admits_in(t, &Sketch::of(t)), g.admits(t), "{p} on {t}");
+                let sketch = Sketches::of([t]);
+                let sketch = sketch.get(0).expect("one sketch");
+                assert_eq!(g.admits_in(t, &sketch), g.admits(t), "{p} on {t}");
             }
         }
     }

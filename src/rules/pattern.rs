@@ -97,7 +97,7 @@ impl Pattern {
     }
 
     /// [`Pattern::is_match`] for a text whose [`Sketch`] is known (fewer literal searches).
-    pub fn is_match_in(&self, haystack: &str, sketch: &Sketch) -> bool {
+    pub fn is_match_in(&self, haystack: &str, sketch: &Sketch<'_>) -> bool {
         self.gate.admits_in(haystack, sketch) && self.regex().is_match(haystack)
     }
 

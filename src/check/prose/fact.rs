@@ -48,7 +48,7 @@ fn list_total_clause<'t>(
 /// sketch)?
 fn matches(ctx: &Ctx, pattern: &Pattern, pi: usize, text: &str) -> bool {
     match ctx.sketches.get(pi) {
-        Some(sketch) => pattern.is_match_in(text, sketch),
+        Some(sketch) => pattern.is_match_in(text, &sketch),
         None => pattern.is_match(text),
     }
 }

@@ -16,7 +16,7 @@ use crate::finding::{Finding, Operand, Relation, Side, Term};
 use crate::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::number::Approx;
 use crate::rules::expr::CmpOp;
-use crate::rules::gate::Sketch;
+use crate::rules::gate::Sketches;
 use crate::rules::{CompiledPack, Registry, Rule, Severity};
 use crate::source::Document;
 use rust_decimal::Decimal;
@@ -51,9 +51,9 @@ pub(crate) struct Ctx<'a> {
     /// The certain table facts of each segment by name, built on first use (see
     /// [`Ctx::table_facts`]).
     pub table_index: &'a OnceCell<TableIndex<'a>>,
-    /// The [`Sketch`] of each prose paragraph's text (parallel to its paragraphs), for the
+    /// The sketch of each prose paragraph's text ([`Sketches`], by paragraph), for the
     /// literal gates of the packs' patterns.
-    pub sketches: &'a [Sketch],
+    pub sketches: &'a Sketches,
     /// Does each prose paragraph hold a quantity that is not a percentage (parallel to its
     /// paragraphs)? A fact pattern compares no other, and a partition's total is one.
     pub counted: &'a [bool],
@@ -322,12 +322,7 @@ pub fn check_prose(
     let mut stats = RuleStats::default();
     let mut statements = Vec::new();
     let table_index = OnceCell::new();
-    let sketches: Vec<Sketch> = facts
-        .prose
-        .paragraphs
-        .iter()
-        .map(|p| Sketch::of(&p.text))
-        .collect();
+    let sketches = Sketches::of(facts.prose.paragraphs.iter().map(|p| &*p.text));
     let mut counted = vec![false; facts.prose.paragraphs.len()];
     for q in facts
         .prose
