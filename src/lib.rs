@@ -20,7 +20,6 @@ pub mod export;
 pub mod extract;
 pub mod finding;
 pub mod fuzz;
-pub mod fxhash;
 pub mod gen;
 pub mod name;
 pub mod number;

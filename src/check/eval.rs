@@ -1,10 +1,10 @@
 //! Expression evaluation over facts, keeping every operand's provenance.
 
 use crate::extract::{fact_name, Fact, FactValue, TableInstance};
-use crate::fxhash::FxHashMap;
 use crate::rules::expr::{ArithOp, Expr, NameRef};
 use crate::rules::pack::{ForEach, TableDef};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 
 /// Where a rule is being evaluated: the table, and the current column/row/cell binding.

@@ -3,12 +3,12 @@
 
 use super::label::{fold, normalize};
 use super::{Fact, FactValue, Facts, Provenance, TableInstance};
-use crate::fxhash::FxHashSet as HashSet;
 use crate::name::Name;
 use crate::number::{parse_cell, CellValue, UNIT_WORDS};
 use crate::rules::pack::{Align, TableDef, TextSearch};
 use crate::rules::Registry;
 use crate::source::{Cell, Document, Table};
+use rustc_hash::FxHashSet as HashSet;
 
 /// A table row split into label cells and value cells.
 struct RowView<'a> {

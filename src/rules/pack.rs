@@ -111,7 +111,7 @@ impl Detect {
 #[derive(Debug)]
 pub struct TextSearch<'p> {
     text: String,
-    found: crate::fxhash::FxHashMap<&'p str, bool>,
+    found: rustc_hash::FxHashMap<&'p str, bool>,
 }
 
 impl<'p> TextSearch<'p> {
@@ -119,7 +119,7 @@ impl<'p> TextSearch<'p> {
     pub fn new(text: String) -> Self {
         TextSearch {
             text,
-            found: crate::fxhash::FxHashMap::default(),
+            found: rustc_hash::FxHashMap::default(),
         }
     }
 

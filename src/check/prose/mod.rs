@@ -13,13 +13,13 @@ use super::{RuleFilter, RuleStats};
 use crate::extract::prose::{ProseFacts, ProseParagraph, ProseQuantity};
 use crate::extract::{Fact, FactValue, Facts};
 use crate::finding::{Finding, Operand, Relation, Side, Term};
-use crate::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::number::Approx;
 use crate::rules::expr::CmpOp;
 use crate::rules::gate::Sketches;
 use crate::rules::{CompiledPack, Registry, Rule, Severity};
 use crate::source::Document;
 use rust_decimal::Decimal;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::OnceCell;
 
 /// Why a finding is not certain (Chinese, English).
