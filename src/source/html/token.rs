@@ -402,17 +402,11 @@ mod tests {
             <textarea>|&ampx|&amp|&#xD800;|<plaintext>|\u{1F}|<td| rowspan=2| colspan=\"3\"|\
             \x20ROWSPAN=x";
         let parts: Vec<&str> = PARTS.split('|').collect();
-        let mut seed: u64 = 0x1234_5678;
-        let mut next = move || {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (seed >> 33) as usize
-        };
+        let mut rng = crate::gen::rng::Rng::new(0x1234_5678);
         (0..count)
             .map(|_| {
-                let len = 1 + next() % 24;
-                (0..len).map(|_| parts[next() % parts.len()]).collect()
+                let len = rng.range(1, 24);
+                (0..len).map(|_| *rng.pick(&parts)).collect::<String>()
             })
             .collect()
     }
