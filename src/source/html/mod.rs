@@ -13,6 +13,7 @@
 
 mod flow;
 mod page;
+mod quiet;
 mod table;
 mod text;
 mod token;
