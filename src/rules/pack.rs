@@ -672,22 +672,34 @@ pub fn compile_in(
     text: &str,
     others: &[CompiledPack],
 ) -> Result<CompiledPack, PackError> {
-    compile_with(name, text, others, Compile::Now)
+    compile_with(name, text, None, others, Compile::Now)
 }
 
 /// Compile a built-in pack: as [`compile_in`], but its prose patterns are only checked for
-/// syntax at load and compiled on first use (a test compiles every one of them).
+/// syntax at load and compiled on first use (a test compiles every one of them), and its text
+/// is read from the tree `build.rs` parsed it into (`file` is its file name in `rules/`) when
+/// there is one.
 pub(crate) fn compile_builtin(
     name: &str,
+    file: &str,
     text: &str,
     others: &[CompiledPack],
 ) -> Result<CompiledPack, PackError> {
-    compile_with(name, text, others, Compile::Deferred)
+    compile_with(
+        name,
+        text,
+        super::builtin::tree(file),
+        others,
+        Compile::Deferred,
+    )
 }
 
+/// Compile the pack `name` with TOML text `text`, deserialised from `tree` (its text parsed at
+/// build time) when given and that succeeds, else parsed now.
 fn compile_with(
     name: &str,
     text: &str,
+    tree: Option<&'static super::builtin::Item>,
     others: &[CompiledPack],
     when: Compile,
 ) -> Result<CompiledPack, PackError> {
@@ -699,7 +711,11 @@ fn compile_with(
         list: Vec::new(),
         dropped: 0,
     };
-    let raw: RawPack = match toml::from_str(text) {
+    let parsed = match tree.and_then(|t| super::builtin::from_tree::<RawPack>(t).ok()) {
+        Some(raw) => Ok(raw),
+        None => toml::from_str(text),
+    };
+    let raw: RawPack = match parsed {
         Ok(r) => r,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);

@@ -26,7 +26,7 @@ fn compile_builtins() -> Vec<Result<CompiledPack, PackError>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{Mutex, PoisonError};
     let compile =
-        |(name, text): &(&str, &str)| compile_builtin(&format!("rules/{name}"), text, &[]);
+        |(name, text): &(&str, &str)| compile_builtin(&format!("rules/{name}"), name, text, &[]);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(4)
