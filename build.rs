@@ -2,7 +2,15 @@
 //! spanned values that `src/rules/builtin.rs` deserialises at start-up instead of parsing the
 //! TOML again (parsing them was over half of a one-report run). Only the syntax is read here:
 //! the packs are validated and compiled at run time by the same code as a user's pack.
+//!
+//! The syntax trees of the packs' prose patterns are built here too, as code that makes them
+//! without parsing (parsing them was most of compiling the prose pack); `pattern.rs` derives
+//! each pattern's gate from them.
 
+#[path = "src/rules/template.rs"]
+mod template;
+
+use regex_syntax::hir::{Class, Hir, HirKind};
 use std::fmt::Write as _;
 use std::path::Path;
 use toml::de::{DeTable, DeValue};
@@ -19,6 +27,7 @@ fn main() {
         .collect();
     names.sort();
     let mut out = String::from("&[\n");
+    let mut templates: Vec<String> = Vec::new();
     for name in &names {
         let path = dir.join(name);
         println!("cargo::rerun-if-changed={}", path.display());
@@ -29,11 +38,150 @@ fn main() {
         };
         let _ = write!(out, "({name:?}, ");
         table(&mut out, &root);
+        prose_templates(root.get_ref(), &mut templates);
         out.push_str("),\n");
     }
     out.push_str("]\n");
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&out_dir).join("builtin_packs.rs"), out).expect("OUT_DIR is writable");
+    std::fs::write(
+        Path::new(&out_dir).join("builtin_hirs.rs"),
+        hirs(&templates),
+    )
+    .expect("OUT_DIR is writable");
+}
+
+/// The prose patterns of a pack (`[[prose.share]] label`, `[[prose.change]] label`,
+/// `[[prose.fact]] pattern` and `or_with`, `[[prose.status]] pattern` and `rate_label`), each
+/// added once to `out`.
+fn prose_templates(root: &DeTable<'_>, out: &mut Vec<String>) {
+    let Some(DeValue::Table(prose)) = root.get("prose").map(|v| v.get_ref()) else {
+        return;
+    };
+    let fields: [(&str, &[&str]); 4] = [
+        ("share", &["label"]),
+        ("change", &["label"]),
+        ("fact", &["pattern", "or_with"]),
+        ("status", &["pattern", "rate_label"]),
+    ];
+    for (kind, keys) in fields {
+        let Some(DeValue::Array(specs)) = prose.get(kind).map(|v| v.get_ref()) else {
+            continue;
+        };
+        for spec in specs.iter() {
+            let DeValue::Table(spec) = spec.get_ref() else {
+                continue;
+            };
+            for key in keys {
+                let values: Vec<&DeValue<'_>> = match spec.get(*key).map(|v| v.get_ref()) {
+                    Some(DeValue::Array(a)) => a.iter().map(|v| v.get_ref()).collect(),
+                    Some(v) => vec![v],
+                    None => Vec::new(),
+                };
+                for v in values {
+                    if let DeValue::String(t) = v {
+                        if !out.iter().any(|o| o == t.as_ref()) {
+                            out.push(t.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A `match` from each template that parses to an expression building its tree.
+fn hirs(templates: &[String]) -> String {
+    let num = regex_syntax::Parser::new()
+        .parse(template::NUM)
+        .expect("NUM parses");
+    let mut out = String::from("match template {\n");
+    for t in templates {
+        // A template that does not parse, or whose tree holds a class of bytes (none does:
+        // patterns are Unicode), is left to be parsed at run time.
+        let Some(hir) = template::parse_with(t, &num) else {
+            continue;
+        };
+        let mut code = String::new();
+        if emit(&mut code, &hir) {
+            let _ = writeln!(out, "{t:?} => Some({code}),");
+        }
+    }
+    out.push_str("_ => None,\n}\n");
+    out
+}
+
+/// Write an expression building `hir` with regex-syntax's constructors (those its translator
+/// uses); false when `hir` holds a class of bytes.
+fn emit(out: &mut String, hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Empty => out.push_str("Hir::empty()"),
+        HirKind::Literal(l) => {
+            out.push_str("Hir::literal(*b\"");
+            for b in l.0.iter() {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+            out.push_str("\")");
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            out.push_str("Hir::class(Class::Unicode(ClassUnicode::new([");
+            for r in c.iter() {
+                let _ = write!(
+                    out,
+                    "ClassUnicodeRange::new('\\u{{{:x}}}', '\\u{{{:x}}}'),",
+                    r.start() as u32,
+                    r.end() as u32
+                );
+            }
+            out.push_str("])))");
+        }
+        HirKind::Class(Class::Bytes(_)) => return false,
+        HirKind::Look(l) => {
+            let _ = write!(out, "Hir::look(Look::{l:?})");
+        }
+        HirKind::Repetition(r) => {
+            let _ = write!(
+                out,
+                "Hir::repetition(Repetition {{ min: {}, max: {:?}, greedy: {}, sub: Box::new(",
+                r.min, r.max, r.greedy
+            );
+            if !emit(out, &r.sub) {
+                return false;
+            }
+            out.push_str(") })");
+        }
+        HirKind::Capture(c) => {
+            let name = match c.name.as_deref() {
+                Some(n) => format!("Some(Box::from({n:?}))"),
+                None => "None".to_string(),
+            };
+            let _ = write!(
+                out,
+                "Hir::capture(Capture {{ index: {}, name: {name}, sub: Box::new(",
+                c.index
+            );
+            if !emit(out, &c.sub) {
+                return false;
+            }
+            out.push_str(") })");
+        }
+        HirKind::Concat(v) | HirKind::Alternation(v) => {
+            let f = if matches!(hir.kind(), HirKind::Concat(_)) {
+                "concat"
+            } else {
+                "alternation"
+            };
+            let _ = write!(out, "Hir::{f}(vec![");
+            for h in v {
+                if !emit(out, h) {
+                    return false;
+                }
+                out.push(',');
+            }
+            out.push_str("])");
+        }
+    }
+    true
 }
 
 /// A spanned table as an `Item` expression.

@@ -55,6 +55,15 @@ pub(crate) fn tree(name: &str) -> Option<&'static Item> {
     TREES.iter().find(|(n, _)| *n == name).map(|(_, t)| t)
 }
 
+/// The syntax tree of the built-in prose pattern `template` (as `pattern.rs` parses it), built
+/// without parsing; `None` for any other text.
+pub(crate) fn hir(template: &str) -> Option<regex_syntax::hir::Hir> {
+    use regex_syntax::hir::{
+        Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, Look, Repetition,
+    };
+    include!(concat!(env!("OUT_DIR"), "/builtin_hirs.rs"))
+}
+
 /// Deserialise `T` from `item` (a tree of [`TREES`]).
 pub(crate) fn from_tree<T: de::DeserializeOwned>(item: &'static Item) -> Result<T, Error> {
     T::deserialize(ItemDe(item))
@@ -253,5 +262,39 @@ mod tests {
             let toml: RawPack = toml::from_str(text).expect("the pack parses");
             assert_eq!(format!("{ours:?}"), format!("{toml:?}"), "{name}");
         }
+    }
+
+    /// The tree built for every built-in prose pattern is the one parsing it gives.
+    #[test]
+    fn every_built_tree_is_the_parsed_one() {
+        let reg = crate::rules::Registry::builtin().expect("built-in packs");
+        let mut built = 0;
+        for pack in &reg.packs {
+            let p = &pack.prose;
+            let patterns = p
+                .shares
+                .iter()
+                .map(|s| &s.label)
+                .chain(p.changes.iter().map(|c| &c.label))
+                .chain(
+                    p.facts
+                        .iter()
+                        .flat_map(|f| std::iter::once(&f.pattern).chain(&f.or_with)),
+                )
+                .chain(
+                    p.statuses
+                        .iter()
+                        .flat_map(|s| std::iter::once(&s.pattern).chain(&s.rate_label)),
+                );
+            for pattern in patterns {
+                let t = pattern.template();
+                let ours = hir(t).unwrap_or_else(|| panic!("no tree built for {t}"));
+                let parsed = crate::rules::pattern::parse(t).expect("parses");
+                assert_eq!(ours, parsed, "{t}");
+                built += 1;
+            }
+        }
+        assert!(built > 50, "{built} patterns");
+        assert!(hir("not a built-in pattern").is_none());
     }
 }

@@ -11,6 +11,7 @@ pub mod pattern;
 pub mod prose;
 mod raw;
 pub mod registry;
+mod template;
 
 pub use pack::{CompiledPack, PackError, Rule, Severity};
 pub use registry::Registry;
