@@ -12,7 +12,7 @@ use super::raw::{RawDetect, RawExtend, RawMeta, RawPack, RawRow, RawRule, RawTab
 use crate::extract::label::{fold, normalize};
 use crate::name::Name;
 use miette::{NamedSource, SourceSpan};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 use std::sync::Arc;
 use toml::Spanned;
@@ -804,7 +804,7 @@ fn validate(
         }
     }
     let mut tables = Vec::new();
-    let mut table_ids = HashSet::new();
+    let mut table_ids = FxHashSet::default();
     for t in &raw.tables {
         if !table_ids.insert(t.id.get_ref().clone()) {
             p.push(
@@ -815,7 +815,7 @@ fn validate(
         tables.push(validate_table(p, t));
     }
     let mut rules = Vec::new();
-    let mut rule_ids = HashSet::new();
+    let mut rule_ids = FxHashSet::default();
     for r in &raw.rules {
         if !rule_ids.insert(r.id.get_ref().clone()) {
             p.push(
@@ -827,7 +827,7 @@ fn validate(
             rules.push(rule);
         }
     }
-    let kinds: HashMap<String, Option<ProseKind>> = raw
+    let kinds: FxHashMap<String, Option<ProseKind>> = raw
         .rules
         .iter()
         .map(|r| {
@@ -948,7 +948,7 @@ fn validate_table(p: &mut Problems, t: &RawTable) -> TableDef {
             unit: c.unit.clone(),
         })
         .collect();
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     for c in &t.columns {
         if !seen.insert(c.key.get_ref().clone()) {
             p.push(
@@ -1041,7 +1041,7 @@ fn add_concepts(p: &mut Problems, def: &mut TableDef, raw: &[super::raw::RawConc
 
 /// Append `raw` rows to `def` (row keys unique, `after` naming a row above).
 fn add_rows(p: &mut Problems, def: &mut TableDef, raw: &[RawRow]) {
-    let mut index: HashMap<String, usize> = def
+    let mut index: FxHashMap<String, usize> = def
         .rows
         .iter()
         .enumerate()
