@@ -103,7 +103,7 @@ fn hirs(templates: &[String]) -> String {
             continue;
         };
         let mut code = String::new();
-        if emit(&mut code, &hir) {
+        if emit(&mut code, &hir, &num) {
             let _ = writeln!(out, "{t:?} => Some({code}),");
         }
     }
@@ -112,8 +112,13 @@ fn hirs(templates: &[String]) -> String {
 }
 
 /// Write an expression building `hir` with regex-syntax's constructors (those its translator
-/// uses); false when `hir` holds a class of bytes.
-fn emit(out: &mut String, hir: &Hir) -> bool {
+/// uses), a copy of `num` (the tree of `{num}`, parsed once at run time) where it occurs; false
+/// when `hir` holds a class of bytes.
+fn emit(out: &mut String, hir: &Hir, num: &Hir) -> bool {
+    if hir == num {
+        out.push_str("num()?");
+        return true;
+    }
     match hir.kind() {
         HirKind::Empty => out.push_str("Hir::empty()"),
         HirKind::Literal(l) => {
@@ -145,7 +150,7 @@ fn emit(out: &mut String, hir: &Hir) -> bool {
                 "Hir::repetition(Repetition {{ min: {}, max: {:?}, greedy: {}, sub: Box::new(",
                 r.min, r.max, r.greedy
             );
-            if !emit(out, &r.sub) {
+            if !emit(out, &r.sub, num) {
                 return false;
             }
             out.push_str(") })");
@@ -160,7 +165,7 @@ fn emit(out: &mut String, hir: &Hir) -> bool {
                 "Hir::capture(Capture {{ index: {}, name: {name}, sub: Box::new(",
                 c.index
             );
-            if !emit(out, &c.sub) {
+            if !emit(out, &c.sub, num) {
                 return false;
             }
             out.push_str(") })");
@@ -173,7 +178,7 @@ fn emit(out: &mut String, hir: &Hir) -> bool {
             };
             let _ = write!(out, "Hir::{f}(vec![");
             for h in v {
-                if !emit(out, h) {
+                if !emit(out, h, num) {
                     return false;
                 }
                 out.push(',');

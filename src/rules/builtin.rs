@@ -61,6 +61,7 @@ pub(crate) fn hir(template: &str) -> Option<regex_syntax::hir::Hir> {
     use regex_syntax::hir::{
         Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, Look, Repetition,
     };
+    let num = super::pattern::num_hir;
     include!(concat!(env!("OUT_DIR"), "/builtin_hirs.rs"))
 }
 

@@ -143,6 +143,11 @@ fn deferred(source: &str) -> Regex {
     }
 }
 
+/// A copy of [`NUM`]'s syntax tree (`None`: it does not parse, which a test rules out).
+pub(crate) fn num_hir() -> Option<Hir> {
+    NUM_HIR.clone()
+}
+
 /// The syntax tree of `template` with `{num}` expanded (`None`: it does not parse).
 pub(crate) fn parse(template: &str) -> Option<Hir> {
     if !template.contains("{num}") {
