@@ -32,6 +32,11 @@ fn main() {
         let path = dir.join(name);
         println!("cargo::rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(&path).expect("a built-in pack is readable");
+        // Spans are stored as u32.
+        assert!(
+            u32::try_from(text.len()).is_ok(),
+            "rules/{name} is too large"
+        );
         let root = match DeTable::parse(&text) {
             Ok(root) => root,
             Err(e) => panic!("rules/{name} is not valid TOML: {e}"),

@@ -12,9 +12,9 @@ use std::fmt;
 #[derive(Debug)]
 pub(crate) struct Item {
     /// First byte.
-    start: usize,
+    start: u32,
     /// One past the last byte.
-    end: usize,
+    end: u32,
     /// The value.
     node: Node,
 }
@@ -25,9 +25,9 @@ pub(crate) struct Entry {
     /// The key, unquoted.
     key: &'static str,
     /// First byte of the key.
-    start: usize,
+    start: u32,
     /// One past the last byte of the key.
-    end: usize,
+    end: u32,
     /// The value.
     value: Item,
 }
@@ -49,6 +49,11 @@ pub(crate) enum Node {
 
 /// Every `rules/*.toml` file: (file name, its tree).
 pub(crate) static TREES: &[(&str, Item)] = include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
+
+/// A span of a tree (built-in packs are far smaller than 4 GiB: `build.rs` checks).
+fn span(start: u32, end: u32) -> std::ops::Range<usize> {
+    start as usize..end as usize
+}
 
 /// The tree of built-in pack `name` (a file name of `rules/`).
 pub(crate) fn tree(name: &str) -> Option<&'static Item> {
@@ -136,7 +141,10 @@ impl<'de> de::Deserializer<'de> for ItemDe {
         visitor: V,
     ) -> Result<V::Value, Error> {
         if is_spanned(name) {
-            return visitor.visit_map(SpannedDeserializer::new(self, self.0.start..self.0.end));
+            return visitor.visit_map(SpannedDeserializer::new(
+                self,
+                span(self.0.start, self.0.end),
+            ));
         }
         self.deserialize_any(visitor)
     }
@@ -233,7 +241,7 @@ impl<'de> de::Deserializer<'de> for KeyDe {
             let key: &'static str = self.0.key;
             return visitor.visit_map(SpannedDeserializer::<&str, Error>::new(
                 key,
-                self.0.start..self.0.end,
+                span(self.0.start, self.0.end),
             ));
         }
         self.deserialize_any(visitor)
