@@ -17,9 +17,10 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 fn main() {
-    let dir = Path::new("rules");
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("rules");
     println!("cargo::rerun-if-changed=rules");
-    let mut names: Vec<String> = std::fs::read_dir(dir)
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("rules/ is readable")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
