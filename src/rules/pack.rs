@@ -12,7 +12,7 @@ use super::raw::{RawDetect, RawExtend, RawMeta, RawPack, RawRow, RawRule, RawTab
 use crate::extract::label::{fold, normalize};
 use crate::name::Name;
 use miette::{NamedSource, SourceSpan};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 use std::sync::Arc;
 use toml::Spanned;
@@ -522,12 +522,7 @@ impl LineStarts {
     /// Index the lines of `src`.
     pub fn new(src: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(
-            src.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1));
         LineStarts(starts)
     }
 
@@ -672,22 +667,34 @@ pub fn compile_in(
     text: &str,
     others: &[CompiledPack],
 ) -> Result<CompiledPack, PackError> {
-    compile_with(name, text, others, Compile::Now)
+    compile_with(name, text, None, others, Compile::Now)
 }
 
 /// Compile a built-in pack: as [`compile_in`], but its prose patterns are only checked for
-/// syntax at load and compiled on first use (a test compiles every one of them).
+/// syntax at load and compiled on first use (a test compiles every one of them), and its text
+/// is read from the tree `build.rs` parsed it into (`file` is its file name in `rules/`) when
+/// there is one.
 pub(crate) fn compile_builtin(
     name: &str,
+    file: &str,
     text: &str,
     others: &[CompiledPack],
 ) -> Result<CompiledPack, PackError> {
-    compile_with(name, text, others, Compile::Deferred)
+    compile_with(
+        name,
+        text,
+        super::builtin::tree(file),
+        others,
+        Compile::Deferred,
+    )
 }
 
+/// Compile the pack `name` with TOML text `text`, deserialised from `tree` (its text parsed at
+/// build time) when given and that succeeds, else parsed now.
 fn compile_with(
     name: &str,
     text: &str,
+    tree: Option<&'static super::builtin::Item>,
     others: &[CompiledPack],
     when: Compile,
 ) -> Result<CompiledPack, PackError> {
@@ -699,7 +706,11 @@ fn compile_with(
         list: Vec::new(),
         dropped: 0,
     };
-    let raw: RawPack = match toml::from_str(text) {
+    let parsed = match tree.and_then(|t| super::builtin::from_tree::<RawPack>(t).ok()) {
+        Some(raw) => Ok(raw),
+        None => toml::from_str(text),
+    };
+    let raw: RawPack = match parsed {
         Ok(r) => r,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
@@ -793,7 +804,7 @@ fn validate(
         }
     }
     let mut tables = Vec::new();
-    let mut table_ids = HashSet::new();
+    let mut table_ids = FxHashSet::default();
     for t in &raw.tables {
         if !table_ids.insert(t.id.get_ref().clone()) {
             p.push(
@@ -804,7 +815,7 @@ fn validate(
         tables.push(validate_table(p, t));
     }
     let mut rules = Vec::new();
-    let mut rule_ids = HashSet::new();
+    let mut rule_ids = FxHashSet::default();
     for r in &raw.rules {
         if !rule_ids.insert(r.id.get_ref().clone()) {
             p.push(
@@ -816,7 +827,7 @@ fn validate(
             rules.push(rule);
         }
     }
-    let kinds: HashMap<String, Option<ProseKind>> = raw
+    let kinds: FxHashMap<String, Option<ProseKind>> = raw
         .rules
         .iter()
         .map(|r| {
@@ -937,7 +948,7 @@ fn validate_table(p: &mut Problems, t: &RawTable) -> TableDef {
             unit: c.unit.clone(),
         })
         .collect();
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     for c in &t.columns {
         if !seen.insert(c.key.get_ref().clone()) {
             p.push(
@@ -1030,7 +1041,7 @@ fn add_concepts(p: &mut Problems, def: &mut TableDef, raw: &[super::raw::RawConc
 
 /// Append `raw` rows to `def` (row keys unique, `after` naming a row above).
 fn add_rows(p: &mut Problems, def: &mut TableDef, raw: &[RawRow]) {
-    let mut index: HashMap<String, usize> = def
+    let mut index: FxHashMap<String, usize> = def
         .rows
         .iter()
         .enumerate()

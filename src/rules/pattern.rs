@@ -7,17 +7,10 @@
 
 use super::gate::{Gate, Sketch};
 use regex::{Captures, Regex};
-use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
+use regex_syntax::hir::Hir;
 use std::sync::{LazyLock, Mutex, OnceLock, PoisonError};
 
-/// The generic number placeholder of fact and status patterns, written `{num}`.
-pub const NUM: &str =
-    r"(?P<num>[约近逾超过余多]*[0-9０-９][0-9０-９,，.．]*|[零〇一二两三四五六七八九十百千万]+)";
-
-/// What `{num}` stands for while a template is parsed: a group as cheap to parse as any,
-/// replaced by [`NUM`]'s syntax tree afterwards (parsing `NUM` in every pattern was most of
-/// the parsing).
-const MARK: &str = r"(?P<num>\x{E000})";
+pub use super::template::NUM;
 
 /// [`NUM`], parsed once.
 static NUM_HIR: LazyLock<Option<Hir>> =
@@ -52,7 +45,8 @@ impl Pattern {
     /// (compiled at once, whatever `when` says).
     pub(crate) fn new(template: &str, when: Compile) -> Result<Self, regex::Error> {
         let source = template.replace("{num}", NUM);
-        let hir = parse(template);
+        // A built-in pattern's tree was built at build time (a test checks it is this one).
+        let hir = super::builtin::hir(template).or_else(|| parse(template));
         if when == Compile::Now || hir.is_none() {
             let regex = Regex::new(&source)?;
             let gate = hir.as_ref().map(Gate::of).unwrap_or_default();
@@ -149,38 +143,17 @@ fn deferred(source: &str) -> Regex {
     }
 }
 
+/// A copy of [`NUM`]'s syntax tree (`None`: it does not parse, which a test rules out).
+pub(crate) fn num_hir() -> Option<Hir> {
+    NUM_HIR.clone()
+}
+
 /// The syntax tree of `template` with `{num}` expanded (`None`: it does not parse).
-fn parse(template: &str) -> Option<Hir> {
+pub(crate) fn parse(template: &str) -> Option<Hir> {
     if !template.contains("{num}") {
         return regex_syntax::Parser::new().parse(template).ok();
     }
-    let hir = regex_syntax::Parser::new()
-        .parse(&template.replace("{num}", MARK))
-        .ok()?;
-    Some(splice(hir, NUM_HIR.as_ref()?))
-}
-
-/// `hir` with every `num` group replaced by `num`.
-fn splice(hir: Hir, num: &Hir) -> Hir {
-    match hir.into_kind() {
-        HirKind::Capture(c) if c.name.as_deref() == Some("num") => num.clone(),
-        HirKind::Capture(c) => Hir::capture(Capture {
-            sub: Box::new(splice(*c.sub, num)),
-            ..c
-        }),
-        HirKind::Repetition(r) => Hir::repetition(Repetition {
-            sub: Box::new(splice(*r.sub, num)),
-            ..r
-        }),
-        HirKind::Concat(v) => Hir::concat(v.into_iter().map(|h| splice(h, num)).collect()),
-        HirKind::Alternation(v) => {
-            Hir::alternation(v.into_iter().map(|h| splice(h, num)).collect())
-        }
-        HirKind::Empty => Hir::empty(),
-        HirKind::Literal(l) => Hir::literal(l.0),
-        HirKind::Class(c) => Hir::class(c),
-        HirKind::Look(l) => Hir::look(l),
-    }
+    super::template::parse_with(template, NUM_HIR.as_ref()?)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use super::pack::{compile_builtin, compile_in, CompiledPack, PackError, Rule, TableDef};
 use crate::extract::label::fold;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The packs compiled into the binary: (file name, TOML text).
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -26,7 +26,7 @@ fn compile_builtins() -> Vec<Result<CompiledPack, PackError>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{Mutex, PoisonError};
     let compile =
-        |(name, text): &(&str, &str)| compile_builtin(&format!("rules/{name}"), text, &[]);
+        |(name, text): &(&str, &str)| compile_builtin(&format!("rules/{name}"), name, text, &[]);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(4)
@@ -101,8 +101,18 @@ impl Registry {
     /// The built-in packs.
     pub fn builtin() -> Result<Self, RegistryError> {
         let mut reg = Registry::default();
+        // The rule ids seen so far, with the file of the last pack defining each: as
+        // `Registry::push` finds them, gathered once for all the packs.
+        let mut seen: FxHashMap<String, String> = FxHashMap::default();
         for pack in compile_builtins() {
-            reg.push(pack?)?;
+            let pack = pack?;
+            if let Some(dup) = duplicate(&seen, &pack) {
+                return Err(dup.into());
+            }
+            for r in &pack.rules {
+                seen.insert(r.id.clone(), pack.source_name.clone());
+            }
+            reg.push_checked(pack);
         }
         // What the rules across reports read, once all are in.
         reg.cross_needs = crate::across::Needs::of(&reg);
@@ -159,22 +169,21 @@ impl Registry {
 
     /// [`Registry::add`] without updating [`Registry::cross_needs`].
     fn push(&mut self, pack: CompiledPack) -> Result<(), RegistryError> {
-        let mut seen: HashMap<&str, &str> = HashMap::new();
+        let mut seen: FxHashMap<&str, &str> = FxHashMap::default();
         for p in &self.packs {
             for r in &p.rules {
                 seen.insert(&r.id, &p.source_name);
             }
         }
-        for r in &pack.rules {
-            if let Some(first) = seen.get(r.id.as_str()) {
-                return Err(DuplicateRule {
-                    id: r.id.clone(),
-                    first: first.to_string(),
-                    second: pack.source_name.clone(),
-                }
-                .into());
-            }
+        if let Some(dup) = duplicate(&seen, &pack) {
+            return Err(dup.into());
         }
+        self.push_checked(pack);
+        Ok(())
+    }
+
+    /// [`Registry::push`] of a pack whose rule ids are known to be new.
+    fn push_checked(&mut self, pack: CompiledPack) {
         for x in &pack.extends {
             if let Some(t) = self
                 .packs
@@ -187,7 +196,6 @@ impl Registry {
             }
         }
         self.packs.push(pack);
-        Ok(())
     }
 
     /// The table `table` of pack `pack`.
@@ -222,6 +230,21 @@ impl Registry {
             .find(|(_, r)| r.id.eq_ignore_ascii_case(id))
             .or_else(|| self.rules().find(|(_, r)| r.name == id))
     }
+}
+
+/// The first rule of `pack` whose id is in `seen` (id -> file of the pack defining it).
+fn duplicate<K, V>(seen: &FxHashMap<K, V>, pack: &CompiledPack) -> Option<DuplicateRule>
+where
+    K: std::borrow::Borrow<str> + std::hash::Hash + Eq,
+    V: AsRef<str>,
+{
+    pack.rules.iter().find_map(|r| {
+        seen.get(r.id.as_str()).map(|first| DuplicateRule {
+            id: r.id.clone(),
+            first: first.as_ref().to_string(),
+            second: pack.source_name.clone(),
+        })
+    })
 }
 
 /// The text a table prints, as well as its definition tells: title, short name, row labels and
