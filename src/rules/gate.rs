@@ -208,6 +208,15 @@ impl Gate {
         }
         let mut budget = BUDGET;
         let first = &self.chain[0];
+        if self.chain[1].gap.is_none() {
+            // The second step may be any distance after the first: a chain that follows one
+            // occurrence of the first step follows every occurrence that ends sooner, so only
+            // the earliest end is tried (not each numeral of a text before `办结`).
+            return match earliest_end(text, first, may_hold) {
+                Some(end) => follows(text, &self.chain[1..], end, &mut budget) != Some(false),
+                None => false,
+            };
+        }
         for lit in first.lits.iter().filter(|l| may_hold(l)) {
             // Every occurrence, overlapping ones too.
             let mut from = 0;
@@ -223,6 +232,21 @@ impl Gate {
         }
         false
     }
+}
+
+/// The earliest end of an occurrence in `text` of one of `step`'s literals that `may_hold`
+/// (the first occurrence of each, searched for only where it would end sooner).
+fn earliest_end(text: &str, step: &Step, may_hold: impl Fn(&Finder) -> bool) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut best: Option<usize> = None;
+    for lit in step.lits.iter().filter(|l| may_hold(l)) {
+        let within = best.map_or(bytes, |b| &bytes[..b]);
+        if let Some(i) = lit.find(within) {
+            let end = i + lit.needle().len();
+            best = Some(best.map_or(end, |b| b.min(end)));
+        }
+    }
+    best
 }
 
 /// Does the chain `steps` follow from byte `end` of `text`? `None` when the budget ran out.
