@@ -406,8 +406,19 @@ pub(crate) fn row_selected(rule: &Rule, key: &str) -> bool {
             || g.strip_suffix(".*")
                 .is_some_and(|p| key.starts_with(p) && key[p.len()..].starts_with('.'))
     };
-    let (neg, pos): (Vec<&String>, Vec<&String>) = globs.iter().partition(|g| g.starts_with('!'));
-    (pos.is_empty() || pos.iter().any(|g| hit(g))) && !neg.iter().any(|g| hit(&g[1..]))
+    // Selected when no positive glob is given or one hits, and no negative one hits.
+    let (mut positive, mut hit_positive) = (false, false);
+    for g in globs {
+        match g.strip_prefix('!') {
+            Some(neg) if hit(neg) => return false,
+            Some(_) => {}
+            None => {
+                positive = true;
+                hit_positive = hit_positive || hit(g);
+            }
+        }
+    }
+    !positive || hit_positive
 }
 
 /// What one evaluation of a rule came to.

@@ -83,19 +83,36 @@ fn index_table_facts<'a>(facts: &'a Facts, registry: &Registry) -> TableIndex<'a
         .collect();
     let prose = &facts.prose;
     let mut index: TableIndex<'a> = Vec::new();
+    // Each fact's name is written into one buffer: a name is made only for the facts wanted.
+    let mut name = String::new();
     for t in &facts.tables {
         let segment = prose.segment_at(t.span.start);
         if index.len() <= segment {
             index.resize_with(segment + 1, HashMap::default);
         }
         for f in t.facts.iter() {
-            let name = f.name();
+            write_fact_name(&mut name, &f.row, &f.column);
             if wanted.contains(name.as_str()) && t.is_certain(f) {
-                index[segment].entry(name).or_default().push(f);
+                index[segment].entry(name.clone()).or_default().push(f);
             }
         }
     }
     index
+}
+
+/// [`crate::extract::fact_name`] written into `buf` (its earlier text replaced).
+fn write_fact_name(buf: &mut String, row: &str, column: &str) {
+    buf.clear();
+    match (row.is_empty(), column.is_empty()) {
+        (_, true) => buf.push_str(row),
+        (true, false) => buf.push_str(column),
+        (false, false) => {
+            buf.push_str(row);
+            buf.push('[');
+            buf.push_str(column);
+            buf.push(']');
+        }
+    }
 }
 
 impl<'a> Ctx<'a> {
@@ -376,4 +393,24 @@ pub fn check_prose(
         stats.failed += ctx.stats.failed;
     }
     (findings, stats, statements)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fact_name_written_into_a_buffer_is_fact_name() {
+        let mut buf = String::from("left over");
+        for (row, column) in [
+            ("", ""),
+            ("a", ""),
+            ("", "b"),
+            ("申请", "自然人"),
+            ("x[y]", "z"),
+        ] {
+            write_fact_name(&mut buf, row, column);
+            assert_eq!(buf, crate::extract::fact_name(row, column));
+        }
+    }
 }
