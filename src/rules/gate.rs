@@ -150,7 +150,7 @@ impl Sketches {
 
 impl Sketch<'_> {
     /// Could the sketched text hold `needle`? False only when it cannot.
-    fn may_hold(&self, needle: &[u8]) -> bool {
+    pub fn may_hold(&self, needle: &[u8]) -> bool {
         let key = match needle {
             [a, b, c, ..] => triple_key(*a, *b, *c),
             [a, ..] if *a < 0x80 => byte_key(*a),
