@@ -88,6 +88,16 @@ fn byte_key(a: u8) -> u32 {
     0xFF00_0000 | u32::from(a)
 }
 
+/// Bytes of the character whose first byte is `x`.
+fn char_width(x: u8) -> usize {
+    match x {
+        0..0x80 => 1,
+        0x80..0xE0 => 2,
+        0xE0..0xF0 => 3,
+        _ => 4,
+    }
+}
+
 impl Sketches {
     /// The sketches of `texts`, in order.
     pub fn of<'t>(texts: impl IntoIterator<Item = &'t str>) -> Self {
@@ -115,27 +125,30 @@ impl Sketches {
         }
         self.words.resize(at + bits / 64, 0);
         let set = &mut self.words[at..];
-        let mut insert = |key| {
-            let bit = key_bit(key, bits);
+        let shift = 32 - bits.trailing_zeros();
+        let mut insert = |key: u32| {
+            // `key_bit`, the shift computed once per text.
+            let bit = (key.wrapping_mul(0x9E37_79B1) >> shift) as usize;
             set[bit / 64] |= 1 << (bit % 64);
         };
         // A literal (valid UTF-8) starts where a character of the text does: only the bytes
         // and triples that start a character are recorded.
         let b = text.as_bytes();
         let mut i = 0;
+        // Where three bytes remain: the triple (and an ASCII byte) of each character.
+        while let Some(&[x, y, z, ..]) = b.get(i..) {
+            if x < 0x80 {
+                insert(byte_key(x));
+            }
+            insert(triple_key(x, y, z));
+            i += char_width(x);
+        }
+        // The last one or two bytes: an ASCII byte starts no triple.
         while let Some(&x) = b.get(i) {
             if x < 0x80 {
                 insert(byte_key(x));
             }
-            if let (Some(&y), Some(&z)) = (b.get(i + 1), b.get(i + 2)) {
-                insert(triple_key(x, y, z));
-            }
-            i += match x {
-                0..0xE0 if x < 0x80 => 1,
-                0..0xE0 => 2,
-                0xE0..0xF0 => 3,
-                _ => 4,
-            };
+            i += char_width(x);
         }
         self.starts.push(self.words.len() as u32);
     }
