@@ -470,7 +470,18 @@ fn evaluate<'a>(
     def: &'a TableDef,
     inst: &'a TableInstance,
 ) -> Vec<Eval<'a>> {
-    let mut out = Vec::new();
+    // At most one evaluation per binding: room for them all at once (an evaluation is large,
+    // and growing the list copied it again and again).
+    let most = rules
+        .iter()
+        .map(|r| match r.for_each {
+            ForEach::Once => 1,
+            ForEach::Column => def.columns.len(),
+            ForEach::Row => def.rows.len(),
+            ForEach::Cell => inst.facts.len(),
+        })
+        .sum();
+    let mut out = Vec::with_capacity(most);
     let index = eval::FactIndex::of(inst);
     for rule in rules {
         check_rule(doc, rule, def, inst, Some(&index), &mut out);
