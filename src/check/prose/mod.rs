@@ -54,9 +54,9 @@ pub(crate) struct Ctx<'a> {
     /// The sketch of each prose paragraph's text ([`Sketches`], by paragraph), for the
     /// literal gates of the packs' patterns.
     pub sketches: &'a Sketches,
-    /// Does each prose paragraph hold a quantity that is not a percentage (parallel to its
-    /// paragraphs)? A fact pattern compares no other, and a partition's total is one.
-    pub counted: &'a [bool],
+    /// The prose paragraphs that hold a quantity that is not a percentage, in order: a fact
+    /// pattern compares no other, and a partition's total is one (the others are not visited).
+    pub counted: &'a [usize],
 }
 
 /// Certain table facts by segment, then by name, in table and fact order.
@@ -351,6 +351,7 @@ pub fn check_prose(
             *c = true;
         }
     }
+    let counted: Vec<usize> = (0..counted.len()).filter(|&i| counted[i]).collect();
     for pack in registry.packs.iter().filter(|p| !p.prose.is_empty()) {
         let mut ctx = Ctx {
             doc,

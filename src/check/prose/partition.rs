@@ -19,11 +19,12 @@ pub(super) fn run(ctx: &mut Ctx, spec: &PartitionSpec) {
         return;
     };
     let prose = ctx.prose();
-    for (pi, para) in prose.paragraphs.iter().enumerate() {
-        // A partition's total is a quantity of the paragraph and no percentage.
-        if !ctx.counted.get(pi).copied().unwrap_or(true) {
+    // A partition's total is a quantity of the paragraph and no percentage.
+    let counted = ctx.counted;
+    for &pi in counted {
+        let Some(para) = prose.paragraphs.get(pi) else {
             continue;
-        }
+        };
         // The paragraph's quantities, gathered at the first trigger found.
         let mut qs: Option<Vec<&ProseQuantity>> = None;
         let mut seen: Vec<usize> = Vec::new();
