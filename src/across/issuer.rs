@@ -51,10 +51,28 @@ fn lazy(s: &str, max: usize, class: impl Fn(char) -> bool) -> impl Iterator<Item
     )
 }
 
-/// Every position of `text` from which `f` finds a match, the first one's result.
-fn leftmost<'a, T>(text: &'a str, mut f: impl FnMut(&'a str) -> Option<T>) -> Option<T> {
+/// Every position of `text` from which `f` finds a match, the first one's result. `f` finds
+/// none at a position where no `start` begins: only the positions where one does are tried (a
+/// search for them skips the rest of a long text, such as the head of a web page).
+fn leftmost<'a, T>(
+    text: &'a str,
+    start: &[&str],
+    mut f: impl FnMut(&'a str) -> Option<T>,
+) -> Option<T> {
+    let find = |w: &str, from: usize| {
+        memchr::memmem::find(&text.as_bytes()[from..], w.as_bytes()).map(|i| from + i)
+    };
+    // The next place each `start` begins at or after `at` (a literal of valid UTF-8 begins
+    // only where a character of the text does), searched again once passed.
+    let mut next: Vec<Option<usize>> = start.iter().map(|w| find(w, 0)).collect();
     let mut at = 0;
     loop {
+        for (n, w) in next.iter_mut().zip(start) {
+            if n.is_some_and(|i| i < at) {
+                *n = find(w, at);
+            }
+        }
+        at = next.iter().flatten().copied().min()?;
         if let Some(t) = f(&text[at..]) {
             return Some(t);
         }
@@ -64,7 +82,7 @@ fn leftmost<'a, T>(text: &'a str, mut f: impl FnMut(&'a str) -> Option<T>) -> Op
 
 /// The year of the first `((?:19|20)\d{2})\s*年度?[^。\n\d]{0,12}?政府信息公开(?:工作)?年度?报告`.
 pub(super) fn year_in_title(text: &str) -> Option<&str> {
-    leftmost(text, |s| {
+    leftmost(text, &["19", "20"], |s| {
         let (y, rest) = year(s)?;
         let after = skip_space(rest).strip_prefix('年')?;
         let words = |s: &str| {
@@ -92,7 +110,7 @@ pub(super) fn year_in_title(text: &str) -> Option<&str> {
 
 /// The year of the first `(?:统计期限|统计期)[^。\n]{0,8}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日`.
 pub(super) fn year_in_period(text: &str) -> Option<&str> {
-    leftmost(text, |s| {
+    leftmost(text, &["统计期"], |s| {
         [s.strip_prefix("统计期限"), s.strip_prefix("统计期")]
             .into_iter()
             .flatten()
@@ -119,7 +137,7 @@ fn named_char(c: char) -> bool {
 pub(super) fn issuer_by(text: &str) -> Option<&str> {
     const VERBS: &[&str] = &["编制", "编写", "制作", "汇总", "起草", "负责"];
     let verb = |t: &str| VERBS.iter().any(|v| t.starts_with(v));
-    leftmost(text, |s| {
+    leftmost(text, &["由"], |s| {
         let name = skip_space(s.strip_prefix('由')?);
         // Lazy: the shortest name (2 to 30 characters and an ending) the rest allows.
         name.char_indices()

@@ -24,6 +24,12 @@ pub(super) fn strip_title_prefix(line: &str) -> &str {
 /// A title line (already trimmed): the issuer (when printed) and the year, as captured by
 /// `^[《\s]*(?P<issuer>[^\s\d，。,、：:；;（）()《》“”]{2,40}?)?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:[^\s\d，。,]{0,12}?)政府信息公开(?:工作)?年度?报告[》\s]*$`.
 pub(super) fn title(line: &str) -> Option<(Option<&str>, &str)> {
+    // Every match ends in `政府信息公开…报告[》\s]*`: a line that does not is refused before the
+    // issuer is tried at each length (most lines of a page's head).
+    let end = line.trim_end_matches(|c| c == '》' || space(c));
+    if !end.ends_with("报告") || !end.contains("政府信息公开") {
+        return None;
+    }
     let start = line.trim_start_matches(|c| c == '《' || space(c));
     // The shortest issuer of 2 to 40 characters after which the rest matches, else none.
     let mut count = 0;

@@ -330,6 +330,137 @@ pub fn eval<'a>(scope: &Scope<'a>, e: &Expr, depth: usize) -> Result<Value<'a>, 
     }
 }
 
+/// Why a numbers-only evaluation ([`eval_num`]) has no value: [`NoValue`] without the name
+/// of what is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoNumber {
+    /// A fact it needs was not found in the report.
+    Missing,
+    /// Arithmetic impossible (division by zero, overflow).
+    Undefined,
+}
+
+/// [`eval`] reduced to the number: the same number (or the same kind of failure), and the
+/// facts [`Value::facts`] would hold appended to `facts` (left as they were on a failure). No
+/// value is built: no list of facts per operand, no text.
+pub fn eval_num<'a>(
+    scope: &Scope<'a>,
+    e: &Expr,
+    depth: usize,
+    facts: &mut Vec<&'a Fact>,
+) -> Result<Decimal, NoNumber> {
+    let mark = facts.len();
+    let out = num_inner(scope, e, depth, facts);
+    if out.is_err() {
+        facts.truncate(mark);
+    }
+    out
+}
+
+fn num_inner<'a>(
+    scope: &Scope<'a>,
+    e: &Expr,
+    depth: usize,
+    facts: &mut Vec<&'a Fact>,
+) -> Result<Decimal, NoNumber> {
+    match e {
+        Expr::Num(n) => Ok(*n),
+        Expr::Name(n) if n.name == "value" && scope.mode == ForEach::Cell && n.column.is_none() => {
+            let f = scope.cell.ok_or(NoNumber::Missing)?;
+            facts.push(f);
+            Ok(fact_num(f))
+        }
+        Expr::Name(n) if n.glob => {
+            let (_, col) = resolve(scope, n);
+            let under = |key: &str| {
+                key.strip_prefix(n.name.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+            };
+            let mut acc: Option<Decimal> = None;
+            for row in scope.def.rows.iter().filter(|r| under(&r.key)) {
+                let v = match lookup_num(scope, &row.key, &col, depth, facts) {
+                    Err(NoNumber::Missing) if row.optional => continue,
+                    v => v?,
+                };
+                acc = Some(match acc {
+                    None => v,
+                    Some(a) => a.checked_add(v).ok_or(NoNumber::Undefined)?,
+                });
+            }
+            acc.ok_or(NoNumber::Missing)
+        }
+        Expr::Name(n) => {
+            let (row, col) = resolve(scope, n);
+            lookup_num(scope, &row, &col, depth, facts)
+        }
+        Expr::Sum(args) => {
+            let mut acc: Option<Decimal> = None;
+            let mut skipped = false;
+            for a in args {
+                let v = match eval_num(scope, a, depth + 1, facts) {
+                    // An optional row the table does not print is left out of the sum.
+                    Err(NoNumber::Missing) if optional_name(scope, a) => {
+                        skipped = true;
+                        continue;
+                    }
+                    v => v?,
+                };
+                acc = Some(match acc {
+                    None => v,
+                    Some(x) => x.checked_add(v).ok_or(NoNumber::Undefined)?,
+                });
+            }
+            if acc.is_none() && skipped {
+                return Err(NoNumber::Missing);
+            }
+            Ok(acc.unwrap_or(Decimal::ZERO))
+        }
+        Expr::Neg(x) => Ok(-eval_num(scope, x, depth + 1, facts)?),
+        Expr::Arith(op, a, b) => {
+            let a = eval_num(scope, a, depth + 1, facts)?;
+            let b = eval_num(scope, b, depth + 1, facts)?;
+            match op {
+                ArithOp::Add => a.checked_add(b),
+                ArithOp::Sub => a.checked_sub(b),
+                ArithOp::Mul => a.checked_mul(b),
+                ArithOp::Div => a.checked_div(b),
+            }
+            .ok_or(NoNumber::Undefined)
+        }
+        Expr::Cmp(..) | Expr::And(..) | Expr::Or(..) => Err(NoNumber::Undefined),
+    }
+}
+
+/// [`lookup`] reduced to the number (see [`eval_num`]).
+fn lookup_num<'a>(
+    scope: &Scope<'a>,
+    row: &str,
+    col: &str,
+    depth: usize,
+    facts: &mut Vec<&'a Fact>,
+) -> Result<Decimal, NoNumber> {
+    if let Some(v) = scope.def.virtuals.iter().find(|v| v.key == row) {
+        if depth > 16 {
+            return Err(NoNumber::Undefined);
+        }
+        let inner = Scope {
+            mode: ForEach::Column,
+            column: scope.def.column(col).map(|c| c.key.as_str()),
+            row: None,
+            cell: None,
+            ..*scope
+        };
+        return eval_num(&inner, &v.expr, depth + 1, facts);
+    }
+    let found = match scope.index {
+        Some(index) => index.get(row, col),
+        None => scope.table.fact(row, col),
+    };
+    let f = found.ok_or(NoNumber::Missing)?;
+    facts.push(f);
+    Ok(fact_num(f))
+}
+
 /// Evaluate a condition (`when`): comparisons joined by `and` / `or`.
 pub fn condition(scope: &Scope, e: &Expr) -> Result<bool, NoValue> {
     match e {

@@ -18,7 +18,7 @@ use crate::rules::expr::Expr;
 use crate::rules::pack::{ColumnDef, ForEach, RowDef, Rule, TableDef};
 use crate::rules::Registry;
 use crate::source::Document;
-use eval::{condition, condition_facts, eval, NoValue, Scope, Value};
+use eval::{condition, condition_facts, eval, eval_num, Scope, Value};
 
 /// Counts of rule evaluations for one file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -406,8 +406,19 @@ pub(crate) fn row_selected(rule: &Rule, key: &str) -> bool {
             || g.strip_suffix(".*")
                 .is_some_and(|p| key.starts_with(p) && key[p.len()..].starts_with('.'))
     };
-    let (neg, pos): (Vec<&String>, Vec<&String>) = globs.iter().partition(|g| g.starts_with('!'));
-    (pos.is_empty() || pos.iter().any(|g| hit(g))) && !neg.iter().any(|g| hit(&g[1..]))
+    // Selected when no positive glob is given or one hits, and no negative one hits.
+    let (mut positive, mut hit_positive) = (false, false);
+    for g in globs {
+        match g.strip_prefix('!') {
+            Some(neg) if hit(neg) => return false,
+            Some(_) => {}
+            None => {
+                positive = true;
+                hit_positive = hit_positive || hit(g);
+            }
+        }
+    }
+    !positive || hit_positive
 }
 
 /// What one evaluation of a rule came to.
@@ -459,7 +470,18 @@ fn evaluate<'a>(
     def: &'a TableDef,
     inst: &'a TableInstance,
 ) -> Vec<Eval<'a>> {
-    let mut out = Vec::new();
+    // At most one evaluation per binding: room for them all at once (an evaluation is large,
+    // and growing the list copied it again and again).
+    let most = rules
+        .iter()
+        .map(|r| match r.for_each {
+            ForEach::Once => 1,
+            ForEach::Column => def.columns.len(),
+            ForEach::Row => def.rows.len(),
+            ForEach::Cell => inst.facts.len(),
+        })
+        .sum();
+    let mut out = Vec::with_capacity(most);
     let index = eval::FactIndex::of(inst);
     for rule in rules {
         check_rule(doc, rule, def, inst, Some(&index), &mut out);
@@ -621,8 +643,10 @@ fn check_rule<'a>(
         index,
     };
     let id = crate::name::Name::from(rule.id.as_str());
+    // The facts of one evaluation's two sides, the list reused from one to the next.
+    let mut facts: Vec<&Fact> = Vec::new();
     match rule.for_each {
-        ForEach::Once => out.push(run(doc, rule, &id, base, Binding::Once)),
+        ForEach::Once => out.push(run(doc, rule, &id, base, Binding::Once, &mut facts)),
         ForEach::Column => {
             for col in &def.columns {
                 if rule
@@ -636,7 +660,7 @@ fn check_rule<'a>(
                     column: Some(&col.key),
                     ..base
                 };
-                out.push(run(doc, rule, &id, scope, Binding::Column(col)));
+                out.push(run(doc, rule, &id, scope, Binding::Column(col), &mut facts));
             }
         }
         ForEach::Row => {
@@ -648,7 +672,7 @@ fn check_rule<'a>(
                     row: Some(&row.key),
                     ..base
                 };
-                out.push(run(doc, rule, &id, scope, Binding::Row(row)));
+                out.push(run(doc, rule, &id, scope, Binding::Row(row), &mut facts));
             }
         }
         ForEach::Cell => {
@@ -664,18 +688,19 @@ fn check_rule<'a>(
                     cell: Some(fact),
                     ..base
                 };
-                out.push(run(doc, rule, &id, scope, Binding::Cell(fact)));
+                out.push(run(doc, rule, &id, scope, Binding::Cell(fact), &mut facts));
             }
         }
     }
 }
 
-fn run<'a>(
+fn run<'a, 's>(
     doc: &Document,
     rule: &'a Rule,
     id: &crate::name::Name,
-    scope: Scope,
+    scope: Scope<'s>,
     binding: Binding<'a>,
+    facts: &mut Vec<&'s Fact>,
 ) -> Eval<'a> {
     let done = |outcome: Outcome, trace: Option<Evaluation>| Eval {
         rule: &rule.id,
@@ -692,20 +717,28 @@ fn run<'a>(
     let Expr::Cmp(op, l, r) = &rule.expr else {
         return done(Outcome::NotApplicable, None);
     };
-    let (left, right) = match (eval(&scope, l, 0), eval(&scope, r, 0)) {
+    // First pass: the numbers and the facts of both sides (in one list), no text.
+    facts.clear();
+    let left = eval_num(&scope, l, 0, facts);
+    let split = facts.len();
+    let (left, right) = match (left, eval_num(&scope, r, 0, facts)) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(NoValue::Missing(_)), _)
-        | (_, Err(NoValue::Missing(_)))
-        | (Err(_), _)
-        | (_, Err(_)) => return done(Outcome::NotApplicable, None),
+        (Err(_), _) | (_, Err(_)) => return done(Outcome::NotApplicable, None),
     };
-    if left.all_blank() || right.all_blank() {
+    let (left_facts, right_facts) = facts.split_at(split);
+    // True if the side rests on facts and every one of them is blank (`Value::all_blank`).
+    let all_blank = |side: &[&Fact]| {
+        !side.is_empty()
+            && side
+                .iter()
+                .all(|f| !matches!(f.value, crate::extract::FactValue::Number(_)))
+    };
+    if all_blank(left_facts) || all_blank(right_facts) {
         return done(Outcome::NotCheckable, None);
     }
-    let holds = op.holds(left.num, right.num);
-    let spans = |v: &Value| {
-        v.facts
-            .iter()
+    let holds = op.holds(left, right);
+    let spans = |side: &[&Fact]| {
+        side.iter()
             .map(|f| {
                 (
                     f.provenance.span.clone(),
@@ -718,10 +751,10 @@ fn run<'a>(
         rule: id.clone(),
         severity: rule.severity,
         op: *op,
-        left: left.num,
-        right: right.num,
-        left_spans: spans(&left),
-        right_spans: spans(&right),
+        left,
+        right,
+        left_spans: spans(left_facts),
+        right_spans: spans(right_facts),
         holds,
     };
     if holds {

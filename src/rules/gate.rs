@@ -88,6 +88,16 @@ fn byte_key(a: u8) -> u32 {
     0xFF00_0000 | u32::from(a)
 }
 
+/// Bytes of the character whose first byte is `x`.
+fn char_width(x: u8) -> usize {
+    match x {
+        0..0x80 => 1,
+        0x80..0xE0 => 2,
+        0xE0..0xF0 => 3,
+        _ => 4,
+    }
+}
+
 impl Sketches {
     /// The sketches of `texts`, in order.
     pub fn of<'t>(texts: impl IntoIterator<Item = &'t str>) -> Self {
@@ -115,27 +125,30 @@ impl Sketches {
         }
         self.words.resize(at + bits / 64, 0);
         let set = &mut self.words[at..];
-        let mut insert = |key| {
-            let bit = key_bit(key, bits);
+        let shift = 32 - bits.trailing_zeros();
+        let mut insert = |key: u32| {
+            // `key_bit`, the shift computed once per text.
+            let bit = (key.wrapping_mul(0x9E37_79B1) >> shift) as usize;
             set[bit / 64] |= 1 << (bit % 64);
         };
         // A literal (valid UTF-8) starts where a character of the text does: only the bytes
         // and triples that start a character are recorded.
         let b = text.as_bytes();
         let mut i = 0;
+        // Where three bytes remain: the triple (and an ASCII byte) of each character.
+        while let Some(&[x, y, z, ..]) = b.get(i..) {
+            if x < 0x80 {
+                insert(byte_key(x));
+            }
+            insert(triple_key(x, y, z));
+            i += char_width(x);
+        }
+        // The last one or two bytes: an ASCII byte starts no triple.
         while let Some(&x) = b.get(i) {
             if x < 0x80 {
                 insert(byte_key(x));
             }
-            if let (Some(&y), Some(&z)) = (b.get(i + 1), b.get(i + 2)) {
-                insert(triple_key(x, y, z));
-            }
-            i += match x {
-                0..0xE0 if x < 0x80 => 1,
-                0..0xE0 => 2,
-                0xE0..0xF0 => 3,
-                _ => 4,
-            };
+            i += char_width(x);
         }
         self.starts.push(self.words.len() as u32);
     }
@@ -150,7 +163,7 @@ impl Sketches {
 
 impl Sketch<'_> {
     /// Could the sketched text hold `needle`? False only when it cannot.
-    fn may_hold(&self, needle: &[u8]) -> bool {
+    pub fn may_hold(&self, needle: &[u8]) -> bool {
         let key = match needle {
             [a, b, c, ..] => triple_key(*a, *b, *c),
             [a, ..] if *a < 0x80 => byte_key(*a),
@@ -208,6 +221,15 @@ impl Gate {
         }
         let mut budget = BUDGET;
         let first = &self.chain[0];
+        if self.chain[1].gap.is_none() {
+            // The second step may be any distance after the first: a chain that follows one
+            // occurrence of the first step follows every occurrence that ends sooner, so only
+            // the earliest end is tried (not each numeral of a text before `办结`).
+            return match earliest_end(text, first, may_hold) {
+                Some(end) => follows(text, &self.chain[1..], end, &mut budget) != Some(false),
+                None => false,
+            };
+        }
         for lit in first.lits.iter().filter(|l| may_hold(l)) {
             // Every occurrence, overlapping ones too.
             let mut from = 0;
@@ -223,6 +245,21 @@ impl Gate {
         }
         false
     }
+}
+
+/// The earliest end of an occurrence in `text` of one of `step`'s literals that `may_hold`
+/// (the first occurrence of each, searched for only where it would end sooner).
+fn earliest_end(text: &str, step: &Step, may_hold: impl Fn(&Finder) -> bool) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut best: Option<usize> = None;
+    for lit in step.lits.iter().filter(|l| may_hold(l)) {
+        let within = best.map_or(bytes, |b| &bytes[..b]);
+        if let Some(i) = lit.find(within) {
+            let end = i + lit.needle().len();
+            best = Some(best.map_or(end, |b| b.min(end)));
+        }
+    }
+    best
 }
 
 /// Does the chain `steps` follow from byte `end` of `text`? `None` when the budget ran out.

@@ -58,13 +58,14 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
         return;
     };
     let prose = ctx.prose();
-    for (pi, para) in prose.paragraphs.iter().enumerate() {
+    // A figure is compared only if it is a quantity of the paragraph and no percentage.
+    let counted = ctx.counted;
+    for &pi in counted {
+        let Some(para) = prose.paragraphs.get(pi) else {
+            continue;
+        };
         // The paragraph's quantities, gathered at the first match only (most paragraphs have none).
         let mut qs: Option<Vec<&ProseQuantity>> = None;
-        // A figure is compared only if it is a quantity of the paragraph and no percentage.
-        if !ctx.counted.get(pi).copied().unwrap_or(true) {
-            continue;
-        }
         // A match test first: it needs no capture slots, and most paragraphs do not match.
         if !matches(ctx, &spec.pattern, pi, &para.text) {
             continue;

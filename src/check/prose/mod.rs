@@ -54,9 +54,9 @@ pub(crate) struct Ctx<'a> {
     /// The sketch of each prose paragraph's text ([`Sketches`], by paragraph), for the
     /// literal gates of the packs' patterns.
     pub sketches: &'a Sketches,
-    /// Does each prose paragraph hold a quantity that is not a percentage (parallel to its
-    /// paragraphs)? A fact pattern compares no other, and a partition's total is one.
-    pub counted: &'a [bool],
+    /// The prose paragraphs that hold a quantity that is not a percentage, in order: a fact
+    /// pattern compares no other, and a partition's total is one (the others are not visited).
+    pub counted: &'a [usize],
 }
 
 /// Certain table facts by segment, then by name, in table and fact order.
@@ -83,19 +83,36 @@ fn index_table_facts<'a>(facts: &'a Facts, registry: &Registry) -> TableIndex<'a
         .collect();
     let prose = &facts.prose;
     let mut index: TableIndex<'a> = Vec::new();
+    // Each fact's name is written into one buffer: a name is made only for the facts wanted.
+    let mut name = String::new();
     for t in &facts.tables {
         let segment = prose.segment_at(t.span.start);
         if index.len() <= segment {
             index.resize_with(segment + 1, HashMap::default);
         }
         for f in t.facts.iter() {
-            let name = f.name();
+            write_fact_name(&mut name, &f.row, &f.column);
             if wanted.contains(name.as_str()) && t.is_certain(f) {
-                index[segment].entry(name).or_default().push(f);
+                index[segment].entry(name.clone()).or_default().push(f);
             }
         }
     }
     index
+}
+
+/// [`crate::extract::fact_name`] written into `buf` (its earlier text replaced).
+fn write_fact_name(buf: &mut String, row: &str, column: &str) {
+    buf.clear();
+    match (row.is_empty(), column.is_empty()) {
+        (_, true) => buf.push_str(row),
+        (true, false) => buf.push_str(column),
+        (false, false) => {
+            buf.push_str(row);
+            buf.push('[');
+            buf.push_str(column);
+            buf.push(']');
+        }
+    }
 }
 
 impl<'a> Ctx<'a> {
@@ -334,6 +351,7 @@ pub fn check_prose(
             *c = true;
         }
     }
+    let counted: Vec<usize> = (0..counted.len()).filter(|&i| counted[i]).collect();
     for pack in registry.packs.iter().filter(|p| !p.prose.is_empty()) {
         let mut ctx = Ctx {
             doc,
@@ -376,4 +394,24 @@ pub fn check_prose(
         stats.failed += ctx.stats.failed;
     }
     (findings, stats, statements)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fact_name_written_into_a_buffer_is_fact_name() {
+        let mut buf = String::from("left over");
+        for (row, column) in [
+            ("", ""),
+            ("a", ""),
+            ("", "b"),
+            ("申请", "自然人"),
+            ("x[y]", "z"),
+        ] {
+            write_fact_name(&mut buf, row, column);
+            assert_eq!(buf, crate::extract::fact_name(row, column));
+        }
+    }
 }

@@ -19,14 +19,21 @@ pub(super) fn run(ctx: &mut Ctx, spec: &PartitionSpec) {
         return;
     };
     let prose = ctx.prose();
-    for (pi, para) in prose.paragraphs.iter().enumerate() {
-        // A partition's total is a quantity of the paragraph and no percentage.
-        if !ctx.counted.get(pi).copied().unwrap_or(true) {
+    // A partition's total is a quantity of the paragraph and no percentage.
+    let counted = ctx.counted;
+    for &pi in counted {
+        let Some(para) = prose.paragraphs.get(pi) else {
             continue;
-        }
-        let qs: Vec<&ProseQuantity> = prose.in_paragraph(pi).map(|(_, q)| q).collect();
+        };
+        // The paragraph's quantities, gathered at the first trigger found.
+        let mut qs: Option<Vec<&ProseQuantity>> = None;
         let mut seen: Vec<usize> = Vec::new();
+        let sketch = ctx.sketches.get(pi);
         for trig in &spec.triggers {
+            // A trigger the paragraph's sketch rules out is not in its text: not searched for.
+            if sketch.is_some_and(|s| !s.may_hold(trig.as_bytes())) {
+                continue;
+            }
             // A punctuation trigger (`：`) follows its total directly; one followed by a word
             // trigger (`：其中`) is that trigger's list.
             let punct = trig.chars().count() == 1 && !trig.chars().all(char::is_alphanumeric);
@@ -44,7 +51,8 @@ pub(super) fn run(ctx: &mut Ctx, spec: &PartitionSpec) {
                     continue;
                 }
                 seen.push(t);
-                for p in Partition::find(para, &qs, t, t + trig.len(), spec) {
+                let qs = qs.get_or_insert_with(|| prose.in_paragraph(pi).map(|(_, q)| q).collect());
+                for p in Partition::find(para, qs, t, t + trig.len(), spec) {
                     judge(ctx, rule, spec, para, &p);
                 }
             }
