@@ -90,9 +90,9 @@ impl Pattern {
         self.admits(haystack) && self.regex().is_match(haystack)
     }
 
-    /// [`Pattern::is_match`] for a text whose [`Sketch`] is known (fewer literal searches).
-    pub fn is_match_in(&self, haystack: &str, sketch: &Sketch<'_>) -> bool {
-        self.gate.admits_in(haystack, sketch) && self.regex().is_match(haystack)
+    /// [`Pattern::admits`] for a text whose [`Sketch`] is known (fewer literal searches).
+    pub fn admits_in(&self, haystack: &str, sketch: &Sketch<'_>) -> bool {
+        self.gate.admits_in(haystack, sketch)
     }
 
     /// [`Regex::captures`], refusing at once a text the gate excludes.

@@ -44,12 +44,13 @@ fn list_total_clause<'t>(
     &head[start..]
 }
 
-/// Does `pattern` match the text of paragraph `pi` (its gate answered from the paragraph's
-/// sketch)?
-fn matches(ctx: &Ctx, pattern: &Pattern, pi: usize, text: &str) -> bool {
+/// Could `pattern` match the text of paragraph `pi` (its gate, answered from the paragraph's
+/// sketch)? Where it could, the regex's captures are searched at once: most paragraphs the gate
+/// admits do match, and a match test first would search them twice.
+fn admitted(ctx: &Ctx, pattern: &Pattern, pi: usize, text: &str) -> bool {
     match ctx.sketches.get(pi) {
-        Some(sketch) => pattern.is_match_in(text, &sketch),
-        None => pattern.is_match(text),
+        Some(sketch) => pattern.admits_in(text, &sketch),
+        None => pattern.admits(text),
     }
 }
 
@@ -66,8 +67,7 @@ pub(super) fn run(ctx: &mut Ctx, spec: &FactSpec) {
         };
         // The paragraph's quantities, gathered at the first match only (most paragraphs have none).
         let mut qs: Option<Vec<&ProseQuantity>> = None;
-        // A match test first: it needs no capture slots, and most paragraphs do not match.
-        if !matches(ctx, &spec.pattern, pi, &para.text) {
+        if !admitted(ctx, &spec.pattern, pi, &para.text) {
             continue;
         }
         let mut seen: Vec<usize> = Vec::new();
@@ -231,13 +231,15 @@ pub(super) fn status(ctx: &mut Ctx, spec: &StatusSpec) {
     };
     let prose = ctx.prose();
     for (pi, para) in prose.paragraphs.iter().enumerate() {
-        if !matches(ctx, &spec.pattern, pi, &para.text) {
+        if !admitted(ctx, &spec.pattern, pi, &para.text) {
             continue;
         }
-        let qs: Vec<&ProseQuantity> = prose.in_paragraph(pi).map(|(_, q)| q).collect();
+        // The paragraph's quantities, gathered at the first match only.
+        let mut qs: Option<Vec<&ProseQuantity>> = None;
         // The gate admitted the text already: the regex alone.
         for caps in spec.pattern.regex().captures_iter(&para.text) {
             let Some(m) = caps.get(0) else { continue };
+            let qs = qs.get_or_insert_with(|| prose.in_paragraph(pi).map(|(_, q)| q).collect());
             let rest = &para.text[m.end()..];
             let clause_end = rest
                 .find(['，', '。', '；', ',', ';'])
@@ -249,7 +251,7 @@ pub(super) fn status(ctx: &mut Ctx, spec: &StatusSpec) {
             {
                 continue;
             }
-            let count = quantity_at(&qs, &caps);
+            let count = quantity_at(qs, &caps);
             if let Some(rate_label) = &spec.rate_label {
                 // Percentages of the same report about the same count.
                 let Some(count) = count.filter(|c| exact(c)) else {
