@@ -337,17 +337,17 @@ pub(crate) fn unit(cs: &[char], i: usize) -> Option<(&'static str, usize)> {
     if UNIT_INITIALS.binary_search(&c).is_err() {
         return None;
     }
-    let mut buf = [0u8; 4];
-    let head = c.encode_utf8(&mut buf).as_bytes();
-    let at = |w: &str| w.as_bytes().starts_with(head) && starts_with(cs, i, w);
-    if NOT_UNITS.iter().any(|w| at(w)) {
+    let rest = &cs[i..];
+    let at = |w: &[char]| w.first() == Some(&c) && rest.starts_with(w);
+    if NOT_UNIT_CHARS.iter().any(|w| at(w)) {
         return None;
     }
-    UNITS
+    UNIT_CHARS
         .iter()
-        .filter(|u| at(u))
-        .max_by_key(|u| u.chars().count())
-        .map(|u| (*u, u.chars().count()))
+        .zip(UNITS)
+        .filter(|(w, _)| at(w))
+        .max_by_key(|(w, _)| w.len())
+        .map(|(w, u)| (*u, w.len()))
 }
 
 /// The first chars of [`UNITS`], sorted.
@@ -357,6 +357,14 @@ static UNIT_INITIALS: LazyLock<Vec<char>> = LazyLock::new(|| {
     v.dedup();
     v
 });
+
+/// [`UNITS`] as chars (compared with the scanner's chars without decoding them again).
+static UNIT_CHARS: LazyLock<Vec<Vec<char>>> =
+    LazyLock::new(|| UNITS.iter().map(|u| u.chars().collect()).collect());
+
+/// [`NOT_UNITS`] as chars.
+static NOT_UNIT_CHARS: LazyLock<Vec<Vec<char>>> =
+    LazyLock::new(|| NOT_UNITS.iter().map(|u| u.chars().collect()).collect());
 
 /// True if the chars at `i` spell `w`.
 pub(crate) fn starts_with(cs: &[char], i: usize, w: &str) -> bool {
@@ -397,9 +405,11 @@ pub(crate) const SUFFIX_APPROX: &[(&str, Approx)] = &[
 
 /// The approximation word printed just before char index `start`, with its length in chars.
 pub(crate) fn prefix_approx(cs: &[char], start: usize) -> Option<(Approx, usize)> {
+    // Every word is checked by its last char first: most numbers follow none of them.
+    let last = *cs.get(start.checked_sub(1)?)?;
     PREFIX_APPROX
         .iter()
-        .find(|(w, _)| ends_with(cs, start, w))
+        .find(|(w, _)| w.chars().next_back().is_some_and(|l| l == last) && ends_with(cs, start, w))
         .map(|(w, a)| (*a, w.chars().count()))
 }
 
@@ -410,11 +420,9 @@ pub(crate) fn approx_at(
     words: &[(&str, Approx)],
 ) -> Option<(Approx, usize)> {
     let c = *cs.get(i)?;
-    let mut buf = [0u8; 4];
-    let head = c.encode_utf8(&mut buf).as_bytes();
     words
         .iter()
-        .find(|(w, _)| w.as_bytes().starts_with(head) && starts_with(cs, i, w))
+        .find(|(w, _)| w.chars().next().is_some_and(|f| f == c) && starts_with(cs, i, w))
         .map(|(w, a)| (*a, w.chars().count()))
 }
 
