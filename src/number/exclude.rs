@@ -63,8 +63,11 @@ pub(super) fn regex_text(i: usize) -> Option<String> {
 /// Where a match of a hand-matched pattern starting at a byte offset ends, if one does.
 pub(super) type At = fn(&str, usize) -> Option<usize>;
 
-/// Which characters a hand-matched pattern's match may start at.
+/// Which characters a hand-matched pattern's match may start at. The one pass
+/// ([`hand_ranges`]) spells these out per character; the tests match each pattern from its
+/// own starts.
 #[derive(Clone, Copy)]
+#[cfg_attr(not(test), allow(dead_code))]
 pub(super) enum Start {
     /// Any Arabic digit.
     Digit,
@@ -78,6 +81,7 @@ pub(super) enum Start {
 }
 
 impl Start {
+    #[cfg(test)]
     fn admits(self, prev: Option<char>, c: char) -> bool {
         match self {
             Start::Digit => digit(c),
@@ -177,39 +181,181 @@ pub(super) fn ranges(text: &str, out: &mut Vec<Range<usize>>) {
     }
 }
 
+/// Slots of the hand-matched patterns in [`HAND`], as the one pass tries them.
+mod slot {
+    pub const YEAR_MONTH_DAY: usize = 0;
+    pub const MONTH_DAY: usize = 1;
+    pub const YEAR: usize = 2;
+    pub const MONTH: usize = 3;
+    pub const DATE_RANGE: usize = 4;
+    pub const DAY: usize = 5;
+    pub const DASHED_DATE: usize = 6;
+    pub const DOC_YEAR: usize = 7;
+    pub const DOC_GLITCH: usize = 8;
+    pub const AREA_PHONE: usize = 9;
+    pub const QUOTED: usize = 10;
+    pub const ORDINAL: usize = 11;
+    pub const LIST_MARKER: usize = 12;
+    pub const PAREN_MARKER: usize = 13;
+    pub const PAGE_MARKER: usize = 14;
+    pub const SECTION_NUMBER: usize = 15;
+    pub const CLOCK: usize = 16;
+}
+
+/// The run of digits around a position: how many digits are left from it (itself included),
+/// the character after the run, and the first one after the run and the white space after it.
+/// A pattern starting with `D` matches only where these fit it, so its matcher runs only there.
+#[derive(Clone, Copy)]
+struct DigitRun {
+    left: usize,
+    after: Option<char>,
+    after_ws: Option<char>,
+}
+
+impl DigitRun {
+    /// The run of digits starting at byte `s`.
+    fn at(t: &str, s: usize) -> Self {
+        let mut left = 0;
+        let mut end = t.len();
+        for (i, c) in t[s..].char_indices() {
+            if !digit(c) {
+                end = s + i;
+                break;
+            }
+            left += 1;
+        }
+        DigitRun {
+            left,
+            after: at_char(t, end),
+            after_ws: at_char(t, ws(t, end)),
+        }
+    }
+}
+
 /// The matches of the hand-matched patterns: one pass over the text; each pattern, like
-/// `find_iter`, looks for its next match from the end of its previous one. Returns the [`key`]
-/// bits of the text's characters.
+/// `find_iter`, looks for its next match from the end of its previous one. A pattern's matcher
+/// runs only where its [`Start`] admits the character and, for those starting with digits,
+/// where the run of digits and what follows it fit the pattern. Returns the [`key`] bits of the
+/// text's characters.
 fn hand_ranges(text: &str, out: &mut Vec<Range<usize>>) -> u8 {
+    use slot::*;
     let mut keys = 0;
     let mut from = [0usize; HAND.len()];
     let mut prev: Option<char> = None;
+    let mut run = DigitRun {
+        left: 0,
+        after: None,
+        after_ws: None,
+    };
     for (s, c) in text.char_indices() {
-        if candidate(prev, c) {
-            for (k, (_, start, at)) in HAND.iter().enumerate() {
-                if s >= from[k] && start.admits(prev, c) {
-                    if let Some(e) = at(text, s) {
-                        out.push(s..e);
-                        from[k] = e;
-                    }
+        let mut try_at = |k: usize| {
+            if s >= from[k] {
+                if let Some(e) = (HAND[k].2)(text, s) {
+                    out.push(s..e);
+                    from[k] = e;
                 }
             }
+        };
+        let line_start = prev.is_none_or(|p| p == '\n');
+        if digit(c) {
+            let run_start = !prev.is_some_and(digit);
+            if run_start {
+                run = DigitRun::at(text, s);
+            }
+            let DigitRun {
+                left,
+                after,
+                after_ws,
+            } = run;
+            let next_is = |f: fn(char) -> bool| after_ws.is_some_and(f);
+            if run_start {
+                if next_is(|c| c == '年') {
+                    try_at(YEAR);
+                }
+                if next_is(|c| c == '月') {
+                    try_at(MONTH);
+                }
+                if next_is(|c| matches!(c, '日' | '号')) {
+                    try_at(DAY);
+                }
+                if after.is_some_and(|c| matches!(c, '.' | '．')) {
+                    try_at(SECTION_NUMBER);
+                }
+            }
+            if (2..=4).contains(&left) && next_is(|c| c == '年') {
+                try_at(YEAR_MONTH_DAY);
+            }
+            if left <= 2 {
+                if next_is(|c| c == '月') {
+                    try_at(MONTH_DAY);
+                }
+                if next_is(|c| matches!(c, '—' | '-' | '–' | '~' | '～' | '至' | '到')) {
+                    try_at(DATE_RANGE);
+                }
+                if next_is(|c| matches!(c, ':' | '：')) {
+                    try_at(CLOCK);
+                }
+            }
+            if left == 4 && after.is_some_and(|c| matches!(c, '.' | '/' | '-')) {
+                try_at(DASHED_DATE);
+            }
+            if c == '0' && (3..=4).contains(&left) && next_is(|c| matches!(c, '-' | '－' | '—'))
+            {
+                try_at(AREA_PHONE);
+            }
+            if line_start {
+                try_at(LIST_MARKER);
+            }
+            run.left = left.saturating_sub(1);
+        } else {
+            match c {
+                '〔' | '［' | '[' | '【' => {
+                    try_at(DOC_YEAR);
+                    try_at(DOC_GLITCH);
+                }
+                '(' | '（' => {
+                    try_at(DOC_YEAR);
+                    try_at(PAREN_MARKER);
+                }
+                '“' | '"' | '‘' | '「' | '『' => try_at(QUOTED),
+                '第' => try_at(ORDINAL),
+                '-' | '—' | '–' | '－' => try_at(PAGE_MARKER),
+                _ => {}
+            }
+            if line_start || clause_end(c) {
+                try_at(LIST_MARKER);
+            }
+            keys |= key(c);
         }
-        keys |= key(c);
         prev = Some(c);
     }
     keys
 }
 
-/// Could a hand-matched pattern's match start at `c`?
-fn candidate(prev: Option<char>, c: char) -> bool {
-    digit(c)
-        || prev.is_none_or(|p| p == '\n')
-        || doc_open(c)
-        || quote_open(c)
-        || clause_end(c)
-        || dash(c)
-        || c == '第'
+/// The slots of [`slot`] name the patterns of [`HAND`] they stand for (for the tests).
+#[cfg(test)]
+pub(super) fn slots_name_their_patterns() -> bool {
+    use slot::*;
+    let want = [
+        (YEAR_MONTH_DAY, 3),
+        (MONTH_DAY, 4),
+        (YEAR, 5),
+        (MONTH, 6),
+        (DATE_RANGE, 7),
+        (DAY, 8),
+        (DASHED_DATE, 9),
+        (DOC_YEAR, 10),
+        (DOC_GLITCH, 11),
+        (AREA_PHONE, 13),
+        (QUOTED, 16),
+        (ORDINAL, 18),
+        (LIST_MARKER, 19),
+        (PAREN_MARKER, 20),
+        (PAGE_MARKER, 21),
+        (SECTION_NUMBER, 23),
+        (CLOCK, 24),
+    ];
+    want.len() == HAND.len() && want.iter().all(|&(k, i)| HAND[k].0 == i)
 }
 
 /// Hand-matched patterns by their index in [`EXCLUDE_PATTERNS`] (for the tests).
