@@ -239,15 +239,35 @@ impl DigitRun {
 /// text's characters.
 fn hand_ranges(text: &str, out: &mut Vec<Range<usize>>) -> u8 {
     use slot::*;
+    let bytes = text.as_bytes();
     let mut keys = 0;
     let mut from = [0usize; HAND.len()];
-    let mut prev: Option<char> = None;
     let mut run = DigitRun {
         left: 0,
         after: None,
         after_ws: None,
     };
-    for (s, c) in text.char_indices() {
+    // Where the current line starts: a list marker may start there, whatever the character.
+    let mut line_at = 0;
+    let mut s = 0;
+    while let Some(&b) = bytes.get(s) {
+        let c = if b < 0x80 {
+            char::from(b)
+        } else {
+            match text.get(s..).and_then(|r| r.chars().next()) {
+                Some(c) => c,
+                None => break,
+            }
+        };
+        let next = s + c.len_utf8();
+        let line_start = s == line_at;
+        if c == '\n' {
+            line_at = next;
+        }
+        if !line_start && !may_start(c) {
+            s = next;
+            continue;
+        }
         let mut try_at = |k: usize| {
             if s >= from[k] {
                 if let Some(e) = (HAND[k].2)(text, s) {
@@ -256,9 +276,8 @@ fn hand_ranges(text: &str, out: &mut Vec<Range<usize>>) -> u8 {
                 }
             }
         };
-        let line_start = prev.is_none_or(|p| p == '\n');
         if digit(c) {
-            let run_start = !prev.is_some_and(digit);
+            let run_start = !digit_before(bytes, s);
             if run_start {
                 run = DigitRun::at(text, s);
             }
@@ -327,9 +346,68 @@ fn hand_ranges(text: &str, out: &mut Vec<Range<usize>>) -> u8 {
             }
             keys |= key(c);
         }
-        prev = Some(c);
+        s = next;
     }
     keys
+}
+
+/// Does a digit end just before byte `s` (a character boundary)? An ASCII digit is one byte,
+/// a full-width one the three bytes `EF BC 90`–`EF BC 99`.
+fn digit_before(bytes: &[u8], s: usize) -> bool {
+    let Some(last) = s.checked_sub(1).and_then(|i| bytes.get(i)) else {
+        return false;
+    };
+    last.is_ascii_digit()
+        || ((0x90..=0x99).contains(last)
+            && s >= 3
+            && bytes.get(s - 3..s - 1) == Some(&[0xEF, 0xBC][..]))
+}
+
+/// The characters [`hand_ranges`] looks at (anywhere but at a line start): digits, the first
+/// characters of hand-matched patterns, the [`key`] characters and the line break.
+const STARTS: &[char] = &[
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '０', '１', '２', '３', '４', '５', '６',
+    '７', '８', '９', '\n', '〔', '［', '[', '【', '(', '（', '“', '"', '‘', '「', '『', '第', '-',
+    '—', '–', '－', '。', '；', ';', '：', ':', '!', '！', '?', '？', 'w', 'W', '@', 'c', 'C', '©',
+    '热', '电', '传', '手', '联', '邮', '索', '文', '编', '统',
+];
+
+/// [`STARTS`] as a bitmap over the Basic Multilingual Plane (where all of them are).
+static START_BITS: [u64; 1024] = {
+    let mut bits = [0u64; 1024];
+    let mut i = 0;
+    while i < STARTS.len() {
+        let c = STARTS[i] as u32;
+        bits[(c >> 6) as usize] |= 1 << (c & 63);
+        i += 1;
+    }
+    bits
+};
+
+/// Is `c` one of [`STARTS`]?
+fn may_start(c: char) -> bool {
+    let c = c as u32;
+    START_BITS
+        .get((c >> 6) as usize)
+        .is_some_and(|w| w >> (c & 63) & 1 != 0)
+}
+
+/// Does [`may_start`] admit every character the one pass acts on, and only those? (For the
+/// tests.)
+#[cfg(test)]
+pub(super) fn starts_are_complete() -> Option<char> {
+    (0..=0x10FFFFu32).filter_map(char::from_u32).find(|&c| {
+        let acts = digit(c)
+            || key(c) != 0
+            || clause_end(c)
+            || doc_open(c)
+            || glitch_open(c)
+            || quote_open(c)
+            || dash(c)
+            || c == '第'
+            || c == '\n';
+        may_start(c) != acts
+    })
 }
 
 /// The slots of [`slot`] name the patterns of [`HAND`] they stand for (for the tests).
