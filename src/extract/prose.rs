@@ -258,7 +258,7 @@ impl ProseParagraph {
                 }
                 _ => {}
             }
-            if CLAUSE_DELIMS.contains(&c) {
+            if is_clause_delim(c) {
                 delims.push((at(i), at(i + c.len_utf8())));
             }
         }
@@ -427,8 +427,36 @@ pub const CLAUSE_DELIMS: &[char] = &[
     '，', ',', '；', ';', '：', ':', '、', '。', '！', '？', '!', '?', '（', '(', '）', ')', '\n',
 ];
 
+/// Is `c` one of [`CLAUSE_DELIMS`]?
+fn is_clause_delim(c: char) -> bool {
+    matches!(
+        c,
+        '，' | ','
+            | '；'
+            | ';'
+            | '：'
+            | ':'
+            | '、'
+            | '。'
+            | '！'
+            | '？'
+            | '!'
+            | '?'
+            | '（'
+            | '('
+            | '）'
+            | ')'
+            | '\n'
+    )
+}
+
 /// Sentence delimiters.
 const SENTENCE_DELIMS: &[char] = &['。', '！', '？', '!', '?', '\n'];
+
+/// Is `c` one of [`SENTENCE_DELIMS`]?
+fn is_sentence_delim(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '!' | '?' | '\n')
+}
 
 /// Words removed from the start of a label phrase.
 const LABEL_TRIGGERS: &[&str] = &["其中", "分别为", "分别", "包括"];
@@ -666,16 +694,16 @@ fn breaks_inside_sentence(a: &str, b: &str) -> bool {
     if CONTINUES.contains(&first) || OPENS.contains(&last) {
         return true;
     }
-    let starts_with_unit = crate::number::UNIT_WORDS
-        .iter()
-        .chain(
-            [
-                "年", "月", "日", "号", "期", "份", "万", "亿", "余", "多", "家",
-            ]
-            .iter(),
-        )
-        .any(|u| b.starts_with(u));
     if digit(last) || last == '%' {
+        let starts_with_unit = crate::number::UNIT_WORDS
+            .iter()
+            .chain(
+                [
+                    "年", "月", "日", "号", "期", "份", "万", "亿", "余", "多", "家",
+                ]
+                .iter(),
+            )
+            .any(|u| b.starts_with(u));
         // A figure on a line of its own is followed by the rest of its sentence, whatever the
         // next line starts with (`16` / `务；科教…`, a glyph lost in the crawl).
         return starts_with_unit || CONTINUES.contains(&first) || a.chars().count() <= 16;
@@ -692,7 +720,7 @@ fn breaks_inside_sentence(a: &str, b: &str) -> bool {
 /// Does this paragraph open a new report segment?
 fn segment_start(text: &str, current: Option<&Segment>, at: usize) -> Option<Segment> {
     let cur_year = current.and_then(|c| c.year);
-    let first_sentence = text.split(SENTENCE_DELIMS).next().unwrap_or(text).trim();
+    let first_sentence = text.split(is_sentence_delim).next().unwrap_or(text).trim();
     if let Some(digits) = super::prose_years::title_year(first_sentence) {
         let year = digits.parse::<i32>().ok();
         let short = text.trim().chars().count() <= 60;
@@ -724,19 +752,25 @@ fn segment_start(text: &str, current: Option<&Segment>, at: usize) -> Option<Seg
 
 /// The one year a paragraph talks about, when it names it at least twice and no other.
 fn only_year(text: &str) -> Option<i32> {
-    let years: Vec<i32> = super::prose_years::year_mentions(text)
+    let mut years = super::prose_years::year_mentions(text)
         .filter_map(|y| y.parse::<i32>().ok())
-        .filter(|y| (1990..=2100).contains(y))
-        .collect();
-    let first = *years.first()?;
-    (years.len() >= 2 && years.iter().all(|&y| y == first)).then_some(first)
+        .filter(|y| (1990..=2100).contains(y));
+    let first = years.next()?;
+    let mut count = 1;
+    for y in years {
+        if y != first {
+            return None;
+        }
+        count += 1;
+    }
+    (count >= 2).then_some(first)
 }
 
 fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     for (i, c) in text.char_indices() {
-        if SENTENCE_DELIMS.contains(&c) {
+        if is_sentence_delim(c) {
             let end = i + c.len_utf8();
             out.push(start..end);
             start = end;
@@ -887,6 +921,14 @@ mod tests {
 
     fn doc(text: &str) -> Document {
         read_bytes("t.txt", text.as_bytes(), Path::new("t.txt")).expect("readable")
+    }
+
+    #[test]
+    fn delimiter_tests_agree_with_their_lists() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_clause_delim(c), CLAUSE_DELIMS.contains(&c), "{c:?}");
+            assert_eq!(is_sentence_delim(c), SENTENCE_DELIMS.contains(&c), "{c:?}");
+        }
     }
 
     #[test]
