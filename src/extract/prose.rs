@@ -579,6 +579,9 @@ struct Reader {
 impl Reader {
     /// Read one paragraph (cut into parts when it is long): its segment, its quantities.
     fn read(&mut self, raw: RawParagraph) {
+        if raw.text.len() <= MAX_PARAGRAPH_BYTES {
+            return self.read_part(raw);
+        }
         for part in split_long(raw) {
             self.read_part(part);
         }

@@ -814,6 +814,16 @@ pub(super) fn identifier_runs(text: &str) -> Vec<Range<usize>> {
     let alnum = |c: char| c.is_ascii_alphanumeric();
     let mut out = Vec::new();
     let bytes = text.as_bytes();
+    // Every match holds a separator between two letters or digits: without one, none.
+    let joins = |&s: &usize| {
+        s.checked_sub(1)
+            .and_then(|p| bytes.get(p))
+            .is_some_and(u8::is_ascii_alphanumeric)
+            && bytes.get(s + 1).is_some_and(u8::is_ascii_alphanumeric)
+    };
+    if !memchr::memchr3_iter(b'/', b'_', b'-', bytes).any(|s| joins(&s)) {
+        return out;
+    }
     let mut i = 0;
     while i < bytes.len() {
         if !bytes[i].is_ascii_alphanumeric() {

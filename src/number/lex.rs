@@ -12,6 +12,12 @@ use super::Approx;
 /// Fold one character to the form the parsers expect: full-width digits and the punctuation that
 /// can occur inside a number (`，．％－＋`) become ASCII; the ideographic space becomes a space.
 pub(crate) fn fold(c: char) -> char {
+    // ASCII, and everything from the CJK punctuation after the ideographic space to the
+    // full-width forms (the ideographs among them), stays as it is.
+    let u = c as u32;
+    if u < 0xA0 || (0x3001..0xFF00).contains(&u) {
+        return c;
+    }
     match c {
         '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
         '．' => '.',
@@ -133,10 +139,31 @@ fn cn_mult(c: char) -> Option<u32> {
     })
 }
 
-/// True for characters that can be part of a Chinese numeral.
+/// True for characters that can be part of a Chinese numeral (a bit of [`CN_NUMERAL_BITS`]).
 pub(crate) fn is_cn_numeral(c: char) -> bool {
-    cn_digit(c).is_some() || cn_mult(c).is_some()
+    let c = c as u32;
+    CN_NUMERAL_BITS
+        .get((c >> 6) as usize)
+        .is_some_and(|w| w >> (c & 63) & 1 != 0)
 }
+
+/// The characters [`cn_digit`] and [`cn_mult`] read.
+const CN_NUMERALS: &[char] = &[
+    '零', '〇', '一', '壹', '二', '两', '贰', '三', '叁', '四', '肆', '五', '伍', '六', '陆', '七',
+    '柒', '八', '捌', '九', '玖', '十', '拾', '百', '佰', '千', '仟', '万', '亿',
+];
+
+/// [`CN_NUMERALS`] as a bitmap over the Basic Multilingual Plane (where all of them are).
+static CN_NUMERAL_BITS: [u64; 1024] = {
+    let mut bits = [0u64; 1024];
+    let mut i = 0;
+    while i < CN_NUMERALS.len() {
+        let c = CN_NUMERALS[i] as u32;
+        bits[(c >> 6) as usize] |= 1 << (c & 63);
+        i += 1;
+    }
+    bits
+};
 
 /// Parse a Chinese numeral starting at `i`: `十四`, `两千三百`, `一百零五`, `三万五`, `千`,
 /// `二〇二四` (digit by digit), with an optional decimal part `五点五四`. Stops before a
@@ -501,5 +528,32 @@ pub(crate) fn suffix(cs: &[char], i: usize, spaces: bool, scale_ok: bool) -> Suf
         unit: unit_found,
         approx,
         end: j,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bitmap_and_the_fast_path_agree_with_the_matches() {
+        let slow_fold = |c: char| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '．' => '.',
+            '，' => ',',
+            '％' => '%',
+            '－' | '−' => '-',
+            '＋' => '+',
+            '\u{3000}' | '\u{00a0}' | '\u{2002}' | '\u{2003}' | '\u{2009}' => ' ',
+            _ => c,
+        };
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(
+                is_cn_numeral(c),
+                cn_digit(c).is_some() || cn_mult(c).is_some(),
+                "{c:?}"
+            );
+            assert_eq!(fold(c), slow_fold(c), "{c:?}");
+        }
     }
 }
