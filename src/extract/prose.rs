@@ -246,7 +246,7 @@ impl ProseParagraph {
         let mut delims = Vec::new();
         let mut d: u32 = 0;
         let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-        for (i, c) in text.char_indices() {
+        for (i, c) in non_ideographs(text) {
             match c {
                 '（' | '(' => {
                     d += 1;
@@ -723,7 +723,10 @@ fn breaks_inside_sentence(a: &str, b: &str) -> bool {
 /// Does this paragraph open a new report segment?
 fn segment_start(text: &str, current: Option<&Segment>, at: usize) -> Option<Segment> {
     let cur_year = current.and_then(|c| c.year);
-    let first_sentence = text.split(is_sentence_delim).next().unwrap_or(text).trim();
+    let first_end = non_ideographs(text)
+        .find(|&(_, c)| is_sentence_delim(c))
+        .map_or(text.len(), |(i, _)| i);
+    let first_sentence = text[..first_end].trim();
     if let Some(digits) = super::prose_years::title_year(first_sentence) {
         let year = digits.parse::<i32>().ok();
         let short = text.trim().chars().count() <= 60;
@@ -769,10 +772,31 @@ fn only_year(text: &str) -> Option<i32> {
     (count >= 2).then_some(first)
 }
 
+/// The characters of `text` with their byte offsets, but for those in U+4000–U+9FFF (CJK
+/// ideographs, led by the bytes `E4`–`E9`), which are passed without decoding: no delimiter,
+/// parenthesis or digit is among them.
+fn non_ideographs(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while let Some(&b) = bytes.get(i) {
+            if (0xE4..=0xE9).contains(&b) {
+                i += 3;
+                continue;
+            }
+            let c = text.get(i..)?.chars().next()?;
+            let at = i;
+            i += c.len_utf8();
+            return Some((at, c));
+        }
+        None
+    })
+}
+
 fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, c) in text.char_indices() {
+    for (i, c) in non_ideographs(text) {
         if is_sentence_delim(c) {
             let end = i + c.len_utf8();
             out.push(start..end);
@@ -924,6 +948,16 @@ mod tests {
 
     fn doc(text: &str) -> Document {
         read_bytes("t.txt", text.as_bytes(), Path::new("t.txt")).expect("readable")
+    }
+
+    #[test]
+    fn non_ideographs_are_the_other_characters() {
+        let text = "（一）2021年，全市“公开”信息\u{3fff}\u{a000}😀10条；\n";
+        let want: Vec<(usize, char)> = text
+            .char_indices()
+            .filter(|&(_, c)| !('\u{4000}'..='\u{9fff}').contains(&c))
+            .collect();
+        assert_eq!(non_ideographs(text).collect::<Vec<_>>(), want);
     }
 
     #[test]

@@ -596,9 +596,21 @@ fn after_keywords(t: &str, keywords: &[&str], then: impl Fn(&str) -> bool) -> bo
 
 /// Does `text` hold `needle` (ASCII, lower case) in any ASCII case?
 fn has_ascii_ci(text: &str, needle: &[u8]) -> bool {
-    text.as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
+    let bytes = text.as_bytes();
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    // Tried only where its first letter is, in either case.
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        bytes,
+    )
+    .any(|i| {
+        bytes
+            .get(i..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
 }
 
 /// The character at byte `i`, if any.
