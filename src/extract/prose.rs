@@ -239,11 +239,11 @@ impl ProseParagraph {
         start..end.max(start)
     }
 
-    /// Index the parentheses and clause delimiters of `text` (one pass): byte offsets as `u32`
-    /// (a paragraph is far below 4 GiB).
-    fn index(text: &str) -> (Vec<Paren>, Vec<Offsets>) {
-        let mut parens = Vec::new();
-        let mut delims = Vec::new();
+    /// Index the parentheses and clause delimiters of `text` (one pass) into `parens` and
+    /// `delims` (cleared first): byte offsets as `u32` (a paragraph is far below 4 GiB).
+    fn index(text: &str, parens: &mut Vec<Paren>, delims: &mut Vec<Offsets>) {
+        parens.clear();
+        delims.clear();
         let mut d: u32 = 0;
         let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
         for (i, c) in non_ideographs(text) {
@@ -262,7 +262,6 @@ impl ProseParagraph {
                 delims.push((at(i), at(i + c.len_utf8())));
             }
         }
-        (parens, delims)
     }
 
     /// Index of the sentence holding byte `at` (binary search: sentences are in order).
@@ -494,6 +493,7 @@ pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
         view: Arc::clone(&doc.view),
         out: ProseFacts::default(),
         current: None,
+        scratch: Scratch::default(),
     };
     let mut last: Option<RawParagraph> = None;
     let joins = matches!(doc.format, InputFormat::Text | InputFormat::Markdown);
@@ -574,6 +574,17 @@ struct Reader {
     out: ProseFacts,
     /// The report segment read so far.
     current: Option<Segment>,
+    /// Lists of one paragraph's sentences, parentheses and delimiters, kept from one paragraph
+    /// to the next (each paragraph keeps them as one [`Sentences`] list of its own).
+    scratch: Scratch,
+}
+
+/// Lists a paragraph's indexes are built in.
+#[derive(Default)]
+struct Scratch {
+    sentences: Vec<Range<usize>>,
+    parens: Vec<Paren>,
+    delims: Vec<Offsets>,
 }
 
 impl Reader {
@@ -619,9 +630,15 @@ impl Reader {
             self.current = Some(seg);
         }
         let segment = out.segments.len().saturating_sub(1);
-        let (parens, delims) = ProseParagraph::index(&text);
+        let Scratch {
+            sentences: sentence_list,
+            parens,
+            delims,
+        } = &mut self.scratch;
+        ProseParagraph::index(&text, parens, delims);
+        sentences(&text, sentence_list);
         let para = ProseParagraph {
-            sentences: Sentences::new(&sentences(&text), &parens, &delims),
+            sentences: Sentences::new(sentence_list, parens, delims),
             text: ParaText::new(&self.view, p.span.start, text),
             span: p.span.clone(),
             segment,
@@ -793,8 +810,9 @@ fn non_ideographs(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     })
 }
 
-fn sentences(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+/// The sentences of `text` into `out` (cleared first).
+fn sentences(text: &str, out: &mut Vec<Range<usize>>) {
+    out.clear();
     let mut start = 0;
     for (i, c) in non_ideographs(text) {
         if is_sentence_delim(c) {
@@ -806,7 +824,6 @@ fn sentences(text: &str) -> Vec<Range<usize>> {
     if start < text.len() || out.is_empty() {
         out.push(start..text.len());
     }
-    out
 }
 
 /// Longest label phrase kept (characters before the number); a clause without delimiters can

@@ -45,11 +45,22 @@ fn next_digit(text: &str, from: usize) -> Option<usize> {
     None
 }
 
-/// The length in bytes of the character at byte `i` (1 past the end).
-fn char_len_at(text: &str, i: usize) -> usize {
-    text.get(i..)
-        .and_then(|r| r.chars().next())
-        .map_or(1, char::len_utf8)
+/// The run of `\d` starting at byte `i`: where its last four digits start (the only place in
+/// it where `(\d{4})\s*年` can match, as a digit is neither white space nor `年`), if it has
+/// four, and where it ends.
+fn last_four(text: &str, i: usize) -> (Option<usize>, usize) {
+    let mut starts = [0usize; 4];
+    let mut n = 0;
+    let mut end = text.len();
+    for (k, c) in text.get(i..).unwrap_or("").char_indices() {
+        if !digit(c) {
+            end = i + k;
+            break;
+        }
+        starts[n % 4] = i + k;
+        n += 1;
+    }
+    ((n >= 4).then(|| starts[(n - 4) % 4]), end)
 }
 
 /// `\d{4}` at the start of `s`: the digits and the rest.
@@ -108,15 +119,16 @@ fn after_marker<'a>(s: &'a str, seps: &[char], digit_ok: impl Fn(&str) -> bool) 
 pub(super) fn year_mentions(text: &str) -> impl Iterator<Item = &str> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
-        // Only a digit can start a match: the other characters are passed without a try.
+        // Only a run of digits can hold a match, at its last four.
         while let Some(i) = next_digit(text, at) {
-            if let Some((digits, rest)) = four_digits(&text[i..]) {
+            let (year_at, end) = last_four(text, i);
+            if let Some((digits, rest)) = year_at.and_then(|y| four_digits(&text[y..])) {
                 if let Some(after) = skip_space(rest).strip_prefix('年') {
                     at = text.len() - after.len();
                     return Some(digits);
                 }
             }
-            at = i + char_len_at(text, i);
+            at = end;
         }
         at = text.len();
         None
@@ -150,9 +162,10 @@ pub(super) fn heading_marker(line: &str) -> bool {
 /// `(\d{4})\s*年(?:度)?.{0,30}?政府信息公开(?:工作)?(?:年度)?报告`.
 pub(super) fn title_year(text: &str) -> Option<&str> {
     let mut from = 0;
-    while let Some(at) = next_digit(text, from) {
-        from = at + char_len_at(text, at);
-        if let Some((digits, rest)) = four_digits(&text[at..]) {
+    while let Some(i) = next_digit(text, from) {
+        let (year_at, end) = last_four(text, i);
+        from = end;
+        if let Some((digits, rest)) = year_at.and_then(|y| four_digits(&text[y..])) {
             if let Some(after) = skip_space(rest).strip_prefix('年') {
                 let found = [after.strip_prefix('度'), Some(after)]
                     .into_iter()

@@ -361,37 +361,47 @@ const NOT_UNITS: &[&str] = &[
 pub(crate) fn unit(cs: &[char], i: usize) -> Option<(&'static str, usize)> {
     let c = *cs.get(i)?;
     // Most numbers are followed by a char no unit starts with.
-    if UNIT_INITIALS.binary_search(&c).is_err() {
-        return None;
-    }
+    let k = WORDS_BY_INITIAL
+        .binary_search_by_key(&c, |(initial, _)| *initial)
+        .ok()?;
+    let words = &WORDS_BY_INITIAL[k].1;
     let rest = &cs[i..];
-    let at = |w: &[char]| w.first() == Some(&c) && rest.starts_with(w);
-    if NOT_UNIT_CHARS.iter().any(|w| at(w)) {
+    if words
+        .iter()
+        .any(|(w, unit)| unit.is_none() && rest.starts_with(w))
+    {
         return None;
     }
-    UNIT_CHARS
+    words
         .iter()
-        .zip(UNITS)
-        .filter(|(w, _)| at(w))
-        .max_by_key(|(w, _)| w.len())
-        .map(|(w, u)| (*u, w.len()))
+        .filter_map(|(w, unit)| unit.filter(|_| rest.starts_with(w)).map(|u| (u, w.len())))
+        .max_by_key(|&(_, n)| n)
 }
 
-/// The first chars of [`UNITS`], sorted.
-static UNIT_INITIALS: LazyLock<Vec<char>> = LazyLock::new(|| {
-    let mut v: Vec<char> = UNITS.iter().filter_map(|u| u.chars().next()).collect();
-    v.sort_unstable();
-    v.dedup();
-    v
+/// A word read after a number, as chars: a unit of [`UNITS`], or a noun of [`NOT_UNITS`]
+/// (`None`).
+type Word = (Vec<char>, Option<&'static str>);
+
+/// The words of [`UNITS`] and [`NOT_UNITS`] by their first char, sorted by it.
+static WORDS_BY_INITIAL: LazyLock<Vec<(char, Vec<Word>)>> = LazyLock::new(|| {
+    let mut by: Vec<(char, Vec<Word>)> = Vec::new();
+    let words = NOT_UNITS
+        .iter()
+        .map(|w| (*w, None))
+        .chain(UNITS.iter().map(|u| (*u, Some(*u))));
+    for (w, unit) in words {
+        let chars: Vec<char> = w.chars().collect();
+        let Some(&initial) = chars.first() else {
+            continue;
+        };
+        match by.iter_mut().find(|(c, _)| *c == initial) {
+            Some((_, list)) => list.push((chars, unit)),
+            None => by.push((initial, vec![(chars, unit)])),
+        }
+    }
+    by.sort_by_key(|(c, _)| *c);
+    by
 });
-
-/// [`UNITS`] as chars (compared with the scanner's chars without decoding them again).
-static UNIT_CHARS: LazyLock<Vec<Vec<char>>> =
-    LazyLock::new(|| UNITS.iter().map(|u| u.chars().collect()).collect());
-
-/// [`NOT_UNITS`] as chars.
-static NOT_UNIT_CHARS: LazyLock<Vec<Vec<char>>> =
-    LazyLock::new(|| NOT_UNITS.iter().map(|u| u.chars().collect()).collect());
 
 /// True if the chars at `i` spell `w`.
 pub(crate) fn starts_with(cs: &[char], i: usize, w: &str) -> bool {
