@@ -253,6 +253,21 @@ fn hand_ranges(text: &str, out: &mut Vec<Range<usize>>) -> u8 {
     while let Some(&b) = bytes.get(s) {
         let c = if b < 0x80 {
             char::from(b)
+        } else if (0xE0..0xF0).contains(&b) {
+            // Three bytes (most of a Chinese text): passed on their code point when it starts
+            // nothing (the text is valid UTF-8, so the bytes are a character's).
+            let (Some(&b1), Some(&b2)) = (bytes.get(s + 1), bytes.get(s + 2)) else {
+                break;
+            };
+            let u = u32::from(b & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F);
+            if s != line_at && !may_start_at(u) {
+                s += 3;
+                continue;
+            }
+            match char::from_u32(u) {
+                Some(c) => c,
+                None => break,
+            }
         } else {
             match text.get(s..).and_then(|r| r.chars().next()) {
                 Some(c) => c,
@@ -386,7 +401,11 @@ static START_BITS: [u64; 1024] = {
 
 /// Is `c` one of [`STARTS`]?
 fn may_start(c: char) -> bool {
-    let c = c as u32;
+    may_start_at(c as u32)
+}
+
+/// Is the character of code point `c` one of [`STARTS`]?
+fn may_start_at(c: u32) -> bool {
     START_BITS
         .get((c >> 6) as usize)
         .is_some_and(|w| w >> (c & 63) & 1 != 0)
