@@ -163,6 +163,36 @@ fn key(c: char) -> u8 {
     }
 }
 
+/// The gates a character `c` opens when its keyword goes on at byte `next` (after `c`): a gate
+/// opened by a character whose keyword does not follow would refuse the text anyway.
+fn keyword_at(t: &str, next: usize, c: char) -> u8 {
+    let rest = t.get(next..).unwrap_or("");
+    let ci = |w: &str| {
+        rest.as_bytes()
+            .get(..w.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(w.as_bytes()))
+    };
+    let on = |found: bool, bits: u8| if found { bits } else { 0 };
+    match c {
+        ':' => on(rest.starts_with("//"), KEY_COLON),
+        'w' | 'W' => on(ci("ww."), KEY_W),
+        'c' | 'C' => on(ci("opyright"), KEY_COPY),
+        '热' => on(rest.starts_with('线'), KEY_PHONE | KEY_HOT),
+        '电' => on(rest.starts_with('话'), KEY_PHONE),
+        '传' => on(rest.starts_with('真'), KEY_PHONE),
+        '手' => on(rest.starts_with('机'), KEY_PHONE),
+        '联' => on(rest.starts_with("系方式"), KEY_PHONE),
+        '邮' => on(
+            rest.starts_with('编') || rest.starts_with("政编码"),
+            KEY_POST,
+        ),
+        '索' => on(rest.starts_with("引号"), KEY_INDEX),
+        '文' | '编' => on(rest.starts_with('号'), KEY_INDEX),
+        '统' => on(rest.starts_with("一社会信用代码"), KEY_INDEX),
+        c => key(c),
+    }
+}
+
 /// The gated patterns' regexes, each compiled at its first use.
 static GATED_REGEX: [OnceLock<Option<Regex>>; GATED.len()] = [const { OnceLock::new() }; 8];
 
@@ -359,7 +389,9 @@ fn hand_ranges(text: &str, out: &mut Vec<Range<usize>>) -> u8 {
             if line_start || clause_end(c) {
                 try_at(LIST_MARKER);
             }
-            keys |= key(c);
+            if key(c) != 0 {
+                keys |= keyword_at(text, next, c);
+            }
         }
         s = next;
     }
@@ -490,7 +522,7 @@ pub(super) fn gated() -> impl Iterator<Item = usize> {
 /// Does the gate of pattern `i` (matched by a regex) let `text` through? (For the tests.)
 #[cfg(test)]
 pub(super) fn gate_admits(i: usize, text: &str) -> bool {
-    let keys = text.chars().fold(0, |k, c| k | key(c));
+    let keys = hand_ranges(text, &mut Vec::new());
     GATED
         .iter()
         .any(|(k, bit, gate)| *k == i && keys & bit != 0 && gate(text))
