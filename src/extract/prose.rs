@@ -239,14 +239,14 @@ impl ProseParagraph {
         start..end.max(start)
     }
 
-    /// Index the parentheses and clause delimiters of `text` (one pass): byte offsets as `u32`
-    /// (a paragraph is far below 4 GiB).
-    fn index(text: &str) -> (Vec<Paren>, Vec<Offsets>) {
-        let mut parens = Vec::new();
-        let mut delims = Vec::new();
+    /// Index the parentheses and clause delimiters of `text` (one pass) into `parens` and
+    /// `delims` (cleared first): byte offsets as `u32` (a paragraph is far below 4 GiB).
+    fn index(text: &str, parens: &mut Vec<Paren>, delims: &mut Vec<Offsets>) {
+        parens.clear();
+        delims.clear();
         let mut d: u32 = 0;
         let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-        for (i, c) in text.char_indices() {
+        for (i, c) in non_ideographs(text) {
             match c {
                 '（' | '(' => {
                     d += 1;
@@ -258,11 +258,10 @@ impl ProseParagraph {
                 }
                 _ => {}
             }
-            if CLAUSE_DELIMS.contains(&c) {
+            if is_clause_delim(c) {
                 delims.push((at(i), at(i + c.len_utf8())));
             }
         }
-        (parens, delims)
     }
 
     /// Index of the sentence holding byte `at` (binary search: sentences are in order).
@@ -427,8 +426,36 @@ pub const CLAUSE_DELIMS: &[char] = &[
     '，', ',', '；', ';', '：', ':', '、', '。', '！', '？', '!', '?', '（', '(', '）', ')', '\n',
 ];
 
+/// Is `c` one of [`CLAUSE_DELIMS`]?
+fn is_clause_delim(c: char) -> bool {
+    matches!(
+        c,
+        '，' | ','
+            | '；'
+            | ';'
+            | '：'
+            | ':'
+            | '、'
+            | '。'
+            | '！'
+            | '？'
+            | '!'
+            | '?'
+            | '（'
+            | '('
+            | '）'
+            | ')'
+            | '\n'
+    )
+}
+
 /// Sentence delimiters.
 const SENTENCE_DELIMS: &[char] = &['。', '！', '？', '!', '?', '\n'];
+
+/// Is `c` one of [`SENTENCE_DELIMS`]?
+fn is_sentence_delim(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '!' | '?' | '\n')
+}
 
 /// Words removed from the start of a label phrase.
 const LABEL_TRIGGERS: &[&str] = &["其中", "分别为", "分别", "包括"];
@@ -466,6 +493,7 @@ pub fn extract_prose_outside(doc: &Document, tables: &[Span]) -> ProseFacts {
         view: Arc::clone(&doc.view),
         out: ProseFacts::default(),
         current: None,
+        scratch: Scratch::default(),
     };
     let mut last: Option<RawParagraph> = None;
     let joins = matches!(doc.format, InputFormat::Text | InputFormat::Markdown);
@@ -546,11 +574,25 @@ struct Reader {
     out: ProseFacts,
     /// The report segment read so far.
     current: Option<Segment>,
+    /// Lists of one paragraph's sentences, parentheses and delimiters, kept from one paragraph
+    /// to the next (each paragraph keeps them as one [`Sentences`] list of its own).
+    scratch: Scratch,
+}
+
+/// Lists a paragraph's indexes are built in.
+#[derive(Default)]
+struct Scratch {
+    sentences: Vec<Range<usize>>,
+    parens: Vec<Paren>,
+    delims: Vec<Offsets>,
 }
 
 impl Reader {
     /// Read one paragraph (cut into parts when it is long): its segment, its quantities.
     fn read(&mut self, raw: RawParagraph) {
+        if raw.text.len() <= MAX_PARAGRAPH_BYTES {
+            return self.read_part(raw);
+        }
         for part in split_long(raw) {
             self.read_part(part);
         }
@@ -588,9 +630,15 @@ impl Reader {
             self.current = Some(seg);
         }
         let segment = out.segments.len().saturating_sub(1);
-        let (parens, delims) = ProseParagraph::index(&text);
+        let Scratch {
+            sentences: sentence_list,
+            parens,
+            delims,
+        } = &mut self.scratch;
+        ProseParagraph::index(&text, parens, delims);
+        sentences(&text, sentence_list);
         let para = ProseParagraph {
-            sentences: Sentences::new(&sentences(&text), &parens, &delims),
+            sentences: Sentences::new(sentence_list, parens, delims),
             text: ParaText::new(&self.view, p.span.start, text),
             span: p.span.clone(),
             segment,
@@ -666,16 +714,16 @@ fn breaks_inside_sentence(a: &str, b: &str) -> bool {
     if CONTINUES.contains(&first) || OPENS.contains(&last) {
         return true;
     }
-    let starts_with_unit = crate::number::UNIT_WORDS
-        .iter()
-        .chain(
-            [
-                "年", "月", "日", "号", "期", "份", "万", "亿", "余", "多", "家",
-            ]
-            .iter(),
-        )
-        .any(|u| b.starts_with(u));
     if digit(last) || last == '%' {
+        let starts_with_unit = crate::number::UNIT_WORDS
+            .iter()
+            .chain(
+                [
+                    "年", "月", "日", "号", "期", "份", "万", "亿", "余", "多", "家",
+                ]
+                .iter(),
+            )
+            .any(|u| b.starts_with(u));
         // A figure on a line of its own is followed by the rest of its sentence, whatever the
         // next line starts with (`16` / `务；科教…`, a glyph lost in the crawl).
         return starts_with_unit || CONTINUES.contains(&first) || a.chars().count() <= 16;
@@ -692,7 +740,10 @@ fn breaks_inside_sentence(a: &str, b: &str) -> bool {
 /// Does this paragraph open a new report segment?
 fn segment_start(text: &str, current: Option<&Segment>, at: usize) -> Option<Segment> {
     let cur_year = current.and_then(|c| c.year);
-    let first_sentence = text.split(SENTENCE_DELIMS).next().unwrap_or(text).trim();
+    let first_end = non_ideographs(text)
+        .find(|&(_, c)| is_sentence_delim(c))
+        .map_or(text.len(), |(i, _)| i);
+    let first_sentence = text[..first_end].trim();
     if let Some(digits) = super::prose_years::title_year(first_sentence) {
         let year = digits.parse::<i32>().ok();
         let short = text.trim().chars().count() <= 60;
@@ -724,19 +775,47 @@ fn segment_start(text: &str, current: Option<&Segment>, at: usize) -> Option<Seg
 
 /// The one year a paragraph talks about, when it names it at least twice and no other.
 fn only_year(text: &str) -> Option<i32> {
-    let years: Vec<i32> = super::prose_years::year_mentions(text)
+    let mut years = super::prose_years::year_mentions(text)
         .filter_map(|y| y.parse::<i32>().ok())
-        .filter(|y| (1990..=2100).contains(y))
-        .collect();
-    let first = *years.first()?;
-    (years.len() >= 2 && years.iter().all(|&y| y == first)).then_some(first)
+        .filter(|y| (1990..=2100).contains(y));
+    let first = years.next()?;
+    let mut count = 1;
+    for y in years {
+        if y != first {
+            return None;
+        }
+        count += 1;
+    }
+    (count >= 2).then_some(first)
 }
 
-fn sentences(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+/// The characters of `text` with their byte offsets, but for those in U+4000–U+9FFF (CJK
+/// ideographs, led by the bytes `E4`–`E9`), which are passed without decoding: no delimiter,
+/// parenthesis or digit is among them.
+fn non_ideographs(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while let Some(&b) = bytes.get(i) {
+            if (0xE4..=0xE9).contains(&b) {
+                i += 3;
+                continue;
+            }
+            let c = text.get(i..)?.chars().next()?;
+            let at = i;
+            i += c.len_utf8();
+            return Some((at, c));
+        }
+        None
+    })
+}
+
+/// The sentences of `text` into `out` (cleared first).
+fn sentences(text: &str, out: &mut Vec<Range<usize>>) {
+    out.clear();
     let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if SENTENCE_DELIMS.contains(&c) {
+    for (i, c) in non_ideographs(text) {
+        if is_sentence_delim(c) {
             let end = i + c.len_utf8();
             out.push(start..end);
             start = end;
@@ -745,7 +824,6 @@ fn sentences(text: &str) -> Vec<Range<usize>> {
     if start < text.len() || out.is_empty() {
         out.push(start..text.len());
     }
-    out
 }
 
 /// Longest label phrase kept (characters before the number); a clause without delimiters can
@@ -887,6 +965,24 @@ mod tests {
 
     fn doc(text: &str) -> Document {
         read_bytes("t.txt", text.as_bytes(), Path::new("t.txt")).expect("readable")
+    }
+
+    #[test]
+    fn non_ideographs_are_the_other_characters() {
+        let text = "（一）2021年，全市“公开”信息\u{3fff}\u{a000}😀10条；\n";
+        let want: Vec<(usize, char)> = text
+            .char_indices()
+            .filter(|&(_, c)| !('\u{4000}'..='\u{9fff}').contains(&c))
+            .collect();
+        assert_eq!(non_ideographs(text).collect::<Vec<_>>(), want);
+    }
+
+    #[test]
+    fn delimiter_tests_agree_with_their_lists() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_clause_delim(c), CLAUSE_DELIMS.contains(&c), "{c:?}");
+            assert_eq!(is_sentence_delim(c), SENTENCE_DELIMS.contains(&c), "{c:?}");
+        }
     }
 
     #[test]

@@ -4,8 +4,64 @@
 
 use super::classes::{digit, skip_space};
 
-/// Chinese numerals of list markers (`一、`, `（三）`).
-const NUMERALS: &str = "一二三四五六七八九十";
+/// Chinese numerals of list markers (`一、`, `（三）`): `[一二三四五六七八九十]`.
+fn numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
+}
+
+/// Could a list marker or a leading `\d` open `s` (no leading white space)? Every reading of
+/// [`after_marker`] and a year at the very start need one of these first.
+fn may_open_marker(s: &str) -> bool {
+    s.chars()
+        .next()
+        .is_some_and(|c| matches!(c, '（' | '(') || numeral(c) || digit(c))
+}
+
+/// The byte offset of the first `\d` of `text` at or after byte `from` (a character boundary).
+/// The three-byte characters led by `E4`–`E9` (U+4000–U+9FFF, CJK ideographs: no digit among
+/// them) are passed without decoding.
+fn next_digit(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii_digit() {
+            return Some(i);
+        }
+        if b < 0x80 {
+            i += 1;
+        } else if (0xE4..=0xE9).contains(&b) {
+            i += 3;
+        } else {
+            let c = text.get(i..).and_then(|r| r.chars().next())?;
+            if digit(c) {
+                return Some(i);
+            }
+            i += c.len_utf8();
+        }
+    }
+    None
+}
+
+/// The run of `\d` starting at byte `i`: where its last four digits start (the only place in
+/// it where `(\d{4})\s*年` can match, as a digit is neither white space nor `年`), if it has
+/// four, and where it ends.
+fn last_four(text: &str, i: usize) -> (Option<usize>, usize) {
+    let mut starts = [0usize; 4];
+    let mut n = 0;
+    let mut end = text.len();
+    for (k, c) in text.get(i..).unwrap_or("").char_indices() {
+        if !digit(c) {
+            end = i + k;
+            break;
+        }
+        starts[n % 4] = i + k;
+        n += 1;
+    }
+    ((n >= 4).then(|| starts[(n - 4) % 4]), end)
+}
 
 /// `\d{4}` at the start of `s`: the digits and the rest.
 fn four_digits(s: &str) -> Option<(&str, &str)> {
@@ -38,7 +94,7 @@ fn counted(s: &str, max: usize, class: impl Fn(char) -> bool) -> Vec<&str> {
 fn after_marker<'a>(s: &'a str, seps: &[char], digit_ok: impl Fn(&str) -> bool) -> Vec<&'a str> {
     let mut out = Vec::new();
     if let Some(inner) = s.strip_prefix(['（', '(']) {
-        let numeral = |c: char| NUMERALS.contains(c) || digit(c);
+        let numeral = |c: char| numeral(c) || digit(c);
         out.extend(
             counted(inner, 3, numeral)
                 .into_iter()
@@ -46,7 +102,7 @@ fn after_marker<'a>(s: &'a str, seps: &[char], digit_ok: impl Fn(&str) -> bool) 
         );
     }
     out.extend(
-        counted(s, 3, |c| NUMERALS.contains(c))
+        counted(s, 3, numeral)
             .into_iter()
             .filter_map(|r| r.strip_prefix(seps)),
     );
@@ -63,17 +119,16 @@ fn after_marker<'a>(s: &'a str, seps: &[char], digit_ok: impl Fn(&str) -> bool) 
 pub(super) fn year_mentions(text: &str) -> impl Iterator<Item = &str> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || {
-        // Only a digit can start a match: the other characters are passed without a try.
-        for (i, c) in text[at..].char_indices() {
-            if !digit(c) {
-                continue;
-            }
-            if let Some((digits, rest)) = four_digits(&text[at + i..]) {
+        // Only a run of digits can hold a match, at its last four.
+        while let Some(i) = next_digit(text, at) {
+            let (year_at, end) = last_four(text, i);
+            if let Some((digits, rest)) = year_at.and_then(|y| four_digits(&text[y..])) {
                 if let Some(after) = skip_space(rest).strip_prefix('年') {
                     at = text.len() - after.len();
                     return Some(digits);
                 }
             }
+            at = end;
         }
         at = text.len();
         None
@@ -83,6 +138,9 @@ pub(super) fn year_mentions(text: &str) -> impl Iterator<Item = &str> + '_ {
 /// The year of `^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、])?\s*(\d{4})\s*年`.
 pub(super) fn leading_year(text: &str) -> Option<&str> {
     let s = skip_space(text);
+    if !may_open_marker(s) {
+        return None;
+    }
     after_marker(s, &['、'], |_| true)
         .into_iter()
         .chain([s])
@@ -96,17 +154,18 @@ pub(super) fn leading_year(text: &str) -> Option<&str> {
 /// `^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.．、](?:\D|$))`?
 pub(super) fn heading_marker(line: &str) -> bool {
     let not_digit = |r: &str| r.chars().next().is_none_or(|c| !digit(c));
-    !after_marker(skip_space(line), &['、', '.', '．'], not_digit).is_empty()
+    let s = skip_space(line);
+    may_open_marker(s) && !after_marker(s, &['、', '.', '．'], not_digit).is_empty()
 }
 
 /// The year digits of the first match of
 /// `(\d{4})\s*年(?:度)?.{0,30}?政府信息公开(?:工作)?(?:年度)?报告`.
 pub(super) fn title_year(text: &str) -> Option<&str> {
-    for (at, c) in text.char_indices() {
-        if !digit(c) {
-            continue;
-        }
-        if let Some((digits, rest)) = four_digits(&text[at..]) {
+    let mut from = 0;
+    while let Some(i) = next_digit(text, from) {
+        let (year_at, end) = last_four(text, i);
+        from = end;
+        if let Some((digits, rest)) = year_at.and_then(|y| four_digits(&text[y..])) {
             if let Some(after) = skip_space(rest).strip_prefix('年') {
                 let found = [after.strip_prefix('度'), Some(after)]
                     .into_iter()
@@ -193,6 +252,13 @@ mod tests {
         let cuts = crate::test_fixtures::one_character_removed(&v[..24]);
         v.extend(cuts);
         v
+    }
+
+    #[test]
+    fn no_digit_among_the_ideographs_next_digit_passes() {
+        assert!(!('\u{4000}'..='\u{9FFF}').any(digit));
+        assert_eq!(next_digit("年月٣2", 0), Some(6));
+        assert_eq!(next_digit("年月", 0), None);
     }
 
     #[test]

@@ -63,8 +63,11 @@ pub(super) fn regex_text(i: usize) -> Option<String> {
 /// Where a match of a hand-matched pattern starting at a byte offset ends, if one does.
 pub(super) type At = fn(&str, usize) -> Option<usize>;
 
-/// Which characters a hand-matched pattern's match may start at.
+/// Which characters a hand-matched pattern's match may start at. The one pass
+/// ([`hand_ranges`]) spells these out per character; the tests match each pattern from its
+/// own starts.
 #[derive(Clone, Copy)]
+#[cfg_attr(not(test), allow(dead_code))]
 pub(super) enum Start {
     /// Any Arabic digit.
     Digit,
@@ -78,6 +81,7 @@ pub(super) enum Start {
 }
 
 impl Start {
+    #[cfg(test)]
     fn admits(self, prev: Option<char>, c: char) -> bool {
         match self {
             Start::Digit => digit(c),
@@ -159,6 +163,36 @@ fn key(c: char) -> u8 {
     }
 }
 
+/// The gates a character `c` opens when its keyword goes on at byte `next` (after `c`): a gate
+/// opened by a character whose keyword does not follow would refuse the text anyway.
+fn keyword_at(t: &str, next: usize, c: char) -> u8 {
+    let rest = t.get(next..).unwrap_or("");
+    let ci = |w: &str| {
+        rest.as_bytes()
+            .get(..w.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(w.as_bytes()))
+    };
+    let on = |found: bool, bits: u8| if found { bits } else { 0 };
+    match c {
+        ':' => on(rest.starts_with("//"), KEY_COLON),
+        'w' | 'W' => on(ci("ww."), KEY_W),
+        'c' | 'C' => on(ci("opyright"), KEY_COPY),
+        '热' => on(rest.starts_with('线'), KEY_PHONE | KEY_HOT),
+        '电' => on(rest.starts_with('话'), KEY_PHONE),
+        '传' => on(rest.starts_with('真'), KEY_PHONE),
+        '手' => on(rest.starts_with('机'), KEY_PHONE),
+        '联' => on(rest.starts_with("系方式"), KEY_PHONE),
+        '邮' => on(
+            rest.starts_with('编') || rest.starts_with("政编码"),
+            KEY_POST,
+        ),
+        '索' => on(rest.starts_with("引号"), KEY_INDEX),
+        '文' | '编' => on(rest.starts_with('号'), KEY_INDEX),
+        '统' => on(rest.starts_with("一社会信用代码"), KEY_INDEX),
+        c => key(c),
+    }
+}
+
 /// The gated patterns' regexes, each compiled at its first use.
 static GATED_REGEX: [OnceLock<Option<Regex>>; GATED.len()] = [const { OnceLock::new() }; 8];
 
@@ -177,39 +211,280 @@ pub(super) fn ranges(text: &str, out: &mut Vec<Range<usize>>) {
     }
 }
 
+/// Slots of the hand-matched patterns in [`HAND`], as the one pass tries them.
+mod slot {
+    pub const YEAR_MONTH_DAY: usize = 0;
+    pub const MONTH_DAY: usize = 1;
+    pub const YEAR: usize = 2;
+    pub const MONTH: usize = 3;
+    pub const DATE_RANGE: usize = 4;
+    pub const DAY: usize = 5;
+    pub const DASHED_DATE: usize = 6;
+    pub const DOC_YEAR: usize = 7;
+    pub const DOC_GLITCH: usize = 8;
+    pub const AREA_PHONE: usize = 9;
+    pub const QUOTED: usize = 10;
+    pub const ORDINAL: usize = 11;
+    pub const LIST_MARKER: usize = 12;
+    pub const PAREN_MARKER: usize = 13;
+    pub const PAGE_MARKER: usize = 14;
+    pub const SECTION_NUMBER: usize = 15;
+    pub const CLOCK: usize = 16;
+}
+
+/// The run of digits around a position: how many digits are left from it (itself included),
+/// the character after the run, and the first one after the run and the white space after it.
+/// A pattern starting with `D` matches only where these fit it, so its matcher runs only there.
+#[derive(Clone, Copy)]
+struct DigitRun {
+    left: usize,
+    after: Option<char>,
+    after_ws: Option<char>,
+}
+
+impl DigitRun {
+    /// The run of digits starting at byte `s`.
+    fn at(t: &str, s: usize) -> Self {
+        let mut left = 0;
+        let mut end = t.len();
+        for (i, c) in t[s..].char_indices() {
+            if !digit(c) {
+                end = s + i;
+                break;
+            }
+            left += 1;
+        }
+        DigitRun {
+            left,
+            after: at_char(t, end),
+            after_ws: at_char(t, ws(t, end)),
+        }
+    }
+}
+
 /// The matches of the hand-matched patterns: one pass over the text; each pattern, like
-/// `find_iter`, looks for its next match from the end of its previous one. Returns the [`key`]
-/// bits of the text's characters.
+/// `find_iter`, looks for its next match from the end of its previous one. A pattern's matcher
+/// runs only where its [`Start`] admits the character and, for those starting with digits,
+/// where the run of digits and what follows it fit the pattern. Returns the [`key`] bits of the
+/// text's characters.
 fn hand_ranges(text: &str, out: &mut Vec<Range<usize>>) -> u8 {
+    use slot::*;
+    let bytes = text.as_bytes();
     let mut keys = 0;
     let mut from = [0usize; HAND.len()];
-    let mut prev: Option<char> = None;
-    for (s, c) in text.char_indices() {
-        if candidate(prev, c) {
-            for (k, (_, start, at)) in HAND.iter().enumerate() {
-                if s >= from[k] && start.admits(prev, c) {
-                    if let Some(e) = at(text, s) {
-                        out.push(s..e);
-                        from[k] = e;
-                    }
+    let mut run = DigitRun {
+        left: 0,
+        after: None,
+        after_ws: None,
+    };
+    // Where the current line starts: a list marker may start there, whatever the character.
+    let mut line_at = 0;
+    let mut s = 0;
+    while let Some(&b) = bytes.get(s) {
+        let c = if b < 0x80 {
+            char::from(b)
+        } else if (0xE0..0xF0).contains(&b) {
+            // Three bytes (most of a Chinese text): passed on their code point when it starts
+            // nothing (the text is valid UTF-8, so the bytes are a character's).
+            let (Some(&b1), Some(&b2)) = (bytes.get(s + 1), bytes.get(s + 2)) else {
+                break;
+            };
+            let u = u32::from(b & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F);
+            if s != line_at && !may_start_at(u) {
+                s += 3;
+                continue;
+            }
+            match char::from_u32(u) {
+                Some(c) => c,
+                None => break,
+            }
+        } else {
+            match text.get(s..).and_then(|r| r.chars().next()) {
+                Some(c) => c,
+                None => break,
+            }
+        };
+        let next = s + c.len_utf8();
+        let line_start = s == line_at;
+        if c == '\n' {
+            line_at = next;
+        }
+        if !line_start && !may_start(c) {
+            s = next;
+            continue;
+        }
+        let mut try_at = |k: usize| {
+            if s >= from[k] {
+                if let Some(e) = (HAND[k].2)(text, s) {
+                    out.push(s..e);
+                    from[k] = e;
                 }
             }
+        };
+        if digit(c) {
+            let run_start = !digit_before(bytes, s);
+            if run_start {
+                run = DigitRun::at(text, s);
+            }
+            let DigitRun {
+                left,
+                after,
+                after_ws,
+            } = run;
+            let next_is = |f: fn(char) -> bool| after_ws.is_some_and(f);
+            if run_start {
+                if next_is(|c| c == '年') {
+                    try_at(YEAR);
+                }
+                if next_is(|c| c == '月') {
+                    try_at(MONTH);
+                }
+                if next_is(|c| matches!(c, '日' | '号')) {
+                    try_at(DAY);
+                }
+                if after.is_some_and(|c| matches!(c, '.' | '．')) {
+                    try_at(SECTION_NUMBER);
+                }
+            }
+            if (2..=4).contains(&left) && next_is(|c| c == '年') {
+                try_at(YEAR_MONTH_DAY);
+            }
+            if left <= 2 {
+                if next_is(|c| c == '月') {
+                    try_at(MONTH_DAY);
+                }
+                if next_is(|c| matches!(c, '—' | '-' | '–' | '~' | '～' | '至' | '到')) {
+                    try_at(DATE_RANGE);
+                }
+                if next_is(|c| matches!(c, ':' | '：')) {
+                    try_at(CLOCK);
+                }
+            }
+            if left == 4 && after.is_some_and(|c| matches!(c, '.' | '/' | '-')) {
+                try_at(DASHED_DATE);
+            }
+            if c == '0' && (3..=4).contains(&left) && next_is(|c| matches!(c, '-' | '－' | '—'))
+            {
+                try_at(AREA_PHONE);
+            }
+            if line_start {
+                try_at(LIST_MARKER);
+            }
+            run.left = left.saturating_sub(1);
+        } else {
+            match c {
+                '〔' | '［' | '[' | '【' => {
+                    try_at(DOC_YEAR);
+                    try_at(DOC_GLITCH);
+                }
+                '(' | '（' => {
+                    try_at(DOC_YEAR);
+                    try_at(PAREN_MARKER);
+                }
+                '“' | '"' | '‘' | '「' | '『' => try_at(QUOTED),
+                '第' => try_at(ORDINAL),
+                '-' | '—' | '–' | '－' => try_at(PAGE_MARKER),
+                _ => {}
+            }
+            if line_start || clause_end(c) {
+                try_at(LIST_MARKER);
+            }
+            if key(c) != 0 {
+                keys |= keyword_at(text, next, c);
+            }
         }
-        keys |= key(c);
-        prev = Some(c);
+        s = next;
     }
     keys
 }
 
-/// Could a hand-matched pattern's match start at `c`?
-fn candidate(prev: Option<char>, c: char) -> bool {
-    digit(c)
-        || prev.is_none_or(|p| p == '\n')
-        || doc_open(c)
-        || quote_open(c)
-        || clause_end(c)
-        || dash(c)
-        || c == '第'
+/// Does a digit end just before byte `s` (a character boundary)? An ASCII digit is one byte,
+/// a full-width one the three bytes `EF BC 90`–`EF BC 99`.
+fn digit_before(bytes: &[u8], s: usize) -> bool {
+    let Some(last) = s.checked_sub(1).and_then(|i| bytes.get(i)) else {
+        return false;
+    };
+    last.is_ascii_digit()
+        || ((0x90..=0x99).contains(last)
+            && s >= 3
+            && bytes.get(s - 3..s - 1) == Some(&[0xEF, 0xBC][..]))
+}
+
+/// The characters [`hand_ranges`] looks at (anywhere but at a line start): digits, the first
+/// characters of hand-matched patterns, the [`key`] characters and the line break.
+const STARTS: &[char] = &[
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '０', '１', '２', '３', '４', '５', '６',
+    '７', '８', '９', '\n', '〔', '［', '[', '【', '(', '（', '“', '"', '‘', '「', '『', '第', '-',
+    '—', '–', '－', '。', '；', ';', '：', ':', '!', '！', '?', '？', 'w', 'W', '@', 'c', 'C', '©',
+    '热', '电', '传', '手', '联', '邮', '索', '文', '编', '统',
+];
+
+/// [`STARTS`] as a bitmap over the Basic Multilingual Plane (where all of them are).
+static START_BITS: [u64; 1024] = {
+    let mut bits = [0u64; 1024];
+    let mut i = 0;
+    while i < STARTS.len() {
+        let c = STARTS[i] as u32;
+        bits[(c >> 6) as usize] |= 1 << (c & 63);
+        i += 1;
+    }
+    bits
+};
+
+/// Is `c` one of [`STARTS`]?
+fn may_start(c: char) -> bool {
+    may_start_at(c as u32)
+}
+
+/// Is the character of code point `c` one of [`STARTS`]?
+fn may_start_at(c: u32) -> bool {
+    START_BITS
+        .get((c >> 6) as usize)
+        .is_some_and(|w| w >> (c & 63) & 1 != 0)
+}
+
+/// Does [`may_start`] admit every character the one pass acts on, and only those? (For the
+/// tests.)
+#[cfg(test)]
+pub(super) fn starts_are_complete() -> Option<char> {
+    (0..=0x10FFFFu32).filter_map(char::from_u32).find(|&c| {
+        let acts = digit(c)
+            || key(c) != 0
+            || clause_end(c)
+            || doc_open(c)
+            || glitch_open(c)
+            || quote_open(c)
+            || dash(c)
+            || c == '第'
+            || c == '\n';
+        may_start(c) != acts
+    })
+}
+
+/// The slots of [`slot`] name the patterns of [`HAND`] they stand for (for the tests).
+#[cfg(test)]
+pub(super) fn slots_name_their_patterns() -> bool {
+    use slot::*;
+    let want = [
+        (YEAR_MONTH_DAY, 3),
+        (MONTH_DAY, 4),
+        (YEAR, 5),
+        (MONTH, 6),
+        (DATE_RANGE, 7),
+        (DAY, 8),
+        (DASHED_DATE, 9),
+        (DOC_YEAR, 10),
+        (DOC_GLITCH, 11),
+        (AREA_PHONE, 13),
+        (QUOTED, 16),
+        (ORDINAL, 18),
+        (LIST_MARKER, 19),
+        (PAREN_MARKER, 20),
+        (PAGE_MARKER, 21),
+        (SECTION_NUMBER, 23),
+        (CLOCK, 24),
+    ];
+    want.len() == HAND.len() && want.iter().all(|&(k, i)| HAND[k].0 == i)
 }
 
 /// Hand-matched patterns by their index in [`EXCLUDE_PATTERNS`] (for the tests).
@@ -247,7 +522,7 @@ pub(super) fn gated() -> impl Iterator<Item = usize> {
 /// Does the gate of pattern `i` (matched by a regex) let `text` through? (For the tests.)
 #[cfg(test)]
 pub(super) fn gate_admits(i: usize, text: &str) -> bool {
-    let keys = text.chars().fold(0, |k, c| k | key(c));
+    let keys = hand_ranges(text, &mut Vec::new());
     GATED
         .iter()
         .any(|(k, bit, gate)| *k == i && keys & bit != 0 && gate(text))
@@ -372,9 +647,21 @@ fn after_keywords(t: &str, keywords: &[&str], then: impl Fn(&str) -> bool) -> bo
 
 /// Does `text` hold `needle` (ASCII, lower case) in any ASCII case?
 fn has_ascii_ci(text: &str, needle: &[u8]) -> bool {
-    text.as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
+    let bytes = text.as_bytes();
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    // Tried only where its first letter is, in either case.
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        bytes,
+    )
+    .any(|i| {
+        bytes
+            .get(i..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
 }
 
 /// The character at byte `i`, if any.
@@ -590,6 +877,16 @@ pub(super) fn identifier_runs(text: &str) -> Vec<Range<usize>> {
     let alnum = |c: char| c.is_ascii_alphanumeric();
     let mut out = Vec::new();
     let bytes = text.as_bytes();
+    // Every match holds a separator between two letters or digits: without one, none.
+    let joins = |&s: &usize| {
+        s.checked_sub(1)
+            .and_then(|p| bytes.get(p))
+            .is_some_and(u8::is_ascii_alphanumeric)
+            && bytes.get(s + 1).is_some_and(u8::is_ascii_alphanumeric)
+    };
+    if !memchr::memchr3_iter(b'/', b'_', b'-', bytes).any(|s| joins(&s)) {
+        return out;
+    }
     let mut i = 0;
     while i < bytes.len() {
         if !bytes[i].is_ascii_alphanumeric() {

@@ -2,7 +2,8 @@
 //! never refuse a text their regex matches.
 
 use super::exclude::{
-    gate_admits, gated, hand_find_iter, hand_matcher, identifier_runs, regex_text, EXCLUDE_PATTERNS,
+    gate_admits, gated, hand_find_iter, hand_matcher, identifier_runs, regex_text,
+    slots_name_their_patterns, starts_are_complete, EXCLUDE_PATTERNS,
 };
 use regex::Regex;
 use std::ops::Range;
@@ -162,6 +163,12 @@ fn hand_matchers_give_the_regex_matches() {
             assert!(*matched >= 5, "pattern {i} matched {matched} times");
         }
     }
+}
+
+#[test]
+fn the_one_pass_tries_each_pattern_by_its_slot() {
+    assert!(slots_name_their_patterns());
+    assert_eq!(starts_are_complete(), None);
 }
 
 #[test]

@@ -12,6 +12,12 @@ use super::Approx;
 /// Fold one character to the form the parsers expect: full-width digits and the punctuation that
 /// can occur inside a number (`，．％－＋`) become ASCII; the ideographic space becomes a space.
 pub(crate) fn fold(c: char) -> char {
+    // ASCII, and everything from the CJK punctuation after the ideographic space to the
+    // full-width forms (the ideographs among them), stays as it is.
+    let u = c as u32;
+    if u < 0xA0 || (0x3001..0xFF00).contains(&u) {
+        return c;
+    }
     match c {
         '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
         '．' => '.',
@@ -133,10 +139,31 @@ fn cn_mult(c: char) -> Option<u32> {
     })
 }
 
-/// True for characters that can be part of a Chinese numeral.
+/// True for characters that can be part of a Chinese numeral (a bit of [`CN_NUMERAL_BITS`]).
 pub(crate) fn is_cn_numeral(c: char) -> bool {
-    cn_digit(c).is_some() || cn_mult(c).is_some()
+    let c = c as u32;
+    CN_NUMERAL_BITS
+        .get((c >> 6) as usize)
+        .is_some_and(|w| w >> (c & 63) & 1 != 0)
 }
+
+/// The characters [`cn_digit`] and [`cn_mult`] read.
+const CN_NUMERALS: &[char] = &[
+    '零', '〇', '一', '壹', '二', '两', '贰', '三', '叁', '四', '肆', '五', '伍', '六', '陆', '七',
+    '柒', '八', '捌', '九', '玖', '十', '拾', '百', '佰', '千', '仟', '万', '亿',
+];
+
+/// [`CN_NUMERALS`] as a bitmap over the Basic Multilingual Plane (where all of them are).
+static CN_NUMERAL_BITS: [u64; 1024] = {
+    let mut bits = [0u64; 1024];
+    let mut i = 0;
+    while i < CN_NUMERALS.len() {
+        let c = CN_NUMERALS[i] as u32;
+        bits[(c >> 6) as usize] |= 1 << (c & 63);
+        i += 1;
+    }
+    bits
+};
 
 /// Parse a Chinese numeral starting at `i`: `十四`, `两千三百`, `一百零五`, `三万五`, `千`,
 /// `二〇二四` (digit by digit), with an optional decimal part `五点五四`. Stops before a
@@ -334,28 +361,46 @@ const NOT_UNITS: &[&str] = &[
 pub(crate) fn unit(cs: &[char], i: usize) -> Option<(&'static str, usize)> {
     let c = *cs.get(i)?;
     // Most numbers are followed by a char no unit starts with.
-    if UNIT_INITIALS.binary_search(&c).is_err() {
-        return None;
-    }
-    let mut buf = [0u8; 4];
-    let head = c.encode_utf8(&mut buf).as_bytes();
-    let at = |w: &str| w.as_bytes().starts_with(head) && starts_with(cs, i, w);
-    if NOT_UNITS.iter().any(|w| at(w)) {
-        return None;
-    }
-    UNITS
+    let k = WORDS_BY_INITIAL
+        .binary_search_by_key(&c, |(initial, _)| *initial)
+        .ok()?;
+    let words = &WORDS_BY_INITIAL[k].1;
+    let rest = &cs[i..];
+    if words
         .iter()
-        .filter(|u| at(u))
-        .max_by_key(|u| u.chars().count())
-        .map(|u| (*u, u.chars().count()))
+        .any(|(w, unit)| unit.is_none() && rest.starts_with(w))
+    {
+        return None;
+    }
+    words
+        .iter()
+        .filter_map(|(w, unit)| unit.filter(|_| rest.starts_with(w)).map(|u| (u, w.len())))
+        .max_by_key(|&(_, n)| n)
 }
 
-/// The first chars of [`UNITS`], sorted.
-static UNIT_INITIALS: LazyLock<Vec<char>> = LazyLock::new(|| {
-    let mut v: Vec<char> = UNITS.iter().filter_map(|u| u.chars().next()).collect();
-    v.sort_unstable();
-    v.dedup();
-    v
+/// A word read after a number, as chars: a unit of [`UNITS`], or a noun of [`NOT_UNITS`]
+/// (`None`).
+type Word = (Vec<char>, Option<&'static str>);
+
+/// The words of [`UNITS`] and [`NOT_UNITS`] by their first char, sorted by it.
+static WORDS_BY_INITIAL: LazyLock<Vec<(char, Vec<Word>)>> = LazyLock::new(|| {
+    let mut by: Vec<(char, Vec<Word>)> = Vec::new();
+    let words = NOT_UNITS
+        .iter()
+        .map(|w| (*w, None))
+        .chain(UNITS.iter().map(|u| (*u, Some(*u))));
+    for (w, unit) in words {
+        let chars: Vec<char> = w.chars().collect();
+        let Some(&initial) = chars.first() else {
+            continue;
+        };
+        match by.iter_mut().find(|(c, _)| *c == initial) {
+            Some((_, list)) => list.push((chars, unit)),
+            None => by.push((initial, vec![(chars, unit)])),
+        }
+    }
+    by.sort_by_key(|(c, _)| *c);
+    by
 });
 
 /// True if the chars at `i` spell `w`.
@@ -397,9 +442,11 @@ pub(crate) const SUFFIX_APPROX: &[(&str, Approx)] = &[
 
 /// The approximation word printed just before char index `start`, with its length in chars.
 pub(crate) fn prefix_approx(cs: &[char], start: usize) -> Option<(Approx, usize)> {
+    // Every word is checked by its last char first: most numbers follow none of them.
+    let last = *cs.get(start.checked_sub(1)?)?;
     PREFIX_APPROX
         .iter()
-        .find(|(w, _)| ends_with(cs, start, w))
+        .find(|(w, _)| w.chars().next_back().is_some_and(|l| l == last) && ends_with(cs, start, w))
         .map(|(w, a)| (*a, w.chars().count()))
 }
 
@@ -410,11 +457,9 @@ pub(crate) fn approx_at(
     words: &[(&str, Approx)],
 ) -> Option<(Approx, usize)> {
     let c = *cs.get(i)?;
-    let mut buf = [0u8; 4];
-    let head = c.encode_utf8(&mut buf).as_bytes();
     words
         .iter()
-        .find(|(w, _)| w.as_bytes().starts_with(head) && starts_with(cs, i, w))
+        .find(|(w, _)| w.chars().next().is_some_and(|f| f == c) && starts_with(cs, i, w))
         .map(|(w, a)| (*a, w.chars().count()))
 }
 
@@ -493,5 +538,32 @@ pub(crate) fn suffix(cs: &[char], i: usize, spaces: bool, scale_ok: bool) -> Suf
         unit: unit_found,
         approx,
         end: j,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bitmap_and_the_fast_path_agree_with_the_matches() {
+        let slow_fold = |c: char| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '．' => '.',
+            '，' => ',',
+            '％' => '%',
+            '－' | '−' => '-',
+            '＋' => '+',
+            '\u{3000}' | '\u{00a0}' | '\u{2002}' | '\u{2003}' | '\u{2009}' => ' ',
+            _ => c,
+        };
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(
+                is_cn_numeral(c),
+                cn_digit(c).is_some() || cn_mult(c).is_some(),
+                "{c:?}"
+            );
+            assert_eq!(fold(c), slow_fold(c), "{c:?}");
+        }
     }
 }

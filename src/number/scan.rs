@@ -63,24 +63,43 @@ const WORD_BEFORE_DIGIT: &str = "统唯之同逐万进专单划合归星周初�
 /// hotlines, postcodes, index numbers, house numbers, ordinals and list markers, URLs and
 /// e-mail addresses. Never panics.
 pub fn scan(text: &str) -> Vec<NumberToken> {
-    let zones = exclusion_zones(text);
-    let mut offs: Vec<usize> = text.char_indices().map(|(o, _)| o).collect();
+    let mut zones = Zones { text, merged: None };
+    let mut offs: Vec<usize> = Vec::with_capacity(text.len() + 1);
+    let mut cs: Vec<char> = Vec::with_capacity(text.len());
+    for (o, c) in text.char_indices() {
+        offs.push(o);
+        cs.push(fold(c));
+    }
     offs.push(text.len());
-    let cs: Vec<char> = text.chars().map(fold).collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < cs.len() {
         let c = cs[i];
         let next = if c.is_ascii_digit() {
-            arabic_token(&cs, &offs, &zones, i, &mut out)
+            arabic_token(&cs, &offs, &mut zones, i, &mut out)
         } else if lex::is_cn_numeral(c) {
-            chinese_token(&cs, &offs, &zones, i, &mut out)
+            chinese_token(&cs, &offs, &mut zones, i, &mut out)
         } else {
             i + 1
         };
         i = next.max(i + 1);
     }
     out
+}
+
+/// The exclusion zones of a text, computed when a number first asks for them (a paragraph
+/// whose numerals are all words never does).
+struct Zones<'a> {
+    text: &'a str,
+    merged: Option<Vec<Range<usize>>>,
+}
+
+impl Zones<'_> {
+    /// True if byte range `r` overlaps a zone.
+    fn excluded(&mut self, r: &Range<usize>) -> bool {
+        let text = self.text;
+        excluded(self.merged.get_or_insert_with(|| exclusion_zones(text)), r)
+    }
 }
 
 /// Where an approximation word before char `start` begins, and the marker.
@@ -98,7 +117,7 @@ fn prefix(cs: &[char], start: usize) -> (usize, Option<Approx>) {
 fn arabic_token(
     cs: &[char],
     offs: &[usize],
-    zones: &[Range<usize>],
+    zones: &mut Zones,
     i: usize,
     out: &mut Vec<NumberToken>,
 ) -> usize {
@@ -111,7 +130,7 @@ fn arabic_token(
         || after.is_some_and(|a| a.is_ascii_alphabetic() || a == '@');
     let dotted = prev == Some('.') && i >= 2 && cs[i - 2].is_ascii_digit();
     let core_bytes = offs[i]..offs[core.end];
-    if glued_letter || dotted || excluded(zones, &core_bytes) {
+    if glued_letter || dotted || zones.excluded(&core_bytes) {
         return skip_run(cs, core.end);
     }
     let suffix = lex::suffix(cs, core.end, true, true);
@@ -142,7 +161,7 @@ fn arabic_token(
 fn chinese_token(
     cs: &[char],
     offs: &[usize],
-    zones: &[Range<usize>],
+    zones: &mut Zones,
     i: usize,
     out: &mut Vec<NumberToken>,
 ) -> usize {
@@ -161,7 +180,7 @@ fn chinese_token(
     if core.single && !percent_word && prev.is_some_and(|p| WORD_BEFORE_DIGIT.contains(p)) {
         return run_end;
     }
-    if excluded(zones, &(offs[i]..offs[core.end])) {
+    if zones.excluded(&(offs[i]..offs[core.end])) {
         return core.end.max(run_end);
     }
     let suffix = lex::suffix(cs, core.end, false, core.scale == Decimal::ONE);
