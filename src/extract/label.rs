@@ -15,11 +15,20 @@ const QUOTES: &[char] = &[
 /// Fold text for substring signatures: NFKC, whitespace and quotes removed. Item markers and
 /// notes are kept (use [`normalize`] for whole labels).
 pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// Appends [`fold`] of `text` to `out`; `true` when every character of `text` was folded on its
+/// own (the fast path), so that the fold of a concatenation of such texts is the concatenation
+/// of their folds. `false` when the full algorithm read `text` as a whole.
+pub(crate) fn fold_into(text: &str, out: &mut String) -> bool {
     // Fast path: most report text is ASCII, CJK ideographs and punctuation whose NFKC form is
     // the character itself or (full-width forms) one ASCII character, so NFKC is a per-character
     // map. Any other character sends the whole text through the full algorithm. Characters that
     // are their own fold (ASCII but blanks and quotes, CJK ideographs) are copied in stretches.
-    let mut out = String::with_capacity(text.len());
+    let base = out.len();
     let bytes = text.as_bytes();
     // Start of the stretch of characters that are their own fold, not yet copied.
     let mut run = 0;
@@ -34,7 +43,9 @@ pub fn fold(text: &str) -> String {
             continue;
         }
         let Some((c, len)) = decode_at(bytes, i) else {
-            return fold_full(text);
+            out.truncate(base);
+            out.extend(fold_full_chars(text));
+            return false;
         };
         // CJK ideographs, most of a report: their own NFKC form, never whitespace or quotes.
         if !('\u{4E00}'..='\u{9FFF}').contains(&c) {
@@ -47,13 +58,17 @@ pub fn fold(text: &str) -> String {
                     }
                     run = i + len;
                 }
-                None => return fold_full(text),
+                None => {
+                    out.truncate(base);
+                    out.extend(fold_full_chars(text));
+                    return false;
+                }
             }
         }
         i += len;
     }
     out.push_str(&text[run..]);
-    out
+    true
 }
 
 /// The character starting at byte `i` of UTF-8 `bytes` (a character boundary) and its length.
@@ -82,9 +97,15 @@ fn keep(c: char) -> bool {
     !c.is_whitespace() && !QUOTES.contains(&c) && c != '\u{200b}'
 }
 
-/// [`fold`] through the full NFKC algorithm.
+/// [`fold`] through the full NFKC algorithm (what the fast path must agree with).
+#[cfg(test)]
 fn fold_full(text: &str) -> String {
-    text.nfkc().filter(|&c| keep(c)).collect()
+    fold_full_chars(text).collect()
+}
+
+/// The characters of [`fold_full`].
+fn fold_full_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.nfkc().filter(|&c| keep(c))
 }
 
 /// NFKC of `c` when it is a single character that never composes with its neighbours (verified
@@ -103,15 +124,26 @@ fn nfkc_simple(c: char) -> Option<char> {
 /// Normalise a label for matching: [`fold`], then leading item markers and `其中：` removed and a
 /// trailing parenthetical note removed.
 pub fn normalize(label: &str) -> String {
-    let mut s = fold(label);
+    let folded = fold(label);
+    let label = strip_label(&folded);
+    if label.len() == folded.len() {
+        return folded;
+    }
+    label.to_string()
+}
+
+/// [`normalize`] of a text whose [`fold`] is `folded`: what is left of `folded` once its
+/// leading item markers and `其中：` and its trailing parenthetical note are removed.
+pub(crate) fn strip_label(folded: &str) -> &str {
+    let mut s = folded;
     // Leading markers may stack: "（三）1.其中：".
     loop {
         let before = s.len();
-        s = strip_item_marker(&s).to_string();
+        s = strip_item_marker(s);
         for prefix in ["其中:", "其中,", "其中", "包括:"] {
             if let Some(rest) = s.strip_prefix(prefix) {
                 if !rest.is_empty() {
-                    s = rest.to_string();
+                    s = rest;
                 }
             }
         }
@@ -119,7 +151,7 @@ pub fn normalize(label: &str) -> String {
             break;
         }
     }
-    strip_trailing_note(&s).to_string()
+    strip_trailing_note(s)
 }
 
 /// Chinese numerals used in item markers.

@@ -50,19 +50,42 @@ pub fn parse_cell(text: &str) -> CellValue {
             return CellValue::Number(Quantity::integer(v));
         }
     }
-    if (t.chars().count() <= 6 && t.chars().all(is_dash))
-        || matches!(t, "/" | "／" | "\\" | "无" | "不适用" | "N/A" | "n/a")
-    {
+    if is_na_mark(t) {
         return CellValue::NotApplicable;
     }
     // A number needs a digit (ASCII or full-width): label cells are text without the parser.
-    if !t.bytes().any(|b| b.is_ascii_digit()) && !t.chars().any(|c| ('０'..='９').contains(&c)) {
+    if !has_digit(t) {
         return CellValue::Text;
     }
     match number(t) {
         Some(q) => CellValue::Number(q),
         None => CellValue::Text,
     }
+}
+
+/// Is `text` a not-applicable mark (what [`parse_cell`] reads as
+/// [`CellValue::NotApplicable`]), told without reading it as a number?
+pub(crate) fn is_not_applicable(text: &str) -> bool {
+    // A mark is never blank and never a plain integer: the cases `parse_cell` tells first.
+    let t = text.trim_matches(is_blank_char);
+    !t.is_empty() && is_na_mark(t)
+}
+
+/// A not-applicable mark, `t` trimmed: dashes (at most six) or one of the words.
+fn is_na_mark(t: &str) -> bool {
+    (t.chars().all(is_dash) && t.chars().count() <= 6)
+        || matches!(t, "/" | "／" | "\\" | "无" | "不适用" | "N/A" | "n/a")
+}
+
+/// Does `t` hold an ASCII or a full-width digit (`０`–`９`: bytes `EF BC 90`–`99`)?
+fn has_digit(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| {
+        x.is_ascii_digit()
+            || (x == 0xEF
+                && b.get(i + 1) == Some(&0xBC)
+                && b.get(i + 2).is_some_and(|y| (0x90..=0x99).contains(y)))
+    })
 }
 
 /// The whole of `t` read as one quantity, or `None`.
