@@ -42,6 +42,12 @@ pub(crate) fn fold_into(text: &str, out: &mut String) -> bool {
             i += 1;
             continue;
         }
+        // U+5000–U+9FFF (lead bytes E5–E9) and U+4E00–U+4FFF (E4 B8–BF): CJK ideographs,
+        // their own fold, told without decoding.
+        if matches!(b, 0xE5..=0xE9) || (b == 0xE4 && bytes.get(i + 1).is_some_and(|&x| x >= 0xB8)) {
+            i += 3;
+            continue;
+        }
         let Some((c, len)) = decode_at(bytes, i) else {
             out.truncate(base);
             out.extend(fold_full_chars(text));

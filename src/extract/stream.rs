@@ -1044,6 +1044,12 @@ fn has_digit(s: &str) -> bool {
     })
 }
 
+/// A page footer or a Markdown delimiter row (which holds a `|`: most lines are told apart by
+/// one search).
+fn is_debris_or_delimiter(line: &str) -> bool {
+    is_page_debris(line) || (line.contains('|') && is_delimiter_row(line))
+}
+
 /// Tokenise `range` of the view line by line (`\n`, `\r\n` or a bare `\r`), word by word,
 /// leaving out page footers and Markdown delimiter rows.
 fn tokenize(view: &str, range: Span, out: &mut Tokens) {
@@ -1053,9 +1059,7 @@ fn tokenize(view: &str, range: Span, out: &mut Tokens) {
         let end = memchr::memchr2(b'\n', b'\r', &text.as_bytes()[start..])
             .map_or(text.len(), |at| start + at);
         let line = &text[start..end];
-        // A delimiter row holds a `|`: most lines are told apart by one search.
-        let delimiter = line.contains('|') && is_delimiter_row(line);
-        if !line.trim().is_empty() && !is_page_debris(line) && !delimiter {
+        if !line.trim().is_empty() && !is_debris_or_delimiter(line) {
             tokenize_line(view, range.start + start..range.start + end, out);
         }
         if end >= text.len() {

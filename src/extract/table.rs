@@ -210,16 +210,23 @@ fn read_streams<'r>(
         }
     }
     // Pay for the stream only where a grid left rows of a detected table unread.
-    let complete = |pi: usize, ti: usize| {
-        let def = &registry.packs[pi].tables[ti];
-        facts.tables.iter().any(|t| {
+    // (Whether each grid table gave nine in ten of its rows, told once per table.)
+    let full: Vec<bool> = facts
+        .tables
+        .iter()
+        .map(|t| {
             let d = &registry.packs[t.pack].tables[t.table];
-            if d.id != def.id {
-                return false;
-            }
             let rows: HashSet<&str> = t.facts.iter().map(|f| f.row.as_str()).collect();
             rows.len() * 10 >= d.rows.len() * 9
         })
+        .collect();
+    let complete = |pi: usize, ti: usize| {
+        let def = &registry.packs[pi].tables[ti];
+        facts
+            .tables
+            .iter()
+            .zip(&full)
+            .any(|(t, &full)| full && registry.packs[t.pack].tables[t.table].id == def.id)
     };
     candidates.retain(|&(pi, ti)| !complete(pi, ti));
     // Where a grid gave part of a table, the stream completes it with the same definition.

@@ -9,6 +9,15 @@ fn is_blank_char(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{200b}' | '\u{feff}' | '\u{200c}' | '\u{200d}')
 }
 
+/// `text` without the blank characters at its ends.
+fn trim_blank(text: &str) -> &str {
+    // Most cells start and end with a printed ASCII character: nothing to trim.
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => text,
+        _ => text.trim_matches(is_blank_char),
+    }
+}
+
 /// Dash-like characters; a cell made only of them means "not applicable".
 fn is_dash(c: char) -> bool {
     matches!(
@@ -40,7 +49,7 @@ const SIGNS: &[(&str, bool)] = &[
 ///   words (`约100`, `200余`), spaces between number and unit;
 /// * anything else → [`CellValue::Text`].
 pub fn parse_cell(text: &str) -> CellValue {
-    let t = text.trim_matches(is_blank_char);
+    let t = trim_blank(text);
     if t.is_empty() {
         return CellValue::Blank;
     }
@@ -67,7 +76,7 @@ pub fn parse_cell(text: &str) -> CellValue {
 /// [`CellValue::NotApplicable`]), told without reading it as a number?
 pub(crate) fn is_not_applicable(text: &str) -> bool {
     // A mark is never blank and never a plain integer: the cases `parse_cell` tells first.
-    let t = text.trim_matches(is_blank_char);
+    let t = trim_blank(text);
     !t.is_empty() && is_na_mark(t)
 }
 
