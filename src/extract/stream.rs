@@ -40,6 +40,30 @@ const MAX_UNIT_BYTES: usize = {
     }
     max
 };
+/// Which bytes end a unit word (the last byte of its UTF-8 form); all of them if one is empty.
+const UNIT_LAST_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < UNIT_WORDS.len() {
+        let b = UNIT_WORDS[i].as_bytes();
+        if b.is_empty() {
+            table = [true; 256];
+            break;
+        }
+        table[b[b.len() - 1] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// Could `s` end with a unit word? (`false` tells it cannot, from its last byte.)
+fn may_end_with_unit(s: &str) -> bool {
+    match s.as_bytes().last() {
+        Some(&b) => UNIT_LAST_BYTES[b as usize],
+        None => UNIT_LAST_BYTES.iter().all(|&x| x),
+    }
+}
+
 /// Most placements of one short row (beyond: its figures are read, their columns left open).
 const MAX_ROW_PLACEMENTS: usize = 256;
 
@@ -941,6 +965,9 @@ fn ends_with_word(s: &str, word: &str) -> bool {
 
 /// `主动公开文件数条` → `主动公开文件数`.
 fn strip_unit_suffix(label: &str) -> Option<&str> {
+    if !may_end_with_unit(label) {
+        return None;
+    }
     UNIT_WORDS
         .iter()
         .filter(|u| label.len() > u.len() + 3 && ends_with_word(label, u))
@@ -1230,11 +1257,15 @@ fn starts_like_figure(w: &str) -> bool {
 /// Han characters, the last of them a unit word or a label character: `公开数条326`.
 fn trailing_figure(w: &str) -> Option<usize> {
     let mut body = w;
-    if let Some(u) = UNIT_WORDS
-        .iter()
-        .filter(|u| w.len() > u.len() && ends_with_word(w, u))
-        .max_by_key(|u| u.len())
-    {
+    let unit = may_end_with_unit(w)
+        .then(|| {
+            UNIT_WORDS
+                .iter()
+                .filter(|u| w.len() > u.len() && ends_with_word(w, u))
+                .max_by_key(|u| u.len())
+        })
+        .flatten();
+    if let Some(u) = unit {
         body = &w[..w.len() - u.len()];
     }
     let mut start = body.len();
@@ -1260,7 +1291,8 @@ fn trailing_figure(w: &str) -> Option<usize> {
     let ok_last = (('\u{4E00}'..='\u{9FFF}').contains(&last)
         && !matches!(last, '第' | '共' | '约'))
         || matches!(last, '）' | ')' | '”' | '」' | '』');
-    let after_unit = UNIT_WORDS.iter().any(|u| ends_with_word(prefix, u));
+    let after_unit =
+        may_end_with_unit(prefix) && UNIT_WORDS.iter().any(|u| ends_with_word(prefix, u));
     (ok_last && (after_unit && han >= 3 || han >= 4)).then_some(start)
 }
 

@@ -99,6 +99,16 @@ fn has_digit(t: &str) -> bool {
 
 /// The whole of `t` read as one quantity, or `None`.
 fn number(t: &str) -> Option<Quantity> {
+    // What may start a number: an approximation word, a sign, a space or a digit. Text cells
+    // (labels with a figure inside) are told by their first character, before any copy.
+    let first = fold(t.chars().next()?);
+    if !(first.is_ascii_digit()
+        || first.is_whitespace()
+        || lex::PREFIX_APPROX.iter().any(|(w, _)| w.starts_with(first))
+        || SIGNS.iter().any(|(w, _)| w.starts_with(first)))
+    {
+        return None;
+    }
     let cs: Vec<char> = t.chars().map(fold).collect();
     let mut i = 0;
     let prefix = lex::approx_at(&cs, i, lex::PREFIX_APPROX).map(|(a, n)| {
