@@ -40,28 +40,49 @@ const MAX_UNIT_BYTES: usize = {
     }
     max
 };
-/// Which bytes end a unit word (the last byte of its UTF-8 form); all of them if one is empty.
-const UNIT_LAST_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
+/// What the ends of the unit words are: `one[b]`, a one-byte unit word is `b`; `two`, a bit
+/// per pair of bytes that ends a longer one; `empty`, one is empty.
+struct UnitEnds {
+    one: [bool; 256],
+    two: [u64; 1024],
+    empty: bool,
+}
+
+/// The ends of [`UNIT_WORDS`].
+const UNIT_ENDS: UnitEnds = {
+    let mut ends = UnitEnds {
+        one: [false; 256],
+        two: [0; 1024],
+        empty: false,
+    };
     let mut i = 0;
     while i < UNIT_WORDS.len() {
         let b = UNIT_WORDS[i].as_bytes();
-        if b.is_empty() {
-            table = [true; 256];
-            break;
+        match b.len() {
+            0 => ends.empty = true,
+            1 => ends.one[b[0] as usize] = true,
+            n => {
+                let pair = (b[n - 2] as usize) << 8 | b[n - 1] as usize;
+                ends.two[pair / 64] |= 1 << (pair % 64);
+            }
         }
-        table[b[b.len() - 1] as usize] = true;
         i += 1;
     }
-    table
+    ends
 };
 
-/// Could `s` end with a unit word? (`false` tells it cannot, from its last byte.)
+/// Could `s` end with a unit word? (`false` tells it cannot, from its last two bytes.)
 fn may_end_with_unit(s: &str) -> bool {
-    match s.as_bytes().last() {
-        Some(&b) => UNIT_LAST_BYTES[b as usize],
-        None => UNIT_LAST_BYTES.iter().all(|&x| x),
-    }
+    let ends = &UNIT_ENDS;
+    ends.empty
+        || match s.as_bytes() {
+            [.., x, y] => {
+                let pair = (*x as usize) << 8 | *y as usize;
+                ends.one[*y as usize] || ends.two[pair / 64] & (1 << (pair % 64)) != 0
+            }
+            [y] => ends.one[*y as usize],
+            [] => false,
+        }
 }
 
 /// Most placements of one short row (beyond: its figures are read, their columns left open).
