@@ -46,20 +46,15 @@ fn row_view<'a>(cells: &'a [Cell], folds: &TableFolds) -> RowView<'a> {
     }
     values.reverse();
     // Copies of a spanning label cell count once (rows have a handful of cells).
-    let mut seen: Vec<usize> = Vec::new();
     // Every label was folded character by character: their concatenation is its own fold.
     let mut simple = true;
     let mut own = String::new();
-    let labels: Vec<String> = cells[..split]
+    let label_cells = &cells[..split];
+    let labels: Vec<String> = label_cells
         .iter()
-        .filter(|c| {
-            let new = !seen.contains(&c.origin);
-            if new {
-                seen.push(c.origin);
-            }
-            new
-        })
-        .filter_map(|c| {
+        .enumerate()
+        .filter(|&(k, c)| !label_cells[..k].iter().any(|p| p.origin == c.origin))
+        .filter_map(|(_, c)| {
             // `normalize`, from the table's fold of the cell.
             let (folded, fast) = match folds.get(c) {
                 Some(f) => f,
