@@ -21,7 +21,7 @@ use crate::number::{is_not_applicable, parse_cell, CellValue, Quantity, UNIT_WOR
 use crate::rules::pack::{RowDef, ShortRows, TableDef};
 use crate::source::detect::is_delimiter_row;
 use crate::source::{Block, Cell, Document, Span};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
 /// Most label tokens joined into one label (`受理` / `政府信息` / `公开` / `申请` / `总数`).
@@ -267,7 +267,7 @@ impl<'a> Stream<'a> {
             match block {
                 Block::Paragraph(p) => tokenize(view, p.span.clone(), &mut tokens),
                 Block::Table(t) => {
-                    let mut seen = HashSet::new();
+                    let mut seen = HashSet::default();
                     for cell in t.rows.iter().flat_map(|r| r.cells.iter()) {
                         if seen.insert(cell.origin) {
                             tokenize_cell(view, cell, &mut tokens);
