@@ -15,11 +15,90 @@ const QUOTES: &[char] = &[
 /// Fold text for substring signatures: NFKC, whitespace and quotes removed. Item markers and
 /// notes are kept (use [`normalize`] for whole labels).
 pub fn fold(text: &str) -> String {
-    // Fast path: most report text is ASCII, CJK ideographs and punctuation whose NFKC form is
-    // the character itself or (full-width forms) one ASCII character, so NFKC is a per-character
-    // map. Any other character sends the whole text through the full algorithm. Characters that
-    // are their own fold (ASCII but blanks and quotes, CJK ideographs) are copied in stretches.
     let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// Appends [`fold`] of `text` to `out`; `true` when every character of `text` was folded on its
+/// own (the fast path), so that the fold of a concatenation of such texts is the concatenation
+/// of their folds. `false` when part of `text` went through the full algorithm.
+pub(crate) fn fold_into(text: &str, out: &mut String) -> bool {
+    // Most report text is ASCII, CJK ideographs and punctuation whose NFKC form is the
+    // character itself or one ASCII character: folded by the fast path.
+    let base = out.len();
+    match fold_fast(text, out) {
+        Ok(()) => true,
+        Err(odd) => {
+            out.truncate(base);
+            fold_stretches(text, odd, out);
+            false
+        }
+    }
+}
+
+/// [`fold`] of a text the fast path stopped in at byte `odd`, appended to `out`.
+///
+/// A character the fast path does not know (`㎡`, `①`, a combining mark) sends the stretch
+/// around it through the full algorithm: from the last ASCII character or CJK ideograph before
+/// it to the first one after it. NFKC of a text is the NFKC of such stretches one after the
+/// other, since those characters (canonical combining class 0, NFKC_QC=Yes) neither compose
+/// with what precedes them nor let marks reorder across them.
+fn fold_stretches(text: &str, mut odd: usize, out: &mut String) {
+    let mut pos = 0;
+    loop {
+        let rest = text.get(pos..).unwrap_or("");
+        let (start, end) = (pos + inert_before(rest, odd), pos + inert_after(rest, odd));
+        // The fast fold of the text before the stretch: it has no character the fast path
+        // does not know.
+        let done = fold_fast(text.get(pos..start).unwrap_or(""), out);
+        debug_assert!(done.is_ok());
+        out.extend(fold_full_chars(text.get(start..end).unwrap_or("")));
+        if end >= text.len() {
+            return;
+        }
+        pos = end;
+        let base = out.len();
+        match fold_fast(text.get(pos..).unwrap_or(""), out) {
+            Ok(()) => return,
+            Err(at) => {
+                out.truncate(base);
+                odd = at;
+            }
+        }
+    }
+}
+
+/// Is `c` a character before which NFKC may cut a text (ASCII or a CJK ideograph)?
+fn inert(c: char) -> bool {
+    c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// Start of the last [`inert`] character of `text` before byte `i` (0 when none).
+fn inert_before(text: &str, i: usize) -> usize {
+    text.get(..i)
+        .and_then(|head| head.char_indices().rev().find(|&(_, c)| inert(c)))
+        .map_or(0, |(k, _)| k)
+}
+
+/// Start of the first [`inert`] character of `text` after the character at byte `i` (the end
+/// of `text` when none).
+fn inert_after(text: &str, i: usize) -> usize {
+    let Some(tail) = text.get(i..) else {
+        return text.len();
+    };
+    tail.char_indices()
+        .skip(1)
+        .find(|&(_, c)| inert(c))
+        .map_or(text.len(), |(k, _)| i + k)
+}
+
+/// [`fold`] of `text` appended to `out` by the per-character map; `Err(i)` when the character
+/// at byte `i` is not one it knows (`out` then holds part of the fold).
+#[inline(always)]
+fn fold_fast(text: &str, out: &mut String) -> Result<(), usize> {
+    // Characters that are their own fold (ASCII but blanks and quotes, CJK ideographs) are
+    // copied in stretches.
     let bytes = text.as_bytes();
     // Start of the stretch of characters that are their own fold, not yet copied.
     let mut run = 0;
@@ -33,8 +112,14 @@ pub fn fold(text: &str) -> String {
             i += 1;
             continue;
         }
+        // U+5000–U+9FFF (lead bytes E5–E9) and U+4E00–U+4FFF (E4 B8–BF): CJK ideographs,
+        // their own fold, told without decoding.
+        if matches!(b, 0xE5..=0xE9) || (b == 0xE4 && bytes.get(i + 1).is_some_and(|&x| x >= 0xB8)) {
+            i += 3;
+            continue;
+        }
         let Some((c, len)) = decode_at(bytes, i) else {
-            return fold_full(text);
+            return Err(i);
         };
         // CJK ideographs, most of a report: their own NFKC form, never whitespace or quotes.
         if !('\u{4E00}'..='\u{9FFF}').contains(&c) {
@@ -47,13 +132,13 @@ pub fn fold(text: &str) -> String {
                     }
                     run = i + len;
                 }
-                None => return fold_full(text),
+                None => return Err(i),
             }
         }
         i += len;
     }
     out.push_str(&text[run..]);
-    out
+    Ok(())
 }
 
 /// The character starting at byte `i` of UTF-8 `bytes` (a character boundary) and its length.
@@ -82,9 +167,15 @@ fn keep(c: char) -> bool {
     !c.is_whitespace() && !QUOTES.contains(&c) && c != '\u{200b}'
 }
 
-/// [`fold`] through the full NFKC algorithm.
+/// [`fold`] through the full NFKC algorithm (what the fast path must agree with).
+#[cfg(test)]
 fn fold_full(text: &str) -> String {
-    text.nfkc().filter(|&c| keep(c)).collect()
+    fold_full_chars(text).collect()
+}
+
+/// The characters of [`fold_full`].
+fn fold_full_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.nfkc().filter(|&c| keep(c))
 }
 
 /// NFKC of `c` when it is a single character that never composes with its neighbours (verified
@@ -103,15 +194,26 @@ fn nfkc_simple(c: char) -> Option<char> {
 /// Normalise a label for matching: [`fold`], then leading item markers and `其中：` removed and a
 /// trailing parenthetical note removed.
 pub fn normalize(label: &str) -> String {
-    let mut s = fold(label);
+    let folded = fold(label);
+    let label = strip_label(&folded);
+    if label.len() == folded.len() {
+        return folded;
+    }
+    label.to_string()
+}
+
+/// [`normalize`] of a text whose [`fold`] is `folded`: what is left of `folded` once its
+/// leading item markers and `其中：` and its trailing parenthetical note are removed.
+pub(crate) fn strip_label(folded: &str) -> &str {
+    let mut s = folded;
     // Leading markers may stack: "（三）1.其中：".
     loop {
         let before = s.len();
-        s = strip_item_marker(&s).to_string();
+        s = strip_item_marker(s);
         for prefix in ["其中:", "其中,", "其中", "包括:"] {
             if let Some(rest) = s.strip_prefix(prefix) {
                 if !rest.is_empty() {
-                    s = rest.to_string();
+                    s = rest;
                 }
             }
         }
@@ -119,12 +221,15 @@ pub fn normalize(label: &str) -> String {
             break;
         }
     }
-    strip_trailing_note(&s).to_string()
+    strip_trailing_note(s)
 }
 
 /// Chinese numerals used in item markers.
 fn is_cn_numeral(c: char) -> bool {
-    "一二三四五六七八九十百零〇".contains(c)
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '零' | '〇'
+    )
 }
 
 /// Remove one leading item marker: `一、` `一.` `(一)` `1.` `1、` `(1)` `①`.
@@ -240,6 +345,28 @@ mod tests {
             assert_eq!(fold(s), fold_full(s), "{s}");
         }
         assert_eq!(fold("（一）１ ２"), "(一)12");
+    }
+
+    #[test]
+    fn stretches_around_unknown_characters_fold_as_the_whole_text() {
+        // Pieces that compose across their ends (e + U+0301, Hangul LV + T, half-width ｶ + ﾞ),
+        // expand (㎡, ﬁ, ①), reorder (marks of different classes) or are plain.
+        let pieces = [
+            "e", "\u{301}", "\u{323}", "가", "\u{11A8}", "ｶ", "ﾞ", "㎡", "ﬁ", "①", "中", "，", "　",
+            "１", "“", "Å", " ", "(", "\u{200b}", "〇", "…", "\u{1100}", "\u{1161}",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..4000 {
+            let mut s = String::new();
+            for _ in 0..(seed % 9) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            assert_eq!(fold(&s), fold_full(&s), "{s:?}");
+        }
     }
 
     #[test]

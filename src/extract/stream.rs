@@ -14,20 +14,77 @@
 //! a figure whose column cannot be fixed is kept as a fact with an undetermined column and the
 //! placements are handed to `check`, which reports only what fails in all of them.
 
-use super::label::{fold, normalize};
+use super::label::{fold, fold_into, normalize, strip_label};
 use super::{AmbiguousRow, Fact, FactValue, NotNumber, Provenance, Reading, TableInstance};
 use crate::name::Name;
-use crate::number::{parse_cell, CellValue, Quantity, UNIT_WORDS};
+use crate::number::{is_not_applicable, parse_cell, CellValue, Quantity, UNIT_WORDS};
 use crate::rules::pack::{RowDef, ShortRows, TableDef};
 use crate::source::detect::is_delimiter_row;
 use crate::source::{Block, Cell, Document, Span};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
 /// Most label tokens joined into one label (`受理` / `政府信息` / `公开` / `申请` / `总数`).
 const MAX_LABEL_TOKENS: usize = 24;
 /// Most groups between two consecutive rows of one table before the table is taken to end.
 const MAX_ROW_GAP: usize = 12;
+/// Length in bytes of the longest unit word.
+const MAX_UNIT_BYTES: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < UNIT_WORDS.len() {
+        if UNIT_WORDS[i].len() > max {
+            max = UNIT_WORDS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
+/// What the ends of the unit words are: `one[b]`, a one-byte unit word is `b`; `two`, a bit
+/// per pair of bytes that ends a longer one; `empty`, one is empty.
+struct UnitEnds {
+    one: [bool; 256],
+    two: [u64; 1024],
+    empty: bool,
+}
+
+/// The ends of [`UNIT_WORDS`].
+const UNIT_ENDS: UnitEnds = {
+    let mut ends = UnitEnds {
+        one: [false; 256],
+        two: [0; 1024],
+        empty: false,
+    };
+    let mut i = 0;
+    while i < UNIT_WORDS.len() {
+        let b = UNIT_WORDS[i].as_bytes();
+        match b.len() {
+            0 => ends.empty = true,
+            1 => ends.one[b[0] as usize] = true,
+            n => {
+                let pair = (b[n - 2] as usize) << 8 | b[n - 1] as usize;
+                ends.two[pair / 64] |= 1 << (pair % 64);
+            }
+        }
+        i += 1;
+    }
+    ends
+};
+
+/// Could `s` end with a unit word? (`false` tells it cannot, from its last two bytes.)
+fn may_end_with_unit(s: &str) -> bool {
+    let ends = &UNIT_ENDS;
+    ends.empty
+        || match s.as_bytes() {
+            [.., x, y] => {
+                let pair = (*x as usize) << 8 | *y as usize;
+                ends.one[*y as usize] || ends.two[pair / 64] & (1 << (pair % 64)) != 0
+            }
+            [y] => ends.one[*y as usize],
+            [] => false,
+        }
+}
+
 /// Most placements of one short row (beyond: its figures are read, their columns left open).
 const MAX_ROW_PLACEMENTS: usize = 256;
 
@@ -210,7 +267,7 @@ impl<'a> Stream<'a> {
             match block {
                 Block::Paragraph(p) => tokenize(view, p.span.clone(), &mut tokens),
                 Block::Table(t) => {
-                    let mut seen = HashSet::new();
+                    let mut seen = HashSet::default();
                     for cell in t.rows.iter().flat_map(|r| r.cells.iter()) {
                         if seen.insert(cell.origin) {
                             tokenize_cell(view, cell, &mut tokens);
@@ -227,15 +284,17 @@ impl<'a> Stream<'a> {
         let groups = group(&tokens);
         let mut suffixes = Strings::default();
         let mut folded = Strings::default();
-        let mut one = String::new();
+        // The folds of a group's text tokens, one after the other, and where each ends (with
+        // whether it was folded character by character): each token is folded once.
+        let mut one = Folds::default();
         for g in 0..groups.len() {
-            label_suffixes(view, &tokens, groups.text(g), &mut suffixes);
-            suffixes.close();
             one.clear();
             for &t in groups.text(g) {
-                one.push_str(&fold(&view[tokens[t].span.clone()]));
+                one.push(&view[tokens[t].span.clone()]);
             }
-            folded.push(&one);
+            label_suffixes(view, &tokens, groups.text(g), &one, &mut suffixes);
+            suffixes.close();
+            folded.push(&one.text);
             folded.close();
         }
         Stream {
@@ -273,7 +332,8 @@ impl<'a> Stream<'a> {
             joined.insert_str(0, &self.view[self.tokens[texts[i]].span.clone()]);
             let n = normalize(&joined);
             let stem = strip_unit_suffix(&n);
-            if row.match_labels.contains(&n) || stem.is_some_and(|s| row.match_labels.contains(&s))
+            if row.match_labels.contains(&n)
+                || stem.is_some_and(|s| row.match_labels.iter().any(|m| m == s))
             {
                 return texts.len() - i;
             }
@@ -848,35 +908,92 @@ fn binomial(n: usize, k: usize) -> usize {
     (0..k).fold(1usize, |acc, i| acc.saturating_mul(n - i) / (i + 1))
 }
 
+/// The folds of a run of texts, concatenated, and where each one's fold ends.
+#[derive(Debug, Default)]
+struct Folds {
+    /// [`fold`] of each text, one after the other.
+    text: String,
+    /// End of each text's fold in `text`, and whether it was folded character by character.
+    ends: Vec<(usize, bool)>,
+}
+
+impl Folds {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    /// Appends the fold of `text`.
+    fn push(&mut self, text: &str) {
+        let simple = fold_into(text, &mut self.text);
+        self.ends.push((self.text.len(), simple));
+    }
+
+    /// Where the fold of text `i` starts.
+    fn start(&self, i: usize) -> usize {
+        i.checked_sub(1)
+            .and_then(|p| self.ends.get(p))
+            .map_or(0, |&(end, _)| end)
+    }
+}
+
 /// The normalised labels a group can carry: its last text token, its last two, … (shortest
-/// first), each also without a trailing unit word (`主动公开文件数条`).
-fn label_suffixes(view: &str, tokens: &[Token], texts: &[usize], out: &mut Strings) {
+/// first), each also without a trailing unit word (`主动公开文件数条`). `folds` holds the folds
+/// of the group's text tokens.
+fn label_suffixes(view: &str, tokens: &[Token], texts: &[usize], folds: &Folds, out: &mut Strings) {
     let lo = texts.len().saturating_sub(MAX_LABEL_TOKENS);
+    let mut chars = 0;
+    // Every token of the suffix was folded character by character: the suffix's fold is the
+    // tail of `folds` (else it is folded as one text).
+    let mut simple = true;
     let mut joined = String::new();
     for i in (lo..texts.len()).rev() {
-        joined.insert_str(0, &view[tokens[texts[i]].span.clone()]);
-        if joined.chars().count() > 120 {
+        let token = &view[tokens[texts[i]].span.clone()];
+        chars += token.chars().count();
+        if chars > 120 {
             break;
         }
-        let n = normalize(&joined);
+        simple &= folds.ends.get(i).is_some_and(|&(_, s)| s);
+        let whole;
+        let folded = if simple {
+            folds.text.get(folds.start(i)..).unwrap_or("")
+        } else {
+            joined.clear();
+            for &t in &texts[i..] {
+                joined.push_str(&view[tokens[t].span.clone()]);
+            }
+            whole = fold(&joined);
+            &whole
+        };
+        let n = strip_label(folded);
         if n.is_empty() {
             continue;
         }
-        if let Some(stem) = strip_unit_suffix(&n) {
-            out.push(&stem);
+        if let Some(stem) = strip_unit_suffix(n) {
+            out.push(stem);
         }
-        out.push(&n);
+        out.push(n);
+    }
+}
+
+/// Does `s` end with `word`? (The last bytes compared first: most words end otherwise.)
+fn ends_with_word(s: &str, word: &str) -> bool {
+    match (s.as_bytes().last(), word.as_bytes().last()) {
+        (Some(a), Some(b)) if a != b => false,
+        _ => s.ends_with(word),
     }
 }
 
 /// `主动公开文件数条` → `主动公开文件数`.
-fn strip_unit_suffix(label: &str) -> Option<String> {
+fn strip_unit_suffix(label: &str) -> Option<&str> {
+    if !may_end_with_unit(label) {
+        return None;
+    }
     UNIT_WORDS
         .iter()
-        .filter(|u| label.len() > u.len() + 3)
+        .filter(|u| label.len() > u.len() + 3 && ends_with_word(label, u))
         .filter_map(|u| label.strip_suffix(u))
         .max_by_key(|s| std::cmp::Reverse(s.len()))
-        .map(str::to_string)
 }
 
 /// Group tokens into "text, then figures" runs.
@@ -933,7 +1050,20 @@ fn is_digit(c: char) -> bool {
 /// debris between cells.
 fn is_page_debris(line: &str) -> bool {
     // Digits are never spaces: most lines are told apart before a copy is made.
-    if !line.chars().any(is_digit) {
+    if !has_digit(line) {
+        return false;
+    }
+    // Each of the three forms is made only of digits, dashes, `第页共,，` and `/`: a line with
+    // any other character (prose, a label) is none of them, told without a copy.
+    let debris_char = |c: char| {
+        is_space(c)
+            || is_digit(c)
+            || matches!(
+                c,
+                '-' | '—' | '–' | '－' | '─' | '第' | '页' | '共' | ',' | '，' | '/'
+            )
+    };
+    if !line.chars().all(debris_char) {
         return false;
     }
     let t: String = line.chars().filter(|&c| !is_space(c)).collect();
@@ -951,22 +1081,42 @@ fn is_page_debris(line: &str) -> bool {
     dashed || paged || slash
 }
 
+/// Does `s` hold a digit ([`is_digit`]: ASCII, or full-width `０`–`９`, bytes `EF BC 90`–`99`)?
+fn has_digit(s: &str) -> bool {
+    let b = s.as_bytes();
+    // ASCII digits in blocks (no early exit inside a block, so it runs on vector registers).
+    if b.chunks(32)
+        .any(|block| block.iter().fold(false, |any, x| any | x.is_ascii_digit()))
+    {
+        return true;
+    }
+    memchr::memchr_iter(0xEF, b).any(|i| {
+        b.get(i + 1) == Some(&0xBC) && b.get(i + 2).is_some_and(|y| (0x90..=0x99).contains(y))
+    })
+}
+
+/// A page footer or a Markdown delimiter row (which holds a `|`: most lines are told apart by
+/// one search).
+fn is_debris_or_delimiter(line: &str) -> bool {
+    is_page_debris(line) || (line.contains('|') && is_delimiter_row(line))
+}
+
 /// Tokenise `range` of the view line by line (`\n`, `\r\n` or a bare `\r`), word by word,
 /// leaving out page footers and Markdown delimiter rows.
 fn tokenize(view: &str, range: Span, out: &mut Tokens) {
     let text = &view[range.clone()];
     let mut start = 0;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), '\n')))
-    {
-        if c == '\n' || c == '\r' {
-            let line = &text[start..i];
-            if !line.trim().is_empty() && !is_page_debris(line) && !is_delimiter_row(line) {
-                tokenize_line(view, range.start + start..range.start + i, out);
-            }
-            start = i + c.len_utf8();
+    loop {
+        let end = memchr::memchr2(b'\n', b'\r', &text.as_bytes()[start..])
+            .map_or(text.len(), |at| start + at);
+        let line = &text[start..end];
+        if !line.trim().is_empty() && !is_debris_or_delimiter(line) {
+            tokenize_line(view, range.start + start..range.start + end, out);
         }
+        if end >= text.len() {
+            break;
+        }
+        start = end + 1;
     }
 }
 
@@ -1027,28 +1177,41 @@ fn rejoin_item_numbers(view: &str, out: &mut [Token]) {
 /// The tokens of one line.
 fn tokenize_line(view: &str, line: Span, out: &mut Tokens) {
     let text = &view[line.clone()];
+    let bytes = text.as_bytes();
     let mut word_start: Option<usize> = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if is_space(c) || c == '|' {
+    let mut i = 0;
+    while i <= bytes.len() {
+        // The character at `i` (a space past the end) and its length: ASCII and CJK
+        // ideographs (lead bytes E4–E9, never spaces) without decoding.
+        let (space, len) = match bytes.get(i) {
+            None => (true, 1),
+            Some(&b) if b.is_ascii() => (b.is_ascii_whitespace() || b == 0x0b || b == b'|', 1),
+            Some(0xE4..=0xE9) => (false, 3),
+            Some(_) => match text.get(i..).and_then(|t| t.chars().next()) {
+                Some(c) => (is_space(c), c.len_utf8()),
+                None => (false, 1),
+            },
+        };
+        if space {
             if let Some(ws) = word_start.take() {
                 tokenize_word(view, line.start + ws..line.start + i, out);
             }
         } else if word_start.is_none() {
             word_start = Some(i);
         }
+        i += len;
     }
 }
 
 /// A bad figure: digits mixed with letters that look like digits (`1O`, `l2`).
 fn is_bad_figure(w: &str) -> bool {
-    w.chars().count() <= 6
-        && w.chars().any(|c| c.is_ascii_digit())
-        && w.chars().any(|c| matches!(c, 'O' | 'o' | 'l' | 'I'))
-        && w.chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, 'O' | 'o' | 'l' | 'I'))
+    // Every character ASCII: at most six characters is at most six bytes.
+    let b = w.as_bytes();
+    b.len() <= 6
+        && b.iter()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'O' | b'o' | b'l' | b'I'))
+        && b.iter().any(|c| c.is_ascii_digit())
+        && b.iter().any(|c| matches!(c, b'O' | b'o' | b'l' | b'I'))
 }
 
 /// A cell printed where a figure belongs that is not one but looks like a typing slip for one:
@@ -1066,7 +1229,7 @@ pub(crate) fn is_mistyped_figure(t: &str) -> bool {
 /// One word: a unit, a value, a bad figure, text, or text run together with a trailing figure.
 fn tokenize_word(view: &str, span: Span, out: &mut Tokens) {
     let w = &view[span.clone()];
-    if UNIT_WORDS.contains(&w) {
+    if w.len() <= MAX_UNIT_BYTES && UNIT_WORDS.contains(&w) {
         out.push(Kind::Unit, span);
         return;
     }
@@ -1074,16 +1237,25 @@ fn tokenize_word(view: &str, span: Span, out: &mut Tokens) {
         out.push(Kind::Bad, span);
         return;
     }
-    match parse_cell(w) {
-        CellValue::NotApplicable => {
+    // A word that does not start like a figure is a value only as a not-applicable mark: the
+    // number parser is not run on it (a line of prose is one word).
+    if !starts_like_figure(w) {
+        if is_not_applicable(w) {
             out.push(Kind::Value(Val::NotApplicable), span);
             return;
         }
-        CellValue::Number(q) if starts_like_figure(w) && !w.ends_with(['.', '、', '．']) => {
-            out.push_number(q, span);
-            return;
+    } else {
+        match parse_cell(w) {
+            CellValue::NotApplicable => {
+                out.push(Kind::Value(Val::NotApplicable), span);
+                return;
+            }
+            CellValue::Number(q) if !w.ends_with(['.', '、', '．']) => {
+                out.push_number(q, span);
+                return;
+            }
+            _ => {}
         }
-        _ => {}
     }
     // Text run together with a trailing figure and optional unit: `主动公开文件数条326`.
     if let Some(at) = trailing_figure(w) {
@@ -1109,11 +1281,15 @@ fn starts_like_figure(w: &str) -> bool {
 /// Han characters, the last of them a unit word or a label character: `公开数条326`.
 fn trailing_figure(w: &str) -> Option<usize> {
     let mut body = w;
-    if let Some(u) = UNIT_WORDS
-        .iter()
-        .filter(|u| w.len() > u.len() && w.ends_with(*u))
-        .max_by_key(|u| u.len())
-    {
+    let unit = may_end_with_unit(w)
+        .then(|| {
+            UNIT_WORDS
+                .iter()
+                .filter(|u| w.len() > u.len() && ends_with_word(w, u))
+                .max_by_key(|u| u.len())
+        })
+        .flatten();
+    if let Some(u) = unit {
         body = &w[..w.len() - u.len()];
     }
     let mut start = body.len();
@@ -1139,7 +1315,8 @@ fn trailing_figure(w: &str) -> Option<usize> {
     let ok_last = (('\u{4E00}'..='\u{9FFF}').contains(&last)
         && !matches!(last, '第' | '共' | '约'))
         || matches!(last, '）' | ')' | '”' | '」' | '』');
-    let after_unit = UNIT_WORDS.iter().any(|u| prefix.ends_with(u));
+    let after_unit =
+        may_end_with_unit(prefix) && UNIT_WORDS.iter().any(|u| ends_with_word(prefix, u));
     (ok_last && (after_unit && han >= 3 || han >= 4)).then_some(start)
 }
 

@@ -1,7 +1,7 @@
 //! Table facts: assign document tables to pack tables, find rows by label, map value cells to
 //! columns.
 
-use super::label::{fold, normalize};
+use super::label::{fold, fold_into, normalize, strip_label};
 use super::{Fact, FactValue, Facts, Provenance, TableInstance};
 use crate::name::Name;
 use crate::number::{parse_cell, CellValue, UNIT_WORDS};
@@ -30,7 +30,7 @@ impl RowView<'_> {
     }
 }
 
-fn row_view(cells: &[Cell]) -> RowView<'_> {
+fn row_view<'a>(cells: &'a [Cell], folds: &TableFolds) -> RowView<'a> {
     // Value cells: the longest suffix of cells that are not text. A mistyped figure (`1O`,
     // `一`) stands where a figure belongs: it keeps its column instead of becoming a label.
     // Read from the right, so label cells are not parsed as figures past the first.
@@ -46,20 +46,37 @@ fn row_view(cells: &[Cell]) -> RowView<'_> {
     }
     values.reverse();
     // Copies of a spanning label cell count once (rows have a handful of cells).
-    let mut seen: Vec<usize> = Vec::new();
-    let labels: Vec<String> = cells[..split]
+    // Every label was folded character by character: their concatenation is its own fold.
+    let mut simple = true;
+    let mut own = String::new();
+    let label_cells = &cells[..split];
+    let labels: Vec<String> = label_cells
         .iter()
-        .filter(|c| {
-            let new = !seen.contains(&c.origin);
-            if new {
-                seen.push(c.origin);
-            }
-            new
+        .enumerate()
+        .filter(|&(k, c)| !label_cells[..k].iter().any(|p| p.origin == c.origin))
+        .filter_map(|(_, c)| {
+            // `normalize`, from the table's fold of the cell.
+            let (folded, fast) = match folds.get(c) {
+                Some(f) => f,
+                None => {
+                    own.clear();
+                    let fast = fold_into(&c.text, &mut own);
+                    (own.as_str(), fast)
+                }
+            };
+            let label = strip_label(folded);
+            simple &= fast || label.is_empty();
+            (!label.is_empty()).then(|| label.to_string())
         })
-        .map(|c| normalize(&c.text))
-        .filter(|l| !l.is_empty())
         .collect();
-    let joined = (labels.len() > 1).then(|| normalize(&labels.concat()));
+    let joined = (labels.len() > 1).then(|| {
+        let all = labels.concat();
+        if simple {
+            strip_label(&all).to_string()
+        } else {
+            normalize(&all)
+        }
+    });
     let unit = cells[..split]
         .iter()
         .map(|c| c.text.trim())
@@ -73,17 +90,98 @@ fn row_view(cells: &[Cell]) -> RowView<'_> {
     }
 }
 
-/// Folded text of a table (cells separated so signatures never match across cells).
-fn table_text(table: &Table) -> String {
-    let mut seen = HashSet::default();
-    let mut out = String::new();
-    for cell in table.rows.iter().flat_map(|r| r.cells.iter()) {
-        if seen.insert(cell.origin) {
-            out.push_str(&fold(&cell.text));
-            out.push('\u{1}');
+/// The folded text of a table: each cell folded once (the first of copies that share an
+/// origin), separated so signatures never match across cells; where each cell's fold is.
+struct TableFolds<'t> {
+    /// The folds, each followed by `\u{1}`.
+    text: String,
+    /// Per distinct origin: the text folded, where its fold is in `text`, and whether it was
+    /// folded character by character.
+    cells: Vec<(&'t str, std::ops::Range<usize>, bool)>,
+    /// Origin → index in `cells`.
+    index: OriginIndex,
+}
+
+/// Where the entry of each cell origin is: a table's origins are mostly one run of numbers
+/// (a slot per number), else a map.
+enum OriginIndex {
+    Dense { base: usize, slots: Vec<u32> },
+    Sparse(rustc_hash::FxHashMap<usize, u32>),
+}
+
+impl OriginIndex {
+    fn new(table: &Table) -> Self {
+        let cells = || table.rows.iter().flat_map(|r| r.cells.iter());
+        let n = cells().count();
+        let (lo, hi) = cells().fold((usize::MAX, 0), |(lo, hi), c| {
+            (lo.min(c.origin), hi.max(c.origin))
+        });
+        if lo <= hi && hi - lo < n.saturating_mul(4) + 64 {
+            OriginIndex::Dense {
+                base: lo,
+                slots: vec![u32::MAX; hi - lo + 1],
+            }
+        } else {
+            OriginIndex::Sparse(rustc_hash::FxHashMap::default())
         }
     }
-    out
+
+    fn get(&self, origin: usize) -> Option<usize> {
+        let i = match self {
+            OriginIndex::Dense { base, slots } => *slots.get(origin.checked_sub(*base)?)?,
+            OriginIndex::Sparse(map) => *map.get(&origin)?,
+        };
+        (i != u32::MAX).then_some(i as usize)
+    }
+
+    /// Records entry `i` for `origin` unless it has one; `true` when it had none.
+    fn insert(&mut self, origin: usize, i: usize) -> bool {
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
+        match self {
+            OriginIndex::Dense { base, slots } => {
+                match origin.checked_sub(*base).and_then(|k| slots.get_mut(k)) {
+                    Some(slot) if *slot == u32::MAX => {
+                        *slot = i;
+                        true
+                    }
+                    Some(_) => false,
+                    // Outside the run (never, by construction): read as new, as a map would.
+                    None => true,
+                }
+            }
+            OriginIndex::Sparse(map) => match map.entry(origin) {
+                std::collections::hash_map::Entry::Occupied(_) => false,
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(i);
+                    true
+                }
+            },
+        }
+    }
+}
+
+impl<'t> TableFolds<'t> {
+    fn new(table: &'t Table) -> Self {
+        let mut index = OriginIndex::new(table);
+        let mut text = String::new();
+        let mut cells = Vec::new();
+        for cell in table.rows.iter().flat_map(|r| r.cells.iter()) {
+            if index.insert(cell.origin, cells.len()) {
+                let start = text.len();
+                let fast = fold_into(&cell.text, &mut text);
+                cells.push((cell.text.as_str(), start..text.len(), fast));
+                text.push('\u{1}');
+            }
+        }
+        TableFolds { text, cells, index }
+    }
+
+    /// The fold of `cell` and whether it was folded character by character, when the table's
+    /// fold of its origin is of the same text.
+    fn get(&self, cell: &Cell) -> Option<(&str, bool)> {
+        let (src, range, fast) = self.cells.get(self.index.get(cell.origin)?)?;
+        (*src == cell.text).then(|| (self.text.get(range.clone()).unwrap_or(""), *fast))
+    }
 }
 
 /// Extract every table of `doc` with the registry's packs.
@@ -96,12 +194,13 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
         .collect();
     let mut facts = Facts::default();
     for (number, table) in doc.tables().enumerate() {
-        let text = table_text(table);
+        let folds = TableFolds::new(table);
+        let text = &folds.text;
         // Candidates: (pack, table def) whose signatures match, grouped by table id.
         let mut candidates: Vec<(usize, usize)> = Vec::new();
         for (pi, pack) in registry.packs.iter().enumerate() {
             for (ti, def) in pack.tables.iter().enumerate() {
-                if def.detect.matches(&text) {
+                if def.detect.matches(text) {
                     candidates.push((pi, ti));
                 }
             }
@@ -113,7 +212,14 @@ pub fn extract_tables(doc: &Document, registry: &Registry) -> Facts {
                 ids.push(id);
             }
         }
-        let views: Vec<RowView> = table.rows.iter().map(|r| row_view(&r.cells)).collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let views: Vec<RowView> = table
+            .rows
+            .iter()
+            .map(|r| row_view(&r.cells, &folds))
+            .collect();
         for id in ids {
             let group: Vec<(usize, usize)> = candidates
                 .iter()
@@ -210,16 +316,23 @@ fn read_streams<'r>(
         }
     }
     // Pay for the stream only where a grid left rows of a detected table unread.
-    let complete = |pi: usize, ti: usize| {
-        let def = &registry.packs[pi].tables[ti];
-        facts.tables.iter().any(|t| {
+    // (Whether each grid table gave nine in ten of its rows, told once per table.)
+    let full: Vec<bool> = facts
+        .tables
+        .iter()
+        .map(|t| {
             let d = &registry.packs[t.pack].tables[t.table];
-            if d.id != def.id {
-                return false;
-            }
             let rows: HashSet<&str> = t.facts.iter().map(|f| f.row.as_str()).collect();
             rows.len() * 10 >= d.rows.len() * 9
         })
+        .collect();
+    let complete = |pi: usize, ti: usize| {
+        let def = &registry.packs[pi].tables[ti];
+        facts
+            .tables
+            .iter()
+            .zip(&full)
+            .any(|(t, &full)| full && registry.packs[t.pack].tables[t.table].id == def.id)
     };
     candidates.retain(|&(pi, ti)| !complete(pi, ti));
     // Where a grid gave part of a table, the stream completes it with the same definition.

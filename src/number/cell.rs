@@ -9,6 +9,15 @@ fn is_blank_char(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{200b}' | '\u{feff}' | '\u{200c}' | '\u{200d}')
 }
 
+/// `text` without the blank characters at its ends.
+fn trim_blank(text: &str) -> &str {
+    // Most cells start and end with a printed ASCII character: nothing to trim.
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => text,
+        _ => text.trim_matches(is_blank_char),
+    }
+}
+
 /// Dash-like characters; a cell made only of them means "not applicable".
 fn is_dash(c: char) -> bool {
     matches!(
@@ -40,7 +49,7 @@ const SIGNS: &[(&str, bool)] = &[
 ///   words (`约100`, `200余`), spaces between number and unit;
 /// * anything else → [`CellValue::Text`].
 pub fn parse_cell(text: &str) -> CellValue {
-    let t = text.trim_matches(is_blank_char);
+    let t = trim_blank(text);
     if t.is_empty() {
         return CellValue::Blank;
     }
@@ -50,13 +59,11 @@ pub fn parse_cell(text: &str) -> CellValue {
             return CellValue::Number(Quantity::integer(v));
         }
     }
-    if (t.chars().count() <= 6 && t.chars().all(is_dash))
-        || matches!(t, "/" | "／" | "\\" | "无" | "不适用" | "N/A" | "n/a")
-    {
+    if is_na_mark(t) {
         return CellValue::NotApplicable;
     }
     // A number needs a digit (ASCII or full-width): label cells are text without the parser.
-    if !t.bytes().any(|b| b.is_ascii_digit()) && !t.chars().any(|c| ('０'..='９').contains(&c)) {
+    if !has_digit(t) {
         return CellValue::Text;
     }
     match number(t) {
@@ -65,8 +72,46 @@ pub fn parse_cell(text: &str) -> CellValue {
     }
 }
 
+/// Is `text` a not-applicable mark (what [`parse_cell`] reads as
+/// [`CellValue::NotApplicable`]), told without reading it as a number?
+pub(crate) fn is_not_applicable(text: &str) -> bool {
+    // A mark is never blank and never a plain integer: the cases `parse_cell` tells first.
+    let t = trim_blank(text);
+    !t.is_empty() && is_na_mark(t)
+}
+
+/// A not-applicable mark, `t` trimmed: dashes (at most six) or one of the words.
+fn is_na_mark(t: &str) -> bool {
+    (t.chars().all(is_dash) && t.chars().count() <= 6)
+        || matches!(t, "/" | "／" | "\\" | "无" | "不适用" | "N/A" | "n/a")
+}
+
+/// Does `t` hold an ASCII or a full-width digit (`０`–`９`: bytes `EF BC 90`–`99`)?
+fn has_digit(t: &str) -> bool {
+    let b = t.as_bytes();
+    // ASCII digits in blocks (no early exit inside a block, so it runs on vector registers).
+    if b.chunks(32)
+        .any(|block| block.iter().fold(false, |any, x| any | x.is_ascii_digit()))
+    {
+        return true;
+    }
+    memchr::memchr_iter(0xEF, b).any(|i| {
+        b.get(i + 1) == Some(&0xBC) && b.get(i + 2).is_some_and(|y| (0x90..=0x99).contains(y))
+    })
+}
+
 /// The whole of `t` read as one quantity, or `None`.
 fn number(t: &str) -> Option<Quantity> {
+    // What may start a number: an approximation word, a sign, a space or a digit. Text cells
+    // (labels with a figure inside) are told by their first character, before any copy.
+    let first = fold(t.chars().next()?);
+    if !(first.is_ascii_digit()
+        || first.is_whitespace()
+        || lex::PREFIX_APPROX.iter().any(|(w, _)| w.starts_with(first))
+        || SIGNS.iter().any(|(w, _)| w.starts_with(first)))
+    {
+        return None;
+    }
     let cs: Vec<char> = t.chars().map(fold).collect();
     let mut i = 0;
     let prefix = lex::approx_at(&cs, i, lex::PREFIX_APPROX).map(|(a, n)| {

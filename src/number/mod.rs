@@ -16,6 +16,7 @@ mod scan;
 #[cfg(test)]
 mod scan_tests;
 
+pub(crate) use cell::is_not_applicable;
 pub use cell::parse_cell;
 pub use scan::{parse_chinese_numeral, scan, NumberToken};
 
