@@ -151,19 +151,29 @@ fn resolve<'s>(scope: &Scope<'s>, n: &'s NameRef) -> (Cow<'s, str>, Cow<'s, str>
     }
 }
 
+/// How deep virtual rows may refer to one another (a cycle stops here, undefined).
+const MAX_VIRTUAL_DEPTH: usize = 16;
+
+/// When `row` is one of the table's virtual rows: its expression, and the scope it is evaluated
+/// in (the column `col` of the whole table).
+fn virtual_row<'a>(scope: &Scope<'a>, row: &str, col: &str) -> Option<(&'a Expr, Scope<'a>)> {
+    let v = scope.def.virtuals.iter().find(|v| v.key == row)?;
+    let inner = Scope {
+        mode: ForEach::Column,
+        column: scope.def.column(col).map(|c| c.key.as_str()),
+        row: None,
+        cell: None,
+        ..*scope
+    };
+    Some((&v.expr, inner))
+}
+
 fn lookup<'a>(scope: &Scope<'a>, row: &str, col: &str, depth: usize) -> Result<Value<'a>, NoValue> {
-    if let Some(v) = scope.def.virtuals.iter().find(|v| v.key == row) {
-        if depth > 16 {
+    if let Some((expr, inner)) = virtual_row(scope, row, col) {
+        if depth > MAX_VIRTUAL_DEPTH {
             return Err(NoValue::Undefined);
         }
-        let inner = Scope {
-            mode: ForEach::Column,
-            column: scope.def.column(col).map(|c| c.key.as_str()),
-            row: None,
-            cell: None,
-            ..*scope
-        };
-        let mut val = eval(&inner, &v.expr, depth + 1)?;
+        let mut val = eval(&inner, expr, depth + 1)?;
         if scope.explain && val.prec < 100 && val.facts.len() > 1 {
             val.text = format!("({})", val.text);
             val.prec = 100;
@@ -439,18 +449,11 @@ fn lookup_num<'a>(
     depth: usize,
     facts: &mut Vec<&'a Fact>,
 ) -> Result<Decimal, NoNumber> {
-    if let Some(v) = scope.def.virtuals.iter().find(|v| v.key == row) {
-        if depth > 16 {
+    if let Some((expr, inner)) = virtual_row(scope, row, col) {
+        if depth > MAX_VIRTUAL_DEPTH {
             return Err(NoNumber::Undefined);
         }
-        let inner = Scope {
-            mode: ForEach::Column,
-            column: scope.def.column(col).map(|c| c.key.as_str()),
-            row: None,
-            cell: None,
-            ..*scope
-        };
-        return eval_num(&inner, &v.expr, depth + 1, facts);
+        return eval_num(&inner, expr, depth + 1, facts);
     }
     let found = match scope.index {
         Some(index) => index.get(row, col),

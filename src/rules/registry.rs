@@ -198,6 +198,32 @@ impl Registry {
         self.packs.push(pack);
     }
 
+    /// Every prose pattern of the registry's packs (for tests).
+    #[cfg(test)]
+    pub(crate) fn prose_patterns(&self) -> Vec<&crate::rules::pattern::Pattern> {
+        let mut out = Vec::new();
+        for pack in &self.packs {
+            let p = &pack.prose;
+            let patterns = p
+                .shares
+                .iter()
+                .map(|s| &s.label)
+                .chain(p.changes.iter().map(|c| &c.label))
+                .chain(
+                    p.facts
+                        .iter()
+                        .flat_map(|f| std::iter::once(&f.pattern).chain(&f.or_with)),
+                )
+                .chain(
+                    p.statuses
+                        .iter()
+                        .flat_map(|s| std::iter::once(&s.pattern).chain(&s.rate_label)),
+                );
+            out.extend(patterns);
+        }
+        out
+    }
+
     /// The table `table` of pack `pack`.
     pub fn table(&self, pack: &str, table: &str) -> Option<&TableDef> {
         self.packs
@@ -274,37 +300,12 @@ fn synthetic_text(t: &TableDef) -> String {
 mod tests {
     use super::Registry;
 
-    /// Every prose pattern of the built-in packs.
-    fn patterns(reg: &Registry) -> Vec<&crate::rules::pattern::Pattern> {
-        let mut out = Vec::new();
-        for pack in &reg.packs {
-            let p = &pack.prose;
-            let patterns = p
-                .shares
-                .iter()
-                .map(|s| &s.label)
-                .chain(p.changes.iter().map(|c| &c.label))
-                .chain(
-                    p.facts
-                        .iter()
-                        .flat_map(|f| std::iter::once(&f.pattern).chain(&f.or_with)),
-                )
-                .chain(
-                    p.statuses
-                        .iter()
-                        .flat_map(|s| std::iter::once(&s.pattern).chain(&s.rate_label)),
-                );
-            out.extend(patterns);
-        }
-        out
-    }
-
     /// The built-in packs' prose patterns are compiled on first use only: every one must
     /// compile.
     #[test]
     fn every_builtin_prose_pattern_compiles() {
         let reg = Registry::builtin().expect("built-in packs");
-        let patterns = patterns(&reg);
+        let patterns = reg.prose_patterns();
         for pattern in &patterns {
             assert!(
                 regex::Regex::new(pattern.as_str()).is_ok(),
@@ -322,7 +323,7 @@ mod tests {
     #[test]
     fn no_gate_refuses_a_fixture_line_its_regex_matches() {
         let reg = Registry::builtin().expect("built-in packs");
-        let patterns = patterns(&reg);
+        let patterns = reg.prose_patterns();
         let texts = crate::test_fixtures::fixture_texts(&["txt"]);
         assert!(texts.len() > 20, "{} fixtures", texts.len());
         let mut matched = 0;
