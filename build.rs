@@ -1,5 +1,5 @@
 //! Parses the built-in rule packs (`rules/*.toml`) once, at build time, into static trees of
-//! spanned values that `src/rules/builtin.rs` deserialises at start-up instead of parsing the
+//! spanned values (flat lists referring to one another by index: no pointer to relocate) that `src/rules/builtin.rs` deserialises at start-up instead of parsing the
 //! TOML again (parsing them was over half of a one-report run). Only the syntax is read here:
 //! the packs are validated and compiled at run time by the same code as a user's pack.
 //!
@@ -27,7 +27,8 @@ fn main() {
         .filter(|n| n.ends_with(".toml"))
         .collect();
     names.sort();
-    let mut out = String::from("&[\n");
+    let mut flat = Flat::default();
+    let mut roots = String::new();
     let mut templates: Vec<String> = Vec::new();
     for name in &names {
         let path = dir.join(name);
@@ -42,12 +43,35 @@ fn main() {
             Ok(root) => root,
             Err(e) => panic!("rules/{name} is not valid TOML: {e}"),
         };
-        let _ = write!(out, "({name:?}, ");
-        table(&mut out, &root);
+        let index = flat.table(&root);
+        let _ = writeln!(roots, "({name:?}, {index}),");
         prose_templates(root.get_ref(), &mut templates);
-        out.push_str("),\n");
     }
-    out.push_str("]\n");
+    // Offsets and indices are stored as u32.
+    for (what, n) in [
+        ("text", flat.text.len()),
+        ("values", flat.items.len()),
+        ("entries", flat.entries.len()),
+    ] {
+        assert!(
+            u32::try_from(n).is_ok(),
+            "the built-in packs' {what} pass 4 GiB"
+        );
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "pub(crate) static TREES: &[(&str, u32)] = &[\n{roots}];"
+    );
+    let _ = writeln!(out, "static ITEMS: &[Item] = &[");
+    for i in &flat.items {
+        let _ = writeln!(out, "{i},");
+    }
+    let _ = writeln!(out, "];\nstatic ENTRIES: &[Entry] = &[");
+    for e in &flat.entries {
+        let _ = writeln!(out, "{e},");
+    }
+    let _ = writeln!(out, "];\nstatic TEXT: &str = {:?};", flat.text);
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&out_dir).join("builtin_packs.rs"), out).expect("OUT_DIR is writable");
     std::fs::write(
@@ -195,67 +219,84 @@ fn emit(out: &mut String, hir: &Hir, num: &Hir) -> bool {
     true
 }
 
-/// A spanned table as an `Item` expression.
-fn table(out: &mut String, t: &Spanned<DeTable<'_>>) {
-    let span = t.span();
-    let _ = write!(
-        out,
-        "Item {{ start: {}, end: {}, node: ",
-        span.start, span.end
-    );
-    entries(out, t.get_ref());
-    out.push_str(" }");
+/// The trees of all packs, flat: every string in one text, every value and every table entry
+/// in one list each, children of an array or a table next to one another. The binary refers to
+/// them by offsets, so loading it relocates no pointer of theirs.
+#[derive(Default)]
+struct Flat {
+    /// All strings (keys and values), one after another.
+    text: String,
+    /// `Item` expressions; an array's items are consecutive.
+    items: Vec<String>,
+    /// `Entry` expressions; a table's entries are consecutive.
+    entries: Vec<String>,
 }
 
-/// A table's entries as a `Node::Table`, in the order toml's deserialiser visits them.
-fn entries(out: &mut String, t: &DeTable<'_>) {
-    out.push_str("Node::Table(&[");
-    for (k, v) in t.iter() {
-        let ks = k.span();
-        let _ = write!(
-            out,
-            "Entry {{ key: {:?}, start: {}, end: {}, value: ",
-            k.get_ref().as_ref() as &str,
-            ks.start,
-            ks.end
-        );
-        value(out, v);
-        out.push_str(" },");
+impl Flat {
+    /// `s` added to the text: `(offset, length)`.
+    fn string(&mut self, s: &str) -> (usize, usize) {
+        let at = self.text.len();
+        self.text.push_str(s);
+        (at, s.len())
     }
-    out.push_str("])");
-}
 
-/// A spanned value as an `Item` expression.
-fn value(out: &mut String, v: &Spanned<DeValue<'_>>) {
-    let span = v.span();
-    let _ = write!(
-        out,
-        "Item {{ start: {}, end: {}, node: ",
-        span.start, span.end
-    );
-    match v.get_ref() {
-        DeValue::String(s) => {
-            let _ = write!(out, "Node::Str({:?})", s.as_ref() as &str);
+    /// A spanned table added as an item: its index.
+    fn table(&mut self, t: &Spanned<DeTable<'_>>) -> usize {
+        let span = t.span();
+        let node = self.entries_of(t.get_ref());
+        self.items.push(item(span.start, span.end, &node));
+        self.items.len() - 1
+    }
+
+    /// A table's entries (in the order toml's deserialiser visits them) as a `Node::Table`.
+    fn entries_of(&mut self, t: &DeTable<'_>) -> String {
+        let first = self.entries.len();
+        let pairs: Vec<_> = t.iter().collect();
+        self.entries.resize(first + pairs.len(), String::new());
+        for (i, (k, v)) in pairs.into_iter().enumerate() {
+            let ks = k.span();
+            let (at, len) = self.string(k.get_ref().as_ref());
+            let value = self.value(v);
+            self.entries[first + i] = format!(
+                "Entry {{ key: ({at}, {len}), start: {}, end: {}, value: {value} }}",
+                ks.start, ks.end
+            );
         }
-        DeValue::Integer(i) => {
-            let n = i64::from_str_radix(i.as_str(), i.radix())
-                .unwrap_or_else(|_| panic!("integer {i} out of range in a built-in pack"));
-            let _ = write!(out, "Node::Int({n})");
-        }
-        DeValue::Float(f) => panic!("a built-in pack has a float ({f}): not supported"),
-        DeValue::Boolean(b) => {
-            let _ = write!(out, "Node::Bool({b})");
-        }
-        DeValue::Datetime(d) => panic!("a built-in pack has a datetime ({d}): not supported"),
-        DeValue::Array(a) => {
-            out.push_str("Node::Array(&[");
-            for item in a.iter() {
-                value(out, item);
-                out.push(',');
+        format!("Node::Table({first}, {})", t.len())
+    }
+
+    /// A spanned value as an `Item` expression (its children added to the lists).
+    fn value(&mut self, v: &Spanned<DeValue<'_>>) -> String {
+        let span = v.span();
+        let node = match v.get_ref() {
+            DeValue::String(s) => {
+                let (at, len) = self.string(s.as_ref());
+                format!("Node::Str({at}, {len})")
             }
-            out.push_str("])");
-        }
-        DeValue::Table(t) => entries(out, t),
+            DeValue::Integer(i) => {
+                let n = i64::from_str_radix(i.as_str(), i.radix())
+                    .unwrap_or_else(|_| panic!("integer {i} out of range in a built-in pack"));
+                format!("Node::Int({n})")
+            }
+            DeValue::Float(f) => panic!("a built-in pack has a float ({f}): not supported"),
+            DeValue::Boolean(b) => format!("Node::Bool({b})"),
+            DeValue::Datetime(d) => panic!("a built-in pack has a datetime ({d}): not supported"),
+            DeValue::Array(a) => {
+                let first = self.items.len();
+                self.items.resize(first + a.len(), String::new());
+                for (i, x) in a.iter().enumerate() {
+                    let code = self.value(x);
+                    self.items[first + i] = code;
+                }
+                format!("Node::Array({first}, {})", a.len())
+            }
+            DeValue::Table(t) => self.entries_of(t),
+        };
+        item(span.start, span.end, &node)
     }
-    out.push_str(" }");
+}
+
+/// An `Item` expression.
+fn item(start: usize, end: usize, node: &str) -> String {
+    format!("Item {{ start: {start}, end: {end}, node: {node} }}")
 }

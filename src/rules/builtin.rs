@@ -22,8 +22,8 @@ pub(crate) struct Item {
 /// A key and its value, in a table.
 #[derive(Debug)]
 pub(crate) struct Entry {
-    /// The key, unquoted.
-    key: &'static str,
+    /// The key, unquoted: offset and length in [`TEXT`].
+    key: (u32, u32),
     /// First byte of the key.
     start: u32,
     /// One past the last byte of the key.
@@ -35,20 +35,34 @@ pub(crate) struct Entry {
 /// A TOML value (a built-in pack has no floats and no dates).
 #[derive(Debug)]
 pub(crate) enum Node {
-    /// A string.
-    Str(&'static str),
+    /// A string: offset and length in [`TEXT`].
+    Str(u32, u32),
     /// An integer.
     Int(i64),
     /// A boolean.
     Bool(bool),
-    /// An array.
-    Array(&'static [Item]),
-    /// A table, its entries in the order toml visits them.
-    Table(&'static [Entry]),
+    /// An array: its first item in [`ITEMS`] and how many there are.
+    Array(u32, u32),
+    /// A table, its entries in the order toml visits them: the first in [`ENTRIES`] and how
+    /// many there are.
+    Table(u32, u32),
 }
 
-/// Every `rules/*.toml` file: (file name, its tree).
-pub(crate) static TREES: &[(&str, Item)] = include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
+// Every `rules/*.toml` file as `TREES` (file name, index of its tree in `ITEMS`), and the
+// lists the trees are made of: `ITEMS`, `ENTRIES` and `TEXT`.
+include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
+
+/// The string at `(offset, length)` of [`TEXT`] (`build.rs` writes only whole strings).
+fn text((at, len): (u32, u32)) -> &'static str {
+    let at = at as usize;
+    TEXT.get(at..at + len as usize).unwrap_or("")
+}
+
+/// The `len` entries of list `all` from `first`.
+fn run<T>(all: &'static [T], first: u32, len: u32) -> &'static [T] {
+    let first = first as usize;
+    all.get(first..first + len as usize).unwrap_or(&[])
+}
 
 /// A span of a tree (built-in packs are far smaller than 4 GiB: `build.rs` checks).
 fn span(start: u32, end: u32) -> std::ops::Range<usize> {
@@ -57,7 +71,10 @@ fn span(start: u32, end: u32) -> std::ops::Range<usize> {
 
 /// The tree of built-in pack `name` (a file name of `rules/`).
 pub(crate) fn tree(name: &str) -> Option<&'static Item> {
-    TREES.iter().find(|(n, _)| *n == name).map(|(_, t)| t)
+    TREES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .and_then(|(_, t)| ITEMS.get(*t as usize))
 }
 
 /// The syntax tree of the built-in prose pattern `template` (as `pattern.rs` parses it), built
@@ -110,12 +127,12 @@ impl<'de> de::Deserializer<'de> for ItemDe {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match &self.0.node {
-            Node::Str(s) => visitor.visit_borrowed_str(s),
+            Node::Str(at, len) => visitor.visit_borrowed_str(text((*at, *len))),
             Node::Int(i) => visitor.visit_i64(*i),
             Node::Bool(b) => visitor.visit_bool(*b),
-            Node::Array(items) => visitor.visit_seq(Items(items.iter())),
-            Node::Table(entries) => visitor.visit_map(Entries {
-                iter: entries.iter(),
+            Node::Array(first, len) => visitor.visit_seq(Items(run(ITEMS, *first, *len).iter())),
+            Node::Table(first, len) => visitor.visit_map(Entries {
+                iter: run(ENTRIES, *first, *len).iter(),
                 value: None,
             }),
         }
@@ -156,7 +173,7 @@ impl<'de> de::Deserializer<'de> for ItemDe {
         visitor: V,
     ) -> Result<V::Value, Error> {
         match &self.0.node {
-            Node::Str(s) => visitor.visit_enum(s.into_deserializer()),
+            Node::Str(at, len) => visitor.visit_enum(text((*at, *len)).into_deserializer()),
             _ => Err(de::Error::custom("wanted a string for an enum")),
         }
     }
@@ -228,7 +245,7 @@ impl<'de> de::Deserializer<'de> for KeyDe {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        visitor.visit_borrowed_str(self.0.key)
+        visitor.visit_borrowed_str(text(self.0.key))
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -238,7 +255,7 @@ impl<'de> de::Deserializer<'de> for KeyDe {
         visitor: V,
     ) -> Result<V::Value, Error> {
         if is_spanned(name) {
-            let key: &'static str = self.0.key;
+            let key: &'static str = text(self.0.key);
             return visitor.visit_map(SpannedDeserializer::<&str, Error>::new(
                 key,
                 span(self.0.start, self.0.end),
