@@ -624,6 +624,16 @@ fn confirm_failures(
     }
 }
 
+/// Does [`eval`] give `num` and exactly `facts` (the same facts, in order) for `e`? The check of
+/// the numbers-only pass ([`eval_num`]) in debug builds.
+fn eval_agrees(scope: &Scope<'_>, e: &Expr, num: rust_decimal::Decimal, facts: &[&Fact]) -> bool {
+    eval(scope, e, 0).is_ok_and(|v| {
+        v.num == num
+            && v.facts.len() == facts.len()
+            && v.facts.iter().zip(facts).all(|(a, b)| std::ptr::eq(*a, *b))
+    })
+}
+
 fn check_rule<'a>(
     doc: &Document,
     rule: &'a Rule,
@@ -726,6 +736,12 @@ fn run<'a, 's>(
         (Err(_), _) | (_, Err(_)) => return done(Outcome::NotApplicable, None),
     };
     let (left_facts, right_facts) = facts.split_at(split);
+    // The numbers-only pass mirrors `eval`: in test and debug builds every rule checked says so.
+    debug_assert!(
+        eval_agrees(&scope, l, left, left_facts) && eval_agrees(&scope, r, right, right_facts),
+        "eval_num and eval disagree on {}",
+        rule.id
+    );
     // True if the side rests on facts and every one of them is blank (`Value::all_blank`).
     let all_blank = |side: &[&Fact]| {
         !side.is_empty()

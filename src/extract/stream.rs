@@ -1050,7 +1050,7 @@ fn is_digit(c: char) -> bool {
 /// debris between cells.
 fn is_page_debris(line: &str) -> bool {
     // Digits are never spaces: most lines are told apart before a copy is made.
-    if !has_digit(line) {
+    if !crate::number::has_digit(line) {
         return false;
     }
     // Each of the three forms is made only of digits, dashes, `第页共,，` and `/`: a line with
@@ -1079,20 +1079,6 @@ fn is_page_debris(line: &str) -> bool {
         !a.is_empty() && !b.is_empty() && a.chars().all(is_digit) && b.chars().all(is_digit)
     });
     dashed || paged || slash
-}
-
-/// Does `s` hold a digit ([`is_digit`]: ASCII, or full-width `０`–`９`, bytes `EF BC 90`–`99`)?
-fn has_digit(s: &str) -> bool {
-    let b = s.as_bytes();
-    // ASCII digits in blocks (no early exit inside a block, so it runs on vector registers).
-    if b.chunks(32)
-        .any(|block| block.iter().fold(false, |any, x| any | x.is_ascii_digit()))
-    {
-        return true;
-    }
-    memchr::memchr_iter(0xEF, b).any(|i| {
-        b.get(i + 1) == Some(&0xBC) && b.get(i + 2).is_some_and(|y| (0x90..=0x99).contains(y))
-    })
 }
 
 /// A page footer or a Markdown delimiter row (which holds a `|`: most lines are told apart by

@@ -87,7 +87,7 @@ fn is_na_mark(t: &str) -> bool {
 }
 
 /// Does `t` hold an ASCII or a full-width digit (`０`–`９`: bytes `EF BC 90`–`99`)?
-fn has_digit(t: &str) -> bool {
+pub(crate) fn has_digit(t: &str) -> bool {
     let b = t.as_bytes();
     // ASCII digits in blocks (no early exit inside a block, so it runs on vector registers).
     if b.chunks(32)

@@ -16,8 +16,8 @@ mod scan;
 #[cfg(test)]
 mod scan_tests;
 
-pub(crate) use cell::is_not_applicable;
 pub use cell::parse_cell;
+pub(crate) use cell::{has_digit, is_not_applicable};
 pub use scan::{parse_chinese_numeral, scan, NumberToken};
 
 use rust_decimal::{Decimal, RoundingStrategy};

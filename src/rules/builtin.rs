@@ -2,7 +2,8 @@
 //! tree of spanned values, deserialised here into the pack's raw structs exactly as toml's own
 //! deserialiser would from the text (same values, same spans), without parsing the TOML again.
 //! A tree that does not deserialise (never, for the packs a test compares) leaves the pack to
-//! toml, whose errors are then reported as for any pack.
+//! toml at run time. A built-in pack that is not valid TOML, or holds a float or a date, fails
+//! the build (`build.rs`), not the lint.
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde_spanned::de::{is_spanned, SpannedDeserializer};
