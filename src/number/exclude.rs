@@ -6,6 +6,7 @@
 //! line and random texts); the rest, which need a keyword to match, are compiled only when a
 //! text holds the keyword. No regex is compiled for a text without such a keyword.
 
+use super::charset::BmpSet;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -420,16 +421,7 @@ const STARTS: &[char] = &[
 ];
 
 /// [`STARTS`] as a bitmap over the Basic Multilingual Plane (where all of them are).
-static START_BITS: [u64; 1024] = {
-    let mut bits = [0u64; 1024];
-    let mut i = 0;
-    while i < STARTS.len() {
-        let c = STARTS[i] as u32;
-        bits[(c >> 6) as usize] |= 1 << (c & 63);
-        i += 1;
-    }
-    bits
-};
+static START_BITS: BmpSet = BmpSet::of(STARTS);
 
 /// Is `c` one of [`STARTS`]?
 fn may_start(c: char) -> bool {
@@ -438,9 +430,7 @@ fn may_start(c: char) -> bool {
 
 /// Is the character of code point `c` one of [`STARTS`]?
 fn may_start_at(c: u32) -> bool {
-    START_BITS
-        .get((c >> 6) as usize)
-        .is_some_and(|w| w >> (c & 63) & 1 != 0)
+    START_BITS.has(c)
 }
 
 /// Does [`may_start`] admit every character the one pass acts on, and only those? (For the

@@ -7,6 +7,7 @@
 use rust_decimal::Decimal;
 use std::sync::LazyLock;
 
+use super::charset::BmpSet;
 use super::Approx;
 
 /// Fold one character to the form the parsers expect: full-width digits and the punctuation that
@@ -146,10 +147,7 @@ fn cn_mult(c: char) -> Option<u32> {
 
 /// True for characters that can be part of a Chinese numeral (a bit of [`CN_NUMERAL_BITS`]).
 pub(crate) fn is_cn_numeral(c: char) -> bool {
-    let c = c as u32;
-    CN_NUMERAL_BITS
-        .get((c >> 6) as usize)
-        .is_some_and(|w| w >> (c & 63) & 1 != 0)
+    CN_NUMERAL_BITS.has(c as u32)
 }
 
 /// The characters [`cn_digit`] and [`cn_mult`] read.
@@ -159,16 +157,7 @@ const CN_NUMERALS: &[char] = &[
 ];
 
 /// [`CN_NUMERALS`] as a bitmap over the Basic Multilingual Plane (where all of them are).
-static CN_NUMERAL_BITS: [u64; 1024] = {
-    let mut bits = [0u64; 1024];
-    let mut i = 0;
-    while i < CN_NUMERALS.len() {
-        let c = CN_NUMERALS[i] as u32;
-        bits[(c >> 6) as usize] |= 1 << (c & 63);
-        i += 1;
-    }
-    bits
-};
+static CN_NUMERAL_BITS: BmpSet = BmpSet::of(CN_NUMERALS);
 
 /// Parse a Chinese numeral starting at `i`: `十四`, `两千三百`, `一百零五`, `三万五`, `千`,
 /// `二〇二四` (digit by digit), with an optional decimal part `五点五四`. Stops before a

@@ -8,6 +8,7 @@
 //!   printed precision, the scale word and the approximation marker into account.
 
 mod cell;
+mod charset;
 mod exclude;
 #[cfg(test)]
 mod exclude_tests;
